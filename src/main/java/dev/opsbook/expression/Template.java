@@ -1,0 +1,130 @@
+package dev.opsbook.expression;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Text with JMESPath expressions in {@code {{ }}}. A template that is one expression and nothing
+ * else renders to the expression's value with its JSON type (a number stays a number, a list a
+ * list); otherwise each value is written into the text.
+ */
+public final class Template {
+
+    public sealed interface Part {
+    }
+
+    public record Text(String text) implements Part {
+    }
+
+    /** @param offset where the expression text starts in the template */
+    public record Expr(String expression, int offset) implements Part {
+    }
+
+    private final String source;
+    private final List<Part> parts;
+
+    private Template(String source, List<Part> parts) {
+        this.source = source;
+        this.parts = List.copyOf(parts);
+    }
+
+    public static boolean isTemplate(String text) {
+        return text != null && text.contains("{{");
+    }
+
+    public static Template parse(String source) {
+        List<Part> parts = new ArrayList<>();
+        int index = 0;
+        while (index < source.length()) {
+            int open = source.indexOf("{{", index);
+            if (open < 0) {
+                parts.add(new Text(source.substring(index)));
+                break;
+            }
+            if (open > index) {
+                parts.add(new Text(source.substring(index, open)));
+            }
+            int close = source.indexOf("}}", open + 2);
+            if (close < 0) {
+                throw new ExpressionException("'{{' is not closed by '}}'", open);
+            }
+            String raw = source.substring(open + 2, close);
+            String expression = raw.strip();
+            int offset = open + 2 + raw.indexOf(expression.isEmpty() ? raw : expression);
+            if (expression.isEmpty()) {
+                throw new ExpressionException("empty expression in '{{ }}'", open);
+            }
+            try {
+                Expressions.compile(expression);
+            } catch (ExpressionException e) {
+                throw new ExpressionException(e.getMessage(), offset + e.offset());
+            }
+            parts.add(new Expr(expression, offset));
+            index = close + 2;
+        }
+        return new Template(source, parts);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public List<Expr> expressions() {
+        return parts.stream().filter(Expr.class::isInstance).map(Expr.class::cast).toList();
+    }
+
+    public boolean isSingleExpression() {
+        return parts.size() == 1 && parts.get(0) instanceof Expr;
+    }
+
+    public JsonNode render(JsonNode context) {
+        return render(context, e -> false, Template::asText);
+    }
+
+    /**
+     * Renders, leaving an expression as written when {@code deferred} says its value is not known
+     * yet (a dry run cannot know a step's outputs), and writing values into text with {@code writer}.
+     */
+    public JsonNode render(JsonNode context, Predicate<String> deferred, Function<JsonNode, String> writer) {
+        if (isSingleExpression()) {
+            Expr expr = (Expr) parts.get(0);
+            if (deferred.test(expr.expression())) {
+                return JsonNodeFactory.instance.textNode(source);
+            }
+            return Expressions.evaluate(expr.expression(), context);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Part part : parts) {
+            if (part instanceof Text text) {
+                out.append(text.text());
+            } else if (part instanceof Expr expr) {
+                if (deferred.test(expr.expression())) {
+                    out.append("{{ ").append(expr.expression()).append(" }}");
+                } else {
+                    out.append(writer.apply(Expressions.evaluate(expr.expression(), context)));
+                }
+            }
+        }
+        return JsonNodeFactory.instance.textNode(out.toString());
+    }
+
+    /** How a value reads inside text: strings as they are, null as nothing, the rest as JSON. */
+    public static String asText(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return "";
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        return value.toString();
+    }
+
+    /** As {@link #asText}, then quoted for a POSIX shell, so a value can never become code. */
+    public static String asShellWord(JsonNode value) {
+        return "'" + asText(value).replace("'", "'\"'\"'") + "'";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.opsbook.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.Expressions;
+import dev.opsbook.expression.Template;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Finds every expression in a step (its condition, its outputs, templates in its body) with where it was written. */
+public final class ExpressionSites {
+
+    public record Problem(Position position, String message) {
+    }
+
+    public record Scan(List<ExpressionSite> sites, List<Problem> problems) {
+    }
+
+    private ExpressionSites() {
+    }
+
+    public static Scan of(Step step) {
+        List<ExpressionSite> sites = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        step.condition().ifPresent(condition ->
+                expression(condition, step.positionOf("attr:if"), "if", false, sites, problems));
+        step.outputs().forEach((name, expression) -> {
+            Position at = name.isEmpty() ? step.positionOf("attr:outputs") : step.positionOf("/outputs/" + name);
+            expression(expression, at, name.isEmpty() ? "outputs" : "output '" + name + "'", true, sites, problems);
+        });
+        if (step.settings().isObject()) {
+            settings(step, step.settings(), "", sites, problems);
+        } else if (step.form() == StepForm.FENCED_BLOCK && Template.isTemplate(step.body())) {
+            script(step, sites, problems);
+        }
+        return new Scan(sites, problems);
+    }
+
+    private static void expression(String expression, Position at, String where, boolean overResult,
+                                   List<ExpressionSite> sites, List<Problem> problems) {
+        try {
+            Expressions.compile(expression);
+            sites.add(new ExpressionSite(expression, at, where, overResult));
+        } catch (ExpressionException e) {
+            problems.add(new Problem(at, where + ": " + e.getMessage()));
+        }
+    }
+
+    private static void settings(Step step, JsonNode node, String pointer, List<ExpressionSite> sites, List<Problem> problems) {
+        if (pointer.equals("/outputs")) {
+            return;
+        }
+        if (node.isTextual() && Template.isTemplate(node.textValue())) {
+            Position at = step.positionOf(pointer);
+            try {
+                for (Template.Expr expr : Template.parse(node.textValue()).expressions()) {
+                    sites.add(new ExpressionSite(expr.expression(), at, pointer.substring(1), false));
+                }
+            } catch (ExpressionException e) {
+                problems.add(new Problem(at, "template in '" + pointer.substring(1) + "': " + e.getMessage()));
+            }
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                settings(step, field.getValue(), pointer + "/" + field.getKey(), sites, problems);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                settings(step, node.get(i), pointer + "/" + i, sites, problems);
+            }
+        }
+    }
+
+    private static void script(Step step, List<ExpressionSite> sites, List<Problem> problems) {
+        String body = step.body();
+        Position origin = new Position(step.position().line() + 1, step.span().indent() + 1);
+        try {
+            for (Template.Expr expr : Template.parse(body).expressions()) {
+                sites.add(new ExpressionSite(expr.expression(), at(body, expr.offset(), origin), "script", false));
+            }
+        } catch (ExpressionException e) {
+            problems.add(new Problem(at(body, e.offset(), origin), "template in script: " + e.getMessage()));
+        }
+    }
+
+    private static Position at(String body, int offset, Position origin) {
+        int line = 0;
+        int lineStart = 0;
+        for (int i = 0; i < Math.min(offset, body.length()); i++) {
+            if (body.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new Position(origin.line() + line, origin.column() + offset - lineStart);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.opsbook.runbook;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A runbook or playbook as written: its front matter contract and its steps in reading order.
+ * The full text is kept so a run record can reproduce the document around what happened.
+ *
+ * @param file the path it was read from, as the user named it (used in diagnostics)
+ * @param text the whole document, front matter included
+ * @param bodyOffset where the Markdown after the front matter starts in {@code text}
+ * @param contentHash SHA-256 of the document's bytes, hex
+ * @param envAllowList environment variables templates may read as {@code env.NAME}
+ * @param positions where front-matter keys were written, by JSON pointer ("/parameters/region/default")
+ */
+public record Runbook(
+        String id,
+        String file,
+        String text,
+        int bodyOffset,
+        String contentHash,
+        String title,
+        RunbookKind kind,
+        String owner,
+        String description,
+        List<Parameter> parameters,
+        List<String> envAllowList,
+        Optional<Duration> timeout,
+        List<Step> steps,
+        Map<String, Position> positions) {
+
+    public Runbook {
+        parameters = List.copyOf(parameters);
+        envAllowList = List.copyOf(envAllowList);
+        steps = List.copyOf(steps);
+        positions = Map.copyOf(positions);
+    }
+
+    public Optional<Step> step(String id) {
+        return steps.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    public Optional<Parameter> parameter(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Position positionOf(String pointer) {
+        return positions.getOrDefault(pointer, Position.START);
+    }
+}

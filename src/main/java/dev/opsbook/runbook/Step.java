@@ -1,0 +1,61 @@
+package dev.opsbook.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One step of a runbook as written: a fenced block or a task-list item.
+ *
+ * @param id the {@code id} attribute, or a stable name generated from the kind or the item's text
+ * @param title a short human label: the task item's text, the {@code title} attribute, or the id
+ * @param body the block's text as written (a task item's text)
+ * @param settings the body read as YAML (a mapping), or, for script kinds, null
+ * @param explicitNeeds the {@code needs} attribute; empty means "after the previous step in reading order"
+ * @param outputs named JMESPath selections over the step's result
+ * @param positions where each attribute and body key was written, by name ("attr:retries", "/url")
+ */
+public record Step(
+        String id,
+        boolean generatedId,
+        String kind,
+        StepForm form,
+        String title,
+        String body,
+        JsonNode settings,
+        Optional<List<String>> explicitNeeds,
+        Optional<String> condition,
+        int retries,
+        Duration backoff,
+        Optional<Duration> timeout,
+        FailurePolicy onFailure,
+        Optional<String> rollback,
+        Map<String, String> outputs,
+        Map<String, String> attributes,
+        SourceSpan span,
+        Map<String, Position> positions) {
+
+    public Step {
+        explicitNeeds = explicitNeeds.map(List::copyOf);
+        outputs = Map.copyOf(outputs);
+        attributes = Map.copyOf(attributes);
+        positions = Map.copyOf(positions);
+        settings = settings == null ? NullNode.getInstance() : settings;
+    }
+
+    public Position position() {
+        return span.start();
+    }
+
+    /** Where a named attribute or body key was written, else where the step starts. */
+    public Position positionOf(String key) {
+        return positions.getOrDefault(key, span.start());
+    }
+
+    public boolean isManual() {
+        return kind.equals("manual");
+    }
+}

@@ -1,0 +1,49 @@
+package dev.opsbook.runbook;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Optional;
+
+/** "Did you mean ...?" for names a user mistyped. */
+public final class Suggestions {
+
+    private Suggestions() {
+    }
+
+    public static Optional<String> closest(String typed, Collection<String> candidates) {
+        String lower = typed.toLowerCase(Locale.ROOT);
+        return candidates.stream()
+                .map(c -> new Object() {
+                    final String name = c;
+                    final int distance = distance(lower, c.toLowerCase(Locale.ROOT));
+                })
+                .filter(c -> c.distance <= Math.max(2, typed.length() / 3))
+                .min(Comparator.comparingInt(c -> c.distance))
+                .map(c -> c.name);
+    }
+
+    /** ", did you mean 'x'?" or nothing. */
+    public static String didYouMean(String typed, Collection<String> candidates) {
+        return closest(typed, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
+    }
+
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

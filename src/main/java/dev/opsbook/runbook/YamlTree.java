@@ -1,0 +1,149 @@
+package dev.opsbook.runbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * YAML read into a JSON tree that remembers where every value was written, so that a problem
+ * found later (a bad default, an unknown key) can still be reported at its line and column.
+ *
+ * @param value the document, or null when the text is empty
+ * @param positions start of each value (and of each mapping key, as "pointer#key"), by JSON pointer
+ * @param problems syntax errors and duplicate keys, already placed in the enclosing file
+ */
+public record YamlTree(JsonNode value, Map<String, Position> positions, List<Problem> problems) {
+
+    public record Problem(Position position, String message) {
+    }
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /**
+     * Reads {@code text} whose first character sits at {@code origin} in the enclosing file;
+     * {@code indent} is added to the column of every line after the first.
+     */
+    public static YamlTree read(String text, Position origin, int indent) {
+        Map<String, Position> positions = new HashMap<>();
+        List<Problem> problems = new ArrayList<>();
+        Placer placer = new Placer(origin, indent);
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // reported ourselves, with both places
+        options.setMaxAliasesForCollections(50);
+        try {
+            Node root = new Yaml(options).compose(new StringReader(text));
+            if (root == null) {
+                return new YamlTree(null, positions, problems);
+            }
+            JsonNode value = convert(root, "", positions, problems, placer);
+            return new YamlTree(value, positions, problems);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String message = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            if (e.getContext() != null) {
+                message = message + " (" + e.getContext() + ")";
+            }
+            problems.add(new Problem(placer.place(mark), "invalid YAML: " + message + hint(text, message)));
+            return new YamlTree(null, positions, problems);
+        } catch (YAMLException e) {
+            problems.add(new Problem(origin, "invalid YAML: " + e.getMessage()));
+            return new YamlTree(null, positions, problems);
+        }
+    }
+
+    private static String hint(String text, String message) {
+        if (text.contains("{{") && (message.contains("mapping") || message.contains("flow"))) {
+            return "; a value that starts with {{ must be quoted, e.g. \"{{ params.name }}\"";
+        }
+        return "";
+    }
+
+    private record Placer(Position origin, int indent) {
+        Position place(Mark mark) {
+            if (mark == null) {
+                return origin;
+            }
+            int line = origin.line() + mark.getLine();
+            int column = mark.getLine() == 0 ? origin.column() + mark.getColumn() : indent + mark.getColumn() + 1;
+            return new Position(line, Math.max(1, column));
+        }
+    }
+
+    private static JsonNode convert(Node node, String pointer, Map<String, Position> positions,
+                                    List<Problem> problems, Placer placer) {
+        positions.putIfAbsent(pointer, placer.place(node.getStartMark()));
+        if (node instanceof MappingNode mapping) {
+            ObjectNode object = JSON.objectNode();
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
+                String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                Position keyPosition = placer.place(tuple.getKeyNode().getStartMark());
+                if (object.has(key)) {
+                    problems.add(new Problem(keyPosition, "duplicate key '" + key + "' (first at "
+                            + positions.get(child + "#key") + ")"));
+                    continue;
+                }
+                positions.put(child + "#key", keyPosition);
+                object.set(key, convert(tuple.getValueNode(), child, positions, problems, placer));
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode sequence) {
+            ArrayNode array = JSON.arrayNode();
+            List<Node> items = sequence.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                array.add(convert(items.get(i), pointer + "/" + i, positions, problems, placer));
+            }
+            return array;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        return scalar(scalar);
+    }
+
+    private static JsonNode scalar(ScalarNode scalar) {
+        String text = scalar.getValue();
+        Tag tag = scalar.getTag();
+        try {
+            if (Tag.NULL.equals(tag)) {
+                return JSON.nullNode();
+            }
+            if (Tag.BOOL.equals(tag)) {
+                // YAML 1.1 reads yes/no/on/off as booleans too; keep them as written when they are words.
+                String lower = text.toLowerCase(java.util.Locale.ROOT);
+                if (lower.equals("true") || lower.equals("false")) {
+                    return JSON.booleanNode(lower.equals("true"));
+                }
+                return JSON.textNode(text);
+            }
+            if (Tag.INT.equals(tag)) {
+                String digits = text.replace("_", "");
+                BigInteger value = digits.startsWith("0x") ? new BigInteger(digits.substring(2), 16) : new BigInteger(digits);
+                return value.bitLength() < 63 ? JSON.numberNode(value.longValue()) : JSON.numberNode(value);
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                return JSON.numberNode(Double.parseDouble(text.replace("_", "")));
+            }
+        } catch (NumberFormatException e) {
+            return JSON.textNode(text);
+        }
+        return JSON.textNode(text);
+    }
+}
