@@ -18,6 +18,9 @@ public final class ExpressionSites {
     public record Scan(List<ExpressionSite> sites, List<Problem> problems) {
     }
 
+    /** Body keys whose values are JMESPath expressions themselves (not templates): assert's that, wait's until. */
+    public static final java.util.Set<String> EXPRESSION_KEYS = java.util.Set.of("that", "until");
+
     private ExpressionSites() {
     }
 
@@ -50,6 +53,11 @@ public final class ExpressionSites {
 
     private static void settings(Step step, JsonNode node, String pointer, List<ExpressionSite> sites, List<Problem> problems) {
         if (pointer.equals("/outputs")) {
+            return;
+        }
+        String top = pointer.length() > 1 ? pointer.substring(1).split("/")[0] : "";
+        if (EXPRESSION_KEYS.contains(top) && node.isTextual()) {
+            expression(node.textValue(), step.positionOf(pointer), top, false, sites, problems);
             return;
         }
         if (node.isTextual() && Template.isTemplate(node.textValue())) {

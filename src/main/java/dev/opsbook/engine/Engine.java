@@ -1,0 +1,374 @@
+package dev.opsbook.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.Expressions;
+import dev.opsbook.expression.Template;
+import dev.opsbook.expression.Templates;
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.runbook.Diagnostic;
+import dev.opsbook.runbook.Durations;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.runbook.Step;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Runs a runbook: carries out what the {@link Scheduler} decides, one thread per running step,
+ * and folds what happens into the run's state. Only the calling thread changes the state; step
+ * threads report through a queue. Retries, timeouts, cancellation and outputs are handled here
+ * for every step kind alike.
+ */
+public final class Engine {
+
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final StepExecutors executors;
+    private final Clock clock;
+    private final Supplier<String> runIds;
+    private final ExecutorService threads;
+
+    public Engine(StepExecutors executors, Clock clock, Supplier<String> runIds) {
+        this.executors = executors;
+        this.clock = clock;
+        this.runIds = runIds;
+        this.threads = Executors.newCachedThreadPool(daemonThreads());
+    }
+
+    public Engine(StepExecutors executors) {
+        this(executors, Clock.systemUTC(), RunIds.from(Clock.systemUTC()));
+    }
+
+    public RunResult run(RunRequest request, RunListener listener) throws InvalidRunException, InterruptedException {
+        return run(request, listener, new RunControl());
+    }
+
+    public RunResult run(RunRequest request, RunListener listener, RunControl control)
+            throws InvalidRunException, InterruptedException {
+        LoadedRunbook loaded = request.runbook();
+        if (loaded.hasErrors()) {
+            throw new InvalidRunException(loaded.errors().stream().map(Diagnostic::toString).toList());
+        }
+        ParameterBinding.Bound bound = ParameterBinding.bind(loaded.runbook(), request.params());
+        if (!bound.ok()) {
+            throw new InvalidRunException(bound.problems());
+        }
+        return new Session(request, listener, control, bound.values()).run();
+    }
+
+    /** One run in progress. */
+    private final class Session {
+        private final RunRequest request;
+        private final Runbook runbook;
+        private final RunListener listener;
+        private final RunControl control;
+        private final Scheduler scheduler;
+        private final Redactor redactor;
+        private final BlockingQueue<RunEvent> inbox = new LinkedBlockingQueue<>();
+        private final Map<String, Future<?>> tasks = new HashMap<>();
+        private final List<RunEvent> events = new ArrayList<>();
+        private final Optional<Instant> deadline;
+        private volatile boolean timedOut;
+        private RunState state;
+
+        Session(RunRequest request, RunListener listener, RunControl control, ObjectNode params) {
+            this.request = request;
+            this.runbook = request.runbook().runbook();
+            this.listener = listener;
+            this.control = control;
+            this.scheduler = new Scheduler(request.runbook().graph());
+            this.redactor = Redactor.of(runbook, params);
+            Instant now = clock.instant();
+            ObjectNode env = JsonNodeFactory.instance.objectNode();
+            for (String name : runbook.envAllowList()) {
+                String value = System.getenv(name);
+                if (value == null) {
+                    env.putNull(name);
+                } else {
+                    env.put(name, value);
+                }
+            }
+            RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
+                    runbook.contentHash(), params, env, request.startedBy(), request.trigger());
+            this.state = RunState.of(started);
+            this.deadline = request.runTimeout().or(runbook::timeout).map(now::plus);
+            record(started);
+        }
+
+        RunResult run() throws InterruptedException {
+            control.onCancel(() -> inbox.offer(new RunEvent.CancelRequested(clock.instant(),
+                    control.cancellation().orElse("cancelled"))));
+            while (true) {
+                boolean progressed = false;
+                for (Decision decision : scheduler.decide(state)) {
+                    progressed = true;
+                    if (decision instanceof Decision.Finish finish) {
+                        record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
+                        return new RunResult(runbook, state, events, redactor);
+                    }
+                    carryOut(decision);
+                }
+                if (progressed) {
+                    continue;
+                }
+                RunEvent next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    take(next);
+                }
+                if (deadline.isPresent() && !timedOut && !state.cancelRequested() && clock.instant().isAfter(deadline.get())) {
+                    timedOut = true;
+                    record(new RunEvent.RunTimedOut(clock.instant(), Duration.between(state.startedAt(), deadline.get())));
+                    stopRunningSteps();
+                }
+            }
+        }
+
+        private long pollInterval() {
+            if (deadline.isEmpty() || timedOut) {
+                return 1000;
+            }
+            long left = Duration.between(clock.instant(), deadline.get()).toMillis();
+            return Math.max(1, Math.min(1000, left + 1));
+        }
+
+        private void take(RunEvent event) {
+            if (event instanceof RunEvent.CancelRequested) {
+                if (state.cancelRequested()) {
+                    return;
+                }
+                record(event);
+                stopRunningSteps();
+                return;
+            }
+            record(event);
+            if (event instanceof RunEvent.StepFinished finished && finished.status() != StepStatus.RUNNING) {
+                tasks.remove(finished.key());
+            }
+        }
+
+        private void stopRunningSteps() {
+            tasks.values().forEach(task -> task.cancel(true));
+        }
+
+        private void record(RunEvent event) {
+            events.add(event);
+            state = event instanceof RunEvent.RunStarted ? state : state.apply(event);
+            listener.on(event, state);
+        }
+
+        private void carryOut(Decision decision) {
+            if (decision instanceof Decision.Skip skip) {
+                record(new RunEvent.StepSkipped(clock.instant(), skip.key(), skip.reason()));
+            } else if (decision instanceof Decision.Fail fail) {
+                Instant now = clock.instant();
+                record(new RunEvent.StepStarted(now, fail.key(), fail.stepId(), Role.NORMAL, Optional.empty(), null));
+                record(new RunEvent.StepFinished(now, fail.key(), StepStatus.FAILED, null, fail.reason()));
+            } else if (decision instanceof Decision.Start start) {
+                start(start);
+            }
+        }
+
+        private void start(Decision.Start start) {
+            Step step = request.runbook().graph().step(start.stepId());
+            JsonNode context = state.context();
+            JsonNode input;
+            String script = null;
+            try {
+                input = input(step, context);
+                if (step.settings().isNull()) {
+                    script = Template.isTemplate(step.body())
+                            ? Template.parse(step.body()).render(context, e -> false, Template::asShellWord).textValue()
+                            : step.body();
+                    input = JsonNodeFactory.instance.objectNode().put("script", script);
+                }
+            } catch (ExpressionException e) {
+                Instant now = clock.instant();
+                record(new RunEvent.StepStarted(now, start.key(), start.stepId(), start.role(), start.forStep(), null));
+                record(new RunEvent.StepFinished(now, start.key(), StepStatus.FAILED, null, "cannot render input: " + e.getMessage()));
+                return;
+            }
+            record(new RunEvent.StepStarted(clock.instant(), start.key(), start.stepId(), start.role(), start.forStep(), input));
+            Map<String, String> environment = environment(step);
+            JsonNode finalInput = input;
+            String finalScript = script;
+            tasks.put(start.key(), threads.submit(() -> runStep(start.key(), step, finalInput, finalScript, environment, context)));
+        }
+
+        private JsonNode input(Step step, JsonNode context) {
+            if (!step.settings().isObject()) {
+                return null;
+            }
+            ObjectNode settings = step.settings().deepCopy();
+            settings.remove("outputs"); // expressions over the result, evaluated after the step
+            return Templates.render(settings, context);
+        }
+
+        private Map<String, String> environment(Step step) {
+            Map<String, String> environment = new LinkedHashMap<>();
+            state.params().fields().forEachRemaining(field ->
+                    environment.put(field.getKey(), Template.asText(field.getValue())));
+            environment.put("OPSBOOK_RUN_ID", state.runId());
+            environment.put("OPSBOOK_RUNBOOK", runbook.id());
+            environment.put("OPSBOOK_STEP_ID", step.id());
+            return environment;
+        }
+
+        // ---- on a step thread -------------------------------------------------------------
+
+        private void runStep(String key, Step step, JsonNode input, String script, Map<String, String> environment, JsonNode context) {
+            StepExecutor executor = executors.find(step.kind()).orElseThrow();
+            for (int attempt = 1; ; attempt++) {
+                Instant startedAt = clock.instant();
+                StepCall call = new StepCall(state.runId(), step, attempt, input, script, environment,
+                        request.workingDirectory(), request.interaction(), context);
+                StepOutcome outcome;
+                try {
+                    outcome = attempt(executor, call, step.timeout());
+                } catch (InterruptedException e) {
+                    Instant now = clock.instant();
+                    String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
+                    inbox.add(new RunEvent.AttemptFinished(now, key, new Attempt(attempt, startedAt, now, false, why, null), Optional.empty()));
+                    inbox.add(new RunEvent.StepFinished(now, key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
+                    return;
+                }
+                Instant endedAt = clock.instant();
+                if (outcome instanceof StepOutcome.Answered answered) {
+                    inbox.add(new RunEvent.StepAnswered(endedAt, key, answered.answer()));
+                    outcome = answered.answer().confirmed()
+                            ? new StepOutcome.Succeeded(answered.result())
+                            : new StepOutcome.Failed(refusal(step, answered.answer()), answered.result());
+                }
+                if (outcome instanceof StepOutcome.Succeeded succeeded) {
+                    try {
+                        ObjectNode outputs = outputs(step, succeeded);
+                        inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, true, "", succeeded.result()), Optional.empty()));
+                        inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.SUCCEEDED, outputs, ""));
+                        return;
+                    } catch (ExpressionException e) {
+                        outcome = new StepOutcome.Failed("outputs: " + e.getMessage(), succeeded.result());
+                    }
+                }
+                if (outcome instanceof StepOutcome.Waiting waiting) {
+                    inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, waiting.message(), waiting.result()), Optional.empty()));
+                    inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.WAITING, null, waiting.message()));
+                    return;
+                }
+                StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
+                boolean retry = attempt <= step.retries() && !(step.isManual() || step.kind().equals("approve"));
+                Optional<Duration> delay = retry ? Optional.of(backoff(step.backoff(), attempt)) : Optional.empty();
+                inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, failed.message(), failed.result()), delay));
+                if (!retry) {
+                    inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.FAILED, null, failed.message()));
+                    return;
+                }
+                try {
+                    Thread.sleep(delay.get().toMillis());
+                } catch (InterruptedException e) {
+                    String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
+                    inbox.add(new RunEvent.StepFinished(clock.instant(), key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
+                    return;
+                }
+            }
+        }
+
+        private String refusal(Step step, Interaction.Answer answer) {
+            String what = step.isManual() ? "not done" : "rejected";
+            return what + " by " + answer.by() + (answer.comment().isBlank() ? "" : ": " + answer.comment());
+        }
+
+        /** Runs one attempt on its own thread so a timeout can interrupt it and still wait for it to stop. */
+        private StepOutcome attempt(StepExecutor executor, StepCall call, Optional<Duration> timeout) throws InterruptedException {
+            AtomicInteger done = new AtomicInteger();
+            Thread[] runner = new Thread[1];
+            Future<StepOutcome> future = threads.submit(() -> {
+                runner[0] = Thread.currentThread();
+                try {
+                    return executor.execute(call);
+                } finally {
+                    done.set(1);
+                }
+            });
+            try {
+                return timeout.isPresent() ? future.get(timeout.get().toMillis(), TimeUnit.MILLISECONDS) : future.get();
+            } catch (TimeoutException e) {
+                stop(future);
+                return new StepOutcome.Failed("timed out after " + Durations.format(timeout.get()), null);
+            } catch (InterruptedException e) {
+                stop(future);
+                throw e;
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                return new StepOutcome.Failed(cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+            }
+        }
+
+        /** Interrupts an attempt and waits a little for it to clean up (kill its processes). */
+        private void stop(Future<StepOutcome> future) {
+            future.cancel(true);
+            long until = System.nanoTime() + STOP_GRACE.toNanos();
+            boolean interrupted = Thread.interrupted();
+            while (!future.isDone() && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private ObjectNode outputs(Step step, StepOutcome.Succeeded succeeded) {
+            ObjectNode outputs = succeeded.outputs().deepCopy();
+            JsonNode result = succeeded.result() == null ? JsonNodeFactory.instance.nullNode() : succeeded.result();
+            for (Map.Entry<String, String> output : step.outputs().entrySet()) {
+                JsonNode value = Expressions.evaluate(output.getValue(), result);
+                if (output.getKey().isEmpty()) {
+                    if (!value.isObject()) {
+                        throw new ExpressionException("the outputs expression must give an object, e.g. '{version: json.version}', not " + value, 0);
+                    }
+                    outputs.setAll((ObjectNode) value);
+                } else {
+                    outputs.set(output.getKey(), value);
+                }
+            }
+            return outputs;
+        }
+    }
+
+    static Duration backoff(Duration base, int attempt) {
+        Duration delay = base.multipliedBy(1L << Math.min(attempt - 1, 20));
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "opsbook-step-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package dev.opsbook.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.runbook.Parameter;
+import dev.opsbook.runbook.Runbook;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Masks secret values wherever they would be shown: records, progress lines, JSON output. The
+ * values are those of the run's secret parameters; a step that echoes one has it masked too.
+ */
+public final class Redactor {
+
+    public static final String MASK = "********";
+    public static final Redactor NONE = new Redactor(List.of());
+
+    private final List<String> secrets;
+
+    private Redactor(List<String> secrets) {
+        this.secrets = secrets.stream().filter(s -> s.length() >= 3)
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    public static Redactor of(Runbook runbook, JsonNode params) {
+        List<String> secrets = new ArrayList<>();
+        for (Parameter parameter : runbook.parameters()) {
+            JsonNode value = params.get(parameter.name());
+            if (parameter.isSecret() && value != null && !value.isNull()) {
+                secrets.add(value.asText());
+            }
+        }
+        return new Redactor(secrets);
+    }
+
+    public String text(String text) {
+        if (text == null || secrets.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, MASK);
+        }
+        return out;
+    }
+
+    public JsonNode json(JsonNode node) {
+        if (node == null || secrets.isEmpty()) {
+            return node;
+        }
+        if (node.isTextual()) {
+            return JsonNodeFactory.instance.textNode(text(node.textValue()));
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+                out.set(field.getKey(), json(field.getValue()));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> out.add(json(item)));
+            return out;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.opsbook.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What happened in a run, in order. The run's state is these events folded together
+ * ({@link RunState#apply}); the record's timeline and the progress lines are drawn from them.
+ */
+public sealed interface RunEvent {
+
+    Instant at();
+
+    record RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
+                      ObjectNode params, ObjectNode env, String startedBy, String trigger) implements RunEvent {
+    }
+
+    record StepStarted(Instant at, String key, String stepId, Role role, Optional<String> forStep, JsonNode input)
+            implements RunEvent {
+    }
+
+    record AttemptFinished(Instant at, String key, Attempt attempt, Optional<Duration> retryIn) implements RunEvent {
+    }
+
+    record StepAnswered(Instant at, String key, Interaction.Answer answer) implements RunEvent {
+    }
+
+    record StepFinished(Instant at, String key, StepStatus status, JsonNode outputs, String message) implements RunEvent {
+    }
+
+    record StepSkipped(Instant at, String key, String reason) implements RunEvent {
+    }
+
+    record CancelRequested(Instant at, String reason) implements RunEvent {
+    }
+
+    record RunTimedOut(Instant at, Duration limit) implements RunEvent {
+    }
+
+    record RunFinished(Instant at, RunStatus status, String message) implements RunEvent {
+    }
+}

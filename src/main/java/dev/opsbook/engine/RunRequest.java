@@ -1,0 +1,28 @@
+package dev.opsbook.engine;
+
+import dev.opsbook.graph.LoadedRunbook;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run to start.
+ *
+ * @param startedBy who: an OS user, or later an event
+ * @param trigger how: "cli", "event", ...
+ * @param runTimeout overrides the runbook's own {@code timeout}
+ */
+public record RunRequest(
+        LoadedRunbook runbook,
+        Map<String, String> params,
+        String startedBy,
+        String trigger,
+        Interaction interaction,
+        Optional<Duration> runTimeout,
+        Path workingDirectory) {
+
+    public RunRequest {
+        params = Map.copyOf(params);
+    }
+}

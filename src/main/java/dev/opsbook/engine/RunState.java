@@ -1,0 +1,119 @@
+package dev.opsbook.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A run at one moment: the fold of its events. Immutable; {@link #apply} returns the next state.
+ * Executions are kept in the order they started; {@code completed} lists normal steps in the
+ * order they succeeded, which is the reverse of the order their rollbacks run in.
+ */
+public record RunState(
+        String runId,
+        String runbookId,
+        String title,
+        String contentHash,
+        String startedBy,
+        String trigger,
+        Instant startedAt,
+        Optional<Instant> endedAt,
+        ObjectNode params,
+        ObjectNode env,
+        Map<String, StepExecution> executions,
+        List<String> completed,
+        RunStatus status,
+        String message,
+        boolean cancelRequested,
+        boolean timedOut) {
+
+    public RunState {
+        executions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(executions));
+        completed = List.copyOf(completed);
+    }
+
+    public static RunState of(RunEvent.RunStarted started) {
+        return new RunState(started.runId(), started.runbookId(), started.title(), started.contentHash(),
+                started.startedBy(), started.trigger(), started.at(), Optional.empty(), started.params(), started.env(),
+                Map.of(), List.of(), RunStatus.RUNNING, "", false, false);
+    }
+
+    public RunState apply(RunEvent event) {
+        Map<String, StepExecution> next = new LinkedHashMap<>(executions);
+        List<String> done = new ArrayList<>(completed);
+        if (event instanceof RunEvent.StepStarted e) {
+            next.put(e.key(), StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
+        } else if (event instanceof RunEvent.AttemptFinished e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt()));
+        } else if (event instanceof RunEvent.StepAnswered e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.answered(e.answer()));
+        } else if (event instanceof RunEvent.StepFinished e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.finished(e.status(), e.outputs(), e.message(), e.at()));
+            StepExecution finished = next.get(e.key());
+            if (finished != null && e.status() == StepStatus.SUCCEEDED && finished.role() == Role.NORMAL) {
+                done.add(e.key());
+            }
+        } else if (event instanceof RunEvent.StepSkipped e) {
+            next.put(e.key(), StepExecution.skipped(e.key(), e.key(), e.reason(), e.at()));
+        } else if (event instanceof RunEvent.CancelRequested) {
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
+                    next, done, status, message, true, timedOut);
+        } else if (event instanceof RunEvent.RunTimedOut) {
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
+                    next, done, status, message, cancelRequested, true);
+        } else if (event instanceof RunEvent.RunFinished e) {
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
+                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut);
+        }
+        return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
+                next, done, status, message, cancelRequested, timedOut);
+    }
+
+    public Optional<StepExecution> execution(String key) {
+        return Optional.ofNullable(executions.get(key));
+    }
+
+    public Collection<StepExecution> running() {
+        return executions.values().stream().filter(x -> x.status() == StepStatus.RUNNING).toList();
+    }
+
+    public boolean isFinished() {
+        return status != RunStatus.RUNNING;
+    }
+
+    /**
+     * What templates and conditions see: {@code params}, {@code steps.<id>.{status,outputs,result}},
+     * {@code run} and the allow-listed {@code env}.
+     */
+    public ObjectNode context() {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode context = json.objectNode();
+        context.set("params", params);
+        ObjectNode steps = context.putObject("steps");
+        for (StepExecution execution : executions.values()) {
+            ObjectNode step = steps.putObject(execution.stepId());
+            step.put("status", execution.status().label());
+            step.set("outputs", execution.outputs());
+            JsonNode result = execution.result();
+            step.set("result", result == null ? json.nullNode() : result);
+            step.put("message", execution.message());
+        }
+        ObjectNode run = context.putObject("run");
+        run.put("id", runId);
+        run.put("runbook", runbookId);
+        run.put("startedAt", startedAt.toString());
+        run.put("startedBy", startedBy);
+        run.put("trigger", trigger);
+        run.put("dryRun", false);
+        context.set("env", env);
+        context.putNull("event");
+        return context;
+    }
+}

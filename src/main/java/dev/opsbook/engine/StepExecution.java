@@ -1,0 +1,72 @@
+package dev.opsbook.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What happened to one step in one run. A handler step that serves two owners runs twice, so
+ * executions are keyed by {@code key}: the step id in the normal flow, {@code id/for-owner} else.
+ */
+public record StepExecution(
+        String key,
+        String stepId,
+        Role role,
+        Optional<String> forStep,
+        StepStatus status,
+        JsonNode input,
+        List<Attempt> attempts,
+        JsonNode outputs,
+        String message,
+        Optional<Instant> startedAt,
+        Optional<Instant> endedAt,
+        Optional<Interaction.Answer> answer) {
+
+    public StepExecution {
+        attempts = List.copyOf(attempts);
+        outputs = outputs == null ? JsonNodeFactory.instance.objectNode() : outputs;
+        message = message == null ? "" : message;
+    }
+
+    static StepExecution started(String key, String stepId, Role role, Optional<String> forStep, JsonNode input, Instant at) {
+        return new StepExecution(key, stepId, role, forStep, StepStatus.RUNNING, input, List.of(), null, "",
+                Optional.of(at), Optional.empty(), Optional.empty());
+    }
+
+    static StepExecution skipped(String key, String stepId, String reason, Instant at) {
+        return new StepExecution(key, stepId, Role.NORMAL, Optional.empty(), StepStatus.SKIPPED, null, List.of(), null,
+                reason, Optional.empty(), Optional.of(at), Optional.empty());
+    }
+
+    StepExecution withAttempt(Attempt attempt) {
+        List<Attempt> all = new ArrayList<>(attempts);
+        all.add(attempt);
+        return new StepExecution(key, stepId, role, forStep, status, input, all, outputs, message, startedAt, endedAt, answer);
+    }
+
+    StepExecution finished(StepStatus newStatus, JsonNode newOutputs, String newMessage, Instant at) {
+        return new StepExecution(key, stepId, role, forStep, newStatus, input, attempts, newOutputs, newMessage, startedAt,
+                newStatus.isTerminal() ? Optional.of(at) : endedAt, answer);
+    }
+
+    StepExecution answered(Interaction.Answer newAnswer) {
+        return new StepExecution(key, stepId, role, forStep, status, input, attempts, outputs, message, startedAt, endedAt,
+                Optional.of(newAnswer));
+    }
+
+    /** The last attempt's result: what templates see as {@code steps.<id>.result}. */
+    public JsonNode result() {
+        return attempts.isEmpty() ? JsonNodeFactory.instance.nullNode() : attempts.get(attempts.size() - 1).result();
+    }
+
+    public Optional<Duration> duration() {
+        if (startedAt.isEmpty() || endedAt.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.between(startedAt.get(), endedAt.get()));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.opsbook.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.StepCall;
+import dev.opsbook.engine.StepExecutor;
+import dev.opsbook.engine.StepOutcome;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.Expressions;
+import dev.opsbook.runbook.StepKindSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code assert}: one JMESPath condition ({@code that:}), or a list of them, over the run's
+ * context; it fails, saying which one and what it saw, unless all hold.
+ */
+public final class AssertStep implements StepExecutor {
+
+    @Override
+    public StepKindSpec spec() {
+        return StepKindSpec.yaml("assert", Set.of("that"), Set.of("message"));
+    }
+
+    @Override
+    public StepOutcome execute(StepCall call) {
+        JsonNode that = call.input().path("that");
+        List<String> conditions = new ArrayList<>();
+        if (that.isArray()) {
+            that.forEach(c -> conditions.add(c.asText()));
+        } else {
+            conditions.add(that.asText());
+        }
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        ArrayNode checks = result.putArray("checks");
+        String failure = null;
+        for (String condition : conditions) {
+            ObjectNode check = checks.addObject().put("that", condition);
+            try {
+                JsonNode value = Expressions.evaluate(condition, call.context());
+                boolean holds = Expressions.isTruthy(value);
+                check.set("value", value);
+                check.put("holds", holds);
+                if (!holds && failure == null) {
+                    failure = "assertion failed: " + condition + " (was " + value + ")";
+                }
+            } catch (ExpressionException e) {
+                check.put("holds", false).put("error", e.getMessage());
+                if (failure == null) {
+                    failure = e.getMessage();
+                }
+            }
+        }
+        result.put("holds", failure == null);
+        if (failure != null) {
+            String message = call.input().path("message").asText("");
+            return new StepOutcome.Failed(message.isEmpty() ? failure : message + " (" + failure + ")", result);
+        }
+        return new StepOutcome.Succeeded(result);
+    }
+}

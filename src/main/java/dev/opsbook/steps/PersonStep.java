@@ -1,0 +1,55 @@
+package dev.opsbook.steps;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.StepCall;
+import dev.opsbook.engine.StepExecutor;
+import dev.opsbook.engine.StepOutcome;
+import dev.opsbook.runbook.StepKindSpec;
+import java.util.Set;
+
+/**
+ * The two kinds a person answers: {@code manual} (a task to do and confirm; task-list items are
+ * manual steps) and {@code approve} (a gate to allow or refuse). With nobody to ask, the run waits.
+ */
+public final class PersonStep implements StepExecutor {
+
+    private final String kind;
+
+    private PersonStep(String kind) {
+        this.kind = kind;
+    }
+
+    public static PersonStep manual() {
+        return new PersonStep("manual");
+    }
+
+    public static PersonStep approve() {
+        return new PersonStep("approve");
+    }
+
+    @Override
+    public StepKindSpec spec() {
+        return kind.equals("manual")
+                ? StepKindSpec.yamlOrText("manual", "prompt", Set.of("prompt"), Set.of())
+                : StepKindSpec.yamlOrText("approve", "prompt", Set.of(), Set.of("prompt", "approvers"));
+    }
+
+    @Override
+    public StepOutcome execute(StepCall call) throws InterruptedException {
+        String prompt = call.input().path("prompt").asText(kind.equals("approve") ? "Approve step " + call.step().id() + "?" : call.step().title());
+        try {
+            Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), kind, prompt));
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            result.put(kind.equals("manual") ? "done" : "approved", answer.confirmed());
+            result.put("by", answer.by());
+            result.put("comment", answer.comment());
+            result.put("at", answer.at().toString());
+            result.put("how", answer.how());
+            return new StepOutcome.Answered(answer, result);
+        } catch (Interaction.Unavailable e) {
+            return new StepOutcome.Waiting(e.getMessage(), null);
+        }
+    }
+}

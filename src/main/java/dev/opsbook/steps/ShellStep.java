@@ -1,0 +1,171 @@
+package dev.opsbook.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.StepCall;
+import dev.opsbook.engine.StepExecutor;
+import dev.opsbook.engine.StepOutcome;
+import dev.opsbook.runbook.StepKindSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code shell}: the block is a bash script, run with {@code -e -o pipefail}, stdin closed.
+ * Parameters are in its environment; lines {@code name=value} written to {@code $OPSBOOK_OUTPUT}
+ * become outputs. stdout and stderr are kept up to a cap, with a note of what was dropped.
+ */
+public final class ShellStep implements StepExecutor {
+
+    /** Bytes kept of each of stdout and stderr. */
+    public static final int OUTPUT_CAP = 256 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public StepKindSpec spec() {
+        return StepKindSpec.script("shell");
+    }
+
+    @Override
+    public StepOutcome execute(StepCall call) throws InterruptedException {
+        Path outputFile = null;
+        Process process = null;
+        try {
+            outputFile = Files.createTempFile("opsbook-output-", ".env");
+            ProcessBuilder builder = new ProcessBuilder(List.of("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", call.script()));
+            builder.environment().putAll(call.environment());
+            builder.environment().put("OPSBOOK_OUTPUT", outputFile.toString());
+            builder.environment().put("OPSBOOK_ATTEMPT", Integer.toString(call.attempt()));
+            builder.directory(call.workingDirectory().toFile());
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            process = builder.start();
+            Capture stdout = new Capture(process.getInputStream());
+            Capture stderr = new Capture(process.getErrorStream());
+            int exitCode;
+            try {
+                exitCode = process.waitFor();
+            } catch (InterruptedException e) {
+                kill(process);
+                stdout.join();
+                stderr.join();
+                throw e;
+            }
+            stdout.join();
+            stderr.join();
+            ObjectNode result = JsonNodeFactory.instance.objectNode();
+            result.put("exitCode", exitCode);
+            result.put("stdout", stdout.text());
+            result.put("stderr", stderr.text());
+            JsonNode json = parseJson(stdout.text());
+            if (json != null) {
+                result.set("json", json);
+            }
+            if (exitCode != 0) {
+                String lastLine = stderr.text().strip().lines().reduce((a, b) -> b).orElse("");
+                return new StepOutcome.Failed("exit code " + exitCode + (lastLine.isEmpty() ? "" : ": " + lastLine), result);
+            }
+            return new StepOutcome.Succeeded(result, readOutputs(outputFile));
+        } catch (IOException e) {
+            return new StepOutcome.Failed("cannot run bash: " + e.getMessage(), null);
+        } finally {
+            if (process != null && process.isAlive()) {
+                kill(process);
+            }
+            if (outputFile != null) {
+                try {
+                    Files.deleteIfExists(outputFile);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** The script's children first, so none is left holding our pipes open, then bash itself. */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ObjectNode readOutputs(Path file) throws IOException {
+        ObjectNode outputs = JsonNodeFactory.instance.objectNode();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                outputs.put(line.substring(0, equals).strip(), line.substring(equals + 1));
+            }
+        }
+        return outputs;
+    }
+
+    static JsonNode parseJson(String text) {
+        String trimmed = text.strip();
+        if (!(trimmed.startsWith("{") || trimmed.startsWith("["))) {
+            return null;
+        }
+        try {
+            return JSON.readTree(trimmed);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Reads a stream on its own thread, keeping the first {@link #OUTPUT_CAP} bytes and counting the rest. */
+    private static final class Capture {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final Thread thread;
+        private long dropped;
+
+        Capture(InputStream stream) {
+            thread = new Thread(() -> {
+                byte[] buffer = new byte[8192];
+                try (stream) {
+                    int n;
+                    while ((n = stream.read(buffer)) >= 0) {
+                        int room = OUTPUT_CAP - kept.size();
+                        int keep = Math.max(0, Math.min(room, n));
+                        kept.write(buffer, 0, keep);
+                        dropped += n - keep;
+                    }
+                } catch (IOException ignored) {
+                    // the process went away; what was read is kept
+                }
+            }, "opsbook-shell-output");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void join() {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        String text() {
+            String text = kept.toString(StandardCharsets.UTF_8);
+            return dropped == 0 ? text : text + "\n[opsbook: output truncated, " + dropped + " more bytes not kept]\n";
+        }
+    }
+}
