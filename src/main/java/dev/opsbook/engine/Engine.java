@@ -197,10 +197,9 @@ public final class Engine {
             try {
                 input = input(step, context);
                 if (step.settings().isNull()) {
-                    script = Template.isTemplate(step.body())
-                            ? Template.parse(step.body()).render(context, e -> false, Template::asShellWord).textValue()
-                            : step.body();
-                    input = JsonNodeFactory.instance.objectNode().put("script", script);
+                    ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context);
+                    script = rendered.script();
+                    input = rendered.input();
                 }
             } catch (ExpressionException e) {
                 Instant now = clock.instant();

@@ -67,10 +67,7 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
                 settings.remove("outputs");
                 return Templates.render(settings, context, unknownYet);
             }
-            String script = Template.isTemplate(step.body())
-                    ? Template.parse(step.body()).render(context, unknownYet, Template::asShellWord).textValue()
-                    : step.body();
-            return JsonNodeFactory.instance.objectNode().put("script", script);
+            return JsonNodeFactory.instance.objectNode().put("script", ScriptValues.display(step.body(), context, unknownYet));
         } catch (ExpressionException e) {
             return JsonNodeFactory.instance.objectNode().put("error", "cannot render: " + e.getMessage());
         }

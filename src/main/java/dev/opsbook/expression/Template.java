@@ -73,6 +73,10 @@ public final class Template {
         return source;
     }
 
+    public List<Part> parts() {
+        return parts;
+    }
+
     public List<Expr> expressions() {
         return parts.stream().filter(Expr.class::isInstance).map(Expr.class::cast).toList();
     }

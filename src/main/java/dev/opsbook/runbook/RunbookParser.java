@@ -374,7 +374,7 @@ public final class RunbookParser {
             String id = attributes.getOrDefault("id", null);
             boolean generatedId = id == null;
             if (generatedId) {
-                id = generateId(kind.name(), generated);
+                id = generateId(kind.name(), true, generated);
             }
             SourceSpan span = new SourceSpan(block.getStartOffset(), lines.lineEnd(text, Math.max(block.getStartOffset(), block.getEndOffset() - 1)),
                     start, start.column() - 1);
@@ -442,7 +442,7 @@ public final class RunbookParser {
                     ? new TextCollectingVisitor().collectAndGetText(paragraph).strip()
                     : item.getChars().toString().strip();
             String firstLine = itemText.lines().findFirst().orElse("").strip();
-            String id = generateId(slug(firstLine), generated);
+            String id = generateId(slug(firstLine), false, generated);
             Position start = lines.position(item.getStartOffset());
             SourceSpan span = new SourceSpan(item.getStartOffset(), lines.lineEnd(text, item.getStartOffset()), start, start.column() - 1);
             ObjectNode settings = JSON.objectNode().put("prompt", itemText);
@@ -507,10 +507,11 @@ public final class RunbookParser {
             return outputs;
         }
 
-        private String generateId(String base, Map<String, Integer> generated) {
+        /** Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their text. */
+        private String generateId(String base, boolean numbered, Map<String, Integer> generated) {
             String stem = base.isEmpty() ? "step" : base;
             int n = generated.merge(stem, 1, Integer::sum);
-            return stem + "-" + n;
+            return numbered || n > 1 ? stem + "-" + n : stem;
         }
 
         private Optional<Duration> duration(String value, Position at, String what) {

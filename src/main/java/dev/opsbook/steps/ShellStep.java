@@ -43,6 +43,7 @@ public final class ShellStep implements StepExecutor {
             outputFile = Files.createTempFile("opsbook-output-", ".env");
             ProcessBuilder builder = new ProcessBuilder(List.of("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", call.script()));
             builder.environment().putAll(call.environment());
+            call.input().path("values").fields().forEachRemaining(v -> builder.environment().put(v.getKey(), v.getValue().asText()));
             builder.environment().put("OPSBOOK_OUTPUT", outputFile.toString());
             builder.environment().put("OPSBOOK_ATTEMPT", Integer.toString(call.attempt()));
             builder.directory(call.workingDirectory().toFile());

@@ -1,0 +1,38 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.graph.GraphText;
+import dev.opsbook.graph.LoadedRunbook;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        description = "Prints a runbook's step graph: the order steps run in, branches, handlers.")
+public class GraphCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The runbook.")
+    Path file;
+
+    @Option(names = "--mermaid", description = "Print a Mermaid flowchart (GitHub draws it in Markdown).")
+    boolean mermaid;
+
+    @Override
+    public Integer call() {
+        LoadedRunbook loaded;
+        try {
+            loaded = Runbooks.loader().load(file);
+        } catch (IOException e) {
+            System.err.println(file + ": error: cannot read: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        if (loaded.hasErrors()) {
+            loaded.errors().forEach(System.err::println);
+            return ExitCodes.INVALID;
+        }
+        System.out.print(mermaid ? GraphText.mermaid(loaded.graph()) : GraphText.plain(loaded.graph()));
+        return ExitCodes.OK;
+    }
+}

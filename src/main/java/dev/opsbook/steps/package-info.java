@@ -1,0 +1,4 @@
+/**
+ * One executor per step kind: shell, http, manual, approve, assert.
+ */
+package dev.opsbook.steps;
