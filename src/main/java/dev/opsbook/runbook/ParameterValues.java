@@ -72,7 +72,8 @@ public final class ParameterValues {
                 boolean allowed = parameter.allowedValues().stream().anyMatch(a -> sameValue(a, item));
                 if (!allowed) {
                     return new Invalid(shown(parameter, item.isTextual() ? "'" + item.textValue() + "'" : item.toString())
-                            + " is not one of " + parameter.allowedValues());
+                            + " is not one of: " + String.join(", ", parameter.allowedValues().stream()
+                            .map(a -> a.isTextual() ? a.textValue() : a.toString()).toList()));
                 }
             }
         }

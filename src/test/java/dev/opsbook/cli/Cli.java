@@ -1,0 +1,50 @@
+package dev.opsbook.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged CLI, run as a user runs it: {@code java -jar target/quarkus-app/quarkus-run.jar ...}. */
+final class Cli {
+
+    static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    record Result(int exitCode, String stdout, String stderr) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    private Cli() {
+    }
+
+    static ProcessBuilder builder(Path workDir, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().put("NO_COLOR", "1");
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return builder;
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("opsbook-cli-", ".out");
+        Path err = Files.createTempFile("opsbook-cli-", ".err");
+        Process process = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("opsbook " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    static String project(String relative) {
+        return PROJECT.resolve(relative).toString();
+    }
+}
