@@ -27,10 +27,22 @@ public final class HttpStep implements StepExecutor {
 
     static final int BODY_CAP = 1024 * 1024;
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    // //why: built on first use: a client starts threads, and validate or --help never send a request.
+    private volatile HttpClient client;
+
+    private HttpClient client() {
+        if (client == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .build();
+                }
+            }
+        }
+        return client;
+    }
 
     @Override
     public StepKindSpec spec() {
@@ -69,7 +81,7 @@ public final class HttpStep implements StepExecutor {
         request.method(method, publisher);
         HttpResponse<byte[]> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             return new StepOutcome.Failed(method + " " + url + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null);
         }
