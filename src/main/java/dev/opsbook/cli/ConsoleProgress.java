@@ -1,6 +1,5 @@
 package dev.opsbook.cli;
 
-import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
@@ -13,14 +12,8 @@ import dev.opsbook.runbook.Durations;
 /** Live progress in the terminal: a line when a step starts, a line when it ends. */
 final class ConsoleProgress implements RunListener {
     private final Terminal terminal;
-    private volatile Redactor redactor = Redactor.NONE;
-
     ConsoleProgress(Terminal terminal) {
         this.terminal = terminal;
-    }
-
-    void redactWith(Redactor redactor) {
-        this.redactor = redactor;
     }
 
     @Override
@@ -33,12 +26,12 @@ final class ConsoleProgress implements RunListener {
             terminal.println("  ▶ " + e.stepId() + terminal.dim(role + " …"));
         } else if (event instanceof RunEvent.AttemptFinished e && e.retryIn().isPresent()) {
             terminal.println(terminal.yellow("  ↻ " + stepOf(state, e.key()) + " attempt " + e.attempt().number() + " failed: "
-                    + redactor.text(e.attempt().message()) + "; retrying in " + Durations.format(e.retryIn().get())));
+                    + e.attempt().message() + "; retrying in " + Durations.format(e.retryIn().get())));
         } else if (event instanceof RunEvent.StepFinished e) {
             StepExecution x = state.execution(e.key()).orElse(null);
             String duration = x == null ? "" : x.duration().map(d -> "  " + Durations.format(d)).orElse("");
             String line = "  " + StatusSymbols.of(e.status()) + " " + stepOf(state, e.key()) + " " + e.status().label() + duration
-                    + (e.message().isEmpty() ? "" : ": " + redactor.text(e.message()));
+                    + (e.message().isEmpty() ? "" : ": " + e.message());
             terminal.println(switch (e.status()) {
                 case SUCCEEDED -> terminal.green(line);
                 case FAILED, CANCELLED -> terminal.red(line);
@@ -52,7 +45,7 @@ final class ConsoleProgress implements RunListener {
             terminal.println(terminal.red("  ⏱ run timed out after " + Durations.format(e.limit()) + "; stopping running steps"));
         } else if (event instanceof RunEvent.RunFinished e) {
             String line = StatusSymbols.of(e.status()) + " run " + e.status().label()
-                    + (e.message().isEmpty() ? "" : ": " + redactor.text(e.message()));
+                    + (e.message().isEmpty() ? "" : ": " + e.message());
             terminal.println(e.status() == dev.opsbook.engine.RunStatus.SUCCEEDED ? terminal.green(terminal.bold(line)) : terminal.red(terminal.bold(line)));
         }
     }

@@ -171,7 +171,9 @@ public final class Engine {
             tasks.values().forEach(task -> task.cancel(true));
         }
 
+        /** The one way events enter the run: secrets are masked here, before state, history or listeners see them. */
         private void record(RunEvent event) {
+            event = redactor.event(event);
             events.add(event);
             state = event instanceof RunEvent.RunStarted ? state : state.apply(event);
             listener.on(event, state);

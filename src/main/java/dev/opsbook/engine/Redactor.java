@@ -49,6 +49,32 @@ public final class Redactor {
         return out;
     }
 
+    /** The event with every secret in its messages, inputs, results and outputs masked. */
+    public RunEvent event(RunEvent event) {
+        if (secrets.isEmpty()) {
+            return event;
+        }
+        if (event instanceof RunEvent.StepStarted e) {
+            return new RunEvent.StepStarted(e.at(), e.key(), e.stepId(), e.role(), e.forStep(), json(e.input()));
+        }
+        if (event instanceof RunEvent.AttemptFinished e) {
+            Attempt a = e.attempt();
+            return new RunEvent.AttemptFinished(e.at(), e.key(), new Attempt(a.number(), a.startedAt(), a.endedAt(),
+                    a.succeeded(), text(a.message()), json(a.result())), e.retryIn());
+        }
+        if (event instanceof RunEvent.StepFinished e) {
+            return new RunEvent.StepFinished(e.at(), e.key(), e.status(), json(e.outputs()), text(e.message()));
+        }
+        if (event instanceof RunEvent.StepAnswered e) {
+            Interaction.Answer a = e.answer();
+            return new RunEvent.StepAnswered(e.at(), e.key(), new Interaction.Answer(a.confirmed(), a.by(), text(a.comment()), a.at(), a.how()));
+        }
+        if (event instanceof RunEvent.RunFinished e) {
+            return new RunEvent.RunFinished(e.at(), e.status(), text(e.message()));
+        }
+        return event;
+    }
+
     public JsonNode json(JsonNode node) {
         if (node == null || secrets.isEmpty()) {
             return node;

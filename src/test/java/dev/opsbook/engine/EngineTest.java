@@ -209,6 +209,9 @@ class EngineTest {
         String record = MarkdownRecord.render(result);
         assertThat(record).doesNotContain("s3cr3t-value").contains("token: '********'").contains("token is ********");
         assertThat(dev.opsbook.record.JsonSummary.of(result, null).toString()).doesNotContain("s3cr3t-value");
+        assertThat(result.state().execution("complain").orElseThrow().message()).isEqualTo("exit code 1: rejected token ********");
+        assertThat(result.events().subList(1, result.events().size()).toString())
+                .as("no event after the start holds the secret").doesNotContain("s3cr3t-value");
     }
 
     @Test
