@@ -124,7 +124,7 @@ public class RunCommand implements Callable<Integer> {
     private int dryRun(LoadedRunbook loaded, boolean json) {
         Plan plan;
         try {
-            plan = Plan.of(loaded, params);
+            plan = Plan.of(loaded, params, StandardSteps.all());
         } catch (InvalidRunException e) {
             e.problems().forEach(System.err::println);
             return ExitCodes.INVALID;

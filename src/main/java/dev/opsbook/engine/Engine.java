@@ -241,8 +241,9 @@ public final class Engine {
             StepExecutor executor = executors.find(step.kind()).orElseThrow();
             for (int attempt = 1; ; attempt++) {
                 Instant startedAt = clock.instant();
-                StepCall call = new StepCall(state.runId(), step, attempt, input, script, environment,
-                        request.workingDirectory(), request.interaction(), context);
+                StepCall call = new StepCall(state.runId(), runbook.kind(), step, attempt, input, script, environment,
+                        request.workingDirectory(), request.interaction(), context,
+                        made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)));
                 StepOutcome outcome;
                 try {
                     outcome = attempt(executor, call, step.timeout());

@@ -27,7 +27,7 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
                               JsonNode input, List<String> handlerFor) {
     }
 
-    public static Plan of(LoadedRunbook loaded, java.util.Map<String, String> params) throws InvalidRunException {
+    public static Plan of(LoadedRunbook loaded, java.util.Map<String, String> params, StepExecutors executors) throws InvalidRunException {
         if (loaded.hasErrors()) {
             throw new InvalidRunException(loaded.errors().stream().map(Diagnostic::toString).toList());
         }
@@ -51,13 +51,17 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         for (Step step : loaded.runbook().steps()) {
             List<String> owners = graph.isHandler(step.id()) ? graph.ownersOf(step.id()) : List.of();
             steps.add(new PlannedStep(step.id(), step.kind(), step.title(), graph.dependenciesOf(step.id()),
-                    step.condition(), render(step, context, unknownYet), owners));
+                    step.condition(), preview(executors, step, render(step, context, unknownYet)), owners));
         }
         // normal flow first, in reading order, then handlers
         List<PlannedStep> ordered = new ArrayList<>(steps.stream().filter(s -> s.handlerFor().isEmpty()).toList());
         ordered.addAll(steps.stream().filter(s -> !s.handlerFor().isEmpty()).toList());
         return new Plan(loaded.runbook().id(), loaded.runbook().title(), bound.values(), ordered,
                 Redactor.of(loaded.runbook(), bound.values()));
+    }
+
+    private static JsonNode preview(StepExecutors executors, Step step, JsonNode input) {
+        return executors.find(step.kind()).map(e -> e.preview(input)).orElse(input);
     }
 
     private static JsonNode render(Step step, JsonNode context, Predicate<String> unknownYet) {

@@ -65,6 +65,9 @@ public final class Redactor {
         if (event instanceof RunEvent.StepFinished e) {
             return new RunEvent.StepFinished(e.at(), e.key(), e.status(), json(e.outputs()), text(e.message()));
         }
+        if (event instanceof RunEvent.CallMade e) {
+            return new RunEvent.CallMade(e.at(), e.key(), json(e.call()));
+        }
         if (event instanceof RunEvent.StepAnswered e) {
             Interaction.Answer a = e.answer();
             return new RunEvent.StepAnswered(e.at(), e.key(), new Interaction.Answer(a.confirmed(), a.by(), text(a.comment()), a.at(), a.how()));

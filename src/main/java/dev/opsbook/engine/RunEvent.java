@@ -25,6 +25,10 @@ public sealed interface RunEvent {
     record AttemptFinished(Instant at, String key, Attempt attempt, Optional<Duration> retryIn) implements RunEvent {
     }
 
+    /** A call to the outside world a step made (an AWS API call): what, where, outcome, request id. */
+    record CallMade(Instant at, String key, JsonNode call) implements RunEvent {
+    }
+
     record StepAnswered(Instant at, String key, Interaction.Answer answer) implements RunEvent {
     }
 

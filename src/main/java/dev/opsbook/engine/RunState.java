@@ -52,6 +52,8 @@ public record RunState(
             next.put(e.key(), StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
         } else if (event instanceof RunEvent.AttemptFinished e) {
             next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt()));
+        } else if (event instanceof RunEvent.CallMade e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.withCall(e.call()));
         } else if (event instanceof RunEvent.StepAnswered e) {
             next.computeIfPresent(e.key(), (k, x) -> x.answered(e.answer()));
         } else if (event instanceof RunEvent.StepFinished e) {

@@ -1,6 +1,7 @@
 package dev.opsbook.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsbook.runbook.RunbookKind;
 import dev.opsbook.runbook.Step;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,10 +9,12 @@ import java.util.Map;
 /**
  * Everything one attempt of a step gets: its settings with templates rendered ({@code input}),
  * for script kinds the rendered script, the environment the run exports, where it works, and
- * the person to ask.
+ * the person to ask, and where to report each call it makes to the outside world (the audit
+ * trail and the record list them).
  */
 public record StepCall(
         String runId,
+        RunbookKind runbookKind,
         Step step,
         int attempt,
         JsonNode input,
@@ -19,7 +22,8 @@ public record StepCall(
         Map<String, String> environment,
         Path workingDirectory,
         Interaction interaction,
-        JsonNode context) {
+        JsonNode context,
+        java.util.function.Consumer<JsonNode> calls) {
 
     public StepCall {
         environment = Map.copyOf(environment);

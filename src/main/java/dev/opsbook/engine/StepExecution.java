@@ -24,38 +24,46 @@ public record StepExecution(
         String message,
         Optional<Instant> startedAt,
         Optional<Instant> endedAt,
-        Optional<Interaction.Answer> answer) {
+        Optional<Interaction.Answer> answer,
+        List<JsonNode> calls) {
 
     public StepExecution {
         attempts = List.copyOf(attempts);
+        calls = List.copyOf(calls);
         outputs = outputs == null ? JsonNodeFactory.instance.objectNode() : outputs;
         message = message == null ? "" : message;
     }
 
     static StepExecution started(String key, String stepId, Role role, Optional<String> forStep, JsonNode input, Instant at) {
         return new StepExecution(key, stepId, role, forStep, StepStatus.RUNNING, input, List.of(), null, "",
-                Optional.of(at), Optional.empty(), Optional.empty());
+                Optional.of(at), Optional.empty(), Optional.empty(), List.of());
     }
 
     static StepExecution skipped(String key, String stepId, String reason, Instant at) {
         return new StepExecution(key, stepId, Role.NORMAL, Optional.empty(), StepStatus.SKIPPED, null, List.of(), null,
-                reason, Optional.empty(), Optional.of(at), Optional.empty());
+                reason, Optional.empty(), Optional.of(at), Optional.empty(), List.of());
     }
 
     StepExecution withAttempt(Attempt attempt) {
         List<Attempt> all = new ArrayList<>(attempts);
         all.add(attempt);
-        return new StepExecution(key, stepId, role, forStep, status, input, all, outputs, message, startedAt, endedAt, answer);
+        return new StepExecution(key, stepId, role, forStep, status, input, all, outputs, message, startedAt, endedAt, answer, calls);
     }
 
     StepExecution finished(StepStatus newStatus, JsonNode newOutputs, String newMessage, Instant at) {
         return new StepExecution(key, stepId, role, forStep, newStatus, input, attempts, newOutputs, newMessage, startedAt,
-                newStatus.isTerminal() ? Optional.of(at) : endedAt, answer);
+                newStatus.isTerminal() ? Optional.of(at) : endedAt, answer, calls);
     }
 
     StepExecution answered(Interaction.Answer newAnswer) {
         return new StepExecution(key, stepId, role, forStep, status, input, attempts, outputs, message, startedAt, endedAt,
-                Optional.of(newAnswer));
+                Optional.of(newAnswer), calls);
+    }
+
+    StepExecution withCall(JsonNode call) {
+        List<JsonNode> all = new ArrayList<>(calls);
+        all.add(call);
+        return new StepExecution(key, stepId, role, forStep, status, input, attempts, outputs, message, startedAt, endedAt, answer, all);
     }
 
     /** The last attempt's result: what templates see as {@code steps.<id>.result}. */

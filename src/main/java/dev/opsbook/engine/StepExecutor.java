@@ -14,8 +14,8 @@ public interface StepExecutor {
 
     StepOutcome execute(StepCall call) throws InterruptedException;
 
-    /** Whether the input holds what the step will do, for a dry run; script kinds show the script. */
-    default String kind() {
-        return spec().name();
+    /** What a dry run shows of a step with this rendered input; by default the input itself. */
+    default com.fasterxml.jackson.databind.JsonNode preview(com.fasterxml.jackson.databind.JsonNode input) {
+        return input;
     }
 }

@@ -85,6 +85,7 @@ public final class RunbookParser {
         private final LineIndex lines;
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
+        private RunbookKind runbookKind = RunbookKind.RUNBOOK;
 
         Reading(String file, String text) {
             this.file = file;
@@ -107,6 +108,7 @@ public final class RunbookParser {
             }
             String title = text(meta, "title").orElseGet(() -> firstHeading(document).orElse(id));
             RunbookKind kind = kind(meta);
+            runbookKind = kind;
             List<Parameter> parameters = parameters(meta.get("parameters"));
             List<String> env = envAllowList(meta.get("env"));
             Optional<Duration> timeout = text(meta, "timeout").flatMap(t -> duration(t, position("/timeout"), "timeout"));
@@ -370,7 +372,9 @@ public final class RunbookParser {
             Position bodyOrigin = block.getContentLines().isEmpty()
                     ? new Position(start.line() + 1, start.column())
                     : lines.position(block.getContentLines().get(0).getStartOffset());
+            int problemsBefore = diagnostics.size();
             JsonNode settings = settings(kind, body, bodyOrigin, start.column() - 1, stepPositions);
+            boolean settingsReadable = diagnostics.size() == problemsBefore;
             String id = attributes.getOrDefault("id", null);
             boolean generatedId = id == null;
             if (generatedId) {
@@ -378,8 +382,22 @@ public final class RunbookParser {
             }
             SourceSpan span = new SourceSpan(block.getStartOffset(), lines.lineEnd(text, Math.max(block.getStartOffset(), block.getEndOffset() - 1)),
                     start, start.column() - 1);
-            return Optional.of(step(id, generatedId, kind.name(), StepForm.FENCED_BLOCK,
-                    attributes.getOrDefault("title", id), body, settings, attributes, span, stepPositions));
+            Step step = step(id, generatedId, kind.name(), StepForm.FENCED_BLOCK,
+                    attributes.getOrDefault("title", id), body, settings, attributes, span, stepPositions);
+            if (kind.available() && settingsReadable) {
+                for (StepCheck.Problem problem : kind.check().check(step, runbookKind)) {
+                    // a pointer ending in #key names where a member's key was written, else its value
+                    String pointer = problem.pointer();
+                    Position at = pointer.isEmpty() ? step.position()
+                            : stepPositions.getOrDefault(pointer, stepPositions.getOrDefault(pointer.replace("#key", ""), step.position()));
+                    if (problem.warning()) {
+                        warning(at, problem.message());
+                    } else {
+                        error(at, problem.message());
+                    }
+                }
+            }
+            return Optional.of(step);
         }
 
         private String contentOf(FencedCodeBlock block) {

@@ -8,6 +8,7 @@ import java.util.Set;
  *
  * @param textKey for {@link BodyFormat#YAML_OR_TEXT}, the key a plain-text body stands for
  * @param available false for kinds the format reserves but this build cannot run
+ * @param check the kind's own checks of a step's body
  */
 public record StepKindSpec(
         String name,
@@ -15,7 +16,8 @@ public record StepKindSpec(
         Set<String> requiredKeys,
         Set<String> optionalKeys,
         String textKey,
-        boolean available) {
+        boolean available,
+        StepCheck check) {
 
     public StepKindSpec {
         requiredKeys = Set.copyOf(requiredKeys);
@@ -23,20 +25,24 @@ public record StepKindSpec(
     }
 
     public static StepKindSpec script(String name) {
-        return new StepKindSpec(name, BodyFormat.SCRIPT, Set.of(), Set.of(), null, true);
+        return new StepKindSpec(name, BodyFormat.SCRIPT, Set.of(), Set.of(), null, true, StepCheck.NONE);
     }
 
     public static StepKindSpec yaml(String name, Set<String> required, Set<String> optional) {
-        return new StepKindSpec(name, BodyFormat.YAML, required, optional, null, true);
+        return new StepKindSpec(name, BodyFormat.YAML, required, optional, null, true, StepCheck.NONE);
     }
 
     public static StepKindSpec yamlOrText(String name, String textKey, Set<String> required, Set<String> optional) {
-        return new StepKindSpec(name, BodyFormat.YAML_OR_TEXT, required, optional, textKey, true);
+        return new StepKindSpec(name, BodyFormat.YAML_OR_TEXT, required, optional, textKey, true, StepCheck.NONE);
     }
 
     /** A kind the format names but this build does not provide yet. */
     public static StepKindSpec reserved(String name) {
-        return new StepKindSpec(name, BodyFormat.YAML, Set.of(), Set.of(), null, false);
+        return new StepKindSpec(name, BodyFormat.YAML, Set.of(), Set.of(), null, false, StepCheck.NONE);
+    }
+
+    public StepKindSpec withCheck(StepCheck newCheck) {
+        return new StepKindSpec(name, body, requiredKeys, optionalKeys, textKey, available, newCheck);
     }
 
     public boolean acceptsKey(String key) {

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsCall;
+import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsServices;
+import dev.opsbook.aws.AwsStepCheck;
 import dev.opsbook.engine.StepCall;
 import dev.opsbook.engine.StepExecutor;
 import dev.opsbook.engine.StepOutcome;
@@ -16,17 +20,35 @@ import java.util.Set;
 
 /**
  * {@code assert}: one JMESPath condition ({@code that:}), or a list of them, over the run's
- * context; it fails, saying which one and what it saw, unless all hold.
+ * context; it fails, saying which one and what it saw, unless all hold. With a read-only AWS
+ * call ({@code service}, {@code operation}, {@code input}) the conditions read its response.
  */
 public final class AssertStep implements StepExecutor {
 
-    @Override
-    public StepKindSpec spec() {
-        return StepKindSpec.yaml("assert", Set.of("that"), Set.of("message"));
+    private final AwsInvoker invoker;
+
+    public AssertStep(AwsInvoker invoker) {
+        this.invoker = invoker;
     }
 
     @Override
-    public StepOutcome execute(StepCall call) {
+    public StepKindSpec spec() {
+        return StepKindSpec.yaml("assert", Set.of("that"), Set.of("message", "service", "operation", "input", "region", "role"))
+                .withCheck(new AwsStepCheck(AwsServices.onClasspath(), false));
+    }
+
+    @Override
+    public StepOutcome execute(StepCall call) throws InterruptedException {
+        JsonNode subject = call.context();
+        JsonNode response = null;
+        if (call.input().has("service")) {
+            StepOutcome outcome = AwsStep.invoke(invoker, AwsCall.from(call.input()), call);
+            if (outcome instanceof StepOutcome.Failed) {
+                return outcome;
+            }
+            response = outcome.result();
+            subject = response;
+        }
         JsonNode that = call.input().path("that");
         List<String> conditions = new ArrayList<>();
         if (that.isArray()) {
@@ -40,7 +62,7 @@ public final class AssertStep implements StepExecutor {
         for (String condition : conditions) {
             ObjectNode check = checks.addObject().put("that", condition);
             try {
-                JsonNode value = Expressions.evaluate(condition, call.context());
+                JsonNode value = Expressions.evaluate(condition, subject);
                 boolean holds = Expressions.isTruthy(value);
                 check.set("value", value);
                 check.put("holds", holds);
@@ -55,6 +77,9 @@ public final class AssertStep implements StepExecutor {
             }
         }
         result.put("holds", failure == null);
+        if (response != null) {
+            result.set("response", response);
+        }
         if (failure != null) {
             String message = call.input().path("message").asText("");
             return new StepOutcome.Failed(message.isEmpty() ? failure : message + " (" + failure + ")", result);

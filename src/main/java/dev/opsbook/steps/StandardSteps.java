@@ -1,5 +1,9 @@
 package dev.opsbook.steps;
 
+import dev.opsbook.aws.AwsClients;
+import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsServices;
+import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.engine.StepExecutors;
 import java.util.List;
 
@@ -9,7 +13,14 @@ public final class StandardSteps {
     private StandardSteps() {
     }
 
+    /** For checking runbooks: AWS clients are only built when a call is made. */
     public static StepExecutors all() {
-        return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(), new AssertStep()));
+        return with(new AwsClients(AwsSettings.DEFAULTS));
+    }
+
+    public static StepExecutors with(AwsClients clients) {
+        AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
+        return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
+                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker)));
     }
 }

@@ -1,0 +1,104 @@
+package dev.opsbook.aws;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * Builds SDK clients for any service, generically: each client interface has a static
+ * {@code builder()} and the builders share the SDK's base interfaces. Clients are cached per
+ * service, region and role, and closed with {@link #close()}.
+ */
+public final class AwsClients implements AutoCloseable {
+
+    private final AwsSettings settings;
+    private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+
+    public AwsClients(AwsSettings settings) {
+        this.settings = settings;
+    }
+
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    /** The region a call goes to: the step's, else the settings', else the SDK's default chain. */
+    public String region(Optional<String> stepRegion) {
+        if (stepRegion.isPresent() && !stepRegion.get().isBlank()) {
+            return stepRegion.get();
+        }
+        if (settings.region().isPresent()) {
+            return settings.region().get();
+        }
+        try {
+            return new DefaultAwsRegionProviderChain().getRegion().id();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("no AWS region: set region: in the step, pass --region, or set AWS_REGION");
+        }
+    }
+
+    public SdkClient client(AwsService service, String region, Optional<String> role, String sessionName) {
+        String key = service.name() + "|" + region + "|" + role.orElse("");
+        return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials(region, role, sessionName)));
+    }
+
+    private AwsCredentialsProvider baseCredentials() {
+        return settings.profile().<AwsCredentialsProvider>map(ProfileCredentialsProvider::create)
+                .orElseGet(DefaultCredentialsProvider::create);
+    }
+
+    private AwsCredentialsProvider credentials(String region, Optional<String> role, String sessionName) {
+        if (role.isEmpty()) {
+            return baseCredentials();
+        }
+        StsClient sts = (StsClient) clients.computeIfAbsent("sts|" + region + "|", k -> build(StsClient.class, region, baseCredentials()));
+        String session = sessionName.replaceAll("[^\\w+=,.@-]", "-");
+        return StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(r -> r.roleArn(role.get()).roleSessionName(session.length() > 64 ? session.substring(0, 64) : session))
+                .build();
+    }
+
+    private SdkClient build(Class<?> clientInterface, String region, AwsCredentialsProvider credentials) {
+        try {
+            Method builderMethod = clientInterface.getMethod("builder");
+            AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) builderMethod.invoke(null);
+            builder.region(Region.of(region));
+            builder.credentialsProvider(credentials);
+            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                    // //why: throttling is common in remediation bursts; the SDK backs off between these attempts
+                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
+                    .build());
+            if (settings.endpoint().isPresent()) {
+                builder.endpointOverride(settings.endpoint().get());
+                try {
+                    // S3 on a custom endpoint needs path-style addressing
+                    builder.getClass().getMethod("forcePathStyle", Boolean.class).invoke(builder, Boolean.TRUE);
+                } catch (NoSuchMethodException e) {
+                    // not S3
+                }
+            }
+            return (SdkClient) builder.getClass().getMethod("build").invoke(builder);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a client for " + clientInterface.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(SdkClient::close);
+        clients.clear();
+    }
+}

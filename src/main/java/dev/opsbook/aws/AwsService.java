@@ -1,0 +1,68 @@
+package dev.opsbook.aws;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.awscore.AwsRequest;
+
+/**
+ * One AWS service as the SDK for Java v2 models it: its client interface and, read from that
+ * interface, every operation it has. Nothing here is written per service.
+ *
+ * @param name the name runbooks use: the SDK module's name ({@code ec2}, {@code cloudwatchlogs})
+ * @param iamPrefix the prefix of its IAM actions ({@code ec2}, {@code logs}, {@code events})
+ */
+public record AwsService(String name, String iamPrefix, Class<?> clientInterface, Map<String, AwsOperation> operations) {
+
+    static AwsService of(String name, Class<?> clientInterface) {
+        Map<String, AwsOperation> operations = new TreeMap<>();
+        for (Method method : clientInterface.getMethods()) {
+            if (method.getParameterCount() != 1 || Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            Class<?> parameter = method.getParameterTypes()[0];
+            if (!AwsRequest.class.isAssignableFrom(parameter) || method.getName().endsWith("Paginator")
+                    || !parameter.getSimpleName().endsWith("Request")) {
+                continue;
+            }
+            String operation = parameter.getSimpleName().substring(0, parameter.getSimpleName().length() - "Request".length());
+            if (!method.getName().equalsIgnoreCase(operation) || !method.getReturnType().getSimpleName().endsWith("Response")) {
+                continue; // overloads taking a path or a stream, not the plain call
+            }
+            Method paginator = null;
+            try {
+                paginator = clientInterface.getMethod(method.getName() + "Paginator", parameter);
+            } catch (NoSuchMethodException e) {
+                // not paginated
+            }
+            operations.put(operation, new AwsOperation(name, operation, method, parameter, Optional.ofNullable(paginator)));
+        }
+        return new AwsService(name, iamPrefix(name, clientInterface), clientInterface, Map.copyOf(operations));
+    }
+
+    public Optional<AwsOperation> operation(String name) {
+        return Optional.ofNullable(operations.get(name));
+    }
+
+    public Collection<String> operationNames() {
+        return new TreeMap<>(operations).keySet();
+    }
+
+    /** IAM action prefixes mostly equal the endpoint prefix; the exceptions are listed. */
+    private static String iamPrefix(String name, Class<?> clientInterface) {
+        String endpointPrefix;
+        try {
+            endpointPrefix = (String) clientInterface.getField("SERVICE_METADATA_ID").get(null);
+        } catch (ReflectiveOperationException e) {
+            endpointPrefix = name;
+        }
+        return switch (endpointPrefix) {
+            case "monitoring" -> "cloudwatch";
+            case "email" -> "ses";
+            default -> endpointPrefix;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package dev.opsbook.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsCall;
+import dev.opsbook.aws.AwsInvoker;
+
+/** What a dry run shows of a call: the IAM action, the region, and the request as the SDK will send it. */
+final class AwsPreview {
+
+    private AwsPreview() {
+    }
+
+    static JsonNode of(AwsInvoker invoker, JsonNode input) {
+        ObjectNode preview = input.deepCopy();
+        AwsCall call = AwsCall.from(input);
+        try {
+            invoker.operation(call.service(), call.operation());
+            preview.put("action", invoker.action(call));
+            preview.put("mutating", !invoker.isReadOnly(call));
+            try {
+                preview.put("region", invoker.clients().region(call.region()));
+            } catch (IllegalStateException e) {
+                preview.put("region", "(none configured: " + e.getMessage() + ")");
+            }
+            if (!input.path("input").toString().contains("{{")) {
+                preview.set("request", invoker.normalized(call));
+            }
+        } catch (RuntimeException e) {
+            preview.put("error", e.getMessage());
+        }
+        return preview;
+    }
+}
