@@ -115,6 +115,7 @@ public final class AwsInvoker {
             log.put("httpStatus", status);
             log.put("outcome", "ok");
             log.put("durationMs", Duration.between(started, Instant.now()).toMillis());
+            log.set("response", response);
             return new Outcome(true, response, log, "");
         } catch (InvocationTargetException e) {
             return failure(e.getCause(), operation, service, log, started);
@@ -154,6 +155,7 @@ public final class AwsInvoker {
         log.put("outcome", "error");
         log.set("error", error.deepCopy());
         log.put("durationMs", Duration.between(started, Instant.now()).toMillis());
+        log.set("response", result);
         return new Outcome(false, result, log, message);
     }
 

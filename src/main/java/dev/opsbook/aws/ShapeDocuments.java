@@ -84,7 +84,7 @@ public final class ShapeDocuments {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("not an SDK request: " + requestClass, e);
         }
-        fill(builder, input == null || input.isNull() ? JSON.objectNode() : input, pointer, problems, checkOnly, requestClass.getSimpleName());
+        fill(builder, input == null || input.isNull() || input.isMissingNode() ? JSON.objectNode() : input, pointer, problems, checkOnly, requestClass.getSimpleName());
         return ((SdkBuilder<?, ?>) builder).build();
     }
 

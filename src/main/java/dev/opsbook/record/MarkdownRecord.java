@@ -277,7 +277,49 @@ public final class MarkdownRecord {
             out.append(String.join(" · ", outputs)).append('\n');
         }
         input(out, step, x);
-        resultDetails(out, x.result());
+        if (x.calls().isEmpty()) {
+            resultDetails(out, x.result());
+        } else {
+            calls(out, x.calls());
+            if (x.result() != null && x.result().has("checks")) {
+                resultDetails(out, x.result());
+            }
+        }
+    }
+
+    /** Every call a step made to the outside world, request and response, in order. */
+    private void calls(StringBuilder out, List<JsonNode> calls) {
+        out.append("\n**AWS calls:**\n\n");
+        int n = 1;
+        for (JsonNode call : calls) {
+            JsonNode shown = redactor.json(call);
+            out.append(n++).append(". ").append(Markdown.code(shown.path("action").asText())).append(" in ")
+                    .append(Markdown.inline(shown.path("region").asText()));
+            if (shown.has("role")) {
+                out.append(" as ").append(Markdown.code(shown.path("role").asText()));
+            }
+            out.append(" → ");
+            if (shown.has("httpStatus")) {
+                out.append("HTTP ").append(shown.path("httpStatus").asInt());
+            } else {
+                out.append("no answer");
+            }
+            if (shown.hasNonNull("requestId") && !shown.path("requestId").asText().isEmpty()) {
+                out.append(", request id ").append(Markdown.code(shown.path("requestId").asText()));
+            }
+            if (shown.path("outcome").asText().equals("error")) {
+                out.append(", **").append(Markdown.inline(shown.at("/error/Code").asText())).append("**");
+            }
+            if (shown.has("pages")) {
+                out.append(", ").append(shown.path("pages").asInt()).append(" pages");
+            }
+            out.append(" · ").append(shown.path("durationMs").asLong()).append(" ms\n");
+            out.append("\n   <details><summary>Request and response</summary>\n\n")
+                    .append(Markdown.fenced("json", pretty(shown.path("request")), "   "))
+                    .append('\n')
+                    .append(Markdown.fenced("json", pretty(shown.path("response")), "   "))
+                    .append("\n   </details>\n\n");
+        }
     }
 
     private String answerText(Step step, Interaction.Answer answer) {

@@ -57,7 +57,9 @@ public final class ExpressionSites {
         }
         String top = pointer.length() > 1 ? pointer.substring(1).split("/")[0] : "";
         if (EXPRESSION_KEYS.contains(top) && node.isTextual()) {
-            expression(node.textValue(), step.positionOf(pointer), top, false, sites, problems);
+            // until reads the polled response; that reads the response when the step makes a call
+            boolean overResult = top.equals("until") || step.settings().has("service");
+            expression(node.textValue(), step.positionOf(pointer), top, overResult, sites, problems);
             return;
         }
         if (node.isTextual() && Template.isTemplate(node.textValue())) {

@@ -1,0 +1,257 @@
+package dev.opsbook.aws;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.opsbook.engine.Engine;
+import dev.opsbook.engine.FixtureRun;
+import dev.opsbook.engine.Fixtures;
+import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.Role;
+import dev.opsbook.engine.RunListener;
+import dev.opsbook.engine.RunRequest;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.StepExecution;
+import dev.opsbook.record.MarkdownRecord;
+import dev.opsbook.steps.StandardSteps;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** AWS steps against WireMock serving EC2 (query/XML), SSM (JSON) and Lambda (REST-JSON). */
+class AwsStepsTest {
+
+    private static final String INSTANCE = "i-0123456789abcdef0";
+
+    @TempDir
+    Path workDir;
+
+    private WireMockServer aws;
+
+    @BeforeAll
+    static void credentials() {
+        AwsFakes.fakeCredentials();
+    }
+
+    @BeforeEach
+    void start() {
+        aws = new WireMockServer(options().dynamicPort());
+        aws.start();
+    }
+
+    @AfterEach
+    void stop() {
+        aws.stop();
+    }
+
+    private RunResult run(String fixture, Map<String, String> params, Interaction interaction) throws Exception {
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+        try (AwsClients clients = new AwsClients(settings)) {
+            RunRequest request = new RunRequest(Fixtures.load(fixture), params, "tester", "test", interaction, Optional.empty(), workDir);
+            return new Engine(StandardSteps.with(clients)).run(request, RunListener.NONE);
+        }
+    }
+
+    private void ec2Describe() {
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).withRequestBody(containing("Filter.1.Name"))
+                .willReturn(AwsFakes.ec2Instances("req-describe", null, INSTANCE + ":stopped")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).withRequestBody(containing("InstanceId.1"))
+                .atPriority(10).willReturn(AwsFakes.ec2Instances("req-poll", null, INSTANCE + ":running")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=StartInstances"))
+                .willReturn(AwsFakes.ec2("StartInstances", "req-start", "<instancesSet><item><instanceId>" + INSTANCE
+                        + "</instanceId><currentState><code>0</code><name>pending</name></currentState></item></instancesSet>")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=StopInstances"))
+                .willReturn(AwsFakes.ec2("StopInstances", "req-stop", "<instancesSet/>")));
+    }
+
+    @Test
+    void a_runbook_calls_ec2_with_nested_input_and_the_record_shows_every_request_and_response() throws Exception {
+        ec2Describe();
+        aws.stubFor(post("/").withRequestBody(containing("Action=CreateTags"))
+                .willReturn(AwsFakes.ec2("CreateTags", "req-tag", "<return>true</return>")));
+
+        RunResult result = run("aws/ec2-recover.md", Map.of("instanceId", INSTANCE), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.state().execution("describe").orElseThrow().outputs().path("state").asText()).isEqualTo("stopped");
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing(
+                "Filter.1.Name=instance-state-name&Filter.1.Value.1=stopped&Filter.1.Value.2=running")));
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Tag.1.Key=recovered-by")));
+        JsonNode call = result.state().execution("describe").orElseThrow().calls().get(0);
+        assertThat(call.path("action").asText()).isEqualTo("ec2:DescribeInstances");
+        assertThat(call.path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(call.path("requestId").asText()).isEqualTo("req-describe");
+        assertThat(call.path("outcome").asText()).isEqualTo("ok");
+        String record = MarkdownRecord.render(result);
+        assertThat(record)
+                .contains("`ec2:DescribeInstances` in eu-west-1 → HTTP 200, request id `req-describe`")
+                .contains("\"InstanceId\" : \"" + INSTANCE + "\"")
+                .contains("`ec2:CreateTags` in eu-west-1 → HTTP 200, request id `req-tag`");
+    }
+
+    @Test
+    void a_service_error_keeps_its_code_and_request_id_and_triggers_the_rollback() throws Exception {
+        ec2Describe();
+        aws.stubFor(post("/").withRequestBody(containing("Action=CreateTags"))
+                .willReturn(AwsFakes.ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.", "req-denied")));
+
+        RunResult result = run("aws/ec2-recover.md", Map.of("instanceId", INSTANCE), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        StepExecution tag = result.state().execution("tag").orElseThrow();
+        assertThat(tag.message()).isEqualTo("ec2:CreateTags failed: UnauthorizedOperation (HTTP 403): "
+                + "You are not authorized to perform this operation. [request id req-denied]");
+        assertThat(tag.result().path("Error").path("Code").asText()).isEqualTo("UnauthorizedOperation");
+        assertThat(result.state().executions().values()).filteredOn(x -> x.role() == Role.ROLLBACK)
+                .extracting(StepExecution::stepId).containsExactly("stop-again");
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=StopInstances")));
+    }
+
+    @Test
+    void throttling_is_retried_with_backoff_until_the_call_goes_through() throws Exception {
+        ec2Describe();
+        aws.stubFor(post("/").withRequestBody(containing("Action=StartInstances")).inScenario("throttled")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("once")
+                .willReturn(AwsFakes.ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.", "req-throttled")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=CreateTags"))
+                .willReturn(AwsFakes.ec2("CreateTags", "req-tag", "<return>true</return>")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=StartInstances")).inScenario("throttled")
+                .whenScenarioStateIs("once")
+                .willReturn(AwsFakes.ec2("StartInstances", "req-start", "<instancesSet/>")));
+
+        RunResult result = run("aws/ec2-recover.md", Map.of("instanceId", INSTANCE), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        aws.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=StartInstances")));
+        assertThat(result.state().execution("start").orElseThrow().calls().get(0).path("requestId").asText()).isEqualTo("req-start");
+    }
+
+    @Test
+    void a_wait_that_never_sees_its_condition_fails_with_the_last_response_and_rolls_back() throws Exception {
+        ec2Describe();
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).withRequestBody(notContaining("Filter.1"))
+                .atPriority(1).willReturn(AwsFakes.ec2Instances("req-pending", null, INSTANCE + ":pending")));
+
+        RunResult result = run("aws/ec2-recover.md", Map.of("instanceId", INSTANCE), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        StepExecution wait = result.state().execution("running").orElseThrow();
+        assertThat(wait.message()).startsWith("gave up after 1.0 s and ").endsWith(
+                "calls: Reservations[0].Instances[0].State.Name == 'running' never held; the last response is below");
+        assertThat(wait.calls().size()).isGreaterThan(2);
+        assertThat(wait.result().at("/Reservations/0/Instances/0/State/Name").asText()).isEqualTo("pending");
+        assertThat(result.state().executions().values()).filteredOn(x -> x.role() == Role.ROLLBACK)
+                .extracting(StepExecution::stepId).containsExactly("stop-again");
+    }
+
+    @Test
+    void paginate_merges_every_page_into_one_response() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).atPriority(5)
+                .willReturn(AwsFakes.ec2Instances("req-page1", "page-2", "i-00000000000000001:running")));
+        aws.stubFor(post("/").withRequestBody(containing("NextToken=page-2")).atPriority(1)
+                .willReturn(AwsFakes.ec2Instances("req-page2", null, "i-00000000000000002:stopped")));
+
+        RunResult result = run("aws/paginate.md", Map.of(), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.state().execution("all").orElseThrow().outputs().path("ids").toString())
+                .isEqualTo("[\"i-00000000000000001\",\"i-00000000000000002\"]");
+        assertThat(result.state().execution("all").orElseThrow().calls().get(0).path("pages").asInt()).isEqualTo(2);
+    }
+
+    private void ssmAndLambda() {
+        aws.stubFor(post("/").withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+                .willReturn(AwsFakes.json("req-ssm", "{\"Parameter\":{\"Name\":\"/app/flag\",\"Type\":\"String\",\"Value\":\"on\",\"Version\":3}}")));
+        aws.stubFor(get(urlPathEqualTo("/2015-03-31/functions/my-fn/configuration"))
+                .willReturn(AwsFakes.rest(200, "req-conf", "{\"FunctionName\":\"my-fn\",\"State\":\"Active\",\"MemorySize\":512,\"LastModified\":\"2026-11-20T10:00:00.000+0000\"}")));
+        aws.stubFor(get(urlPathEqualTo("/2019-09-30/functions/my-fn/concurrency"))
+                .willReturn(AwsFakes.rest(200, "req-conc", "{\"ReservedConcurrentExecutions\":5}")));
+        aws.stubFor(put(urlPathEqualTo("/2017-10-31/functions/my-fn/concurrency"))
+                .willReturn(AwsFakes.rest(200, "req-put", "{\"ReservedConcurrentExecutions\":10}")));
+    }
+
+    @Test
+    void json_and_rest_services_work_the_same_way_and_a_playbook_asks_before_it_mutates() throws Exception {
+        ssmAndLambda();
+
+        RunResult result = run("aws/ssm-lambda.md", Map.of(), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.state().execution("param").orElseThrow().outputs().path("value").asText()).isEqualTo("on");
+        JsonNode function = result.state().execution("function").orElseThrow().outputs();
+        assertThat(function.path("state").asText()).isEqualTo("Active");
+        assertThat(function.path("memory").asInt()).isEqualTo(512);
+        aws.verify(putRequestedFor(urlPathEqualTo("/2017-10-31/functions/my-fn/concurrency"))
+                .withRequestBody(equalTo("{\"ReservedConcurrentExecutions\":10}")));
+        aws.verify(getRequestedFor(urlPathEqualTo("/2019-09-30/functions/my-fn/concurrency")));
+    }
+
+    @Test
+    void a_playbooks_mutating_call_waits_for_an_approval_and_makes_no_call_without_one() throws Exception {
+        ssmAndLambda();
+
+        RunResult result = run("aws/ssm-lambda.md", Map.of(), Interaction.NOBODY);
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.WAITING);
+        assertThat(result.state().execution("raise-limit").orElseThrow().message()).startsWith("a mutating call in a playbook needs an approval");
+        aws.verify(0, putRequestedFor(urlPathEqualTo("/2017-10-31/functions/my-fn/concurrency")));
+    }
+
+    @Test
+    void a_rejected_mutating_call_in_a_playbook_is_not_made() throws Exception {
+        ssmAndLambda();
+
+        RunResult result = run("aws/ssm-lambda.md", Map.of(), Fixtures.answering(FixtureRun.Answers.NO));
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("raise-limit").orElseThrow().message()).isEqualTo("the mutating call was not approved: rejected by bob: not today");
+        aws.verify(0, putRequestedFor(urlPathEqualTo("/2017-10-31/functions/my-fn/concurrency")));
+    }
+
+    @Test
+    void the_playbook_guard_rejects_a_mutating_call_without_mutating_true() throws Exception {
+        String text = Fixtures.load("aws/ssm-lambda.md").runbook().text().replace("mutating: true\n", "");
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("guard.md", text);
+
+        assertThat(loaded.errors()).extracting(Object::toString).containsExactly(
+                "guard.md:31:12: error: this playbook only investigates, but lambda:PutFunctionConcurrency changes things;"
+                        + " if that is intended, add 'mutating: true' to the step (it will then ask for approval before it runs)");
+    }
+
+    @Test
+    void the_services_on_the_classpath_are_all_found_with_their_operations() {
+        AwsServices services = AwsServices.onClasspath();
+
+        assertThat(services.names()).contains("autoscaling", "cloudformation", "cloudwatch", "cloudwatchlogs", "dynamodb", "ec2", "ecs",
+                "elasticloadbalancingv2", "eventbridge", "iam", "lambda", "rds", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts");
+        assertThat(services.find("logs").orElseThrow().operationNames()).contains("FilterLogEvents", "StartQuery");
+        assertThat(services.find("cloudwatch").orElseThrow().iamPrefix()).isEqualTo("cloudwatch");
+        assertThat(services.find("events").orElseThrow().iamPrefix()).isEqualTo("events");
+        assertThat(services.find("s3").orElseThrow().operation("ListObjectsV2").orElseThrow().isPaginated()).isTrue();
+        assertThat(List.of(OperationSafety.isReadOnly("ec2", "DescribeInstances"), OperationSafety.isReadOnly("ec2", "StopInstances"),
+                OperationSafety.isReadOnly("sqs", "ReceiveMessage"), OperationSafety.isReadOnly("cloudwatchlogs", "StartQuery")))
+                .containsExactly(true, false, false, true);
+    }
+}
