@@ -18,6 +18,19 @@ import dev.opsbook.record.JsonSummary;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.audit.AuditLog;
+import dev.opsbook.audit.AuditSummary;
+import dev.opsbook.audit.AuditTrail;
+import dev.opsbook.aws.AwsCall;
+import dev.opsbook.aws.AwsClients;
+import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsServices;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.aws.AwsSteps;
+import dev.opsbook.engine.ParameterBinding;
+import dev.opsbook.engine.RunIds;
+import dev.opsbook.engine.RunListener;
+import dev.opsbook.engine.StepExecutors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +73,15 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
     String output;
 
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region for steps that do not name one (default: the SDK's chain, e.g. AWS_REGION).")
+    String region;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "AWS named profile for credentials (default: the SDK's default chain).")
+    String profile;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call to this endpoint (LocalStack, WireMock, a game day).")
+    java.net.URI endpointUrl;
+
     @Override
     public Integer call() throws InterruptedException {
         boolean json = output.equals("json");
@@ -86,33 +108,87 @@ public class RunCommand implements Callable<Integer> {
         if (dryRun) {
             return dryRun(loaded, json);
         }
+        // //why: checked before anything is created or called, so a rejected run leaves no files and makes no calls
+        if (loaded.hasErrors()) {
+            loaded.errors().forEach(System.err::println);
+            return ExitCodes.INVALID;
+        }
+        ParameterBinding.Bound bound = ParameterBinding.bind(loaded.runbook(), params);
+        if (!bound.ok()) {
+            bound.problems().forEach(System.err::println);
+            return ExitCodes.INVALID;
+        }
         Terminal progressTerminal = json ? Terminal.stderr() : Terminal.stdout();
         ConsoleProgress progress = new ConsoleProgress(progressTerminal);
         String user = System.getProperty("user.name", "unknown");
-        TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, Clock.systemUTC());
-        RunRequest request = new RunRequest(loaded, params, user, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
-        RunControl control = new RunControl();
-        Signal.handle(new Signal("INT"), signal -> {
-            if (control.cancellation().isPresent()) {
-                System.err.println("\nopsbook: interrupted twice; exiting without waiting for steps to stop");
-                Runtime.getRuntime().halt(130);
+        Clock clock = Clock.systemUTC();
+        String runId = RunIds.from(clock).get();
+        try (AwsClients clients = new AwsClients(awsSettings())) {
+            StepExecutors executors = StandardSteps.with(clients);
+            String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
+            TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, clock);
+            RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
+            RunControl control = new RunControl();
+            Signal.handle(new Signal("INT"), signal -> {
+                if (control.cancellation().isPresent()) {
+                    System.err.println("\nopsbook: interrupted twice; exiting without waiting for steps to stop");
+                    Runtime.getRuntime().halt(130);
+                }
+                control.cancel("interrupted (Ctrl-C)");
+            });
+            Path trailFile = RecordWriter.trailFor(recordDir, loaded.runbook().id(), runId);
+            RunResult result;
+            Optional<AuditSummary> audit;
+            try (AuditTrail trail = AuditTrail.create(trailFile)) {
+                AuditLog auditLog = new AuditLog(trail, loaded.runbook());
+                RunListener listeners = (event, state) -> {
+                    auditLog.on(event, state);
+                    progress.on(event, state);
+                };
+                result = new Engine(executors, clock, () -> runId).run(request, listeners, control);
+                audit = Optional.of(trail.summary());
+            } catch (InvalidRunException e) {
+                e.problems().forEach(System.err::println);
+                return ExitCodes.INVALID;
+            } catch (IOException e) {
+                System.err.println("error: cannot write the audit trail " + trailFile + ": " + e.getMessage());
+                return ExitCodes.FAILED;
             }
-            control.cancel("interrupted (Ctrl-C)");
-        });
-        RunResult result;
-        try {
-            result = new Engine(StandardSteps.all()).run(request, (event, state) -> progress.on(event, state), control);
-        } catch (InvalidRunException e) {
-            e.problems().forEach(System.err::println);
-            return ExitCodes.INVALID;
+            String recordPath;
+            try {
+                recordPath = RecordWriter.write(recordDir, result, audit).toString();
+            } catch (IOException e) {
+                System.err.println("error: cannot write the record under " + recordDir + ": " + e.getMessage());
+                recordPath = null;
+            }
+            return finish(result, recordPath, json, progressTerminal);
         }
-        String recordPath;
-        try {
-            recordPath = RecordWriter.write(recordDir, result).toString();
-        } catch (IOException e) {
-            System.err.println("error: cannot write the record under " + recordDir + ": " + e.getMessage());
-            recordPath = null;
+    }
+
+    private AwsSettings awsSettings() {
+        return new AwsSettings(Optional.ofNullable(region), Optional.ofNullable(profile), Optional.ofNullable(endpointUrl));
+    }
+
+    /** Who the AWS calls will be made as, from STS, when the runbook calls AWS at all. */
+    private static String awsIdentity(LoadedRunbook loaded, AwsClients clients, String runId, Terminal terminal) {
+        if (AwsSteps.of(loaded.runbook()).isEmpty()) {
+            return "";
         }
+        try {
+            AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
+            AwsInvoker.Outcome outcome = invoker.invoke(new AwsCall("sts", "GetCallerIdentity", JsonNodeFactory.instance.objectNode(),
+                    Optional.empty(), Optional.empty(), false), "opsbook-" + runId);
+            if (outcome.ok()) {
+                return " as " + outcome.result().path("Arn").asText();
+            }
+            terminal.println(terminal.yellow("warning: cannot tell the AWS identity: " + outcome.message()));
+        } catch (RuntimeException | InterruptedException e) {
+            terminal.println(terminal.yellow("warning: cannot tell the AWS identity: " + e.getMessage()));
+        }
+        return " as an unknown AWS identity";
+    }
+
+    private int finish(RunResult result, String recordPath, boolean json, Terminal progressTerminal) {
         if (json) {
             System.out.println(pretty(JsonSummary.of(result, recordPath)));
         } else if (recordPath != null) {
@@ -124,7 +200,7 @@ public class RunCommand implements Callable<Integer> {
     private int dryRun(LoadedRunbook loaded, boolean json) {
         Plan plan;
         try {
-            plan = Plan.of(loaded, params, StandardSteps.all());
+            plan = Plan.of(loaded, params, StandardSteps.with(new AwsClients(awsSettings())));
         } catch (InvalidRunException e) {
             e.problems().forEach(System.err::println);
             return ExitCodes.INVALID;

@@ -14,6 +14,7 @@ import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
+import dev.opsbook.audit.AuditSummary;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.runbook.Runbook;
@@ -52,8 +53,10 @@ public final class MarkdownRecord {
     private final RunState state;
     private final Redactor redactor;
     private final StepGraph graph;
+    private final Optional<AuditSummary> audit;
 
-    private MarkdownRecord(RunResult result) {
+    private MarkdownRecord(RunResult result, Optional<AuditSummary> audit) {
+        this.audit = audit;
         this.graph = StepGraph.of(result.runbook());
         this.result = result;
         this.runbook = result.runbook();
@@ -62,7 +65,12 @@ public final class MarkdownRecord {
     }
 
     public static String render(RunResult result) {
-        return new MarkdownRecord(result).render();
+        return new MarkdownRecord(result, Optional.empty()).render();
+    }
+
+    /** With the run's audit trail named, counted and sealed by its final hash. */
+    public static String render(RunResult result, Optional<AuditSummary> audit) {
+        return new MarkdownRecord(result, audit).render();
     }
 
     private String render() {
@@ -71,6 +79,7 @@ public final class MarkdownRecord {
         header(out);
         body(out);
         timeline(out);
+        auditSection(out);
         return redactor.text(out.toString());
     }
 
@@ -93,6 +102,13 @@ public final class MarkdownRecord {
         meta.put("startedAt", state.startedAt().toString());
         state.endedAt().ifPresent(end -> meta.put("endedAt", end.toString()));
         meta.put("parameters", parameters());
+        audit.ifPresent(a -> {
+            Map<String, Object> trail = new LinkedHashMap<>();
+            trail.put("file", a.file().getFileName().toString());
+            trail.put("entries", a.entries());
+            trail.put("finalSha256", a.finalHash());
+            meta.put("audit", trail);
+        });
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setSplitLines(false);
@@ -451,6 +467,14 @@ public final class MarkdownRecord {
 
     private String stepOf(String key) {
         return state.execution(key).map(StepExecution::stepId).orElse(key);
+    }
+
+    private void auditSection(StringBuilder out) {
+        audit.ifPresent(a -> out.append("\n## Audit trail\n\n")
+                .append(a.entries()).append(" entries in ").append(Markdown.code(a.file().getFileName().toString()))
+                .append(", each chained to the one before by SHA-256. The last entry hashes to\n")
+                .append(Markdown.code(a.finalHash())).append(".\nCheck it with ")
+                .append(Markdown.code("opsbook audit verify " + a.file().getFileName())).append(".\n"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -1,0 +1,5 @@
+/**
+ * The audit trail: an append-only, hash-chained log of who ran what, every outside call,
+ * every answer of a person, and how the run ended; and its verifier.
+ */
+package dev.opsbook.audit;

@@ -1,0 +1,71 @@
+package dev.opsbook.aws;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.runbook.Step;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The least-privilege IAM policy a runbook needs: exactly the actions its steps can call, and
+ * {@code sts:AssumeRole} on the roles it assumes. Secret references add their read actions.
+ */
+public final class IamPolicy {
+
+    /** Where the IAM action is not the operation's name. */
+    private static final Map<String, String> ACTION_NAMES = Map.of(
+            "lambda:Invoke", "lambda:InvokeFunction",
+            "s3:ListObjectsV2", "s3:ListBucket",
+            "s3:ListObjects", "s3:ListBucket",
+            "s3:HeadObject", "s3:GetObject",
+            "s3:HeadBucket", "s3:ListBucket",
+            "s3:GetObjectAttributes", "s3:GetObject");
+
+    private IamPolicy() {
+    }
+
+    public static ObjectNode of(Runbook runbook, AwsServices services) {
+        TreeSet<String> actions = new TreeSet<>();
+        TreeSet<String> roles = new TreeSet<>();
+        for (Step step : AwsSteps.of(runbook)) {
+            String service = step.settings().path("service").asText();
+            String operation = step.settings().path("operation").asText();
+            String prefix = services.find(service).map(AwsService::iamPrefix).orElse(service);
+            String action = prefix + ":" + operation;
+            actions.add(ACTION_NAMES.getOrDefault(action, action));
+            String role = step.settings().path("role").asText("");
+            if (!role.isBlank()) {
+                roles.add(role.contains("{{") ? "*" : role);
+            }
+        }
+        String text = runbook.text();
+        if (text.contains("secret:ssm:")) {
+            actions.add("ssm:GetParameter");
+        }
+        if (text.contains("secret:secretsmanager:")) {
+            actions.add("secretsmanager:GetSecretValue");
+        }
+        ObjectNode policy = JsonNodeFactory.instance.objectNode();
+        policy.put("Version", "2012-10-17");
+        ArrayNode statements = policy.putArray("Statement");
+        if (!actions.isEmpty()) {
+            ObjectNode calls = statements.addObject();
+            calls.put("Sid", "RunbookCalls");
+            calls.put("Effect", "Allow");
+            ArrayNode list = calls.putArray("Action");
+            actions.forEach(list::add);
+            calls.put("Resource", "*");
+        }
+        if (!roles.isEmpty()) {
+            ObjectNode assume = statements.addObject();
+            assume.put("Sid", "AssumeRunbookRoles");
+            assume.put("Effect", "Allow");
+            assume.put("Action", "sts:AssumeRole");
+            ArrayNode resources = assume.putArray("Resource");
+            roles.forEach(resources::add);
+        }
+        return policy;
+    }
+}
