@@ -85,6 +85,8 @@ public final class RunbookParser {
         private final LineIndex lines;
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
+        /** Step ids written explicitly or generated so far. */
+        private final Set<String> takenIds = new java.util.HashSet<>();
 
         Reading(String file, String text) {
             this.file = file;
@@ -292,6 +294,7 @@ public final class RunbookParser {
         private List<Step> steps(Document document, int bodyOffset) {
             List<Step> steps = new ArrayList<>();
             Map<String, Integer> generated = new HashMap<>();
+            explicitIds(document, bodyOffset);
             walk(document, node -> {
                 if (node.getStartOffset() < bodyOffset) {
                     return;
@@ -311,6 +314,19 @@ public final class RunbookParser {
                 }
             }
             return steps;
+        }
+
+        /** Ids written with {@code id=}, anywhere in the document: a generated id never takes one of them. */
+        private void explicitIds(Document document, int bodyOffset) {
+            walk(document, node -> {
+                if (node instanceof FencedCodeBlock block && node.getStartOffset() >= bodyOffset) {
+                    InfoString info = InfoString.read(block.getInfo().toString());
+                    if (catalog.find(info.word()).isPresent()) {
+                        info.attributes().stream().filter(a -> a.key().equals("id") && a.hasValue())
+                                .forEach(a -> takenIds.add(a.value()));
+                    }
+                }
+            });
         }
 
         private void walk(Node node, java.util.function.Consumer<Node> visitor) {
@@ -507,11 +523,19 @@ public final class RunbookParser {
             return outputs;
         }
 
-        /** Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their text. */
+        /**
+         * Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their
+         * text. A name already written as an id, or already generated, is skipped, so a generated id never shadows a step.
+         */
         private String generateId(String base, boolean numbered, Map<String, Integer> generated) {
             String stem = base.isEmpty() ? "step" : base;
-            int n = generated.merge(stem, 1, Integer::sum);
-            return numbered || n > 1 ? stem + "-" + n : stem;
+            while (true) {
+                int n = generated.merge(stem, 1, Integer::sum);
+                String id = numbered || n > 1 ? stem + "-" + n : stem;
+                if (takenIds.add(id)) {
+                    return id;
+                }
+            }
         }
 
         private Optional<Duration> duration(String value, Position at, String what) {
