@@ -56,6 +56,7 @@ public final class RunbookParser {
             "type", "default", "required", "pattern", "enum", "description");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern BROKEN_FENCE = Pattern.compile("[ \\t]*(`{3,})[ \\t]*([A-Za-z][A-Za-z0-9_-]*)(?=[ \\t])");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final StepKindCatalog catalog;
@@ -303,6 +304,8 @@ public final class RunbookParser {
                     fencedStep(block, generated).ifPresent(steps::add);
                 } else if (node instanceof TaskListItem item && !item.isItemDoneMarker()) {
                     steps.add(taskStep(item, generated));
+                } else if (node instanceof Paragraph paragraph) {
+                    notAFence(paragraph);
                 }
             });
             Map<String, Step> byId = new HashMap<>();
@@ -314,6 +317,21 @@ public final class RunbookParser {
                 }
             }
             return steps;
+        }
+
+        /**
+         * A line such as {@code ```shell id=x if="n > `0`"} is no fence in Markdown (the info string of a backtick fence
+         * may not hold a backtick), so it and the lines after it are read as text and the step silently disappears.
+         */
+        private void notAFence(Paragraph paragraph) {
+            for (BasedSequence line : paragraph.getContentLines()) {
+                java.util.regex.Matcher fence = BROKEN_FENCE.matcher(line);
+                if (fence.lookingAt() && catalog.find(fence.group(2)).isPresent() && line.toString().indexOf('`', fence.end(1)) >= 0) {
+                    error(lines.position(line.getStartOffset() + fence.start(1)), "this " + fence.group(2)
+                            + " block is not a step: a ``` fence cannot have a backtick (`) after its kind, so Markdown reads it as text;"
+                            + " fence the step with ~~~ instead, or write the attribute without backticks");
+                }
+            }
         }
 
         /** Ids written with {@code id=}, anywhere in the document: a generated id never takes one of them. */

@@ -80,4 +80,53 @@ class FormatEdgeCasesTest {
         assertThat(loaded.diagnostics()).extracting(Diagnostic::toString).containsExactly(
                 "handler-if.md:8:18: warning: if on 'undo' is ignored: it runs only as a rollback or on-failure handler, whenever it is called");
     }
+
+    @Test
+    void a_backtick_in_the_info_string_of_a_backtick_fence_is_an_error_not_a_lost_step() {
+        String text = """
+                ---
+                title: Backticks
+                ---
+                ```shell id=count
+                echo '{"stuck": 1}'
+                ```
+
+                ```shell id=clear if="steps.count.result.json.stuck > `0`"
+                echo clearing
+                ```
+
+                ```shell id=summary
+                echo done
+                ```
+                """;
+        LoadedRunbook loaded = loader.load("backticks.md", text);
+
+        assertThat(loaded.diagnostics()).extracting(Diagnostic::toString).containsExactly(
+                "backticks.md:8:1: error: this shell block is not a step: a ``` fence cannot have a backtick (`) after its kind,"
+                        + " so Markdown reads it as text; fence the step with ~~~ instead, or write the attribute without backticks");
+    }
+
+    @Test
+    void a_tilde_fence_may_hold_backticks_in_its_attributes(@TempDir Path dir) throws Exception {
+        String text = """
+                ---
+                title: Tildes
+                ---
+                ```shell id=count
+                echo '{"stuck": 1}'
+                ```
+
+                ~~~shell id=clear if="steps.count.result.json.stuck > `0`"
+                echo clearing
+                ~~~
+
+                Prose that mentions ```shell``` in passing is no step and no error.
+                """;
+        LoadedRunbook loaded = loader.load("tildes.md", text);
+
+        assertThat(loaded.diagnostics()).isEmpty();
+        RunResult result = new Engine(StandardSteps.all()).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                DocsSupport.YES, Optional.empty(), dir), RunListener.NONE);
+        assertThat(result.state().execution("clear").orElseThrow().status()).isEqualTo(StepStatus.SUCCEEDED);
+    }
 }
