@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.InvalidRunException;
+import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.Plan;
+import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunControl;
 import dev.opsbook.engine.RunRequest;
 import dev.opsbook.engine.RunResult;
@@ -88,6 +90,7 @@ public class RunCommand implements Callable<Integer> {
         }
         Terminal progressTerminal = json ? Terminal.stderr() : Terminal.stdout();
         ConsoleProgress progress = new ConsoleProgress(progressTerminal);
+        progress.redactWith(Redactor.of(loaded.runbook(), ParameterBinding.bind(loaded.runbook(), params).values()));
         String user = System.getProperty("user.name", "unknown");
         TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, Clock.systemUTC());
         RunRequest request = new RunRequest(loaded, params, user, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
