@@ -51,6 +51,10 @@ public final class GraphCheck {
                             + "' is ignored: it runs only as a rollback or on-failure handler"));
                 }
             });
+            if (graph.isHandler(step.id()) && step.condition().isPresent()) {
+                diagnostics.add(warning(runbook, at(step, "attr:if"), "if on '" + step.id()
+                        + "' is ignored: it runs only as a rollback or on-failure handler, whenever it is called"));
+            }
             step.rollback().ifPresent(target -> handlerTarget(graph, step, target, "rollback", ids, diagnostics));
             if (step.onFailure() instanceof FailurePolicy.Handler handler) {
                 handlerTarget(graph, step, handler.stepId(), "on-failure", ids, diagnostics);

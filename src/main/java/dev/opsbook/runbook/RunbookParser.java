@@ -56,6 +56,7 @@ public final class RunbookParser {
             "type", "default", "required", "pattern", "enum", "description");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+    private static final Pattern BROKEN_FENCE = Pattern.compile("[ \\t]*(`{3,})[ \\t]*([A-Za-z][A-Za-z0-9_-]*)(?=[ \\t])");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final StepKindCatalog catalog;
@@ -86,6 +87,8 @@ public final class RunbookParser {
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
         private RunbookKind runbookKind = RunbookKind.RUNBOOK;
+        /** Step ids written explicitly or generated so far. */
+        private final Set<String> takenIds = new java.util.HashSet<>();
 
         Reading(String file, String text) {
             this.file = file;
@@ -294,6 +297,7 @@ public final class RunbookParser {
         private List<Step> steps(Document document, int bodyOffset) {
             List<Step> steps = new ArrayList<>();
             Map<String, Integer> generated = new HashMap<>();
+            explicitIds(document, bodyOffset);
             walk(document, node -> {
                 if (node.getStartOffset() < bodyOffset) {
                     return;
@@ -302,6 +306,8 @@ public final class RunbookParser {
                     fencedStep(block, generated).ifPresent(steps::add);
                 } else if (node instanceof TaskListItem item && !item.isItemDoneMarker()) {
                     steps.add(taskStep(item, generated));
+                } else if (node instanceof Paragraph paragraph) {
+                    notAFence(paragraph);
                 }
             });
             Map<String, Step> byId = new HashMap<>();
@@ -313,6 +319,34 @@ public final class RunbookParser {
                 }
             }
             return steps;
+        }
+
+        /**
+         * A line such as {@code ```shell id=x if="n > `0`"} is no fence in Markdown (the info string of a backtick fence
+         * may not hold a backtick), so it and the lines after it are read as text and the step silently disappears.
+         */
+        private void notAFence(Paragraph paragraph) {
+            for (BasedSequence line : paragraph.getContentLines()) {
+                java.util.regex.Matcher fence = BROKEN_FENCE.matcher(line);
+                if (fence.lookingAt() && catalog.find(fence.group(2)).isPresent() && line.toString().indexOf('`', fence.end(1)) >= 0) {
+                    error(lines.position(line.getStartOffset() + fence.start(1)), "this " + fence.group(2)
+                            + " block is not a step: a ``` fence cannot have a backtick (`) after its kind, so Markdown reads it as text;"
+                            + " fence the step with ~~~ instead, or write the attribute without backticks");
+                }
+            }
+        }
+
+        /** Ids written with {@code id=}, anywhere in the document: a generated id never takes one of them. */
+        private void explicitIds(Document document, int bodyOffset) {
+            walk(document, node -> {
+                if (node instanceof FencedCodeBlock block && node.getStartOffset() >= bodyOffset) {
+                    InfoString info = InfoString.read(block.getInfo().toString());
+                    if (catalog.find(info.word()).isPresent()) {
+                        info.attributes().stream().filter(a -> a.key().equals("id") && a.hasValue())
+                                .forEach(a -> takenIds.add(a.value()));
+                    }
+                }
+            });
         }
 
         private void walk(Node node, java.util.function.Consumer<Node> visitor) {
@@ -525,11 +559,19 @@ public final class RunbookParser {
             return outputs;
         }
 
-        /** Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their text. */
+        /**
+         * Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their
+         * text. A name already written as an id, or already generated, is skipped, so a generated id never shadows a step.
+         */
         private String generateId(String base, boolean numbered, Map<String, Integer> generated) {
             String stem = base.isEmpty() ? "step" : base;
-            int n = generated.merge(stem, 1, Integer::sum);
-            return numbered || n > 1 ? stem + "-" + n : stem;
+            while (true) {
+                int n = generated.merge(stem, 1, Integer::sum);
+                String id = numbered || n > 1 ? stem + "-" + n : stem;
+                if (takenIds.add(id)) {
+                    return id;
+                }
+            }
         }
 
         private Optional<Duration> duration(String value, Position at, String what) {
