@@ -24,6 +24,7 @@ import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsSecrets;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.aws.AwsSteps;
@@ -145,7 +146,8 @@ public class RunCommand implements Callable<Integer> {
                     auditLog.on(event, state);
                     progress.on(event, state);
                 };
-                result = new Engine(executors, clock, () -> runId).run(request, listeners, control);
+                AwsSecrets secrets = new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId);
+                result = new Engine(executors, clock, () -> runId, secrets).run(request, listeners, control);
                 audit = Optional.of(trail.summary());
             } catch (InvalidRunException e) {
                 e.problems().forEach(System.err::println);

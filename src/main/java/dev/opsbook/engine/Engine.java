@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.Expressions;
+import dev.opsbook.expression.SecretSource;
 import dev.opsbook.expression.Template;
 import dev.opsbook.expression.Templates;
 import dev.opsbook.graph.LoadedRunbook;
@@ -48,12 +49,18 @@ public final class Engine {
     private final Clock clock;
     private final Supplier<String> runIds;
     private final ExecutorService threads;
+    private final SecretResolver secrets;
 
-    public Engine(StepExecutors executors, Clock clock, Supplier<String> runIds) {
+    public Engine(StepExecutors executors, Clock clock, Supplier<String> runIds, SecretResolver secrets) {
         this.executors = executors;
         this.clock = clock;
         this.runIds = runIds;
+        this.secrets = secrets;
         this.threads = Executors.newCachedThreadPool(daemonThreads());
+    }
+
+    public Engine(StepExecutors executors, Clock clock, Supplier<String> runIds) {
+        this(executors, clock, runIds, SecretResolver.NONE);
     }
 
     public Engine(StepExecutors executors) {
@@ -90,6 +97,7 @@ public final class Engine {
         private final List<RunEvent> events = new ArrayList<>();
         private final Optional<Instant> deadline;
         private volatile boolean timedOut;
+        private final Map<String, String> secretValues = new HashMap<>();
         private RunState state;
 
         Session(RunRequest request, RunListener listener, RunControl control, ObjectNode params) {
@@ -196,10 +204,12 @@ public final class Engine {
             JsonNode context = state.context();
             JsonNode input;
             String script = null;
+            List<JsonNode> secretReads = new ArrayList<>();
+            SecretSource source = (store, id) -> secret(store, id, secretReads);
             try {
-                input = input(step, context);
+                input = input(step, context, source);
                 if (step.settings().isNull()) {
-                    ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context);
+                    ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context, source);
                     script = rendered.script();
                     input = rendered.input();
                 }
@@ -210,19 +220,40 @@ public final class Engine {
                 return;
             }
             record(new RunEvent.StepStarted(clock.instant(), start.key(), start.stepId(), start.role(), start.forStep(), input));
+            secretReads.forEach(read -> record(new RunEvent.CallMade(clock.instant(), start.key(), read)));
             Map<String, String> environment = environment(step);
             JsonNode finalInput = input;
             String finalScript = script;
             tasks.put(start.key(), threads.submit(() -> runStep(start.key(), step, finalInput, finalScript, environment, context)));
         }
 
-        private JsonNode input(Step step, JsonNode context) {
+        private JsonNode input(Step step, JsonNode context, SecretSource source) {
             if (!step.settings().isObject()) {
                 return null;
             }
             ObjectNode settings = step.settings().deepCopy();
             settings.remove("outputs"); // expressions over the result, evaluated after the step
-            return Templates.render(settings, context);
+            return Templates.render(settings, context, e -> false, source);
+        }
+
+        /** Reads a secret once per run; from then on its value is masked wherever the run is shown. */
+        private String secret(String store, String id, List<JsonNode> reads) {
+            String key = store + ":" + id;
+            String known = secretValues.get(key);
+            if (known != null) {
+                return known;
+            }
+            try {
+                SecretResolver.Fetched fetched = secrets.fetch(store, id);
+                redactor.add(fetched.value());
+                secretValues.put(key, fetched.value());
+                if (fetched.call() != null) {
+                    reads.add(fetched.call());
+                }
+                return fetched.value();
+            } catch (Exception e) {
+                throw new ExpressionException("cannot read secret:" + key + ": " + e.getMessage(), 0);
+            }
         }
 
         private Map<String, String> environment(Step step) {

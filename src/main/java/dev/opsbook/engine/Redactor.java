@@ -20,11 +20,26 @@ public final class Redactor {
     public static final String MASK = "********";
     public static final Redactor NONE = new Redactor(List.of());
 
-    private final List<String> secrets;
+    // //why: replaced whole on add, so readers on other threads always see a complete list
+    private volatile List<String> secrets;
 
     private Redactor(List<String> secrets) {
-        this.secrets = secrets.stream().filter(s -> s.length() >= 3)
+        this.secrets = sorted(secrets);
+    }
+
+    private static List<String> sorted(List<String> secrets) {
+        return secrets.stream().filter(s -> s.length() >= 3).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /** A secret learnt during the run (read from a secret store): masked from now on. */
+    public synchronized void add(String secret) {
+        if (this == NONE) {
+            throw new IllegalStateException("the shared empty redactor cannot learn secrets");
+        }
+        List<String> all = new ArrayList<>(secrets);
+        all.add(secret);
+        secrets = sorted(all);
     }
 
     public static Redactor of(Runbook runbook, JsonNode params) {

@@ -26,7 +26,7 @@ public final class ScriptValues {
     private ScriptValues() {
     }
 
-    public static Rendered render(String body, JsonNode context) {
+    public static Rendered render(String body, JsonNode context, dev.opsbook.expression.SecretSource secrets) {
         ObjectNode input = JsonNodeFactory.instance.objectNode();
         if (!Template.isTemplate(body)) {
             input.put("script", body);
@@ -38,6 +38,10 @@ public final class ScriptValues {
         for (Template.Part part : Template.parse(body).parts()) {
             if (part instanceof Template.Text text) {
                 script.append(text.text());
+            } else if (part instanceof Template.SecretRef ref) {
+                String name = PREFIX + (++n);
+                values.put(name, secrets.resolve(ref.store(), ref.id()));
+                script.append("${").append(name).append('}');
             } else if (part instanceof Template.Expr expr) {
                 String name = PREFIX + (++n);
                 values.put(name, Template.asText(Expressions.evaluate(expr.expression(), context)));

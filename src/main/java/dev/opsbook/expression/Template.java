@@ -24,6 +24,13 @@ public final class Template {
     public record Expr(String expression, int offset) implements Part {
     }
 
+    /** {@code {{ secret:ssm:/path }}} or {@code {{ secret:secretsmanager:id }}}: read when a run starts, masked everywhere. */
+    public record SecretRef(String store, String id, int offset) implements Part {
+    }
+
+    /** The secret stores a reference may name. */
+    public static final java.util.Set<String> SECRET_STORES = java.util.Set.of("ssm", "secretsmanager");
+
     private final String source;
     private final List<Part> parts;
 
@@ -58,6 +65,11 @@ public final class Template {
             if (expression.isEmpty()) {
                 throw new ExpressionException("empty expression in '{{ }}'", open);
             }
+            if (expression.startsWith("secret:")) {
+                parts.add(secret(expression, offset));
+                index = close + 2;
+                continue;
+            }
             try {
                 Expressions.compile(expression);
             } catch (ExpressionException e) {
@@ -67,6 +79,19 @@ public final class Template {
             index = close + 2;
         }
         return new Template(source, parts);
+    }
+
+    private static SecretRef secret(String expression, int offset) {
+        String[] parts = expression.split(":", 3);
+        if (parts.length < 3 || !SECRET_STORES.contains(parts[1]) || parts[2].isBlank()) {
+            throw new ExpressionException("a secret reference is written secret:ssm:/parameter/name or secret:secretsmanager:secret-id, not '"
+                    + expression + "'", offset);
+        }
+        return new SecretRef(parts[1], parts[2].strip(), offset);
+    }
+
+    public List<SecretRef> secrets() {
+        return parts.stream().filter(SecretRef.class::isInstance).map(SecretRef.class::cast).toList();
     }
 
     public String source() {
@@ -86,14 +111,21 @@ public final class Template {
     }
 
     public JsonNode render(JsonNode context) {
-        return render(context, e -> false, Template::asText);
+        return render(context, e -> false, Template::asText, SecretSource.AS_WRITTEN);
+    }
+
+    public JsonNode render(JsonNode context, Predicate<String> deferred, Function<JsonNode, String> writer) {
+        return render(context, deferred, writer, SecretSource.AS_WRITTEN);
     }
 
     /**
      * Renders, leaving an expression as written when {@code deferred} says its value is not known
      * yet (a dry run cannot know a step's outputs), and writing values into text with {@code writer}.
      */
-    public JsonNode render(JsonNode context, Predicate<String> deferred, Function<JsonNode, String> writer) {
+    public JsonNode render(JsonNode context, Predicate<String> deferred, Function<JsonNode, String> writer, SecretSource secrets) {
+        if (parts.size() == 1 && parts.get(0) instanceof SecretRef ref) {
+            return JsonNodeFactory.instance.textNode(secrets.resolve(ref.store(), ref.id()));
+        }
         if (isSingleExpression()) {
             Expr expr = (Expr) parts.get(0);
             if (deferred.test(expr.expression())) {
@@ -105,6 +137,8 @@ public final class Template {
         for (Part part : parts) {
             if (part instanceof Text text) {
                 out.append(text.text());
+            } else if (part instanceof SecretRef ref) {
+                out.append(secrets.resolve(ref.store(), ref.id()));
             } else if (part instanceof Expr expr) {
                 if (deferred.test(expr.expression())) {
                     out.append("{{ ").append(expr.expression()).append(" }}");

@@ -19,13 +19,17 @@ public final class Templates {
     }
 
     public static JsonNode render(JsonNode settings, JsonNode context, Predicate<String> deferred) {
+        return render(settings, context, deferred, SecretSource.AS_WRITTEN);
+    }
+
+    public static JsonNode render(JsonNode settings, JsonNode context, Predicate<String> deferred, SecretSource secrets) {
         if (settings == null) {
             return null;
         }
         if (settings.isTextual()) {
             String text = settings.textValue();
             return Template.isTemplate(text)
-                    ? Template.parse(text).render(context, deferred, Template::asText)
+                    ? Template.parse(text).render(context, deferred, Template::asText, secrets)
                     : settings;
         }
         if (settings.isObject()) {
@@ -33,14 +37,14 @@ public final class Templates {
             Iterator<Map.Entry<String, JsonNode>> fields = settings.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                out.set(field.getKey(), render(field.getValue(), context, deferred));
+                out.set(field.getKey(), render(field.getValue(), context, deferred, secrets));
             }
             return out;
         }
         if (settings.isArray()) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
             for (JsonNode item : settings) {
-                out.add(render(item, context, deferred));
+                out.add(render(item, context, deferred, secrets));
             }
             return out;
         }

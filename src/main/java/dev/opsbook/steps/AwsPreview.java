@@ -1,7 +1,9 @@
 package dev.opsbook.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsInvoker;
 
@@ -12,7 +14,7 @@ final class AwsPreview {
     }
 
     static JsonNode of(AwsInvoker invoker, JsonNode input) {
-        ObjectNode preview = input.deepCopy();
+        ObjectNode preview = JsonNodeFactory.instance.objectNode();
         AwsCall call = AwsCall.from(input);
         try {
             invoker.operation(call.service(), call.operation());
@@ -23,12 +25,19 @@ final class AwsPreview {
             } catch (IllegalStateException e) {
                 preview.put("region", "(none configured: " + e.getMessage() + ")");
             }
-            if (!input.path("input").toString().contains("{{")) {
+            if (input.path("input").toString().contains("{{")) {
+                preview.set("input", input.path("input")); // known only when the steps before it have run
+            } else {
                 preview.set("request", invoker.normalized(call));
             }
         } catch (RuntimeException e) {
             preview.put("error", e.getMessage());
         }
+        input.fields().forEachRemaining(field -> {
+            if (!Set.of("service", "operation", "input", "region").contains(field.getKey())) {
+                preview.set(field.getKey(), field.getValue());
+            }
+        });
         return preview;
     }
 }
