@@ -100,7 +100,8 @@ public final class RunbookParser {
                 meta = JSON.objectNode();
             }
             checkFrontMatterKeys(meta);
-            Document document = markdown.parse(text);
+            // flexmark reads an unclosed front matter to the end of the file, which would hide every step
+            Document document = markdown.parse(frontMatter.unclosed() ? "   " + text.substring(3) : text);
             String id = text(meta, "id").orElseGet(() -> idFromFile(file));
             if (!ID.matcher(id).matches()) {
                 error(position("/id"), "runbook id '" + id + "' must start with a letter and hold only letters, digits, '-' and '_'");
@@ -120,12 +121,12 @@ public final class RunbookParser {
 
         // ---- front matter -------------------------------------------------------------------
 
-        private record FrontMatter(JsonNode tree, int endOffset) {
+        private record FrontMatter(JsonNode tree, int endOffset, boolean unclosed) {
         }
 
         private FrontMatter frontMatter() {
             if (!(text.startsWith("---\n") || text.startsWith("---\r\n"))) {
-                return new FrontMatter(null, 0);
+                return new FrontMatter(null, 0, false);
             }
             int lineStart = text.indexOf('\n') + 1;
             while (lineStart < text.length()) {
@@ -136,12 +137,12 @@ public final class RunbookParser {
                     YamlTree tree = YamlTree.read(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
                     tree.positions().forEach(positions::put);
-                    return new FrontMatter(tree.value(), lineEnd);
+                    return new FrontMatter(tree.value(), lineEnd, false);
                 }
                 lineStart = lineEnd;
             }
             error(Position.START, "front matter opened by '---' on line 1 is never closed; add a line '---' after it");
-            return new FrontMatter(null, 0);
+            return new FrontMatter(null, 0, true);
         }
 
         private int bodyStart(FrontMatter frontMatter) {
@@ -387,7 +388,7 @@ public final class RunbookParser {
             for (BasedSequence line : block.getContentLines()) {
                 body.append(line);
             }
-            return body.toString();
+            return body.toString().replace("\r\n", "\n"); // a script from a CRLF file must not end its lines in \r
         }
 
         private JsonNode settings(StepKindSpec kind, String body, Position origin, int indent, Map<String, Position> stepPositions) {
