@@ -75,9 +75,11 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
         }
     }
 
+    private static final String TEMPLATE_HINT = "; a value that starts with {{ must be quoted, e.g. \"{{ params.name }}\"";
+
     private static String hint(String text, String message) {
         if (text.contains("{{") && (message.contains("mapping") || message.contains("flow"))) {
-            return "; a value that starts with {{ must be quoted, e.g. \"{{ params.name }}\"";
+            return TEMPLATE_HINT;
         }
         return "";
     }
@@ -131,6 +133,11 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
                 String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
                 String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
                 Position keyPosition = placer.place(tuple.getKeyNode().getStartMark());
+                if (!(tuple.getKeyNode() instanceof ScalarNode)) { // url: {{ x }} reads as a mapping inside a mapping
+                    problems.add(new Problem(keyPosition, "invalid YAML: a key must be a single value, not a list or mapping"
+                            + (tuple.getKeyNode() instanceof MappingNode ? TEMPLATE_HINT : "")));
+                    continue;
+                }
                 if (object.has(key)) {
                     problems.add(new Problem(keyPosition, "duplicate key '" + key + "' (first at "
                             + positions.get(child + "#key") + ")"));

@@ -96,4 +96,22 @@ class YamlTreeTest {
         assertThat(tree.problems()).isEmpty();
         assertThat(tree.value().path("two").path("region").asText()).isEqualTo("eu-west-1");
     }
+
+    @Test
+    void an_unquoted_template_as_a_whole_value_is_a_problem_not_a_mapping_inside_a_mapping() {
+        YamlTree tree = YamlTree.read("url: {{ params.host }}\n", new Position(7, 1), 0);
+
+        assertThat(tree.problems()).singleElement().satisfies(p -> {
+            assertThat(p.position()).isEqualTo(new Position(7, 7));
+            assertThat(p.message()).contains("a key must be a single value").contains("must be quoted");
+        });
+    }
+
+    @Test
+    void a_quoted_template_is_a_string() {
+        YamlTree tree = YamlTree.read("url: \"{{ params.host }}\"\n", Position.START, 0);
+
+        assertThat(tree.problems()).isEmpty();
+        assertThat(tree.value().path("url").asText()).isEqualTo("{{ params.host }}");
+    }
 }
