@@ -398,6 +398,11 @@ public final class RunbookParser {
                 }
                 return null;
             }
+            if (kind.body() == BodyFormat.YAML_OR_TEXT && !startsLikeSettings(body)) {
+                // "Check the dashboard: is it green?" is a prompt, not a mapping with a sentence for a key
+                stepPositions.put("/" + kind.textKey(), origin);
+                return JSON.objectNode().put(kind.textKey(), body.strip());
+            }
             YamlTree tree = YamlTree.read(body, origin, indent);
             tree.problems().forEach(p -> error(p.position(), p.message() + " in " + kind.name() + " step"));
             tree.positions().forEach(stepPositions::put);
@@ -435,6 +440,13 @@ public final class RunbookParser {
                 }
             }
             return value;
+        }
+
+        /** Settings start with a one-word key and a colon, or a flow mapping; an empty body is reported as missing them. */
+        private static boolean startsLikeSettings(String body) {
+            return body.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .map(first -> first.startsWith("{") || first.matches("[A-Za-z_][A-Za-z0-9_-]*\\s*:(\\s.*)?"))
+                    .orElse(true);
         }
 
         private Step taskStep(TaskListItem item, Map<String, Integer> generated) {

@@ -196,6 +196,19 @@ class ValidationDiagnosticsTest {
     }
 
     @Test
+    void a_manual_or_approve_block_written_as_prose_is_its_prompt_even_with_a_colon_or_a_list_in_it() {
+        LoadedRunbook loaded = load("valid/manual-prose.md");
+
+        assertThat(loaded.runbook().steps()).extracting(Step::id, s -> s.settings().path("prompt").asText()).containsExactly(
+                tuple("look", "Check the {{ params.service }} dashboard: is latency below 200ms?"),
+                tuple("ok", "Proceed with the failover? Note: this pages the DBA."),
+                tuple("multi", "Open the console.\nThen check: all green"),
+                tuple("list", "- open the console\n- look at it"),
+                tuple("settings", "Fail over {{ params.service }}?"));
+        assertThat(loaded.runbook().step("settings").orElseThrow().settings().path("approvers").size()).isEqualTo(2);
+    }
+
+    @Test
     void a_block_of_a_reserved_kind_is_a_step_that_cannot_run() {
         LoadedRunbook loaded = load("invalid/aws-unavailable.md");
 
