@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -85,6 +86,8 @@ public final class RunbookParser {
         private final LineIndex lines;
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
+        /** Ids written in the document or generated so far: a generated id never takes one of them. */
+        private final Set<String> takenIds = new HashSet<>();
 
         Reading(String file, String text) {
             this.file = file;
@@ -293,6 +296,15 @@ public final class RunbookParser {
         private List<Step> steps(Document document, int bodyOffset) {
             List<Step> steps = new ArrayList<>();
             Map<String, Integer> generated = new HashMap<>();
+            walk(document, node -> {
+                if (node.getStartOffset() >= bodyOffset && node instanceof FencedCodeBlock block) {
+                    InfoString info = InfoString.read(block.getInfo().toString());
+                    if (catalog.find(info.word()).isPresent()) {
+                        info.attributes().stream().filter(a -> a.key().equals("id") && a.hasValue())
+                                .forEach(a -> takenIds.add(a.value()));
+                    }
+                }
+            });
             walk(document, node -> {
                 if (node.getStartOffset() < bodyOffset) {
                     return;
@@ -523,8 +535,12 @@ public final class RunbookParser {
         /** Fenced blocks without an id are named after their kind and rank (shell-1, shell-2); task items after their text. */
         private String generateId(String base, boolean numbered, Map<String, Integer> generated) {
             String stem = base.isEmpty() ? "step" : base;
-            int n = generated.merge(stem, 1, Integer::sum);
-            return numbered || n > 1 ? stem + "-" + n : stem;
+            String id;
+            do {
+                int n = generated.merge(stem, 1, Integer::sum);
+                id = numbered || n > 1 ? stem + "-" + n : stem;
+            } while (!takenIds.add(id));
+            return id;
         }
 
         private Optional<Duration> duration(String value, Position at, String what) {

@@ -38,6 +38,17 @@ class StepGraphTest {
     }
 
     @Test
+    void a_generated_id_never_takes_an_id_written_elsewhere_so_no_step_drops_out_of_the_flow() {
+        LoadedRunbook loaded = load("# Names\n\n" + shell("id=check") + "- [ ] Check\n\n" + shell("id=shell-2")
+                + "```shell\necho one\n```\n\n```shell\necho two\n```\n\n- [ ] Shell 3\n");
+
+        assertThat(loaded.diagnostics()).isEmpty();
+        assertThat(loaded.runbook().steps()).extracting(s -> s.id()).doesNotHaveDuplicates()
+                .containsExactly("check", "check-2", "shell-2", "shell-1", "shell-3", "shell-3-2");
+        assertThat(loaded.graph().flow()).hasSize(6);
+    }
+
+    @Test
     void needs_opens_branches_that_run_in_parallel_and_join_again() {
         LoadedRunbook loaded = load("# Branches\n\n" + shell("id=start") + shell("id=left needs=start")
                 + shell("id=right needs=start") + shell("id=join needs=left,right") + shell("id=after"));
