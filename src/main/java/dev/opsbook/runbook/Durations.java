@@ -14,7 +14,16 @@ public final class Durations {
     }
 
     public static Optional<Duration> parse(String text) {
-        String value = text.strip();
+        try {
+            Optional<Duration> duration = read(text.strip());
+            duration.ifPresent(Duration::toMillis); // what the engine waits with must fit in a long
+            return duration;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Duration> read(String value) {
         if (value.matches("\\d+")) {
             return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
         }

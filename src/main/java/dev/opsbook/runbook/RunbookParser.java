@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -87,8 +88,8 @@ public final class RunbookParser {
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
         private RunbookKind runbookKind = RunbookKind.RUNBOOK;
-        /** Step ids written explicitly or generated so far. */
-        private final Set<String> takenIds = new java.util.HashSet<>();
+        /** Ids written in the document or generated so far: a generated id never takes one of them. */
+        private final Set<String> takenIds = new HashSet<>();
 
         Reading(String file, String text) {
             this.file = file;
@@ -104,7 +105,8 @@ public final class RunbookParser {
                 meta = JSON.objectNode();
             }
             checkFrontMatterKeys(meta);
-            Document document = markdown.parse(text);
+            // flexmark reads an unclosed front matter to the end of the file, which would hide every step
+            Document document = markdown.parse(frontMatter.unclosed() ? "   " + text.substring(3) : text);
             String id = text(meta, "id").orElseGet(() -> idFromFile(file));
             if (!ID.matcher(id).matches()) {
                 error(position("/id"), "runbook id '" + id + "' must start with a letter and hold only letters, digits, '-' and '_'");
@@ -125,12 +127,12 @@ public final class RunbookParser {
 
         // ---- front matter -------------------------------------------------------------------
 
-        private record FrontMatter(JsonNode tree, int endOffset) {
+        private record FrontMatter(JsonNode tree, int endOffset, boolean unclosed) {
         }
 
         private FrontMatter frontMatter() {
             if (!(text.startsWith("---\n") || text.startsWith("---\r\n"))) {
-                return new FrontMatter(null, 0);
+                return new FrontMatter(null, 0, false);
             }
             int lineStart = text.indexOf('\n') + 1;
             while (lineStart < text.length()) {
@@ -141,12 +143,12 @@ public final class RunbookParser {
                     YamlTree tree = YamlTree.read(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
                     tree.positions().forEach(positions::put);
-                    return new FrontMatter(tree.value(), lineEnd);
+                    return new FrontMatter(tree.value(), lineEnd, false);
                 }
                 lineStart = lineEnd;
             }
             error(Position.START, "front matter opened by '---' on line 1 is never closed; add a line '---' after it");
-            return new FrontMatter(null, 0);
+            return new FrontMatter(null, 0, true);
         }
 
         private int bodyStart(FrontMatter frontMatter) {
@@ -439,7 +441,7 @@ public final class RunbookParser {
             for (BasedSequence line : block.getContentLines()) {
                 body.append(line);
             }
-            return body.toString();
+            return body.toString().replace("\r\n", "\n"); // a script from a CRLF file must not end its lines in \r
         }
 
         private JsonNode settings(StepKindSpec kind, String body, Position origin, int indent, Map<String, Position> stepPositions) {
@@ -448,6 +450,11 @@ public final class RunbookParser {
                     error(origin, kind.name() + " step has an empty script; write the commands inside the block");
                 }
                 return null;
+            }
+            if (kind.body() == BodyFormat.YAML_OR_TEXT && !startsLikeSettings(body)) {
+                // "Check the dashboard: is it green?" is a prompt, not a mapping with a sentence for a key
+                stepPositions.put("/" + kind.textKey(), origin);
+                return JSON.objectNode().put(kind.textKey(), body.strip());
             }
             YamlTree tree = YamlTree.read(body, origin, indent);
             tree.problems().forEach(p -> error(p.position(), p.message() + " in " + kind.name() + " step"));
@@ -486,6 +493,13 @@ public final class RunbookParser {
                 }
             }
             return value;
+        }
+
+        /** Settings start with a one-word key and a colon, or a flow mapping; an empty body is reported as missing them. */
+        private static boolean startsLikeSettings(String body) {
+            return body.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .map(first -> first.startsWith("{") || first.matches("[A-Za-z_][A-Za-z0-9_-]*\\s*:(\\s.*)?"))
+                    .orElse(true);
         }
 
         private Step taskStep(TaskListItem item, Map<String, Integer> generated) {
@@ -565,13 +579,12 @@ public final class RunbookParser {
          */
         private String generateId(String base, boolean numbered, Map<String, Integer> generated) {
             String stem = base.isEmpty() ? "step" : base;
-            while (true) {
+            String id;
+            do {
                 int n = generated.merge(stem, 1, Integer::sum);
-                String id = numbered || n > 1 ? stem + "-" + n : stem;
-                if (takenIds.add(id)) {
-                    return id;
-                }
-            }
+                id = numbered || n > 1 ? stem + "-" + n : stem;
+            } while (!takenIds.add(id));
+            return id;
         }
 
         private Optional<Duration> duration(String value, Position at, String what) {

@@ -14,9 +14,10 @@ public final class Suggestions {
     public static Optional<String> closest(String typed, Collection<String> candidates) {
         String lower = typed.toLowerCase(Locale.ROOT);
         return candidates.stream()
+                .sorted() // ties go to the first name alphabetically, whatever order a Set iterates in
                 .map(c -> new Object() {
                     final String name = c;
-                    final int distance = distance(lower, c.toLowerCase(Locale.ROOT));
+                    final int distance = score(lower, c.toLowerCase(Locale.ROOT));
                 })
                 .filter(c -> c.distance <= Math.max(2, typed.length() / 3))
                 .min(Comparator.comparingInt(c -> c.distance))
@@ -26,6 +27,12 @@ public final class Suggestions {
     /** ", did you mean 'x'?" or nothing. */
     public static String didYouMean(String typed, Collection<String> candidates) {
         return closest(typed, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
+    }
+
+    /** Edits from one to the other, but an abbreviation (a prefix of three letters or more: int, bool) counts as one. */
+    private static int score(String typed, String candidate) {
+        int distance = distance(typed, candidate);
+        return typed.length() >= 3 && candidate.startsWith(typed) ? Math.min(distance, 1) : distance;
     }
 
     static int distance(String a, String b) {

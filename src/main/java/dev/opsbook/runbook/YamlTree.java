@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -53,8 +56,11 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
             if (root == null) {
                 return new YamlTree(null, positions, problems);
             }
-            JsonNode value = convert(root, "", positions, problems, placer);
+            JsonNode value = convert(root, "", positions, problems, placer, new Expansion());
             return new YamlTree(value, positions, problems);
+        } catch (Unreadable e) {
+            problems.add(new Problem(placer.place(e.mark), "invalid YAML: " + e.getMessage()));
+            return new YamlTree(null, positions, problems);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String message = e.getProblem() != null ? e.getProblem() : e.getMessage();
@@ -69,9 +75,11 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
         }
     }
 
+    private static final String TEMPLATE_HINT = "; a value that starts with {{ must be quoted, e.g. \"{{ params.name }}\"";
+
     private static String hint(String text, String message) {
         if (text.contains("{{") && (message.contains("mapping") || message.contains("flow"))) {
-            return "; a value that starts with {{ must be quoted, e.g. \"{{ params.name }}\"";
+            return TEMPLATE_HINT;
         }
         return "";
     }
@@ -87,8 +95,37 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
         }
     }
 
+    /** Values read so far and the nodes being read: aliases can make a few lines an endless or huge tree. */
+    private static final class Expansion {
+        static final int MAX_VALUES = 100_000;
+        final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        int values;
+    }
+
+    private static final class Unreadable extends RuntimeException {
+        final transient Mark mark;
+
+        Unreadable(String message, Mark mark) {
+            super(message, null, false, false);
+            this.mark = mark;
+        }
+    }
+
     private static JsonNode convert(Node node, String pointer, Map<String, Position> positions,
-                                    List<Problem> problems, Placer placer) {
+                                    List<Problem> problems, Placer placer, Expansion expansion) {
+        if (!expansion.open.add(node)) {
+            throw new Unreadable("an alias refers to a value that contains it", node.getStartMark());
+        }
+        if (++expansion.values > Expansion.MAX_VALUES) {
+            throw new Unreadable("aliases expand to more than " + Expansion.MAX_VALUES + " values", node.getStartMark());
+        }
+        JsonNode value = toJson(node, pointer, positions, problems, placer, expansion);
+        expansion.open.remove(node);
+        return value;
+    }
+
+    private static JsonNode toJson(Node node, String pointer, Map<String, Position> positions,
+                                   List<Problem> problems, Placer placer, Expansion expansion) {
         positions.putIfAbsent(pointer, placer.place(node.getStartMark()));
         if (node instanceof MappingNode mapping) {
             ObjectNode object = JSON.objectNode();
@@ -96,13 +133,18 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
                 String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
                 String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
                 Position keyPosition = placer.place(tuple.getKeyNode().getStartMark());
+                if (!(tuple.getKeyNode() instanceof ScalarNode)) { // url: {{ x }} reads as a mapping inside a mapping
+                    problems.add(new Problem(keyPosition, "invalid YAML: a key must be a single value, not a list or mapping"
+                            + (tuple.getKeyNode() instanceof MappingNode ? TEMPLATE_HINT : "")));
+                    continue;
+                }
                 if (object.has(key)) {
                     problems.add(new Problem(keyPosition, "duplicate key '" + key + "' (first at "
                             + positions.get(child + "#key") + ")"));
                     continue;
                 }
                 positions.put(child + "#key", keyPosition);
-                object.set(key, convert(tuple.getValueNode(), child, positions, problems, placer));
+                object.set(key, convert(tuple.getValueNode(), child, positions, problems, placer, expansion));
             }
             return object;
         }
@@ -110,7 +152,7 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
             ArrayNode array = JSON.arrayNode();
             List<Node> items = sequence.getValue();
             for (int i = 0; i < items.size(); i++) {
-                array.add(convert(items.get(i), pointer + "/" + i, positions, problems, placer));
+                array.add(convert(items.get(i), pointer + "/" + i, positions, problems, placer, expansion));
             }
             return array;
         }
