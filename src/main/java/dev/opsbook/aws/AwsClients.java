@@ -83,16 +83,14 @@ public final class AwsClients implements AutoCloseable {
                     .build());
             if (settings.endpoint().isPresent()) {
                 builder.endpointOverride(settings.endpoint().get());
-                try {
-                    // S3 on a custom endpoint needs path-style addressing
-                    builder.getClass().getMethod("forcePathStyle", Boolean.class).invoke(builder, Boolean.TRUE);
-                } catch (NoSuchMethodException e) {
-                    // not S3
+                if (builder instanceof software.amazon.awssdk.services.s3.S3BaseClientBuilder<?, ?> s3) {
+                    s3.forcePathStyle(true); // S3 on a custom endpoint needs path-style addressing
                 }
             }
-            return (SdkClient) builder.getClass().getMethod("build").invoke(builder);
+            return (SdkClient) builder.build();
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build a client for " + clientInterface.getSimpleName() + ": " + e.getMessage(), e);
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot build a client for " + clientInterface.getSimpleName() + ": " + cause, cause);
         }
     }
 

@@ -178,8 +178,14 @@ public class RunCommand implements Callable<Integer> {
         }
         try {
             AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
+            String region;
+            try {
+                region = clients.region(Optional.empty());
+            } catch (IllegalStateException e) {
+                region = "us-east-1"; // STS answers who you are in any region; steps name their own
+            }
             AwsInvoker.Outcome outcome = invoker.invoke(new AwsCall("sts", "GetCallerIdentity", JsonNodeFactory.instance.objectNode(),
-                    Optional.empty(), Optional.empty(), false), "opsbook-" + runId);
+                    Optional.of(region), Optional.empty(), false), "opsbook-" + runId);
             if (outcome.ok()) {
                 return " as " + outcome.result().path("Arn").asText();
             }

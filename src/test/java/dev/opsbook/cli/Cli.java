@@ -23,12 +23,22 @@ final class Cli {
     private Cli() {
     }
 
+    /** Environment every run gets: fake AWS credentials, so nothing can reach a real account. */
+    static final java.util.Map<String, String> ENV = java.util.Map.of(
+            "NO_COLOR", "1",
+            "AWS_ACCESS_KEY_ID", "AKIAOPSBOOKTEST",
+            "AWS_SECRET_ACCESS_KEY", "opsbook-test-secret-key",
+            "AWS_EC2_METADATA_DISABLED", "true",
+            "AWS_CONFIG_FILE", "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+
     static ProcessBuilder builder(Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        builder.environment().put("NO_COLOR", "1");
+        builder.environment().putAll(ENV);
+        builder.environment().remove("AWS_PROFILE");
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         return builder;
     }

@@ -84,13 +84,7 @@ class ExampleRunbooksTest {
 
     /** The examples that need no AWS account; the AWS ones run against WireMock in AwsCliIT. */
     static Stream<Path> localExamples() throws IOException {
-        return examples().filter(file -> {
-            try {
-                return dev.opsbook.aws.AwsSteps.of(load(file).runbook()).isEmpty();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return examples().filter(file -> dev.opsbook.aws.AwsSteps.of(load(file).runbook()).isEmpty());
     }
 
     @Test

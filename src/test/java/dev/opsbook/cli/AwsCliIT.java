@@ -1,0 +1,221 @@
+package dev.opsbook.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.opsbook.aws.AwsFakes;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The AWS runbooks from the command line, against WireMock serving the AWS endpoints. */
+class AwsCliIT {
+
+    private static final String INSTANCE = "i-0123456789abcdef0";
+    private static final String CANARY = "canary-7f3e9a1c-do-not-leak";
+    private static final String CANARY_PARAM = "param-canary-5b2d";
+
+    @TempDir
+    Path dir;
+
+    private WireMockServer aws;
+
+    @BeforeEach
+    void start() {
+        aws = new WireMockServer(options().dynamicPort());
+        aws.start();
+        aws.stubFor(post("/").withRequestBody(containing("Action=GetCallerIdentity")).willReturn(AwsFakes.ec2("GetCallerIdentity", "req-sts",
+                "<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/oncall</Arn><UserId>AIDAOPSBOOK</UserId>"
+                        + "<Account>123456789012</Account></GetCallerIdentityResult>")
+                .withBody("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
+                        + "<Arn>arn:aws:iam::123456789012:user/oncall</Arn><UserId>AIDAOPSBOOK</UserId><Account>123456789012</Account>"
+                        + "</GetCallerIdentityResult><ResponseMetadata><RequestId>req-sts</RequestId></ResponseMetadata></GetCallerIdentityResponse>")));
+    }
+
+    @AfterEach
+    void stop() {
+        aws.stop();
+    }
+
+    private void ec2Recover() {
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstanceStatus")).withRequestBody(containing("IncludeAllInstances=true"))
+                .willReturn(status("req-status", "impaired")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstanceStatus")).withRequestBody(notContaining("IncludeAllInstances"))
+                .willReturn(status("req-poll", "ok")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=RebootInstances"))
+                .willReturn(AwsFakes.ec2("RebootInstances", "req-reboot", "<return>true</return>")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=CreateTags"))
+                .willReturn(AwsFakes.ec2("CreateTags", "req-tag", "<return>true</return>")));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder status(String requestId, String instanceStatus) {
+        return AwsFakes.ec2("DescribeInstanceStatus", requestId, "<instanceStatusSet><item><instanceId>" + INSTANCE
+                + "</instanceId><availabilityZone>us-east-1a</availabilityZone><instanceState><code>16</code><name>running</name></instanceState>"
+                + "<systemStatus><status>ok</status></systemStatus><instanceStatus><status>" + instanceStatus
+                + "</status><details><item><name>reachability</name><status>" + (instanceStatus.equals("ok") ? "passed" : "failed")
+                + "</status></item></details></instanceStatus></item></instanceStatusSet>");
+    }
+
+    @Test
+    void the_ec2_runbook_runs_end_to_end_and_its_record_and_audit_trail_show_every_call() throws Exception {
+        ec2Recover();
+
+        Cli.Result result = Cli.run(dir, "run", Cli.project("runbooks/ec2-recover.md"), "-p", "instanceId=" + INSTANCE,
+                "--yes", "--record-dir", "out", "--endpoint-url", aws.baseUrl());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.stdout()).contains("✅ reboot succeeded", "✅ healthy succeeded", "✅ run succeeded");
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=RebootInstances")).withRequestBody(containing("InstanceId.1=" + INSTANCE)));
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Tag.1.Key=opsbook%3Alast-recovery")));
+        Path record = only(dir.resolve("out/ec2-recover"), ".md");
+        String text = Files.readString(record);
+        assertThat(text)
+                .contains("startedBy: root as arn:aws:iam::123456789012:user/oncall".replace("root", System.getProperty("user.name")))
+                .contains("`ec2:DescribeInstanceStatus` in us-east-1 → HTTP 200, request id `req-status`")
+                .contains("`ec2:RebootInstances` in us-east-1 → HTTP 200, request id `req-reboot`")
+                .contains("`ec2:DescribeInstanceStatus` in us-east-1 → HTTP 200, request id `req-poll`")
+                .contains("`ec2:CreateTags` in us-east-1 → HTTP 200, request id `req-tag`")
+                .contains("\"Status\" : \"impaired\"")
+                .contains("## Audit trail");
+        Path trail = only(dir.resolve("out/ec2-recover"), ".audit.jsonl");
+        String audit = Files.readString(trail);
+        assertThat(audit).contains("\"type\":\"call\"", "\"action\":\"ec2:RebootInstances\"", "\"requestId\":\"req-reboot\"",
+                "\"type\":\"answer\"", "\"type\":\"run-finished\"");
+
+        Cli.Result verify = Cli.run(dir, "audit", "verify", trail.toString());
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
+        assertThat(verify.stdout()).contains("chain intact");
+    }
+
+    @Test
+    void a_tampered_or_truncated_audit_trail_fails_verification() throws Exception {
+        ec2Recover();
+        Cli.run(dir, "run", Cli.project("runbooks/ec2-recover.md"), "-p", "instanceId=" + INSTANCE, "--yes", "--record-dir", "out",
+                "--endpoint-url", aws.baseUrl());
+        Path trail = only(dir.resolve("out/ec2-recover"), ".audit.jsonl");
+        List<String> lines = Files.readAllLines(trail);
+
+        Path edited = trail.resolveSibling("edited.audit.jsonl");
+        List<String> changed = new ArrayList<>(lines);
+        int reboot = indexOf(changed, "\"action\":\"ec2:RebootInstances\"");
+        changed.set(reboot, changed.get(reboot).replace("\"outcome\":\"ok\"", "\"outcome\":\"error\""));
+        Files.write(edited, changed);
+        Cli.Result editedResult = Cli.run(dir, "audit", "verify", edited.toString());
+        assertThat(editedResult.exitCode()).isEqualTo(1);
+        assertThat(editedResult.stdout()).contains(":" + (reboot + 1) + ": entry " + (reboot + 1) + " (call) was changed after it was written");
+
+        Path removed = trail.resolveSibling("removed.audit.jsonl");
+        List<String> missing = new ArrayList<>(lines);
+        missing.remove(reboot);
+        Files.write(removed, missing);
+        Cli.Result removedResult = Cli.run(dir, "audit", "verify", removed.toString());
+        assertThat(removedResult.exitCode()).isEqualTo(1);
+        assertThat(removedResult.stdout()).contains("was removed or inserted before it", "does not follow the entry before it");
+
+        Files.write(trail, lines.subList(0, lines.size() - 1)); // the last entry cut: only the record's seal can tell
+        Cli.Result cut = Cli.run(dir, "audit", "verify", trail.toString());
+        assertThat(cut.exitCode()).isEqualTo(1);
+        assertThat(cut.stdout()).contains("the run's record says " + lines.size() + " entries, the trail has " + (lines.size() - 1));
+    }
+
+    @Test
+    void a_canary_secret_appears_nowhere_a_person_or_a_file_could_see_it() throws Exception {
+        aws.stubFor(post("/").withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+                .willReturn(AwsFakes.json("req-secret", "{\"Parameter\":{\"Name\":\"/opsbook/canary\",\"Type\":\"SecureString\",\"Value\":\""
+                        + CANARY + "\",\"Version\":1}}")));
+        aws.stubFor(post("/").withHeader("X-Amz-Target", equalTo("AmazonSSM.PutParameter"))
+                .willReturn(AwsFakes.json("req-put", "{\"Version\":2,\"Tier\":\"Standard\"}")));
+        aws.stubFor(post("/hook").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"echo\":\"" + CANARY + " " + CANARY_PARAM + "\"}")));
+
+        Cli.Result text = Cli.run(dir, "run", Cli.project("src/test/resources/runbooks/aws/canary.md"), "-p", "apiKey=" + CANARY_PARAM,
+                "-p", "hook=" + aws.baseUrl() + "/hook", "--record-dir", "out", "--endpoint-url", aws.baseUrl(), "--region", "eu-west-1");
+        Cli.Result json = Cli.run(dir, "run", Cli.project("src/test/resources/runbooks/aws/canary.md"), "-p", "apiKey=" + CANARY_PARAM,
+                "-p", "hook=" + aws.baseUrl() + "/hook", "--record-dir", "out", "--endpoint-url", aws.baseUrl(), "--region", "eu-west-1",
+                "--output", "json");
+
+        // the secret was really used...
+        assertThat(text.exitCode()).as(text.all()).isZero();
+        aws.verify(postRequestedFor(urlEqualTo("/hook")).withHeader("X-Token", equalTo(CANARY)));
+        aws.verify(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.PutParameter"))
+                .withRequestBody(containing(CANARY)));
+        assertThat(text.stdout()).contains("login failed with ******** / ********");
+        // ...and is nowhere to be seen
+        StringBuilder everything = new StringBuilder(text.all()).append(json.all());
+        try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                everything.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(everything.toString()).contains("secret reference secret:ssm:/opsbook/canary").contains("********")
+                .doesNotContain(CANARY).doesNotContain(CANARY_PARAM);
+    }
+
+    @Test
+    void a_dry_run_shows_each_aws_request_as_it_would_be_sent_and_calls_nothing() throws Exception {
+        Cli.Result result = Cli.run(dir, "run", Cli.project("runbooks/ec2-recover.md"), "-p", "instanceId=" + INSTANCE,
+                "--dry-run", "--endpoint-url", aws.baseUrl());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        assertThat(result.stdout()).contains("\"action\" : \"ec2:RebootInstances\"", "\"mutating\" : true", "\"region\" : \"us-east-1\"",
+                "\"InstanceIds\" : [ \"" + INSTANCE + "\" ]");
+        assertThat(aws.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void validate_catches_a_misspelled_operation_and_input_member_with_line_and_column() throws Exception {
+        String broken = Files.readString(Path.of(Cli.project("runbooks/ec2-recover.md")))
+                .replace("operation: RebootInstances", "operation: RebootInstance")
+                .replace("IncludeAllInstances: true", "IncludeAllInstance: true");
+        Files.writeString(dir.resolve("ec2-recover.md"), broken);
+
+        Cli.Result result = Cli.run(dir, "validate", "ec2-recover.md");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stdout().lines().toList()).containsExactly(
+                "ec2-recover.md:35:3: error: input of ec2:DescribeInstanceStatus at IncludeAllInstance: unknown member 'IncludeAllInstance'"
+                        + " of DescribeInstanceStatusRequest; did you mean 'IncludeAllInstances'?;"
+                        + " members are InstanceIds, MaxResults, NextToken, DryRun, Filters, IncludeAllInstances",
+                "ec2-recover.md:62:12: error: unknown operation 'RebootInstance' of ec2; did you mean 'RebootInstances'?");
+    }
+
+    @Test
+    void policy_prints_exactly_the_actions_the_runbook_calls() throws Exception {
+        Cli.Result result = Cli.run(dir, "policy", Cli.project("runbooks/ec2-recover.md"));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("\"Action\" : [ \"ec2:CreateTags\", \"ec2:DescribeInstanceStatus\", \"ec2:RebootInstances\" ]");
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + text);
+    }
+
+    private static Path only(Path folder, String suffix) throws Exception {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().endsWith(suffix)
+                    && (suffix.equals(".md") || !p.getFileName().toString().startsWith("edited"))).toList();
+            assertThat(found).as("files ending in " + suffix).hasSize(1);
+            return found.get(0);
+        }
+    }
+}
