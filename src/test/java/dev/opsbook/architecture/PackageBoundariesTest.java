@@ -38,7 +38,16 @@ class PackageBoundariesTest {
 
     private static final ArchRule the_engine_does_not_know_step_kinds_records_or_the_cli = noClasses()
             .that().resideInAPackage("dev.opsbook.engine..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.cli..",
+                    "dev.opsbook.aws..", "dev.opsbook.audit..");
+
+    private static final ArchRule aws_and_audit_know_nothing_of_steps_records_or_the_cli = noClasses()
+            .that().resideInAnyPackage("dev.opsbook.aws..", "dev.opsbook.audit..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.cli..");
+
+    private static final ArchRule the_audit_does_not_call_aws = noClasses()
+            .that().resideInAPackage("dev.opsbook.audit..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.aws..", "software.amazon..");
 
     private static final ArchRule step_kinds_and_records_do_not_know_the_cli = noClasses()
             .that().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..")
@@ -62,6 +71,16 @@ class PackageBoundariesTest {
     @Test
     void the_graph_does_not_run_anything() {
         the_graph_does_not_run_anything.check(CLASSES);
+    }
+
+    @Test
+    void aws_and_audit_know_nothing_of_steps_records_or_the_cli() {
+        aws_and_audit_know_nothing_of_steps_records_or_the_cli.check(CLASSES);
+    }
+
+    @Test
+    void the_audit_does_not_call_aws() {
+        the_audit_does_not_call_aws.check(CLASSES);
     }
 
     @Test
