@@ -241,6 +241,31 @@ class AwsStepsTest {
     }
 
     @Test
+    void a_step_with_a_role_assumes_it_with_a_session_named_after_the_run_and_calls_with_its_credentials() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=AssumeRole")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/xml").withBody(
+                        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>"
+                                + "<AccessKeyId>ASIAASSUMEDROLE</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey>"
+                                + "<SessionToken>assumed-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+                                + "<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/remediator/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId>"
+                                + "</AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>req-assume</RequestId></ResponseMetadata></AssumeRoleResponse>")));
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances"))
+                .willReturn(AwsFakes.ec2Instances("req-describe", null, INSTANCE + ":running")));
+
+        RunResult result = run("aws/role.md", Map.of(), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=AssumeRole"))
+                .withRequestBody(containing("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fremediator"))
+                .withRequestBody(containing("RoleSessionName=opsbook-" + result.state().runId() + "-describe")));
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeInstances"))
+                .withHeader("Authorization", containing("Credential=ASIAASSUMEDROLE/"))
+                .withHeader("X-Amz-Security-Token", equalTo("assumed-token")));
+        assertThat(result.state().execution("describe").orElseThrow().calls().get(0).path("role").asText())
+                .isEqualTo("arn:aws:iam::123456789012:role/remediator");
+    }
+
+    @Test
     void the_services_on_the_classpath_are_all_found_with_their_operations() {
         AwsServices services = AwsServices.onClasspath();
 
