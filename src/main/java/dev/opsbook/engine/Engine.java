@@ -81,7 +81,38 @@ public final class Engine {
         if (!bound.ok()) {
             throw new InvalidRunException(bound.problems());
         }
-        return new Session(request, listener, control, bound.values()).run();
+        Instant now = clock.instant();
+        Runbook runbook = loaded.runbook();
+        ObjectNode env = JsonNodeFactory.instance.objectNode();
+        for (String name : runbook.envAllowList()) {
+            String value = System.getenv(name);
+            if (value == null) {
+                env.putNull(name);
+            } else {
+                env.put(name, value);
+            }
+        }
+        RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
+                runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger());
+        return new Session(request, listener, control, List.of(started)).run();
+    }
+
+    /**
+     * Goes on with a stored run that stopped waiting for a person, now that its history holds the
+     * answer ({@link RunEvent.StepAnswered}). The history's events are not told to the listener
+     * again; what happens from here is.
+     */
+    public RunResult resume(RunRequest request, List<RunEvent> history, String by, RunListener listener, RunControl control)
+            throws InvalidRunException, InterruptedException {
+        if (history.isEmpty() || !(history.get(0) instanceof RunEvent.RunStarted)) {
+            throw new InvalidRunException(List.of("the stored run has no start event"));
+        }
+        if (request.runbook().hasErrors()) {
+            throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
+        }
+        Session session = new Session(request, listener, control, history);
+        session.record(new RunEvent.RunResumed(clock.instant(), by));
+        return session.run();
     }
 
     /** One run in progress. */
@@ -100,28 +131,25 @@ public final class Engine {
         private final Map<String, String> secretValues = new HashMap<>();
         private RunState state;
 
-        Session(RunRequest request, RunListener listener, RunControl control, ObjectNode params) {
+        Session(RunRequest request, RunListener listener, RunControl control, List<RunEvent> history) {
             this.request = request;
             this.runbook = request.runbook().runbook();
             this.listener = listener;
             this.control = control;
             this.scheduler = new Scheduler(request.runbook().graph());
-            this.redactor = Redactor.of(runbook, params);
-            Instant now = clock.instant();
-            ObjectNode env = JsonNodeFactory.instance.objectNode();
-            for (String name : runbook.envAllowList()) {
-                String value = System.getenv(name);
-                if (value == null) {
-                    env.putNull(name);
-                } else {
-                    env.put(name, value);
-                }
+            RunEvent.RunStarted started = (RunEvent.RunStarted) history.get(0);
+            this.redactor = Redactor.of(runbook, started.params());
+            RunState folded = RunState.of(started);
+            for (RunEvent event : history.subList(1, history.size())) {
+                folded = folded.apply(event);
             }
-            RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
-                    runbook.contentHash(), params, env, request.startedBy(), request.trigger());
-            this.state = RunState.of(started);
-            this.deadline = request.runTimeout().or(runbook::timeout).map(now::plus);
-            record(started);
+            this.state = folded;
+            this.deadline = request.runTimeout().or(runbook::timeout).map(started.at()::plus);
+            if (history.size() == 1) {
+                record(started);
+            } else {
+                events.addAll(history); // already recorded and heard by the listeners of the first run
+            }
         }
 
         RunResult run() throws InterruptedException {
@@ -224,7 +252,8 @@ public final class Engine {
             Map<String, String> environment = environment(step);
             JsonNode finalInput = input;
             String finalScript = script;
-            tasks.put(start.key(), threads.submit(() -> runStep(start.key(), step, finalInput, finalScript, environment, context)));
+            Optional<Interaction.Answer> given = state.execution(start.key()).flatMap(StepExecution::answer);
+            tasks.put(start.key(), threads.submit(() -> runStep(start.key(), step, finalInput, finalScript, environment, context, given)));
         }
 
         private JsonNode input(Step step, JsonNode context, SecretSource source) {
@@ -268,12 +297,16 @@ public final class Engine {
 
         // ---- on a step thread -------------------------------------------------------------
 
-        private void runStep(String key, Step step, JsonNode input, String script, Map<String, String> environment, JsonNode context) {
+        private void runStep(String key, Step step, JsonNode input, String script, Map<String, String> environment, JsonNode context,
+                             Optional<Interaction.Answer> given) {
             StepExecutor executor = executors.find(step.kind()).orElseThrow();
-            for (int attempt = 1; ; attempt++) {
+            // //why: a step resumed after a person answered gets that answer instead of asking again
+            Interaction interaction = given.<Interaction>map(answer -> prompt -> answer).orElse(request.interaction());
+            int earlier = state.execution(key).map(x -> x.attempts().size()).orElse(0);
+            for (int attempt = earlier + 1; ; attempt++) {
                 Instant startedAt = clock.instant();
                 StepCall call = new StepCall(state.runId(), runbook.kind(), step, attempt, input, script, environment,
-                        request.workingDirectory(), request.interaction(), context,
+                        request.workingDirectory(), interaction, context,
                         made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)));
                 StepOutcome outcome;
                 try {
@@ -287,7 +320,9 @@ public final class Engine {
                 }
                 Instant endedAt = clock.instant();
                 if (outcome instanceof StepOutcome.Answered answered) {
-                    inbox.add(new RunEvent.StepAnswered(endedAt, key, answered.answer()));
+                    if (given.isEmpty()) {
+                        inbox.add(new RunEvent.StepAnswered(endedAt, key, answered.answer()));
+                    }
                     outcome = answered.answer().confirmed()
                             ? new StepOutcome.Succeeded(answered.result())
                             : new StepOutcome.Failed(refusal(step, answered.answer()), answered.result());
@@ -308,7 +343,7 @@ public final class Engine {
                     return;
                 }
                 StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
-                boolean retry = attempt <= step.retries() && !(step.isManual() || step.kind().equals("approve"));
+                boolean retry = attempt - earlier <= step.retries() && !(step.isManual() || step.kind().equals("approve"));
                 Optional<Duration> delay = retry ? Optional.of(backoff(step.backoff(), attempt)) : Optional.empty();
                 inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, failed.message(), failed.result()), delay));
                 if (!retry) {

@@ -44,6 +44,10 @@ public sealed interface RunEvent {
     record RunTimedOut(Instant at, Duration limit) implements RunEvent {
     }
 
+    /** A waiting run goes on: a person answered, and a process (serve, or resume) took it up. */
+    record RunResumed(Instant at, String by) implements RunEvent {
+    }
+
     record RunFinished(Instant at, RunStatus status, String message) implements RunEvent {
     }
 }

@@ -49,7 +49,10 @@ public record RunState(
         Map<String, StepExecution> next = new LinkedHashMap<>(executions);
         List<String> done = new ArrayList<>(completed);
         if (event instanceof RunEvent.StepStarted e) {
-            next.put(e.key(), StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
+            StepExecution before = next.get(e.key());
+            next.put(e.key(), before != null && before.status() == StepStatus.WAITING
+                    ? before.resumed() // a waiting step starts again once a person answered: its history stays
+                    : StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
         } else if (event instanceof RunEvent.AttemptFinished e) {
             next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt()));
         } else if (event instanceof RunEvent.CallMade e) {
@@ -70,6 +73,9 @@ public record RunState(
         } else if (event instanceof RunEvent.RunTimedOut) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
                     next, done, status, message, cancelRequested, true);
+        } else if (event instanceof RunEvent.RunResumed) {
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
+                    params, env, next, done, RunStatus.RUNNING, "", false, false);
         } else if (event instanceof RunEvent.RunFinished e) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
                     params, env, next, done, e.status(), e.message(), cancelRequested, timedOut);

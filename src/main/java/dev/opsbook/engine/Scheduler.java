@@ -40,6 +40,12 @@ public final class Scheduler {
             return running ? List.of() : recover(state, failure.get());
         }
         List<Decision> decisions = new ArrayList<>();
+        for (StepExecution execution : state.executions().values()) {
+            if (execution.status() == StepStatus.WAITING && execution.answer().isPresent()) {
+                // a person answered while the run waited: the step runs again and gets that answer
+                decisions.add(new Decision.Start(execution.key(), execution.stepId(), execution.role(), execution.forStep()));
+            }
+        }
         var context = state.context();
         for (String id : graph.flow()) {
             if (state.execution(id).isPresent() || !settled(state, graph.dependenciesOf(id))) {

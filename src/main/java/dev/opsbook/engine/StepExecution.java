@@ -60,6 +60,11 @@ public record StepExecution(
                 Optional.of(newAnswer), calls);
     }
 
+    StepExecution resumed() {
+        return new StepExecution(key, stepId, role, forStep, StepStatus.RUNNING, input, attempts, outputs, "", startedAt, Optional.empty(),
+                answer, calls);
+    }
+
     StepExecution withCall(JsonNode call) {
         List<JsonNode> all = new ArrayList<>(calls);
         all.add(call);

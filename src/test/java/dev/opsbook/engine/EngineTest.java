@@ -203,6 +203,37 @@ class EngineTest {
     }
 
     @Test
+    void a_waiting_run_resumes_from_its_history_once_a_person_answers() throws Exception {
+        RunResult waiting = Fixtures.run("engine/people.md", Map.of(), Interaction.NOBODY, workDir, new RunControl(), RunListener.NONE);
+        assertThat(waiting.state().status()).isEqualTo(RunStatus.WAITING);
+
+        List<RunEvent> history = new java.util.ArrayList<>(waiting.events());
+        java.time.Instant now = java.time.Instant.now();
+        history.add(new RunEvent.StepAnswered(now, "tell-the-service-owner", new Interaction.Answer(true, "carol", "told them", now, "opsbook approve")));
+        List<RunEvent> heard = new CopyOnWriteArrayList<>();
+        RunRequest request = new RunRequest(Fixtures.load("engine/people.md"), Map.of(), "tester", "test", Interaction.NOBODY,
+                java.util.Optional.empty(), workDir);
+        RunResult second = new Engine(dev.opsbook.steps.StandardSteps.all()).resume(request, history, "carol",
+                (event, state) -> heard.add(event), new RunControl());
+
+        assertThat(second.state().status()).as("the approval gate now waits in turn").isEqualTo(RunStatus.WAITING);
+        assertThat(second.state().execution("tell-the-service-owner").orElseThrow().status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(heard.get(0)).isInstanceOf(RunEvent.RunResumed.class);
+        assertThat(second.state().runId()).isEqualTo(waiting.state().runId());
+
+        List<RunEvent> again = new java.util.ArrayList<>(second.events());
+        again.add(new RunEvent.StepAnswered(now, "gate", new Interaction.Answer(true, "dave", "", now, "opsbook approve")));
+        RunResult done = new Engine(dev.opsbook.steps.StandardSteps.all()).resume(request, again, "dave", RunListener.NONE, new RunControl());
+
+        assertThat(done.state().status()).as(done.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(done.state().execution("restart").orElseThrow().result().path("stdout").asText()).isEqualTo("restarting\n");
+        String record = MarkdownRecord.render(done);
+        assertThat(record).contains("- [x] Tell the service owner *(✅ done by carol at").contains("Approved by **dave** (opsbook approve)");
+        assertThat(done.events().stream().filter(e -> e instanceof RunEvent.StepAnswered).count())
+                .as("each answer is in the history once").isEqualTo(2);
+    }
+
+    @Test
     void secret_parameters_never_reach_the_record() throws Exception {
         RunResult result = run("engine/secrets.md", Map.of("token", "s3cr3t-value"));
 
