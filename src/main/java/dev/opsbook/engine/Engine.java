@@ -93,7 +93,7 @@ public final class Engine {
             }
         }
         RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
-                runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger());
+                runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger(), request.event().orElse(null));
         return new Session(request, listener, control, List.of(started)).run();
     }
 

@@ -14,8 +14,14 @@ public sealed interface RunEvent {
 
     Instant at();
 
+    /** @param event the event that triggered the run (templates read it as {@code event}), or null */
     record RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
-                      ObjectNode params, ObjectNode env, String startedBy, String trigger) implements RunEvent {
+                      ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event) implements RunEvent {
+
+        public RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
+                          ObjectNode params, ObjectNode env, String startedBy, String trigger) {
+            this(at, runId, runbookId, title, contentHash, params, env, startedBy, trigger, null);
+        }
     }
 
     record StepStarted(Instant at, String key, String stepId, Role role, Optional<String> forStep, JsonNode input)

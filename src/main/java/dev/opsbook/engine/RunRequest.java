@@ -20,9 +20,16 @@ public record RunRequest(
         String trigger,
         Interaction interaction,
         Optional<Duration> runTimeout,
-        Path workingDirectory) {
+        Path workingDirectory,
+        Optional<com.fasterxml.jackson.databind.JsonNode> event) {
 
     public RunRequest {
         params = Map.copyOf(params);
+    }
+
+    /** A run started by a person, not by an event. */
+    public RunRequest(LoadedRunbook runbook, Map<String, String> params, String startedBy, String trigger, Interaction interaction,
+                      Optional<Duration> runTimeout, Path workingDirectory) {
+        this(runbook, params, startedBy, trigger, interaction, runTimeout, workingDirectory, Optional.empty());
     }
 }

@@ -32,7 +32,8 @@ public record RunState(
         RunStatus status,
         String message,
         boolean cancelRequested,
-        boolean timedOut) {
+        boolean timedOut,
+        JsonNode event) {
 
     public RunState {
         executions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(executions));
@@ -42,7 +43,7 @@ public record RunState(
     public static RunState of(RunEvent.RunStarted started) {
         return new RunState(started.runId(), started.runbookId(), started.title(), started.contentHash(),
                 started.startedBy(), started.trigger(), started.at(), Optional.empty(), started.params(), started.env(),
-                Map.of(), List.of(), RunStatus.RUNNING, "", false, false);
+                Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event());
     }
 
     public RunState apply(RunEvent event) {
@@ -69,19 +70,19 @@ public record RunState(
             next.put(e.key(), StepExecution.skipped(e.key(), e.key(), e.reason(), e.at()));
         } else if (event instanceof RunEvent.CancelRequested) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, true, timedOut);
+                    next, done, status, message, true, timedOut, this.event);
         } else if (event instanceof RunEvent.RunTimedOut) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, cancelRequested, true);
+                    next, done, status, message, cancelRequested, true, this.event);
         } else if (event instanceof RunEvent.RunResumed) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event);
         } else if (event instanceof RunEvent.RunFinished e) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
-                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut);
+                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event);
         }
         return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                next, done, status, message, cancelRequested, timedOut);
+                next, done, status, message, cancelRequested, timedOut, this.event);
     }
 
     public Optional<StepExecution> execution(String key) {
@@ -121,7 +122,11 @@ public record RunState(
         run.put("trigger", trigger);
         run.put("dryRun", false);
         context.set("env", env);
-        context.putNull("event");
+        if (event == null) {
+            context.putNull("event");
+        } else {
+            context.set("event", event);
+        }
         return context;
     }
 }
