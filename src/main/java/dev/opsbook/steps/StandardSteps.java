@@ -21,6 +21,6 @@ public final class StandardSteps {
     public static StepExecutors with(AwsClients clients) {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker)));
+                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker))));
     }
 }

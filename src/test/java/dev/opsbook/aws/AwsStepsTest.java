@@ -266,6 +266,24 @@ class AwsStepsTest {
     }
 
     @Test
+    void notify_publishes_to_sns_and_posts_to_a_webhook() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=Publish")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                .withStatus(200).withHeader("Content-Type", "text/xml").withBody("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
+                        + "<PublishResult><MessageId>msg-1</MessageId></PublishResult><ResponseMetadata><RequestId>req-sns</RequestId>"
+                        + "</ResponseMetadata></PublishResponse>")));
+        aws.stubFor(post("/hook").willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+
+        RunResult result = run("aws/notify.md", Map.of("hook", aws.baseUrl() + "/hook"), Fixtures.answering(FixtureRun.Answers.YES));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("TopicArn=arn%3Aaws%3Asns%3Aeu-west-1%3A123456789012%3Aoncall"))
+                .withRequestBody(containing("Subject=Disk+almost+full+on+web-1")));
+        aws.verify(postRequestedFor(urlEqualTo("/hook")).withRequestBody(containing("\"subject\":\"Disk almost full on web-1\""))
+                .withRequestBody(containing("found less than 5% free")));
+        assertThat(result.state().execution("page").orElseThrow().calls().get(0).path("action").asText()).isEqualTo("sns:Publish");
+    }
+
+    @Test
     void the_services_on_the_classpath_are_all_found_with_their_operations() {
         AwsServices services = AwsServices.onClasspath();
 

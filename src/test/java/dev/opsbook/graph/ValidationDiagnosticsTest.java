@@ -213,7 +213,7 @@ class ValidationDiagnosticsTest {
         LoadedRunbook loaded = load("invalid/reserved-kind-unavailable.md");
 
         assertThat(loaded.runbook().steps()).extracting(Step::id, Step::kind)
-                .containsExactly(tuple("page", "notify"));
+                .containsExactly(tuple("page", "runbook"));
         assertThat(loaded.hasErrors()).isTrue();
     }
 
