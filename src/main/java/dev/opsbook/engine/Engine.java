@@ -100,7 +100,8 @@ public final class Engine {
     /**
      * Goes on with a stored run that stopped waiting for a person, now that its history holds the
      * answer ({@link RunEvent.StepAnswered}). The history's events are not told to the listener
-     * again; what happens from here is.
+     * again; what happens from here is. A history that already ends with {@link RunEvent.RunResumed}
+     * (written by whoever claimed the run) is not resumed twice.
      */
     public RunResult resume(RunRequest request, List<RunEvent> history, String by, RunListener listener, RunControl control)
             throws InvalidRunException, InterruptedException {
@@ -111,7 +112,9 @@ public final class Engine {
             throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
         }
         Session session = new Session(request, listener, control, history);
-        session.record(new RunEvent.RunResumed(clock.instant(), by));
+        if (!(history.get(history.size() - 1) instanceof RunEvent.RunResumed)) {
+            session.record(new RunEvent.RunResumed(clock.instant(), by)); // else whoever resumes claimed it already
+        }
         return session.run();
     }
 

@@ -1,0 +1,75 @@
+package dev.opsbook.service;
+
+import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.StepExecution;
+import dev.opsbook.engine.StepStatus;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A person's answer to a run that waits: written into the run's history in the store, from any
+ * process. Whoever resumes the run next (serve's resumer, or {@code opsbook resume}) finds it.
+ */
+public final class Approvals {
+
+    /** The answer could not be given, and why. */
+    public static final class Refused extends Exception {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    private Approvals() {
+    }
+
+    public static void answer(RunStore store, String runId, String stepId, boolean confirmed, String by, String comment, String how,
+                              Clock clock) throws Refused {
+        StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId + " in " + store.describe()));
+        List<RunEvent> events = store.events(runId);
+        RunState state = fold(events);
+        if (state.status() != RunStatus.WAITING) {
+            throw new Refused("run " + runId + " is " + state.status().label() + ", not waiting for an answer");
+        }
+        Optional<StepExecution> step = state.executions().values().stream()
+                .filter(x -> x.stepId().equals(stepId) && x.status() == StepStatus.WAITING).findFirst();
+        if (step.isEmpty()) {
+            String waiting = String.join(", ", state.executions().values().stream()
+                    .filter(x -> x.status() == StepStatus.WAITING).map(StepExecution::stepId).toList());
+            throw new Refused("run " + runId + " of " + run.runbookId() + " is not waiting at step '" + stepId + "'; it waits at " + waiting);
+        }
+        if (step.get().answer().isPresent()) {
+            throw new Refused("step '" + stepId + "' of run " + runId + " was already answered by " + step.get().answer().get().by());
+        }
+        var now = clock.instant();
+        try {
+            store.append(runId, events.size() + 1, new RunEvent.StepAnswered(now, step.get().key(),
+                    new Interaction.Answer(confirmed, by, comment, now, how)));
+        } catch (RuntimeException e) {
+            throw new Refused("someone answered run " + runId + " at the same moment; look at it with opsbook show " + runId);
+        }
+    }
+
+    public static RunState fold(List<RunEvent> events) {
+        RunState state = RunState.of((RunEvent.RunStarted) events.get(0));
+        for (RunEvent event : events.subList(1, events.size())) {
+            state = state.apply(event);
+        }
+        return state;
+    }
+
+    /** A waiting run with an answer after its last stop can go on. */
+    public static boolean resumable(List<RunEvent> events) {
+        if (events.isEmpty()) {
+            return false;
+        }
+        RunState state = fold(events);
+        return state.status() == RunStatus.WAITING && state.executions().values().stream()
+                .anyMatch(x -> x.status() == StepStatus.WAITING && x.answer().isPresent());
+    }
+}

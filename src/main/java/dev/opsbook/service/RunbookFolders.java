@@ -1,0 +1,95 @@
+package dev.opsbook.service;
+
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.graph.RunbookLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The runbooks and playbooks serve knows: every {@code *.md} under the configured folders,
+ * read again when a file changes. A file that stops validating is reported and its last good
+ * version stays in force; a removed file is forgotten. Thread-safe: readers get a snapshot.
+ */
+public final class RunbookFolders {
+
+    private final List<Path> folders;
+    private final RunbookLoader loader;
+    private final PrintStream report;
+    private final Map<Path, FileTime> seen = new HashMap<>();
+    private final Map<Path, LoadedRunbook> good = new LinkedHashMap<>();
+    private volatile List<LoadedRunbook> current = List.of();
+
+    public RunbookFolders(List<Path> folders, RunbookLoader loader, PrintStream report) {
+        this.folders = List.copyOf(folders);
+        this.loader = loader;
+        this.report = report;
+    }
+
+    public List<LoadedRunbook> current() {
+        return current;
+    }
+
+    /** Reads what changed since the last scan; calls {@code changed} with the new set when anything did. */
+    public synchronized boolean scan(Consumer<List<LoadedRunbook>> changed) {
+        Map<Path, FileTime> now = new HashMap<>();
+        for (Path folder : folders) {
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(folder)) {
+                for (Path file : walk.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p)).sorted().toList()) {
+                    now.put(file, Files.getLastModifiedTime(file));
+                }
+            } catch (IOException e) {
+                report.println("opsbook: cannot read " + folder + ": " + e.getMessage());
+            }
+        }
+        boolean any = false;
+        for (Path gone : new ArrayList<>(seen.keySet())) {
+            if (!now.containsKey(gone)) {
+                seen.remove(gone);
+                if (good.remove(gone) != null) {
+                    report.println("opsbook: " + gone + " was removed; its triggers are gone");
+                }
+                any = true;
+            }
+        }
+        for (Map.Entry<Path, FileTime> file : now.entrySet()) {
+            if (file.getValue().equals(seen.get(file.getKey()))) {
+                continue;
+            }
+            seen.put(file.getKey(), file.getValue());
+            any = true;
+            try {
+                LoadedRunbook loaded = loader.load(file.getKey());
+                if (loaded.hasErrors()) {
+                    loaded.errors().forEach(d -> report.println(d.toString()));
+                    report.println("opsbook: " + file.getKey() + " is not valid; "
+                            + (good.containsKey(file.getKey()) ? "keeping its last good version" : "it is not loaded"));
+                } else {
+                    boolean reloaded = good.put(file.getKey(), loaded) != null;
+                    if (reloaded) {
+                        report.println("opsbook: reloaded " + file.getKey());
+                    }
+                }
+            } catch (IOException e) {
+                report.println("opsbook: cannot read " + file.getKey() + ": " + e.getMessage());
+            }
+        }
+        if (any) {
+            current = List.copyOf(good.values());
+            changed.accept(current);
+        }
+        return any;
+    }
+}
