@@ -1,11 +1,12 @@
 package dev.opsbook.trigger;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,8 +33,7 @@ public record EventEnvelope(String id, String source, String detailType, Instant
      */
     static final List<String> REQUIRED = List.of("id", "detail-type", "source", "account", "time", "region", "resources", "detail");
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public EventEnvelope {
         resources = List.copyOf(resources);
@@ -45,12 +45,19 @@ public record EventEnvelope(String id, String source, String detailType, Instant
             return new Rejection("empty: an EventBridge event is a JSON object");
         }
         JsonNode tree;
-        try {
-            tree = JSON.readTree(body);
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            tree = JSON.readTree(parser);
+            if (parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                return new Rejection("not JSON: more text after the end of the JSON value at line " + at.getLineNr()
+                        + " column " + at.getColumnNr());
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             return new Rejection("not JSON: " + e.getOriginalMessage()
                     + (at == null ? "" : " at line " + at.getLineNr() + " column " + at.getColumnNr()));
+        } catch (IOException e) {
+            return new Rejection("not JSON: " + e.getMessage());
         }
         if (!tree.isObject()) {
             return new Rejection("not an EventBridge event: the JSON is " + kind(tree) + ", not an object");
