@@ -13,9 +13,16 @@ import java.util.List;
 public final class RunbookLoader {
 
     private final RunbookParser parser;
+    private final List<RunbookCheck> checks;
 
     public RunbookLoader(StepKindCatalog catalog) {
+        this(catalog, List.of());
+    }
+
+    /** @param checks run on every runbook after the parser's and the graph's own checks */
+    public RunbookLoader(StepKindCatalog catalog, List<RunbookCheck> checks) {
         this.parser = new RunbookParser(catalog);
+        this.checks = List.copyOf(checks);
     }
 
     public LoadedRunbook load(Path path) throws IOException {
@@ -30,6 +37,9 @@ public final class RunbookLoader {
         StepGraph graph = StepGraph.of(parsed.runbook());
         List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
         diagnostics.addAll(GraphCheck.check(graph));
+        for (RunbookCheck check : checks) {
+            diagnostics.addAll(check.check(parsed.runbook()));
+        }
         diagnostics.sort(Diagnostic.IN_FILE_ORDER);
         return new LoadedRunbook(parsed.runbook(), graph, diagnostics.stream().distinct().toList());
     }

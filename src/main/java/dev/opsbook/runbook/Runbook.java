@@ -15,6 +15,10 @@ import java.util.Optional;
  * @param contentHash SHA-256 of the document's bytes, hex
  * @param envAllowList environment variables templates may read as {@code env.NAME}
  * @param positions where front-matter keys were written, by JSON pointer ("/parameters/region/default")
+ * @param triggers the events that start it ({@code triggers:}), in the order written
+ * @param concurrency how many of its runs may go on at once ({@code concurrency:})
+ * @param limits how many runs events may start ({@code limits:})
+ * @param escalation whom to tell when limits suppress a run ({@code escalation:})
  */
 public record Runbook(
         String id,
@@ -30,13 +34,26 @@ public record Runbook(
         List<String> envAllowList,
         Optional<Duration> timeout,
         List<Step> steps,
-        Map<String, Position> positions) {
+        Map<String, Position> positions,
+        List<Trigger> triggers,
+        Optional<Concurrency> concurrency,
+        Optional<Limits> limits,
+        Optional<Escalation> escalation) {
 
     public Runbook {
         parameters = List.copyOf(parameters);
         envAllowList = List.copyOf(envAllowList);
         steps = List.copyOf(steps);
         positions = Map.copyOf(positions);
+        triggers = List.copyOf(triggers);
+    }
+
+    /** A runbook that no event starts and nothing limits. */
+    public Runbook(String id, String file, String text, int bodyOffset, String contentHash, String title, RunbookKind kind,
+                   String owner, String description, List<Parameter> parameters, List<String> envAllowList,
+                   Optional<Duration> timeout, List<Step> steps, Map<String, Position> positions) {
+        this(id, file, text, bodyOffset, contentHash, title, kind, owner, description, parameters, envAllowList, timeout,
+                steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public Optional<Step> step(String id) {

@@ -50,7 +50,7 @@ public final class RunbookParser {
 
     static final Set<String> FRONT_MATTER_KEYS = Set.of(
             "id", "title", "kind", "owner", "description", "parameters", "env", "timeout");
-    /** Keys the format defines for the service (triggers and limits); accepted, used elsewhere. */
+    /** Keys for automation: read and checked here (see {@link TriggerSettings}), used by the service. */
     static final Set<String> FRONT_MATTER_SERVICE_KEYS = Set.of(
             "triggers", "concurrency", "limits", "escalation", "tags");
     static final Set<String> PARAMETER_KEYS = Set.of(
@@ -117,10 +117,22 @@ public final class RunbookParser {
             List<Parameter> parameters = parameters(meta.get("parameters"));
             List<String> env = envAllowList(meta.get("env"));
             Optional<Duration> timeout = text(meta, "timeout").flatMap(t -> duration(t, position("/timeout"), "timeout"));
+            TriggerSettings.Read automation = TriggerSettings.read(meta, parameters, this::position, new TriggerSettings.Sink() {
+                @Override
+                public void error(Position at, String message) {
+                    Reading.this.error(at, message);
+                }
+
+                @Override
+                public void warning(Position at, String message) {
+                    Reading.this.warning(at, message);
+                }
+            });
             List<Step> steps = steps(document, bodyStart(frontMatter));
             Runbook runbook = new Runbook(id, file, text, bodyStart(frontMatter), sha256(text), title, kind,
                     text(meta, "owner").orElse(""), text(meta, "description").orElse(""), parameters, env,
-                    timeout, steps, positions);
+                    timeout, steps, positions, automation.triggers(), automation.concurrency(), automation.limits(),
+                    automation.escalation());
             diagnostics.sort(Diagnostic.IN_FILE_ORDER);
             return new ParsedRunbook(runbook, diagnostics);
         }

@@ -53,6 +53,24 @@ class PackageBoundariesTest {
             .that().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..")
             .should().dependOnClassesThat().resideInAPackage("dev.opsbook.cli..");
 
+    private static final ArchRule triggers_know_nothing_of_step_kinds_records_or_the_cli = noClasses()
+            .that().resideInAPackage("dev.opsbook.trigger..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.cli..");
+
+    private static final ArchRule only_the_trigger_package_knows_event_ruler = noClasses()
+            .that().resideOutsideOfPackage("dev.opsbook.trigger..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon.event.ruler..");
+
+    @Test
+    void triggers_know_nothing_of_step_kinds_records_or_the_cli() {
+        triggers_know_nothing_of_step_kinds_records_or_the_cli.check(CLASSES);
+    }
+
+    @Test
+    void only_the_trigger_package_knows_event_ruler() {
+        only_the_trigger_package_knows_event_ruler.check(CLASSES);
+    }
+
     @Test
     void the_core_knows_no_framework() {
         the_core_knows_no_framework.check(CLASSES);

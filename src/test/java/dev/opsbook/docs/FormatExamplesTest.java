@@ -17,6 +17,7 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.StepForm;
 import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.trigger.TriggerPatternCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ class FormatExamplesTest {
     /** Kinds an example may use and still be run by this test: nothing but bash and a person. */
     private static final Set<String> RUNNABLE_KINDS = Set.of("shell", "assert", "manual", "approve");
 
-    private final RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog());
+    /** As the CLI loads runbooks: event patterns checked by event-ruler too. */
+    private final RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
 
     /** One example as the document gives it; {@code line} is where its comment is, for messages. */
     record Example(String name, boolean invalid, RunStatus expect, String text, List<String> diagnostics, int line) {
@@ -156,6 +158,9 @@ class FormatExamplesTest {
         assertThat(steps).as("a timeout").anyMatch(s -> s.timeout().isPresent());
         assertThat(steps).as("a task-list item").anyMatch(s -> s.form() == StepForm.TASK_ITEM);
         assertThat(steps).as("an approval").anyMatch(s -> s.kind().equals("approve"));
+        assertThat(valid).as("triggers with concurrency, limits and escalation")
+                .anyMatch(l -> !l.runbook().triggers().isEmpty() && l.runbook().concurrency().isPresent()
+                        && l.runbook().limits().isPresent() && l.runbook().escalation().isPresent());
     }
 
     @ParameterizedTest(name = "{0}")
