@@ -240,6 +240,60 @@ class AwsStepsTest {
                         + " if that is intended, add 'mutating: true' to the step (it will then ask for approval before it runs)");
     }
 
+    private static final String BADLY_PACED_WAIT = """
+            ---
+            title: Badly paced
+            parameters:
+              every: { type: string, default: soon }
+            ---
+
+            ```wait id=fixed
+            service: ec2
+            operation: DescribeInstances
+            until: Reservations
+            interval: 15 s
+            backoff: 0.5
+            maxInterval: 0s
+            ```
+
+            ```wait id=templated
+            service: ec2
+            operation: DescribeInstances
+            until: Reservations
+            interval: "{{ params.every }}"
+            ```
+            """;
+
+    @Test
+    void a_wait_paced_by_something_that_is_not_a_duration_is_invalid_instead_of_polling_at_the_default_pace() {
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("paced.md", BADLY_PACED_WAIT);
+
+        assertThat(loaded.errors()).extracting(Object::toString).containsExactly(
+                "paced.md:11:11: error: interval '15 s' is not a duration; write e.g. 500ms, 30s, 5m or 1h30m",
+                "paced.md:12:10: error: backoff must be a number of at least 1 (each wait is the one before times it), not '0.5'",
+                "paced.md:13:14: error: maxInterval must be longer than 0");
+    }
+
+    @Test
+    void a_wait_whose_templated_interval_is_not_a_duration_fails_without_calling() throws Exception {
+        String text = BADLY_PACED_WAIT.substring(0, BADLY_PACED_WAIT.indexOf("```wait id=fixed"))
+                + BADLY_PACED_WAIT.substring(BADLY_PACED_WAIT.indexOf("```wait id=templated"));
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("paced.md", text);
+        assertThat(loaded.diagnostics()).isEmpty();
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings)) {
+            result = new Engine(StandardSteps.with(clients)).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), RunListener.NONE);
+        }
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("templated").orElseThrow().message())
+                .isEqualTo("interval 'soon' is not a duration; write e.g. 500ms, 30s, 5m or 1h30m");
+        aws.verify(0, postRequestedFor(urlEqualTo("/")));
+    }
+
     @Test
     void the_services_on_the_classpath_are_all_found_with_their_operations() {
         AwsServices services = AwsServices.onClasspath();
