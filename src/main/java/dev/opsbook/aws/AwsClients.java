@@ -43,7 +43,10 @@ public final class AwsClients implements AutoCloseable {
             return settings.region().get();
         }
         try {
-            return new DefaultAwsRegionProviderChain().getRegion().id();
+            // //why: --profile is the whole profile, as with the AWS CLI: its region too, not only its keys
+            DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+            settings.profile().ifPresent(chain::profileName);
+            return chain.build().getRegion().id();
         } catch (RuntimeException e) {
             throw new IllegalStateException("no AWS region: set region: in the step, pass --region, or set AWS_REGION");
         }
@@ -77,10 +80,11 @@ public final class AwsClients implements AutoCloseable {
             AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) builderMethod.invoke(null);
             builder.region(Region.of(region));
             builder.credentialsProvider(credentials);
-            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+            ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                     // //why: throttling is common in remediation bursts; the SDK backs off between these attempts
-                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
-                    .build());
+                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build());
+            settings.profile().ifPresent(override::defaultProfileName); // the profile's endpoint_url and services section
+            builder.overrideConfiguration(override.build());
             if (settings.endpoint().isPresent()) {
                 builder.endpointOverride(settings.endpoint().get());
                 try {

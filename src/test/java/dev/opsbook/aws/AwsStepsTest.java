@@ -13,6 +13,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -292,6 +293,44 @@ class AwsStepsTest {
         assertThat(result.state().execution("templated").orElseThrow().message())
                 .isEqualTo("interval 'soon' is not a duration; write e.g. 500ms, 30s, 5m or 1h30m");
         aws.verify(0, postRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void a_named_profile_gives_its_region_and_endpoint_as_well_as_its_keys(@TempDir Path home) throws Exception {
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null
+                && System.getenv("AWS_ENDPOINT_URL") == null && System.getenv("AWS_ENDPOINT_URL_SSM") == null,
+                "the environment names a region or an endpoint, which win over a profile's");
+        Path config = home.resolve("config");
+        java.nio.file.Files.writeString(config, "[profile game-day]\nregion = eu-north-1\nendpoint_url = " + aws.baseUrl()
+                + "\naws_access_key_id = AKIAGAMEDAY\naws_secret_access_key = game-day-secret\n");
+        aws.stubFor(post("/").withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+                .willReturn(AwsFakes.json("req-ssm", "{\"Parameter\":{\"Name\":\"/app/flag\",\"Value\":\"on\"}}")));
+        Map<String, String> saved = new java.util.HashMap<>();
+        for (String property : List.of("aws.configFile", "aws.sharedCredentialsFile")) {
+            saved.put(property, System.getProperty(property));
+        }
+        System.setProperty("aws.configFile", config.toString());
+        System.setProperty("aws.sharedCredentialsFile", home.resolve("credentials").toString());
+        try (AwsClients clients = new AwsClients(new AwsSettings(Optional.empty(), Optional.of("game-day"), Optional.empty()))) {
+            assertThat(clients.region(Optional.empty())).isEqualTo("eu-north-1");
+
+            AwsInvoker.Outcome outcome = new AwsInvoker(AwsServices.onClasspath(), clients).invoke(new AwsCall("ssm", "GetParameter",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("Name", "/app/flag"),
+                    Optional.empty(), Optional.empty(), false), "opsbook-test");
+
+            assertThat(outcome.ok()).as(outcome.message()).isTrue();
+            aws.verify(postRequestedFor(urlEqualTo("/"))
+                    .withHeader("Authorization", containing("Credential=AKIAGAMEDAY/"))
+                    .withHeader("Authorization", containing("/eu-north-1/ssm/aws4_request")));
+        } finally {
+            saved.forEach((property, value) -> {
+                if (value == null) {
+                    System.clearProperty(property);
+                } else {
+                    System.setProperty(property, value);
+                }
+            });
+        }
     }
 
     @Test
