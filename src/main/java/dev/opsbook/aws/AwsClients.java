@@ -53,8 +53,15 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public SdkClient client(AwsService service, String region, Optional<String> role, String sessionName) {
-        String key = service.name() + "|" + region + "|" + role.orElse("");
-        return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials(region, role, sessionName)));
+        // //why: a role's session is named after its step, so CloudTrail tells which step made each call
+        String key = service.name() + "|" + region + "|" + role.map(r -> r + "|" + sessionName).orElse("");
+        SdkClient existing = clients.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        // //why: credentials() may add the STS client to the map; doing that inside computeIfAbsent is a "Recursive update"
+        AwsCredentialsProvider credentials = credentials(region, role, sessionName);
+        return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials));
     }
 
     private AwsCredentialsProvider baseCredentials() {

@@ -333,6 +333,54 @@ class AwsStepsTest {
         }
     }
 
+    private static final String SAME_ROLE_TWICE = """
+            ---
+            title: Two steps, one role
+            ---
+
+            ```aws id=look
+            service: ec2
+            operation: DescribeInstances
+            role: arn:aws:iam::210987654321:role/opsbook-operator
+            input: { InstanceIds: [i-0123456789abcdef0] }
+            ```
+
+            ```aws id=stop
+            service: ec2
+            operation: StopInstances
+            role: arn:aws:iam::210987654321:role/opsbook-operator
+            input: { InstanceIds: [i-0123456789abcdef0] }
+            ```
+            """;
+
+    @Test
+    void each_step_assumes_its_role_in_a_session_named_after_the_run_and_the_step() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=AssumeRole")).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
+                        <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>
+                        <AccessKeyId>ASIAOPSBOOKROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey>
+                        <SessionToken>role-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+                        <AssumedRoleUser><Arn>arn:aws:sts::210987654321:assumed-role/opsbook-operator/s</Arn>
+                        <AssumedRoleId>AROAOPSBOOK:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>
+                        <ResponseMetadata><RequestId>req-assume</RequestId></ResponseMetadata></AssumeRoleResponse>""")));
+        ec2Describe();
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("roles.md", SAME_ROLE_TWICE);
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings)) {
+            result = new Engine(StandardSteps.with(clients), java.time.Clock.systemUTC(), () -> "20261123-030000-abcd",
+                    dev.opsbook.engine.SecretResolver.NONE).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), RunListener.NONE);
+        }
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("RoleSessionName=opsbook-20261123-030000-abcd-look")));
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("RoleSessionName=opsbook-20261123-030000-abcd-stop")));
+        aws.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeInstances").or(containing("Action=StopInstances")))
+                .withHeader("Authorization", containing("Credential=ASIAOPSBOOKROLE/")));
+    }
+
     @Test
     void the_services_on_the_classpath_are_all_found_with_their_operations() {
         AwsServices services = AwsServices.onClasspath();
