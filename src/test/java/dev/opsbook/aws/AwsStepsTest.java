@@ -210,6 +210,31 @@ class AwsStepsTest {
     }
 
     @Test
+    void who_approved_a_playbooks_mutating_call_is_kept_with_the_call() throws Exception {
+        ssmAndLambda();
+        List<JsonNode> trail = new java.util.ArrayList<>();
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings); dev.opsbook.audit.AuditTrail audit = dev.opsbook.audit.AuditTrail.create(workDir.resolve("run.audit.jsonl"))) {
+            var loaded = Fixtures.load("aws/ssm-lambda.md");
+            var log = new dev.opsbook.audit.AuditLog(audit, loaded.runbook());
+            result = new Engine(StandardSteps.with(clients)).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), log);
+        }
+        for (String line : java.nio.file.Files.readAllLines(workDir.resolve("run.audit.jsonl"))) {
+            trail.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        JsonNode call = result.state().execution("raise-limit").orElseThrow().calls().get(0);
+        assertThat(call.path("approval").path("approved").asBoolean()).isTrue();
+        assertThat(call.path("approval").path("by").asText()).isEqualTo("alice");
+        assertThat(trail).filteredOn(e -> e.path("type").asText().equals("call") && e.at("/data/step").asText().equals("raise-limit"))
+                .singleElement().satisfies(e -> assertThat(e.at("/data/approval/by").asText()).isEqualTo("alice"));
+        assertThat(result.state().execution("function").orElseThrow().calls().get(0).has("approval")).isFalse();
+    }
+
+    @Test
     void a_playbooks_mutating_call_waits_for_an_approval_and_makes_no_call_without_one() throws Exception {
         ssmAndLambda();
 
