@@ -87,6 +87,34 @@ class PolicyAndSafetyTest {
         assertThat(policy.toString()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[]}");
     }
 
+    @ParameterizedTest(name = "{0}:{1} needs {2}")
+    @CsvSource({
+            "ec2, DescribeInstances, ec2:DescribeInstances",
+            "logs, FilterLogEvents, logs:FilterLogEvents",
+            "elbv2, DescribeTargetHealth, elasticloadbalancing:DescribeTargetHealth",
+            "rds, DescribeDBInstances, rds:DescribeDBInstances",
+            "lambda, Invoke, lambda:InvokeFunction",
+            "s3, ListObjectsV2, s3:ListBucket",
+            "s3, HeadObject, s3:GetObject",
+            "s3, ListBuckets, s3:ListAllMyBuckets",
+            "s3, DeleteObjects, s3:DeleteObject",
+            "s3, ListObjectVersions, s3:ListBucketVersions",
+            "s3, GetBucketLifecycleConfiguration, s3:GetLifecycleConfiguration",
+            "s3, GetPublicAccessBlock, s3:GetBucketPublicAccessBlock",
+    })
+    void each_call_needs_its_iam_action_under_the_name_iam_gives_it(String service, String operation, String action) {
+        LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load("one.md", """
+                ```aws id=call
+                service: %s
+                operation: %s
+                ```
+                """.formatted(service, operation));
+
+        JsonNode policy = IamPolicy.of(loaded.runbook(), SERVICES);
+
+        assertThat(policy.at("/Statement/0/Action").toString()).isEqualTo("[\"" + action + "\"]");
+    }
+
     @ParameterizedTest(name = "{0}:{1} read-only={2}")
     @CsvSource({
             // by the verb
