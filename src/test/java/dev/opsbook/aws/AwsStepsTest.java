@@ -180,6 +180,9 @@ class AwsStepsTest {
         assertThat(result.state().execution("all").orElseThrow().outputs().path("ids").toString())
                 .isEqualTo("[\"i-00000000000000001\",\"i-00000000000000002\"]");
         assertThat(result.state().execution("all").orElseThrow().calls().get(0).path("pages").asInt()).isEqualTo(2);
+        assertThat(result.state().execution("all").orElseThrow().result().has("NextToken"))
+                .as("the first page's token is not the merged response's").isFalse();
+        assertThat(result.state().execution("all").orElseThrow().result().at("/ResponseMetadata/RequestId").asText()).isEqualTo("req-page2");
     }
 
     private void ssmAndLambda() {
