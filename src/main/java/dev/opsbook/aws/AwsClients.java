@@ -43,15 +43,25 @@ public final class AwsClients implements AutoCloseable {
             return settings.region().get();
         }
         try {
-            return new DefaultAwsRegionProviderChain().getRegion().id();
+            // //why: --profile is the whole profile, as with the AWS CLI: its region too, not only its keys
+            DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+            settings.profile().ifPresent(chain::profileName);
+            return chain.build().getRegion().id();
         } catch (RuntimeException e) {
             throw new IllegalStateException("no AWS region: set region: in the step, pass --region, or set AWS_REGION");
         }
     }
 
     public SdkClient client(AwsService service, String region, Optional<String> role, String sessionName) {
-        String key = service.name() + "|" + region + "|" + role.orElse("");
-        return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials(region, role, sessionName)));
+        // //why: a role's session is named after its step, so CloudTrail tells which step made each call
+        String key = service.name() + "|" + region + "|" + role.map(r -> r + "|" + sessionName).orElse("");
+        SdkClient existing = clients.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        // //why: credentials() may add the STS client to the map; doing that inside computeIfAbsent is a "Recursive update"
+        AwsCredentialsProvider credentials = credentials(region, role, sessionName);
+        return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials));
     }
 
     private AwsCredentialsProvider baseCredentials() {
@@ -77,10 +87,11 @@ public final class AwsClients implements AutoCloseable {
             AwsClientBuilder<?, ?> builder = (AwsClientBuilder<?, ?>) builderMethod.invoke(null);
             builder.region(Region.of(region));
             builder.credentialsProvider(credentials);
-            builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+            ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                     // //why: throttling is common in remediation bursts; the SDK backs off between these attempts
-                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build())
-                    .build());
+                    .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(5).build());
+            settings.profile().ifPresent(override::defaultProfileName); // the profile's endpoint_url and services section
+            builder.overrideConfiguration(override.build());
             if (settings.endpoint().isPresent()) {
                 builder.endpointOverride(settings.endpoint().get());
                 if (builder instanceof software.amazon.awssdk.services.s3.S3BaseClientBuilder<?, ?> s3) {

@@ -159,8 +159,15 @@ public final class AwsInvoker {
         return new Outcome(false, result, log, message);
     }
 
-    /** Pages merge by concatenating their lists; other members keep the last page's value. */
+    /** Pages merge by concatenating their lists; other members are the last page's (an earlier page's token does not stay). */
     private static void merge(ObjectNode into, ObjectNode page) {
+        java.util.List<String> stale = new java.util.ArrayList<>();
+        into.fieldNames().forEachRemaining(name -> {
+            if (!page.has(name) && !into.get(name).isArray()) {
+                stale.add(name);
+            }
+        });
+        into.remove(stale);
         Iterator<Map.Entry<String, JsonNode>> fields = page.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();

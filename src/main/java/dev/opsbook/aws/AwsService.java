@@ -43,8 +43,17 @@ public record AwsService(String name, String iamPrefix, Class<?> clientInterface
         return new AwsService(name, iamPrefix(name, clientInterface), clientInterface, Map.copyOf(operations));
     }
 
+    /**
+     * By its name in the API reference ({@code DescribeDBInstances}) or the SDK's
+     * ({@code DescribeDbInstances}): the SDK's class names lower-case acronyms, so the two differ
+     * in case only.
+     */
     public Optional<AwsOperation> operation(String name) {
-        return Optional.ofNullable(operations.get(name));
+        AwsOperation exact = operations.get(name);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        return operations.values().stream().filter(o -> o.name().equalsIgnoreCase(name)).findFirst();
     }
 
     public Collection<String> operationNames() {

@@ -15,13 +15,38 @@ import java.util.TreeSet;
 public final class IamPolicy {
 
     /** Where the IAM action is not the operation's name. */
-    private static final Map<String, String> ACTION_NAMES = Map.of(
-            "lambda:Invoke", "lambda:InvokeFunction",
-            "s3:ListObjectsV2", "s3:ListBucket",
-            "s3:ListObjects", "s3:ListBucket",
-            "s3:HeadObject", "s3:GetObject",
-            "s3:HeadBucket", "s3:ListBucket",
-            "s3:GetObjectAttributes", "s3:GetObject");
+    private static final Map<String, String> ACTION_NAMES = Map.ofEntries(
+            Map.entry("lambda:Invoke", "lambda:InvokeFunction"),
+            Map.entry("s3:ListObjectsV2", "s3:ListBucket"),
+            Map.entry("s3:ListObjects", "s3:ListBucket"),
+            Map.entry("s3:HeadObject", "s3:GetObject"),
+            Map.entry("s3:HeadBucket", "s3:ListBucket"),
+            Map.entry("s3:GetObjectAttributes", "s3:GetObject"),
+            Map.entry("s3:SelectObjectContent", "s3:GetObject"),
+            Map.entry("s3:ListBuckets", "s3:ListAllMyBuckets"),
+            Map.entry("s3:ListObjectVersions", "s3:ListBucketVersions"),
+            Map.entry("s3:ListMultipartUploads", "s3:ListBucketMultipartUploads"),
+            Map.entry("s3:ListParts", "s3:ListMultipartUploadParts"),
+            Map.entry("s3:DeleteObjects", "s3:DeleteObject"),
+            Map.entry("s3:GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+            Map.entry("s3:PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration"),
+            Map.entry("s3:DeleteBucketLifecycle", "s3:PutLifecycleConfiguration"),
+            Map.entry("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+            Map.entry("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),
+            Map.entry("s3:DeleteBucketEncryption", "s3:PutEncryptionConfiguration"),
+            Map.entry("s3:GetBucketNotificationConfiguration", "s3:GetBucketNotification"),
+            Map.entry("s3:PutBucketNotificationConfiguration", "s3:PutBucketNotification"),
+            Map.entry("s3:GetBucketReplication", "s3:GetReplicationConfiguration"),
+            Map.entry("s3:PutBucketReplication", "s3:PutReplicationConfiguration"),
+            Map.entry("s3:DeleteBucketReplication", "s3:PutReplicationConfiguration"),
+            Map.entry("s3:GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"),
+            Map.entry("s3:PutObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"),
+            Map.entry("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+            Map.entry("s3:PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+            Map.entry("s3:DeletePublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+            Map.entry("s3:DeleteBucketCors", "s3:PutBucketCORS"),
+            Map.entry("s3:DeleteBucketTagging", "s3:PutBucketTagging"),
+            Map.entry("s3:DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls"));
 
     private IamPolicy() {
     }

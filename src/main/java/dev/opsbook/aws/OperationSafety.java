@@ -1,7 +1,9 @@
 package dev.opsbook.aws;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Read-only or mutating: by the operation's verb (Describe, List, Get, ... read), with a table
@@ -14,7 +16,7 @@ public final class OperationSafety {
             "Filter", "Estimate", "Preview", "Validate", "Verify", "Simulate", "Test", "Check", "Download", "View");
 
     /** service:Operation → true when read-only although its verb says otherwise, false for the reverse. */
-    private static final Map<String, Boolean> EXCEPTIONS = Map.ofEntries(
+    private static final Map<String, Boolean> EXCEPTIONS = caseInsensitive(Map.ofEntries(
             Map.entry("cloudwatchlogs:StartQuery", true),
             Map.entry("cloudwatchlogs:StopQuery", true),
             Map.entry("cloudformation:DetectStackDrift", true),
@@ -24,6 +26,7 @@ public final class OperationSafety {
             Map.entry("iam:GenerateCredentialReport", true),
             Map.entry("iam:GenerateServiceLastAccessedDetails", true),
             Map.entry("dynamodb:BatchGetItem", true),
+            Map.entry("dynamodb:TransactGetItems", true),
             // reading these changes something
             Map.entry("sqs:ReceiveMessage", false),
             Map.entry("secretsmanager:GetRandomPassword", true),
@@ -34,9 +37,19 @@ public final class OperationSafety {
             Map.entry("cloudwatchlogs:TestMetricFilter", true),
             Map.entry("iam:SimulatePrincipalPolicy", true),
             Map.entry("ecr:GetAuthorizationToken", true),
-            Map.entry("ssm:GetCommandInvocation", true));
+            Map.entry("ssm:GetCommandInvocation", true),
+            // these start with a reading verb but change things
+            Map.entry("cloudformation:TestType", false), // runs the extension's contract tests, which provision resources
+            Map.entry("sns:VerifySMSSandboxPhoneNumber", false))); // marks the number verified
 
     private OperationSafety() {
+    }
+
+    /** Operations are written as in the API reference (DescribeDBInstances) or as the SDK names them (DescribeDbInstances). */
+    private static Map<String, Boolean> caseInsensitive(Map<String, Boolean> entries) {
+        Map<String, Boolean> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        map.putAll(entries);
+        return Collections.unmodifiableMap(map);
     }
 
     public static boolean isReadOnly(String service, String operation) {
@@ -45,7 +58,8 @@ public final class OperationSafety {
             return exception;
         }
         for (String verb : READ_VERBS) {
-            if (operation.startsWith(verb) && operation.length() > verb.length()
+            // the verb alone is an operation too: dynamodb:Query, dynamodb:Scan
+            if (operation.equals(verb) || operation.startsWith(verb) && operation.length() > verb.length()
                     && Character.isUpperCase(operation.charAt(verb.length()))) {
                 return true;
             }

@@ -40,6 +40,7 @@ public final class AwsStep implements StepExecutor {
     @Override
     public StepOutcome execute(StepCall call) throws InterruptedException {
         AwsCall aws = AwsCall.from(call.input());
+        JsonNode approval = null;
         if (call.runbookKind() == RunbookKind.PLAYBOOK && !invoker.isReadOnly(aws)) {
             String prompt = "This playbook step calls " + invoker.action(aws) + ", which changes things. Allow it?";
             try {
@@ -48,19 +49,28 @@ public final class AwsStep implements StepExecutor {
                     return new StepOutcome.Failed("the mutating call was not approved: rejected by " + answer.by()
                             + (answer.comment().isBlank() ? "" : ": " + answer.comment()), approval(answer));
                 }
+                approval = approval(answer);
             } catch (Interaction.Unavailable e) {
                 return new StepOutcome.Waiting("a mutating call in a playbook needs an approval: " + e.getMessage(), null);
             }
         }
-        return invoke(invoker, aws, call);
+        return invoke(invoker, aws, call, approval);
     }
 
     static StepOutcome invoke(AwsInvoker invoker, AwsCall aws, StepCall call) throws InterruptedException {
+        return invoke(invoker, aws, call, null);
+    }
+
+    /** @param approval who allowed a playbook's mutating call: kept with the call, so the record and audit trail say who */
+    private static StepOutcome invoke(AwsInvoker invoker, AwsCall aws, StepCall call, JsonNode approval) throws InterruptedException {
         AwsInvoker.Outcome outcome;
         try {
             outcome = invoker.invoke(aws, "opsbook-" + call.runId() + "-" + call.step().id());
         } catch (ShapeDocuments.InvalidInput | IllegalArgumentException | IllegalStateException e) {
             return new StepOutcome.Failed(e.getMessage(), null);
+        }
+        if (approval != null) {
+            outcome.log().set("approval", approval);
         }
         call.calls().accept(outcome.log());
         return outcome.ok() ? new StepOutcome.Succeeded(outcome.result()) : new StepOutcome.Failed(outcome.message(), outcome.result());
@@ -68,7 +78,8 @@ public final class AwsStep implements StepExecutor {
 
     private static JsonNode approval(Interaction.Answer answer) {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("approved", false).put("by", answer.by()).put("comment", answer.comment()).put("how", answer.how());
+        result.put("approved", answer.confirmed()).put("by", answer.by()).put("comment", answer.comment()).put("how", answer.how())
+                .put("at", answer.at().toString());
         return result;
     }
 

@@ -13,6 +13,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -179,6 +180,9 @@ class AwsStepsTest {
         assertThat(result.state().execution("all").orElseThrow().outputs().path("ids").toString())
                 .isEqualTo("[\"i-00000000000000001\",\"i-00000000000000002\"]");
         assertThat(result.state().execution("all").orElseThrow().calls().get(0).path("pages").asInt()).isEqualTo(2);
+        assertThat(result.state().execution("all").orElseThrow().result().has("NextToken"))
+                .as("the first page's token is not the merged response's").isFalse();
+        assertThat(result.state().execution("all").orElseThrow().result().at("/ResponseMetadata/RequestId").asText()).isEqualTo("req-page2");
     }
 
     private void ssmAndLambda() {
@@ -206,6 +210,31 @@ class AwsStepsTest {
         aws.verify(putRequestedFor(urlPathEqualTo("/2017-10-31/functions/my-fn/concurrency"))
                 .withRequestBody(equalTo("{\"ReservedConcurrentExecutions\":10}")));
         aws.verify(getRequestedFor(urlPathEqualTo("/2019-09-30/functions/my-fn/concurrency")));
+    }
+
+    @Test
+    void who_approved_a_playbooks_mutating_call_is_kept_with_the_call() throws Exception {
+        ssmAndLambda();
+        List<JsonNode> trail = new java.util.ArrayList<>();
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings); dev.opsbook.audit.AuditTrail audit = dev.opsbook.audit.AuditTrail.create(workDir.resolve("run.audit.jsonl"))) {
+            var loaded = Fixtures.load("aws/ssm-lambda.md");
+            var log = new dev.opsbook.audit.AuditLog(audit, loaded.runbook());
+            result = new Engine(StandardSteps.with(clients)).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), log);
+        }
+        for (String line : java.nio.file.Files.readAllLines(workDir.resolve("run.audit.jsonl"))) {
+            trail.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        JsonNode call = result.state().execution("raise-limit").orElseThrow().calls().get(0);
+        assertThat(call.path("approval").path("approved").asBoolean()).isTrue();
+        assertThat(call.path("approval").path("by").asText()).isEqualTo("alice");
+        assertThat(trail).filteredOn(e -> e.path("type").asText().equals("call") && e.at("/data/step").asText().equals("raise-limit"))
+                .singleElement().satisfies(e -> assertThat(e.at("/data/approval/by").asText()).isEqualTo("alice"));
+        assertThat(result.state().execution("function").orElseThrow().calls().get(0).has("approval")).isFalse();
     }
 
     @Test
@@ -238,6 +267,146 @@ class AwsStepsTest {
         assertThat(loaded.errors()).extracting(Object::toString).containsExactly(
                 "guard.md:31:12: error: this playbook only investigates, but lambda:PutFunctionConcurrency changes things;"
                         + " if that is intended, add 'mutating: true' to the step (it will then ask for approval before it runs)");
+    }
+
+    private static final String BADLY_PACED_WAIT = """
+            ---
+            title: Badly paced
+            parameters:
+              every: { type: string, default: soon }
+            ---
+
+            ```wait id=fixed
+            service: ec2
+            operation: DescribeInstances
+            until: Reservations
+            interval: 15 s
+            backoff: 0.5
+            maxInterval: 0s
+            ```
+
+            ```wait id=templated
+            service: ec2
+            operation: DescribeInstances
+            until: Reservations
+            interval: "{{ params.every }}"
+            ```
+            """;
+
+    @Test
+    void a_wait_paced_by_something_that_is_not_a_duration_is_invalid_instead_of_polling_at_the_default_pace() {
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("paced.md", BADLY_PACED_WAIT);
+
+        assertThat(loaded.errors()).extracting(Object::toString).containsExactly(
+                "paced.md:11:11: error: interval '15 s' is not a duration; write e.g. 500ms, 30s, 5m or 1h30m",
+                "paced.md:12:10: error: backoff must be a number of at least 1 (each wait is the one before times it), not '0.5'",
+                "paced.md:13:14: error: maxInterval must be longer than 0");
+    }
+
+    @Test
+    void a_wait_whose_templated_interval_is_not_a_duration_fails_without_calling() throws Exception {
+        String text = BADLY_PACED_WAIT.substring(0, BADLY_PACED_WAIT.indexOf("```wait id=fixed"))
+                + BADLY_PACED_WAIT.substring(BADLY_PACED_WAIT.indexOf("```wait id=templated"));
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("paced.md", text);
+        assertThat(loaded.diagnostics()).isEmpty();
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings)) {
+            result = new Engine(StandardSteps.with(clients)).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), RunListener.NONE);
+        }
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("templated").orElseThrow().message())
+                .isEqualTo("interval 'soon' is not a duration; write e.g. 500ms, 30s, 5m or 1h30m");
+        aws.verify(0, postRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void a_named_profile_gives_its_region_and_endpoint_as_well_as_its_keys(@TempDir Path home) throws Exception {
+        assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null
+                && System.getenv("AWS_ENDPOINT_URL") == null && System.getenv("AWS_ENDPOINT_URL_SSM") == null,
+                "the environment names a region or an endpoint, which win over a profile's");
+        Path config = home.resolve("config");
+        java.nio.file.Files.writeString(config, "[profile game-day]\nregion = eu-north-1\nendpoint_url = " + aws.baseUrl()
+                + "\naws_access_key_id = AKIAGAMEDAY\naws_secret_access_key = game-day-secret\n");
+        aws.stubFor(post("/").withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+                .willReturn(AwsFakes.json("req-ssm", "{\"Parameter\":{\"Name\":\"/app/flag\",\"Value\":\"on\"}}")));
+        Map<String, String> saved = new java.util.HashMap<>();
+        for (String property : List.of("aws.configFile", "aws.sharedCredentialsFile")) {
+            saved.put(property, System.getProperty(property));
+        }
+        System.setProperty("aws.configFile", config.toString());
+        System.setProperty("aws.sharedCredentialsFile", home.resolve("credentials").toString());
+        try (AwsClients clients = new AwsClients(new AwsSettings(Optional.empty(), Optional.of("game-day"), Optional.empty()))) {
+            assertThat(clients.region(Optional.empty())).isEqualTo("eu-north-1");
+
+            AwsInvoker.Outcome outcome = new AwsInvoker(AwsServices.onClasspath(), clients).invoke(new AwsCall("ssm", "GetParameter",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("Name", "/app/flag"),
+                    Optional.empty(), Optional.empty(), false), "opsbook-test");
+
+            assertThat(outcome.ok()).as(outcome.message()).isTrue();
+            aws.verify(postRequestedFor(urlEqualTo("/"))
+                    .withHeader("Authorization", containing("Credential=AKIAGAMEDAY/"))
+                    .withHeader("Authorization", containing("/eu-north-1/ssm/aws4_request")));
+        } finally {
+            saved.forEach((property, value) -> {
+                if (value == null) {
+                    System.clearProperty(property);
+                } else {
+                    System.setProperty(property, value);
+                }
+            });
+        }
+    }
+
+    private static final String SAME_ROLE_TWICE = """
+            ---
+            title: Two steps, one role
+            ---
+
+            ```aws id=look
+            service: ec2
+            operation: DescribeInstances
+            role: arn:aws:iam::210987654321:role/opsbook-operator
+            input: { InstanceIds: [i-0123456789abcdef0] }
+            ```
+
+            ```aws id=stop
+            service: ec2
+            operation: StopInstances
+            role: arn:aws:iam::210987654321:role/opsbook-operator
+            input: { InstanceIds: [i-0123456789abcdef0] }
+            ```
+            """;
+
+    @Test
+    void each_step_assumes_its_role_in_a_session_named_after_the_run_and_the_step() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=AssumeRole")).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody("""
+                        <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>
+                        <AccessKeyId>ASIAOPSBOOKROLE</AccessKeyId><SecretAccessKey>role-secret</SecretAccessKey>
+                        <SessionToken>role-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+                        <AssumedRoleUser><Arn>arn:aws:sts::210987654321:assumed-role/opsbook-operator/s</Arn>
+                        <AssumedRoleId>AROAOPSBOOK:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>
+                        <ResponseMetadata><RequestId>req-assume</RequestId></ResponseMetadata></AssumeRoleResponse>""")));
+        ec2Describe();
+        var loaded = new dev.opsbook.graph.RunbookLoader(StandardSteps.all().catalog()).load("roles.md", SAME_ROLE_TWICE);
+        AwsSettings settings = new AwsSettings(Optional.of("eu-west-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
+
+        RunResult result;
+        try (AwsClients clients = new AwsClients(settings)) {
+            result = new Engine(StandardSteps.with(clients), java.time.Clock.systemUTC(), () -> "20261123-030000-abcd",
+                    dev.opsbook.engine.SecretResolver.NONE).run(new RunRequest(loaded, Map.of(), "tester", "test",
+                    Fixtures.answering(FixtureRun.Answers.YES), Optional.empty(), workDir), RunListener.NONE);
+        }
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("RoleSessionName=opsbook-20261123-030000-abcd-look")));
+        aws.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("RoleSessionName=opsbook-20261123-030000-abcd-stop")));
+        aws.verify(2, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeInstances").or(containing("Action=StopInstances")))
+                .withHeader("Authorization", containing("Credential=ASIAOPSBOOKROLE/")));
     }
 
     @Test

@@ -82,7 +82,7 @@ class ExampleRunbooksTest {
         return Stream.concat(markdownIn(ROOT.resolve("runbooks")), markdownIn(ROOT.resolve("playbooks")));
     }
 
-    /** The examples that need no AWS account; the AWS ones run against WireMock in AwsCliIT. */
+    /** The examples that need no AWS account; AwsCliIT runs ec2-recover against WireMock. */
     static Stream<Path> localExamples() throws IOException {
         return examples().filter(file -> dev.opsbook.aws.AwsSteps.of(load(file).runbook()).isEmpty());
     }

@@ -1,8 +1,20 @@
 package dev.opsbook.docs;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.opsbook.aws.AwsClients;
+import dev.opsbook.aws.AwsFakes;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.aws.AwsSteps;
+import dev.opsbook.aws.OperationSafety;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunListener;
@@ -14,11 +26,13 @@ import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.record.MarkdownRecord;
 import dev.opsbook.runbook.Diagnostic;
+import dev.opsbook.runbook.RunbookKind;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.StepForm;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.trigger.TriggerPatternCheck;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,14 +53,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * follows a comment {@code <!-- example: NAME [invalid] [expect=STATUS] -->} and sits in a
  * {@code ````markdown} block. Valid ones load with no diagnostic and, when they need only bash
  * and a person, run to the status the document says; invalid ones report exactly the lines of
- * the first {@code ```text} block after them.
+ * the first {@code ```text} block after them. Examples that call AWS are only validated, except
+ * {@code aws-reboot}, which runs against WireMock standing in for EC2.
  */
 class FormatExamplesTest {
 
     private static final Path DOC = DocsSupport.projectRoot().resolve("docs/FORMAT.md");
     private static final Pattern MARKER = Pattern.compile("<!-- example: (.*?) -->");
     private static final Pattern FENCE = Pattern.compile(" {0,3}(`{3,}|~{3,})(.*)");
-    /** Kinds an example may use and still be run by this test: nothing but bash and a person. */
+    /** Kinds an example may use and still be run by this test: nothing but bash and a person (and no assert with an AWS call). */
     private static final Set<String> RUNNABLE_KINDS = Set.of("shell", "assert", "manual", "approve");
 
     /** As the CLI loads runbooks: event patterns checked by event-ruler too. */
@@ -161,6 +176,14 @@ class FormatExamplesTest {
         assertThat(valid).as("triggers with concurrency, limits and escalation")
                 .anyMatch(l -> !l.runbook().triggers().isEmpty() && l.runbook().concurrency().isPresent()
                         && l.runbook().limits().isPresent() && l.runbook().escalation().isPresent());
+        assertThat(steps).as("an aws step that reads").anyMatch(s -> s.kind().equals("aws")
+                && OperationSafety.isReadOnly(s.settings().path("service").asText(), s.settings().path("operation").asText()));
+        assertThat(steps).as("an aws step that changes things").anyMatch(s -> s.kind().equals("aws")
+                && !OperationSafety.isReadOnly(s.settings().path("service").asText(), s.settings().path("operation").asText()));
+        assertThat(steps).as("a wait").anyMatch(s -> s.kind().equals("wait"));
+        assertThat(steps).as("an assert with an AWS call").anyMatch(s -> s.kind().equals("assert") && AwsSteps.callsAws(s));
+        assertThat(valid).as("a playbook allowed one mutating call").anyMatch(l -> l.runbook().kind() == RunbookKind.PLAYBOOK
+                && l.runbook().steps().stream().anyMatch(s -> s.settings().path("mutating").asBoolean(false)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -188,7 +211,7 @@ class FormatExamplesTest {
     @MethodSource("validExamples")
     void a_runnable_example_ends_as_the_document_says(Example example, @TempDir Path dir) throws Exception {
         LoadedRunbook loaded = load(example);
-        boolean runnable = loaded.runbook().steps().stream().allMatch(s -> RUNNABLE_KINDS.contains(s.kind()));
+        boolean runnable = loaded.runbook().steps().stream().allMatch(s -> RUNNABLE_KINDS.contains(s.kind()) && !AwsSteps.callsAws(s));
         if (!runnable) {
             assertThat(example.expect()).as(example + " cannot be run here, so it cannot promise a status")
                     .isEqualTo(RunStatus.SUCCEEDED);
@@ -220,6 +243,47 @@ class FormatExamplesTest {
                 .contains("as rollback for `dns`")
                 .contains("as rollback for `register`")
                 .contains("saving evidence: exit code 1: old load balancer still has connections");
+    }
+
+    @Test
+    void the_aws_example_runs_against_a_fake_ec2(@TempDir Path dir) throws Exception {
+        Example example = examples().stream().filter(e -> e.name().equals("aws-reboot")).findFirst().orElseThrow();
+        AwsFakes.fakeCredentials();
+        WireMockServer ec2 = new WireMockServer(options().dynamicPort());
+        ec2.start();
+        try {
+            String instance = "<instanceId>i-0123456789abcdef0</instanceId><instanceState><code>16</code><name>running</name></instanceState>";
+            ec2.stubFor(post("/").withRequestBody(containing("Action=DescribeInstanceStatus")).inScenario("reboot")
+                    .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("rebooted")
+                    .willReturn(AwsFakes.ec2("DescribeInstanceStatus", "req-status", "<instanceStatusSet><item>" + instance
+                            + "<systemStatus><status>ok</status></systemStatus><instanceStatus><status>impaired</status></instanceStatus>"
+                            + "</item></instanceStatusSet>")));
+            ec2.stubFor(post("/").withRequestBody(containing("Action=DescribeInstanceStatus")).inScenario("reboot")
+                    .whenScenarioStateIs("rebooted")
+                    .willReturn(AwsFakes.ec2("DescribeInstanceStatus", "req-healthy", "<instanceStatusSet><item>" + instance
+                            + "<systemStatus><status>ok</status></systemStatus><instanceStatus><status>ok</status></instanceStatus>"
+                            + "</item></instanceStatusSet>")));
+            ec2.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances&"))
+                    .willReturn(AwsFakes.ec2Instances("req-describe", null, "i-0123456789abcdef0:running")));
+            ec2.stubFor(post("/").withRequestBody(containing("Action=RebootInstances"))
+                    .willReturn(AwsFakes.ec2("RebootInstances", "req-reboot", "<return>true</return>")));
+            ec2.stubFor(post("/").withRequestBody(containing("Action=CreateTags"))
+                    .willReturn(AwsFakes.ec2("CreateTags", "req-tag", "<return>true</return>")));
+            RunResult result;
+            AwsSettings settings = new AwsSettings(Optional.empty(), Optional.empty(), Optional.of(URI.create(ec2.baseUrl())));
+            try (AwsClients clients = new AwsClients(settings)) {
+                result = new Engine(StandardSteps.with(clients)).run(new RunRequest(load(example), Map.of(), "tester", "test",
+                        DocsSupport.YES, Optional.empty(), dir), RunListener.NONE);
+            }
+
+            assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+            ec2.verify(1, postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=RebootInstances")));
+            ec2.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Tag.1.Key=last-reboot")));
+            assertThat(result.state().execution("healthy").orElseThrow().result().path("Polls").asInt()).isEqualTo(1);
+            assertThat(MarkdownRecord.render(result)).contains("`ec2:RebootInstances` in eu-west-1 → HTTP 200, request id `req-reboot`");
+        } finally {
+            ec2.stop();
+        }
     }
 
     private RunResult run(LoadedRunbook loaded, Path dir) throws Exception {
