@@ -1,0 +1,577 @@
+package dev.opsbook.store;
+
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.StepExecution;
+import dev.opsbook.engine.StepStatus;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The run store over plain JDBC: embedded H2 by default, PostgreSQL in production. The schema is
+ * Flyway's migrations under {@code db/migration}, applied when the store opens.
+ *
+ * <p>Connections come from a small Agroal pool (the pool Quarkus itself uses, here without any
+ * Quarkus datasource, so commands that never touch the store start nothing). Every call borrows
+ * its own connection, so calls from several threads never share one; a pool rather than a
+ * connection per call because PostgreSQL connections are slow to open, and because a pool that
+ * holds one connection keeps an embedded H2 database open between calls instead of reopening its
+ * file each time. Connections are checked before they are handed out and dropped after a
+ * connection error: a second process on the same H2 file talks to the first over TCP, and that
+ * link goes when the first process exits.
+ *
+ * <p>Row timestamps keep microseconds (both databases store no more); the events themselves are
+ * stored as {@link RunEventJson} documents and keep their exact instants. Misuse is refused with
+ * {@link IllegalArgumentException} (an unknown run or event id) or {@link IllegalStateException}
+ * (an event out of order, or after the run finished); a failing database with {@link StoreException}.
+ */
+public final class JdbcRunStore implements RunStore {
+
+    private static final String SQL_UNIQUE_VIOLATION = "23505";
+    private static final int POOL_SIZE = 8;
+    private static final String RUN_COLUMNS = "id, runbook_id, runbook_file, content_hash, status, trigger_kind, started_by, "
+            + "event_id, concurrency_key, started_at, ended_at, message, waiting_for";
+    private static final String RECEIVED_COLUMNS = "event_id, received_at, channel, source, detail_type, outcome, reason, run_ids, body";
+
+    private final AgroalDataSource pool;
+    private final String description;
+
+    private JdbcRunStore(AgroalDataSource pool, String description) {
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /**
+     * Opens the store at {@code jdbcUrl} and brings its schema up to date.
+     *
+     * @param user may be null when the URL says who connects
+     * @param password may be null
+     */
+    public static JdbcRunStore open(String jdbcUrl, String user, String password) {
+        AgroalDataSource pool = pool(jdbcUrl, user, password);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot prepare the run store at " + describe(jdbcUrl) + ": " + reason(e), e);
+        }
+        return new JdbcRunStore(pool, describe(jdbcUrl));
+    }
+
+    /** The database's own words when it has some: Flyway's message around them is a table of several lines. */
+    private static String reason(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException && cause.getMessage() != null) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
+    /**
+     * The embedded store in {@code dir}: an H2 file that a second process (say {@code opsbook approve}
+     * while {@code opsbook serve} runs) can use at the same time, the first one serving it to the others.
+     */
+    public static String embeddedUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("store") + ";AUTO_SERVER=TRUE";
+    }
+
+    private static AgroalDataSource pool(String jdbcUrl, String user, String password) {
+        AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .initialSize(1)
+                        .minSize(1)
+                        .maxSize(POOL_SIZE)
+                        .acquisitionTimeout(Duration.ofSeconds(30))
+                        .validateOnBorrow(true)
+                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidatorWithTimeout(5))
+                        .exceptionSorter(JdbcRunStore::connectionLost)
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(jdbcUrl).autoCommit(true);
+                            if (user != null) {
+                                factory.principal(new NamePrincipal(user));
+                            }
+                            if (password != null) {
+                                factory.credential(new SimplePassword(password));
+                            }
+                            return factory;
+                        }));
+        try {
+            return AgroalDataSource.from(configuration);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the run store at " + describe(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SQL state class 08 is a connection error; H2 says so with its own codes. */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01")
+                || state.equals("90067") || state.equals("90098") || state.equals("90121"));
+    }
+
+    /** "H2 file /home/me/.opsbook/store (single instance)", "PostgreSQL opsbook at db.internal:5432". */
+    static String describe(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            String rest = jdbcUrl.substring("jdbc:h2:".length()).split(";", 2)[0];
+            if (rest.startsWith("file:")) {
+                return "H2 file " + rest.substring("file:".length()) + " (single instance)";
+            }
+            if (rest.startsWith("mem:")) {
+                return "H2 in memory " + rest.substring("mem:".length()) + " (single instance)";
+            }
+            return "H2 " + rest + " (single instance)";
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            String rest = jdbcUrl.substring("jdbc:postgresql:".length()).split("\\?", 2)[0];
+            if (rest.startsWith("//")) {
+                String[] hostAndDb = rest.substring(2).split("/", 2);
+                String db = hostAndDb.length > 1 && !hostAndDb[1].isEmpty() ? hostAndDb[1] : "(default database)";
+                return "PostgreSQL " + db + " at " + hostAndDb[0];
+            }
+            return "PostgreSQL " + rest + " at localhost";
+        }
+        return jdbcUrl.split("[;?]", 2)[0];
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    // ---- runs ---------------------------------------------------------------------------
+
+    @Override
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started) {
+        if (!run.id().equals(started.runId())) {
+            throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
+        }
+        inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
+                    + ", runbook_text, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+                insert.setString(1, run.id());
+                insert.setString(2, run.runbookId());
+                insert.setString(3, run.runbookFile());
+                insert.setString(4, run.contentHash());
+                insert.setString(5, run.status().name());
+                insert.setString(6, run.trigger());
+                insert.setString(7, run.startedBy());
+                insert.setString(8, run.eventId().orElse(null));
+                insert.setString(9, run.concurrencyKey().orElse(null));
+                setInstant(insert, 10, run.startedAt());
+                setInstant(insert, 11, run.endedAt().orElse(null));
+                insert.setString(12, orEmpty(run.message()));
+                insert.setString(13, orEmpty(run.waitingFor()));
+                insert.setString(14, runbookText);
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new IllegalStateException("run " + run.id() + " is already stored", e);
+                }
+                throw e;
+            }
+            insertEvent(connection, run.id(), 1, started);
+            return null;
+        });
+    }
+
+    /**
+     * Appends in one transaction with the row's update. The update goes first and only matches the
+     * row while {@code seq} follows the last stored event and the run is unfinished: it locks the
+     * row, so two writers of one run (two processes resuming it) cannot both append the same seq.
+     */
+    @Override
+    public void append(String runId, long seq, RunEvent event) {
+        if (event instanceof RunEvent.RunStarted) {
+            throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
+        }
+        inTransaction(connection -> {
+            int updated;
+            if (event instanceof RunEvent.RunFinished finished) {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = ?, ended_at = ?, "
+                        + "message = ?, waiting_for = '' WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
+                    update.setLong(1, seq);
+                    update.setString(2, finished.status().name());
+                    setInstant(update, 3, finished.at());
+                    update.setString(4, orEmpty(finished.message()));
+                    update.setString(5, runId);
+                    update.setLong(6, seq - 1);
+                    updated = update.executeUpdate();
+                }
+            } else {
+                // //why: any event but the last means the run goes on; a waiting run that gets one was resumed
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = 'RUNNING', "
+                        + "ended_at = NULL, waiting_for = '', message = CASE WHEN status = 'WAITING' THEN '' ELSE message END "
+                        + "WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
+                    update.setLong(1, seq);
+                    update.setString(2, runId);
+                    update.setLong(3, seq - 1);
+                    updated = update.executeUpdate();
+                }
+            }
+            if (updated == 0) {
+                throw refusal(connection, runId, seq);
+            }
+            insertEvent(connection, runId, seq, event);
+            if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.WAITING) {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
+                    update.setString(1, waitingFor(events(connection, runId)));
+                    update.setString(2, runId);
+                    update.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The steps a waiting run waits for: those whose last word was "waiting". */
+    private static String waitingFor(List<RunEvent> events) {
+        RunState state = RunState.of((RunEvent.RunStarted) events.get(0));
+        for (RunEvent event : events.subList(1, events.size())) {
+            state = state.apply(event);
+        }
+        return String.join(",", state.executions().values().stream()
+                .filter(x -> x.status() == StepStatus.WAITING).map(StepExecution::stepId).distinct().toList());
+    }
+
+    private static RuntimeException refusal(Connection connection, String runId, long seq) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq FROM runs WHERE id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return new IllegalArgumentException("no run " + runId);
+                }
+                String status = row.getString(1);
+                long last = row.getLong(2);
+                if (last != seq - 1) {
+                    return new IllegalStateException("run " + runId + ": event " + seq + " does not follow the last stored event, " + last);
+                }
+                return new IllegalStateException("run " + runId + " has finished (" + status.toLowerCase(Locale.ROOT)
+                        + "): no event can follow");
+            }
+        }
+    }
+
+    private static void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, runId);
+            insert.setLong(2, seq);
+            setInstant(insert, 3, event.at());
+            insert.setString(4, RunEventJson.type(event));
+            insert.setString(5, RunEventJson.write(event));
+            insert.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<StoredRun> run(String runId) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(storedRun(row)) : Optional.<StoredRun>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> runbookText(String runId) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT runbook_text FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(row.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** Newest first; a limit of zero or less lists them all. */
+    @Override
+    public List<StoredRun> runs(RunQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + RUN_COLUMNS + " FROM runs WHERE 1 = 1");
+        List<String> values = new ArrayList<>();
+        query.runbookId().ifPresent(id -> {
+            sql.append(" AND runbook_id = ?");
+            values.add(id);
+        });
+        query.status().ifPresent(status -> {
+            sql.append(" AND status = ?");
+            values.add(status.name());
+        });
+        query.trigger().ifPresent(trigger -> {
+            sql.append(" AND trigger_kind = ?");
+            values.add(trigger);
+        });
+        sql.append(" ORDER BY started_at DESC, id DESC");
+        if (query.limit() > 0) {
+            sql.append(" LIMIT ").append(query.limit());
+        }
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < values.size(); i++) {
+                    select.setString(i + 1, values.get(i));
+                }
+                List<StoredRun> runs = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        runs.add(storedRun(rows));
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
+    @Override
+    public List<RunEvent> events(String runId) {
+        return query(connection -> events(connection, runId));
+    }
+
+    private static List<RunEvent> events(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
+            select.setString(1, runId);
+            List<RunEvent> events = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(RunEventJson.read(rows.getString(1)));
+                }
+            }
+            return events;
+        }
+    }
+
+    @Override
+    public long runsStartedSince(String runbookId, Instant since) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND started_at >= ?")) {
+                select.setString(1, runbookId);
+                setInstant(select, 2, since);
+                return count(select);
+            }
+        });
+    }
+
+    @Override
+    public long activeRuns(String runbookId, String concurrencyKey) {
+        String key = concurrencyKey == null ? "concurrency_key IS NULL" : "concurrency_key = ?";
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND "
+                    + key + " AND status IN ('RUNNING', 'WAITING')")) {
+                select.setString(1, runbookId);
+                if (concurrencyKey != null) {
+                    select.setString(2, concurrencyKey);
+                }
+                return count(select);
+            }
+        });
+    }
+
+    private static long count(PreparedStatement select) throws SQLException {
+        try (ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private static StoredRun storedRun(ResultSet row) throws SQLException {
+        return new StoredRun(
+                row.getString("id"),
+                row.getString("runbook_id"),
+                row.getString("runbook_file"),
+                row.getString("content_hash"),
+                RunStatus.valueOf(row.getString("status")),
+                row.getString("trigger_kind"),
+                row.getString("started_by"),
+                Optional.ofNullable(row.getString("event_id")),
+                Optional.ofNullable(row.getString("concurrency_key")),
+                instant(row, "started_at"),
+                Optional.ofNullable(instant(row, "ended_at")),
+                row.getString("message"),
+                row.getString("waiting_for"));
+    }
+
+    // ---- events received from outside --------------------------------------------------
+
+    @Override
+    public boolean claim(ReceivedEvent event) {
+        return query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO received_events (" + RECEIVED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, event.eventId());
+                setInstant(insert, 2, event.receivedAt());
+                insert.setString(3, event.channel());
+                insert.setString(4, event.source());
+                insert.setString(5, event.detailType());
+                insert.setString(6, event.outcome().name());
+                insert.setString(7, event.reason());
+                insert.setString(8, String.join(",", event.runIds()));
+                insert.setString(9, event.body());
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                // //why: the primary key decides, in the database, so two processes cannot both claim one event
+                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void settle(String eventId, EventOutcome outcome, String reason, List<String> runIds) {
+        int updated = query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE received_events SET outcome = ?, reason = ?, run_ids = ? WHERE event_id = ?")) {
+                update.setString(1, outcome.name());
+                update.setString(2, reason);
+                update.setString(3, String.join(",", runIds));
+                update.setString(4, eventId);
+                return update.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw new IllegalArgumentException("no event " + eventId + " was claimed");
+        }
+    }
+
+    @Override
+    public Optional<ReceivedEvent> receivedEvent(String eventId) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + RECEIVED_COLUMNS + " FROM received_events WHERE event_id = ?")) {
+                select.setString(1, eventId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(receivedEvent(row)) : Optional.<ReceivedEvent>empty();
+                }
+            }
+        });
+    }
+
+    /** Newest first; a limit of zero or less lists them all. */
+    @Override
+    public List<ReceivedEvent> receivedEvents(int limit) {
+        String sql = "SELECT " + RECEIVED_COLUMNS + " FROM received_events ORDER BY received_at DESC, event_id DESC"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                List<ReceivedEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(receivedEvent(rows));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+
+    private static ReceivedEvent receivedEvent(ResultSet row) throws SQLException {
+        String runIds = row.getString("run_ids");
+        return new ReceivedEvent(
+                row.getString("event_id"),
+                instant(row, "received_at"),
+                row.getString("channel"),
+                row.getString("source"),
+                row.getString("detail_type"),
+                EventOutcome.valueOf(row.getString("outcome")),
+                row.getString("reason"),
+                runIds.isEmpty() ? List.of() : Arrays.asList(runIds.split(",")),
+                row.getString("body"));
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    private <T> T query(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.on(connection);
+        } catch (SQLException e) {
+            throw new StoreException("the run store (" + description + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) {
+        return query(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.on(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                autoCommit(connection);
+            }
+        });
+    }
+
+    // //why: a connection that cannot even take this back is broken; the pool checks it before lending it again
+    private static void autoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // the pool validates it on the next borrow
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    // //why: both databases keep microseconds; cutting here, not rounding there, makes what is read back predictable
+    private static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

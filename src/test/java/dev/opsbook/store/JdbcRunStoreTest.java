@@ -1,0 +1,26 @@
+package dev.opsbook.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class JdbcRunStoreTest {
+
+    @Test
+    void a_store_is_described_by_its_database_and_where_it_is_never_by_the_urls_parameters() {
+        assertThat(JdbcRunStore.describe("jdbc:h2:file:/var/lib/opsbook/store;AUTO_SERVER=TRUE"))
+                .isEqualTo("H2 file /var/lib/opsbook/store (single instance)");
+        assertThat(JdbcRunStore.describe("jdbc:h2:mem:runs;DB_CLOSE_DELAY=-1")).isEqualTo("H2 in memory runs (single instance)");
+        assertThat(JdbcRunStore.describe("jdbc:postgresql://db.internal:5432/opsbook?user=ops&password=hunter2"))
+                .isEqualTo("PostgreSQL opsbook at db.internal:5432");
+        assertThat(JdbcRunStore.describe("jdbc:postgresql://db.internal/")).isEqualTo("PostgreSQL (default database) at db.internal");
+        assertThat(JdbcRunStore.describe("jdbc:postgresql:opsbook")).isEqualTo("PostgreSQL opsbook at localhost");
+    }
+
+    @Test
+    void the_embedded_url_names_an_absolute_file_so_every_process_finds_the_same_one() {
+        assertThat(JdbcRunStore.embeddedUrl(Path.of(".opsbook")))
+                .isEqualTo("jdbc:h2:file:" + Path.of("").toAbsolutePath().resolve(".opsbook").resolve("store") + ";AUTO_SERVER=TRUE");
+    }
+}
