@@ -32,6 +32,21 @@ public final class AuditTrail implements AutoCloseable {
         return new AuditTrail(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     }
 
+    /** Opens an existing trail to go on where it stopped (a run resumed after waiting). */
+    public static AuditTrail continueAt(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return create(file);
+        }
+        java.util.List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        AuditTrail trail = new AuditTrail(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+        if (!lines.isEmpty()) {
+            AuditEntry last = AuditEntry.parse(lines.get(lines.size() - 1));
+            trail.seq = last.seq();
+            trail.last = last.hash();
+        }
+        return trail;
+    }
+
     public synchronized AuditEntry append(Instant at, String type, JsonNode data) {
         AuditEntry entry = AuditEntry.next(++seq, at, type, data, last);
         try {

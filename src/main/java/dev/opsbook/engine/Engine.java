@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -128,6 +129,7 @@ public final class Engine {
         private final Redactor redactor;
         private final BlockingQueue<RunEvent> inbox = new LinkedBlockingQueue<>();
         private final Map<String, Future<?>> tasks = new HashMap<>();
+        private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
         private final List<RunEvent> events = new ArrayList<>();
         private final Optional<Instant> deadline;
         private volatile boolean timedOut;
@@ -207,7 +209,15 @@ public final class Engine {
         }
 
         private void stopRunningSteps() {
-            tasks.values().forEach(task -> task.cancel(true));
+            tasks.forEach((key, task) -> {
+                AtomicBoolean claimed = unstarted.get(key);
+                if (claimed != null && claimed.compareAndSet(false, true)) {
+                    // //why: a step stopped before its thread began would otherwise never report that it ended
+                    String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
+                    inbox.add(new RunEvent.StepFinished(clock.instant(), key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
+                }
+                task.cancel(true);
+            });
         }
 
         /** The one way events enter the run: secrets are masked here, before state, history or listeners see them. */
@@ -256,7 +266,14 @@ public final class Engine {
             JsonNode finalInput = input;
             String finalScript = script;
             Optional<Interaction.Answer> given = state.execution(start.key()).flatMap(StepExecution::answer);
-            tasks.put(start.key(), threads.submit(() -> runStep(start.key(), step, finalInput, finalScript, environment, context, given)));
+            java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+            Future<?> task = threads.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    runStep(start.key(), step, finalInput, finalScript, environment, context, given);
+                }
+            });
+            tasks.put(start.key(), task);
+            unstarted.put(start.key(), claimed);
         }
 
         private JsonNode input(Step step, JsonNode context, SecretSource source) {

@@ -102,6 +102,13 @@ public final class MarkdownRecord {
         meta.put("startedAt", state.startedAt().toString());
         state.endedAt().ifPresent(end -> meta.put("endedAt", end.toString()));
         meta.put("parameters", parameters());
+        if (state.event() != null) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("id", state.event().path("id").asText());
+            event.put("source", state.event().path("source").asText());
+            event.put("detail-type", state.event().path("detail-type").asText());
+            meta.put("event", event);
+        }
         audit.ifPresent(a -> {
             Map<String, Object> trail = new LinkedHashMap<>();
             trail.put("file", a.file().getFileName().toString());
@@ -136,6 +143,10 @@ public final class MarkdownRecord {
             out.append("  \n> ").append(status == RunStatus.SUCCEEDED ? "Note" : "Reason").append(": ").append(Markdown.inline(state.message()));
         }
         out.append("\n\n");
+        if (state.event() != null) {
+            out.append("<details><summary>Triggering event ").append(Markdown.code(state.event().path("id").asText()))
+                    .append("</summary>\n\n").append(Markdown.fenced("json", pretty(redactor.json(state.event())), "")).append("\n</details>\n\n");
+        }
         String frontMatter = runbook.text().substring(0, runbook.bodyOffset());
         if (!frontMatter.isBlank()) {
             out.append("<details><summary>Runbook front matter</summary>\n\n")

@@ -63,6 +63,17 @@ public final class Approvals {
         return state;
     }
 
+    /** The answers given since the run last stopped: the audit trail has not heard them yet. */
+    public static List<RunEvent> answersSinceStop(List<RunEvent> history) {
+        int lastStop = 0;
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i) instanceof RunEvent.RunFinished) {
+                lastStop = i;
+            }
+        }
+        return history.subList(lastStop, history.size()).stream().filter(e -> e instanceof RunEvent.StepAnswered).toList();
+    }
+
     /** A waiting run with an answer after its last stop can go on. */
     public static boolean resumable(List<RunEvent> events) {
         if (events.isEmpty()) {

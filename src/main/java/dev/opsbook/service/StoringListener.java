@@ -22,10 +22,12 @@ public final class StoringListener implements RunListener {
     private final Optional<String> concurrencyKey;
     private final AtomicLong seq;
     private final CountDownLatch created = new CountDownLatch(1);
+    private final java.util.List<String> secretParameters;
 
     private StoringListener(RunStore store, String runbookText, String runbookFile, Optional<String> eventId,
-                            Optional<String> concurrencyKey, long lastSeq) {
+                            Optional<String> concurrencyKey, long lastSeq, java.util.List<String> secretParameters) {
         this.store = store;
+        this.secretParameters = secretParameters;
         this.runbookText = runbookText;
         this.runbookFile = runbookFile;
         this.eventId = eventId;
@@ -37,14 +39,15 @@ public final class StoringListener implements RunListener {
     }
 
     /** For a new run. */
-    public static StoringListener forNewRun(RunStore store, String runbookText, String runbookFile, Optional<String> eventId,
+    public static StoringListener forNewRun(RunStore store, dev.opsbook.runbook.Runbook runbook, Optional<String> eventId,
                                             Optional<String> concurrencyKey) {
-        return new StoringListener(store, runbookText, runbookFile, eventId, concurrencyKey, 0);
+        return new StoringListener(store, runbook.text(), runbook.file(), eventId, concurrencyKey, 0,
+                runbook.parameters().stream().filter(dev.opsbook.runbook.Parameter::isSecret).map(dev.opsbook.runbook.Parameter::name).toList());
     }
 
     /** For a run that already has {@code lastSeq} stored events. */
     public static StoringListener continuing(RunStore store, long lastSeq) {
-        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq);
+        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, java.util.List.of());
     }
 
     @Override
@@ -53,11 +56,29 @@ public final class StoringListener implements RunListener {
         if (event instanceof RunEvent.RunStarted started) {
             store.create(new StoredRun(started.runId(), started.runbookId(), runbookFile, started.contentHash(), state.status(),
                     started.trigger(), started.startedBy(), eventId, concurrencyKey, started.at(), Optional.empty(), "", ""),
-                    runbookText, started);
+                    runbookText, withSecretsMasked(started));
             created.countDown();
         } else {
             store.append(state.runId(), next, event);
         }
+    }
+
+    /**
+     * //why: secret parameters never reach the store; a run resumed from it sees them masked
+     * (steps that need a secret after a wait should read it with a secret reference).
+     */
+    private RunEvent.RunStarted withSecretsMasked(RunEvent.RunStarted started) {
+        if (secretParameters.isEmpty()) {
+            return started;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode params = started.params().deepCopy();
+        for (String name : secretParameters) {
+            if (params.hasNonNull(name)) {
+                params.put(name, dev.opsbook.engine.Redactor.MASK);
+            }
+        }
+        return new RunEvent.RunStarted(started.at(), started.runId(), started.runbookId(), started.title(), started.contentHash(),
+                params, started.env(), started.startedBy(), started.trigger(), started.event());
     }
 
     /** Waits until the run's row exists: only then may the event that started it be acknowledged. */

@@ -219,6 +219,15 @@ public final class JdbcRunStore implements RunStore {
                     update.setLong(6, seq - 1);
                     updated = update.executeUpdate();
                 }
+            } else if (event instanceof RunEvent.StepAnswered) {
+                // //why: an answer alone does not resume a run: it stays waiting until a process takes it up (RunResumed)
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ? "
+                        + "WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
+                    update.setLong(1, seq);
+                    update.setString(2, runId);
+                    update.setLong(3, seq - 1);
+                    updated = update.executeUpdate();
+                }
             } else {
                 // //why: any event but the last means the run goes on; a waiting run that gets one was resumed
                 try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = 'RUNNING', "

@@ -50,6 +50,8 @@ public final class RunEventJson {
             return "cancel-requested";
         } else if (event instanceof RunEvent.RunTimedOut) {
             return "run-timed-out";
+        } else if (event instanceof RunEvent.RunResumed) {
+            return "run-resumed";
         } else if (event instanceof RunEvent.RunFinished) {
             return "run-finished";
         }
@@ -69,6 +71,7 @@ public final class RunEventJson {
             putJson(json, "env", e.env());
             putText(json, "startedBy", e.startedBy());
             putText(json, "trigger", e.trigger());
+            putJson(json, "event", e.event());
         } else if (event instanceof RunEvent.StepStarted e) {
             putText(json, "key", e.key());
             putText(json, "stepId", e.stepId());
@@ -103,6 +106,8 @@ public final class RunEventJson {
             if (e.limit() != null) {
                 json.put("limitMs", e.limit().toMillis());
             }
+        } else if (event instanceof RunEvent.RunResumed e) {
+            putText(json, "by", e.by());
         } else if (event instanceof RunEvent.RunFinished e) {
             putEnum(json, "status", e.status());
             putText(json, "message", e.message());
@@ -119,7 +124,7 @@ public final class RunEventJson {
         return switch (type) {
             case "run-started" -> new RunEvent.RunStarted(at, text(json, "runId"), text(json, "runbookId"), text(json, "title"),
                     text(json, "contentHash"), object(json, "params"), object(json, "env"), text(json, "startedBy"),
-                    text(json, "trigger"));
+                    text(json, "trigger"), payload(json, "event"));
             case "step-started" -> new RunEvent.StepStarted(at, text(json, "key"), text(json, "stepId"),
                     enumValue(json, "role", Role.class), Optional.ofNullable(text(json, "forStep")), payload(json, "input"));
             case "attempt-finished" -> new RunEvent.AttemptFinished(at, text(json, "key"),
@@ -134,6 +139,7 @@ public final class RunEventJson {
             case "cancel-requested" -> new RunEvent.CancelRequested(at, text(json, "reason"));
             case "run-timed-out" -> new RunEvent.RunTimedOut(at,
                     json.hasNonNull("limitMs") ? Duration.ofMillis(json.get("limitMs").asLong()) : null);
+            case "run-resumed" -> new RunEvent.RunResumed(at, text(json, "by"));
             case "run-finished" -> new RunEvent.RunFinished(at, enumValue(json, "status", RunStatus.class), text(json, "message"));
             default -> throw new IllegalArgumentException("unknown run event type '" + type + "'");
         };

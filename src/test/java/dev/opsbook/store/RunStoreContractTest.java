@@ -126,6 +126,8 @@ abstract class RunStoreContractTest {
         Instant later = Instant.now();
         store.append(id, ++seq, new RunEvent.StepAnswered(later, "tell-the-service-owner",
                 new Interaction.Answer(true, "carol", "done", later, "approve")));
+        assertThat(store.run(id).orElseThrow().status()).as("an answer alone resumes nothing").isEqualTo(RunStatus.WAITING);
+        store.append(id, ++seq, new RunEvent.RunResumed(later, "opsbook serve"));
         StoredRun resumed = store.run(id).orElseThrow();
         assertThat(resumed.status()).isEqualTo(RunStatus.RUNNING);
         assertThat(resumed.waitingFor()).isEmpty();

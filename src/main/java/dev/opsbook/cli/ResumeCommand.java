@@ -1,0 +1,94 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.audit.AuditLog;
+import dev.opsbook.audit.AuditTrail;
+import dev.opsbook.aws.AwsClients;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.Engine;
+import dev.opsbook.engine.RunControl;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunListener;
+import dev.opsbook.engine.RunRequest;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.record.RecordWriter;
+import dev.opsbook.service.Approvals;
+import dev.opsbook.service.StoringListener;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continues a waiting run here, in this terminal, once its waiting step was answered (opsbook approve).")
+public class ResumeCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run.")
+    String runId;
+
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go (default: ${DEFAULT-VALUE}).")
+    Path recordDir;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
+    String store;
+
+    @Override
+    public Integer call() throws Exception {
+        Clock clock = Clock.systemUTC();
+        String user = System.getProperty("user.name", "unknown");
+        try (RunStore runs = Stores.open(store); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
+            Optional<StoredRun> run = runs.run(runId);
+            if (run.isEmpty()) {
+                System.err.println("error: no run " + runId + " in " + runs.describe());
+                return ExitCodes.INVALID;
+            }
+            List<RunEvent> events = runs.events(runId);
+            if (!Approvals.resumable(events)) {
+                System.err.println("error: run " + runId + " is " + run.get().status().label()
+                        + (run.get().status() == RunStatus.WAITING ? " and nobody answered it yet; answer with opsbook approve " + runId + " "
+                        + run.get().waitingFor() : ", nothing to resume"));
+                return ExitCodes.FAILED;
+            }
+            RunEvent.RunResumed resumed = new RunEvent.RunResumed(clock.instant(), user);
+            try {
+                runs.append(runId, events.size() + 1, resumed);
+            } catch (RuntimeException e) {
+                System.err.println("error: run " + runId + " was just taken up elsewhere (opsbook serve?)");
+                return ExitCodes.FAILED;
+            }
+            List<RunEvent> history = new ArrayList<>(events);
+            history.add(resumed);
+            LoadedRunbook loaded = Runbooks.loader().load(run.get().runbookFile(), runs.runbookText(runId).orElse(""));
+            Terminal terminal = Terminal.stdout();
+            ConsoleProgress progress = new ConsoleProgress(terminal);
+            TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
+            Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
+            try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+                AuditLog audit = new AuditLog(trail, loaded.runbook());
+                Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, Approvals.fold(history)));
+                StoringListener storing = StoringListener.continuing(runs, history.size());
+                RunListener listeners = (event, state) -> {
+                    storing.on(event, state);
+                    audit.on(event, state);
+                    progress.on(event, state);
+                };
+                RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
+                        Path.of("").toAbsolutePath());
+                RunResult result = new Engine(StandardSteps.with(clients), clock, () -> runId).resume(request, history, user, listeners, new RunControl());
+                Path record = RecordWriter.write(recordDir, result, Optional.of(trail.summary()));
+                terminal.println("Record: " + record);
+                return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.store.RunQuery;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists runs from the store, newest first, however they were started.")
+public class RunsCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Option(names = "--runbook", paramLabel = "ID", description = "Only runs of this runbook.")
+    String runbook;
+
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs in this status: running, succeeded, failed, cancelled, waiting.")
+    String status;
+
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
+    String store;
+
+    @Override
+    public Integer call() {
+        Optional<RunStatus> wanted = Optional.empty();
+        if (status != null) {
+            try {
+                wanted = Optional.of(RunStatus.valueOf(status.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: --status must be one of " + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList()));
+                return ExitCodes.INVALID;
+            }
+        }
+        try (RunStore runs = Stores.open(store)) {
+            List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(), limit));
+            if (found.isEmpty()) {
+                System.err.println("no runs in " + runs.describe());
+                return ExitCodes.OK;
+            }
+            System.out.printf("%-22s %-24s %-10s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");
+            for (StoredRun run : found) {
+                String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor() : run.message();
+                System.out.printf("%-22s %-24s %-10s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
+                        TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

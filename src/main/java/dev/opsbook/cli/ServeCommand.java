@@ -1,0 +1,79 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.service.Service;
+import dev.opsbook.store.RunStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Runs the engine as a service: EventBridge events from SQS (an embedded queue when none is given) and over HTTP"
+                + " start the runbooks whose triggers match, exactly once per event; waiting runs resume when answered.",
+        footer = {"", "Prints 'queue: <url>' once it consumes and 'http: <url>' once it listens. Settings can also come from",
+                "configuration: opsbook.runbooks, opsbook.queue-url, opsbook.store, opsbook.record-dir, opsbook.http.port,",
+                "opsbook.aws.region (environment: OPSBOOK_RUNBOOKS, OPSBOOK_QUEUE_URL, ...). Ctrl-C or SIGTERM stops it."})
+public class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--runbooks", paramLabel = "DIR", description = "Folders of runbooks and playbooks (default: runbooks, playbooks).")
+    List<Path> runbooks = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "HTTP address (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--queue-url", paramLabel = "URL", description = "The SQS queue to consume (default: an embedded ElasticMQ queue).")
+    String queueUrl;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
+    String store;
+
+    @Option(names = "--record-dir", paramLabel = "DIR", description = "Where records go (default: records).")
+    Path recordDir;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "AWS region for steps and the queue.")
+    String region;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call (and SQS) to this endpoint.")
+    URI endpointUrl;
+
+    @Option(names = "--max-receives", defaultValue = "5", description = "Deliveries of a failing message before it is left to the redrive policy.")
+    int maxReceives;
+
+    @Option(names = "--max-runs", defaultValue = "8", description = "Runs executed at once by this instance.")
+    int maxRuns;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> folders = !runbooks.isEmpty() ? runbooks : Stores.setting("opsbook.runbooks")
+                .map(s -> Arrays.stream(s.split(",")).map(String::strip).map(Path::of).toList())
+                .orElse(List.of(Path.of("runbooks"), Path.of("playbooks")));
+        int httpPort = port != null ? port : Stores.setting("opsbook.http.port").map(Integer::parseInt).orElse(8080);
+        Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
+        Path records = recordDir != null ? recordDir : Stores.setting("opsbook.record-dir").map(Path::of).orElse(Path.of("records"));
+        AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(() -> Stores.setting("opsbook.aws.region")), Optional.empty(),
+                Optional.ofNullable(endpointUrl));
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        try (RunStore runs = Stores.open(store);
+             Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
+                     Path.of("").toAbsolutePath()), runs, Runbooks.loader(), System.out)) {
+            service.start();
+            System.out.flush();
+            stop.await();
+            System.out.println("opsbook: stopping; running steps are cancelled and recorded");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.service.Records;
+import dev.opsbook.store.RunStore;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Prints a run's record from the store: the runbook as it was executed, whichever way the run was started.")
+public class ShowCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
+    String runId;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
+    String store;
+
+    @Override
+    public Integer call() {
+        try (RunStore runs = Stores.open(store)) {
+            Optional<String> record = render(runs, runId);
+            if (record.isEmpty()) {
+                System.err.println("error: no run " + runId + " in " + runs.describe() + "; list them with opsbook runs");
+                return ExitCodes.INVALID;
+            }
+            System.out.print(record.get());
+            return ExitCodes.OK;
+        }
+    }
+
+    static Optional<String> render(RunStore store, String runId) {
+        return Records.render(store, Runbooks.loader(), runId);
+    }
+}

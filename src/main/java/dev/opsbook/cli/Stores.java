@@ -1,0 +1,37 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.RunStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The store every command shares: {@code --store}, else the {@code opsbook.store} setting
+ * (environment OPSBOOK_STORE), else an embedded H2 file under {@code ./.opsbook/}.
+ */
+final class Stores {
+
+    private Stores() {
+    }
+
+    static String url(String option) {
+        if (option != null && !option.isBlank()) {
+            return option;
+        }
+        return setting("opsbook.store").orElseGet(() -> JdbcRunStore.embeddedUrl(Path.of(".opsbook").toAbsolutePath()));
+    }
+
+    static RunStore open(String option) {
+        String url = url(option);
+        return JdbcRunStore.open(url, setting("opsbook.store.user").orElse(""), setting("opsbook.store.password").orElse(""));
+    }
+
+    static Optional<String> setting(String name) {
+        try {
+            return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+        } catch (RuntimeException e) {
+            return Optional.ofNullable(System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_')));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.opsbook.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.Template;
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.runbook.Concurrency;
+import dev.opsbook.runbook.Limits;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.store.EventOutcome;
+import dev.opsbook.store.ReceivedEvent;
+import dev.opsbook.store.RunStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns one incoming message into at most one run per matching runbook, exactly once: the
+ * event's id is claimed in the store before anything starts, so a second delivery finds it
+ * taken. Limits are checked first: past a runbook's hourly limit the event is suppressed and
+ * the runbook's escalation told (once an hour); when its concurrency key is busy the event
+ * waits in the queue ({@code whenBusy: queue}) or is suppressed ({@code drop}).
+ *
+ * //why: one dispatch at a time, so two events for the same key cannot both see it free.
+ */
+public final class Dispatcher {
+
+    /** What happened to a message, for the queue (delete it or not) and for HTTP callers. */
+    public record Outcome(SqsIntake.Verdict verdict, ObjectNode report) {
+    }
+
+    /** Starts a run; returns its id once its first event is durably stored. */
+    public interface Launcher {
+        String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> concurrencyKey)
+                throws Exception;
+    }
+
+    /** Tells a runbook's escalation that a limit stopped a run. */
+    public interface Escalation {
+        void tell(Runbook runbook, String reason, JsonNode event);
+    }
+
+    private final EventMatcher matcher;
+    private final RunStore store;
+    private final Launcher launcher;
+    private final Escalation escalation;
+    private final Clock clock;
+    private final int maxReceives;
+    private final Map<String, Instant> lastEscalation = new ConcurrentHashMap<>();
+
+    public Dispatcher(EventMatcher matcher, RunStore store, Launcher launcher, Escalation escalation, Clock clock, int maxReceives) {
+        this.matcher = matcher;
+        this.store = store;
+        this.launcher = launcher;
+        this.escalation = escalation;
+        this.clock = clock;
+        this.maxReceives = maxReceives;
+    }
+
+    public synchronized Outcome handle(String channel, String body, int receiveCount) {
+        try {
+            return dispatch(channel, body);
+        } catch (RuntimeException e) {
+            String id = idOf(body);
+            if (receiveCount >= maxReceives) {
+                ReceivedEvent poison = new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.POISON,
+                        "failed " + receiveCount + " times, left to the queue's redrive policy: " + e, List.of(), body);
+                if (!store.claim(poison)) {
+                    store.settle(id, EventOutcome.POISON, poison.reason(), List.of());
+                }
+            }
+            return new Outcome(SqsIntake.Verdict.LATER, report(id, "failed", e.toString(), List.of()));
+        }
+    }
+
+    private Outcome dispatch(String channel, String body) {
+        EventMatcher.Parsed parsed = matcher.parse(body);
+        if (parsed.event().isEmpty()) {
+            String id = "rejected-" + digest(body);
+            store.claim(new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.REJECTED, parsed.problem(), List.of(), body));
+            return done(id, EventOutcome.REJECTED.label(), parsed.problem(), List.of());
+        }
+        EventMatcher.Event event = parsed.event().get();
+        Optional<ReceivedEvent> known = store.receivedEvent(event.id());
+        if (known.isPresent() && known.get().outcome() != EventOutcome.RECEIVED) {
+            return done(event.id(), "duplicate", "already " + known.get().outcome().label() + " at " + known.get().receivedAt(), known.get().runIds());
+        }
+        List<EventMatcher.Match> matches = matcher.match(event);
+        if (matches.isEmpty()) {
+            claimOrSettle(event, channel, body, EventOutcome.NO_MATCH, "no runbook's trigger matches this event", List.of());
+            return done(event.id(), EventOutcome.NO_MATCH.label(), "no runbook's trigger matches this event", List.of());
+        }
+        List<Plan> plans = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        boolean busyAndQueued = false;
+        for (EventMatcher.Match match : matches) {
+            Runbook runbook = match.runbook().runbook();
+            if (match.params().isEmpty()) {
+                reasons.add(runbook.id() + ": " + match.problem());
+                continue;
+            }
+            Optional<String> key = concurrencyKey(runbook, match.params().get());
+            Optional<String> limited = limited(runbook, key);
+            if (limited.isPresent()) {
+                if (limited.get().startsWith("busy") && runbook.concurrency().map(c -> c.whenBusy() == Concurrency.WhenBusy.QUEUE).orElse(true)) {
+                    busyAndQueued = true;
+                    reasons.add(runbook.id() + ": " + limited.get() + "; the event waits in the queue");
+                    continue;
+                }
+                reasons.add(runbook.id() + ": " + limited.get());
+                escalate(runbook, limited.get(), event.raw());
+                continue;
+            }
+            plans.add(new Plan(match, key));
+        }
+        if (plans.isEmpty() && busyAndQueued) {
+            return new Outcome(SqsIntake.Verdict.LATER, report(event.id(), "queued", String.join("; ", reasons), List.of()));
+        }
+        if (!claimOrSettle(event, channel, body, EventOutcome.RECEIVED, "", List.of())) {
+            return done(event.id(), "duplicate", "delivered again while it was being handled", List.of());
+        }
+        List<String> runIds = new ArrayList<>();
+        for (Plan plan : plans) {
+            try {
+                runIds.add(launcher.launch(plan.match().runbook(), plan.match().params().get(), event.raw(), event.id(), plan.key()));
+            } catch (Exception e) {
+                reasons.add(plan.match().runbook().runbook().id() + ": cannot start: " + e.getMessage());
+            }
+        }
+        EventOutcome outcome = !runIds.isEmpty() ? EventOutcome.STARTED
+                : reasons.stream().anyMatch(r -> r.contains("limit") || r.contains("busy")) ? EventOutcome.SUPPRESSED
+                : EventOutcome.REJECTED;
+        store.settle(event.id(), outcome, String.join("; ", reasons), runIds);
+        return done(event.id(), outcome.label(), String.join("; ", reasons), runIds);
+    }
+
+    private record Plan(EventMatcher.Match match, Optional<String> key) {
+    }
+
+    private boolean claimOrSettle(EventMatcher.Event event, String channel, String body, EventOutcome outcome, String reason, List<String> runs) {
+        boolean claimed = store.claim(new ReceivedEvent(event.id(), clock.instant(), channel, event.source(), event.detailType(),
+                outcome, reason, runs, body));
+        if (!claimed && outcome != EventOutcome.RECEIVED) {
+            store.settle(event.id(), outcome, reason, runs);
+        }
+        return claimed;
+    }
+
+    private Optional<String> concurrencyKey(Runbook runbook, ObjectNode params) {
+        return runbook.concurrency().map(c -> c.key().map(key -> {
+            ObjectNode context = JsonNodeFactory.instance.objectNode();
+            context.set("params", params);
+            try {
+                return Template.asText(Template.parse(key).render(context));
+            } catch (ExpressionException e) {
+                return key;
+            }
+        }).orElse(""));
+    }
+
+    /** Why a limit keeps this runbook from starting now, if one does. */
+    private Optional<String> limited(Runbook runbook, Optional<String> key) {
+        Optional<Integer> perHour = runbook.limits().map(Limits::maxRunsPerHour);
+        if (perHour.isPresent()) {
+            long started = store.runsStartedSince(runbook.id(), clock.instant().minus(Duration.ofHours(1)));
+            if (started >= perHour.get()) {
+                return Optional.of("hourly limit reached (" + started + " runs in the last hour, limits.maxRunsPerHour is " + perHour.get() + ")");
+            }
+        }
+        if (key.isPresent() && runbook.concurrency().isPresent()) {
+            long active = store.activeRuns(runbook.id(), key.get());
+            if (active >= runbook.concurrency().get().limit()) {
+                return Optional.of("busy: " + active + " run(s) for key '" + key.get() + "' already active (concurrency limit "
+                        + runbook.concurrency().get().limit() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void escalate(Runbook runbook, String reason, JsonNode event) {
+        Instant now = clock.instant();
+        Instant last = lastEscalation.get(runbook.id());
+        if (last != null && last.isAfter(now.minus(Duration.ofHours(1)))) {
+            return; // told within the hour: a flapping alarm is one escalation, not a hundred
+        }
+        lastEscalation.put(runbook.id(), now);
+        escalation.tell(runbook, reason, event);
+    }
+
+    private Outcome done(String id, String outcome, String reason, List<String> runs) {
+        return new Outcome(SqsIntake.Verdict.DONE, report(id, outcome, reason, runs));
+    }
+
+    private static ObjectNode report(String id, String outcome, String reason, List<String> runs) {
+        ObjectNode report = JsonNodeFactory.instance.objectNode();
+        report.put("event", id);
+        report.put("outcome", outcome);
+        if (!reason.isEmpty()) {
+            report.put("reason", reason);
+        }
+        runs.forEach(report.putArray("runs")::add);
+        return report;
+    }
+
+    private static String idOf(String body) {
+        try {
+            JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (json.hasNonNull("id") && json.get("id").isTextual()) {
+                return json.get("id").asText();
+            }
+        } catch (Exception e) {
+            // not JSON
+        }
+        return "rejected-" + digest(body);
+    }
+
+    private static String digest(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8))).substring(0, 24);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> asTexts(ObjectNode params) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        params.fields().forEachRemaining(f -> texts.put(f.getKey(), f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString()));
+        return texts;
+    }
+}

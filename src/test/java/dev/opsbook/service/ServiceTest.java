@@ -1,0 +1,194 @@
+package dev.opsbook.service;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.EventOutcome;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.ReceivedEvent;
+import dev.opsbook.store.RunQuery;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import dev.opsbook.trigger.TriggerPatternCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/** The service with its real parts: ElasticMQ for SQS, an H2 store on disk, WireMock for the escalation webhook. */
+class ServiceTest {
+
+    @TempDir
+    Path dir;
+
+    private RunStore store;
+    private Service service;
+    private SqsClient sqs;
+    private WireMockServer hooks;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        hooks = new WireMockServer(options().dynamicPort());
+        hooks.start();
+        hooks.stubFor(post("/escalate").willReturn(aResponse().withStatus(200)));
+        Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
+        for (String name : List.of("disk-alarm.md", "gated.md")) {
+            String text = new String(getClass().getResourceAsStream("/service/" + name).readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("ESCALATION_URL", hooks.baseUrl() + "/escalate");
+            Files.writeString(runbooks.resolve(name), text);
+        }
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        service.start();
+        sqs = EmbeddedQueue.client(java.net.URI.create(service.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+    }
+
+    @AfterEach
+    void stop() {
+        sqs.close();
+        service.close();
+        store.close();
+        hooks.stop();
+    }
+
+    private static String diskAlarm(String id, String host, int percent) {
+        return """
+                {"version":"0","id":"%s","detail-type":"Disk Alarm","source":"opsbook.test","account":"123456789012",
+                 "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"host":"%s","percent":%d}}"""
+                .formatted(id, host, percent);
+    }
+
+    private void send(String body) {
+        sqs.sendMessage(b -> b.queueUrl(service.queueUrl()).messageBody(body));
+    }
+
+    private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what + "; the service said:\n" + log.toString(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private List<StoredRun> runs(String runbook) {
+        return store.runs(new RunQuery(Optional.of(runbook), Optional.empty(), Optional.empty(), 2000));
+    }
+
+    private long queued() {
+        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(service.queueUrl()).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings().values().stream()
+                .mapToLong(Long::parseLong).sum() + "");
+    }
+
+    @Test
+    void the_same_event_delivered_three_times_starts_one_run_whose_record_shows_the_event() throws Exception {
+        String event = diskAlarm("evt-0001", "web-1", 93);
+        send(event);
+        send(event);
+        send(event);
+
+        eventually("the run finished and the queue drained", () -> runs("disk-alarm").size() == 1
+                && runs("disk-alarm").get(0).status() == RunStatus.SUCCEEDED && queued() == 0);
+        Thread.sleep(300); // a late duplicate would have shown up by now
+        assertThat(runs("disk-alarm")).hasSize(1);
+        StoredRun run = runs("disk-alarm").get(0);
+        assertThat(run.eventId()).contains("evt-0001");
+        assertThat(store.receivedEvent("evt-0001").orElseThrow().outcome()).isEqualTo(EventOutcome.STARTED);
+        Path record = dir.resolve("records/disk-alarm/" + run.id() + ".md");
+        eventually("the record is written", () -> Files.exists(record));
+        assertThat(Files.readString(record)).contains("trigger: event", "cleaning web-1 at 93% for event evt-0001", "\"detail-type\" : \"Disk Alarm\"");
+    }
+
+    @Test
+    void malformed_and_foreign_messages_are_rejected_and_recorded_while_the_queue_keeps_flowing() throws Exception {
+        send("{ this is not json");
+        send("{\"hello\": \"an SQS message that is no EventBridge event\"}");
+        send(diskAlarm("evt-after", "db-2", 85));
+
+        eventually("the good event ran", () -> runs("disk-alarm").size() == 1);
+        eventually("the queue drained", () -> queued() == 0);
+        List<ReceivedEvent> received = store.receivedEvents(10);
+        assertThat(received).filteredOn(e -> e.outcome() == EventOutcome.REJECTED).hasSize(2)
+                .extracting(ReceivedEvent::reason).anySatisfy(r -> assertThat(r).startsWith("not JSON"))
+                .anySatisfy(r -> assertThat(r).contains("detail-type"));
+    }
+
+    @Test
+    void a_burst_of_a_thousand_alarms_respects_the_concurrency_key_and_the_hourly_limit_and_escalates_once() throws Exception {
+        List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(SendMessageBatchRequestEntry.builder().id("m" + i)
+                    .messageBody(diskAlarm("burst-" + i, "host-" + (i % 20), 95)).build());
+            if (batch.size() == 10) {
+                List<SendMessageBatchRequestEntry> entries = List.copyOf(batch);
+                sqs.sendMessageBatch(b -> b.queueUrl(service.queueUrl()).entries(entries));
+                batch.clear();
+            }
+        }
+
+        eventually("every alarm settled", () -> queued() == 0 && store.receivedEvents(2000).stream()
+                .filter(e -> e.eventId().startsWith("burst-")).filter(e -> e.outcome() != EventOutcome.RECEIVED).count() == 1000);
+        List<StoredRun> started = runs("disk-alarm");
+        assertThat(started).as("the hourly limit").hasSize(5);
+        assertThat(started.stream().map(r -> r.concurrencyKey().orElseThrow()).distinct().count())
+                .as("never two runs for one host at once (here: one each)").isEqualTo(started.size());
+        assertThat(store.receivedEvents(2000).stream().filter(e -> e.outcome() == EventOutcome.SUPPRESSED).count()).isEqualTo(995);
+        hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")));
+    }
+
+    @Test
+    void an_approval_answered_in_the_store_resumes_the_waiting_run() throws Exception {
+        send("""
+                {"version":"0","id":"chg-1","detail-type":"Change Request","source":"opsbook.test","account":"1","time":"2026-11-23T03:00:00Z",
+                 "region":"us-east-1","resources":[],"detail":{"change":"CHG-42"}}""");
+        eventually("the run waits", () -> runs("gated").size() == 1 && runs("gated").get(0).status() == RunStatus.WAITING);
+        String runId = runs("gated").get(0).id();
+        assertThat(runs("gated").get(0).waitingFor()).isEqualTo("allow");
+
+        // as `opsbook approve` does, from another process: only the store is shared
+        try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "")) {
+            Approvals.answer(other, runId, "allow", true, "erin", "go ahead", "opsbook approve", Clock.systemUTC());
+        }
+
+        eventually("the run resumed and finished", () -> store.run(runId).orElseThrow().status() == RunStatus.SUCCEEDED);
+        Path record = dir.resolve("records/gated/" + runId + ".md");
+        eventually("the record is rewritten", () -> {
+            try {
+                return Files.readString(record).contains("status: succeeded");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        assertThat(Files.readString(record)).contains("Approved by **erin** (opsbook approve)", "applying CHG-42");
+        String trail = Files.readString(dir.resolve("records/gated/" + runId + ".audit.jsonl"));
+        assertThat(trail).contains("\"by\":\"erin\"");
+        assertThat(dev.opsbook.audit.AuditVerifier.verify(dir.resolve("records/gated/" + runId + ".audit.jsonl"), Optional.empty()).valid()).isTrue();
+    }
+}
