@@ -32,6 +32,8 @@ import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.RunIds;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.StepExecutors;
+import dev.opsbook.service.StoringListener;
+import dev.opsbook.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,6 +75,12 @@ public class RunCommand implements Callable<Integer> {
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
     String output;
+
+    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The run store (default: opsbook.store, else ./.opsbook).")
+    String store;
+
+    @Option(names = "--no-store", description = "Do not keep the run in the store (record and audit trail only).")
+    boolean noStore;
 
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region for steps that do not name one (default: the SDK's chain, e.g. AWS_REGION).")
     String region;
@@ -140,9 +148,13 @@ public class RunCommand implements Callable<Integer> {
             Path trailFile = RecordWriter.trailFor(recordDir, loaded.runbook().id(), runId);
             RunResult result;
             Optional<AuditSummary> audit;
+            Optional<RunStore> runs = openStore(progressTerminal);
             try (AuditTrail trail = AuditTrail.create(trailFile)) {
                 AuditLog auditLog = new AuditLog(trail, loaded.runbook());
+                RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
+                        Optional.empty())).orElse(RunListener.NONE);
                 RunListener listeners = (event, state) -> {
+                    storing.on(event, state);
                     auditLog.on(event, state);
                     progress.on(event, state);
                 };
@@ -152,6 +164,12 @@ public class RunCommand implements Callable<Integer> {
             } catch (InvalidRunException e) {
                 e.problems().forEach(System.err::println);
                 return ExitCodes.INVALID;
+            } catch (RuntimeException e) {
+                if (e.getClass().getName().startsWith("dev.opsbook.store")) {
+                    System.err.println("error: the run store failed: " + e.getMessage() + " (run with --no-store to run without it)");
+                    return ExitCodes.FAILED;
+                }
+                throw e;
             } catch (IOException e) {
                 System.err.println("error: cannot write the audit trail " + trailFile + ": " + e.getMessage());
                 return ExitCodes.FAILED;
@@ -164,6 +182,21 @@ public class RunCommand implements Callable<Integer> {
                 recordPath = null;
             }
             return finish(result, recordPath, json, progressTerminal);
+        }
+    }
+
+    /** The shared store, so opsbook runs and show know this run too; a run goes on without it if it cannot be opened. */
+    private Optional<RunStore> openStore(Terminal terminal) {
+        if (noStore) {
+            return Optional.empty();
+        }
+        try {
+            RunStore opened = Stores.open(store);
+            Runtime.getRuntime().addShutdownHook(new Thread(opened::close));
+            return Optional.of(opened);
+        } catch (RuntimeException e) {
+            terminal.println(terminal.yellow("warning: the run is not stored (" + e.getMessage() + "); its record and audit trail are"));
+            return Optional.empty();
         }
     }
 

@@ -71,12 +71,28 @@ public final class JdbcRunStore implements RunStore {
     public static JdbcRunStore open(String jdbcUrl, String user, String password) {
         AgroalDataSource pool = pool(jdbcUrl, user, password);
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            // //why: Flyway costs a CLI command a good part of a second; it runs only when the schema is behind
+            if (schemaVersion(pool) < SCHEMA_VERSION) {
+                Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            }
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot prepare the run store at " + describe(jdbcUrl) + ": " + reason(e), e);
         }
         return new JdbcRunStore(pool, describe(jdbcUrl));
+    }
+
+    /** The highest migration this code ships (db/migration/V{n}__*.sql). */
+    static final int SCHEMA_VERSION = 2;
+
+    /** The schema version Flyway recorded, 0 when it never ran here. */
+    private static int schemaVersion(AgroalDataSource pool) {
+        try (var connection = pool.getConnection(); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
+            return rows.next() ? rows.getInt(1) : 0;
+        } catch (SQLException e) {
+            return 0; // no history table yet
+        }
     }
 
     /** The database's own words when it has some: Flyway's message around them is a table of several lines. */

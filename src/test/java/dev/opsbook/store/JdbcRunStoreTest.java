@@ -23,4 +23,14 @@ class JdbcRunStoreTest {
         assertThat(JdbcRunStore.embeddedUrl(Path.of(".opsbook")))
                 .isEqualTo("jdbc:h2:file:" + Path.of("").toAbsolutePath().resolve(".opsbook").resolve("store") + ";AUTO_SERVER=TRUE");
     }
+
+    @org.junit.jupiter.api.Test
+    void the_schema_version_the_store_checks_is_the_newest_migration_shipped() throws Exception {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            int newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElse(0);
+            org.assertj.core.api.Assertions.assertThat(JdbcRunStore.SCHEMA_VERSION)
+                    .as("JdbcRunStore.SCHEMA_VERSION must name the newest migration, or new ones are never applied").isEqualTo(newest);
+        }
+    }
 }
