@@ -69,6 +69,7 @@ public final class Service implements AutoCloseable {
     private final ExecutorService runs;
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
     private final Dispatcher dispatcher;
+    private final java.util.Set<String> escalated = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<RunControl> active = java.util.Collections.synchronizedList(new ArrayList<>());
     private EmbeddedQueue embedded;
     private SqsClient sqs;
@@ -149,6 +150,7 @@ public final class Service implements AutoCloseable {
         try {
             folders.scan(matcher::use);
             resumeAnswered();
+            escalateLongWaits();
         } catch (RuntimeException e) {
             log.println("opsbook: " + e);
         }
@@ -221,6 +223,33 @@ public final class Service implements AutoCloseable {
         }
     }
 
+    /** Waiting steps with a {@code timeout} that passed tell the runbook's escalation, once per step. */
+    private void escalateLongWaits() {
+        for (StoredRun run : store.runs(new RunQuery(Optional.empty(), Optional.of(RunStatus.WAITING), Optional.empty(), 100))) {
+            List<RunEvent> events = store.events(run.id());
+            var state = Approvals.fold(events);
+            LoadedRunbook runbook = null;
+            for (var waiting : state.executions().values()) {
+                if (waiting.status() != dev.opsbook.engine.StepStatus.WAITING || waiting.answer().isPresent()
+                        || waiting.startedAt().isEmpty() || escalated.contains(run.id() + "/" + waiting.key())) {
+                    continue;
+                }
+                if (runbook == null) {
+                    runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+                }
+                var step = runbook.runbook().step(waiting.stepId());
+                if (step.isEmpty() || step.get().timeout().isEmpty()
+                        || waiting.startedAt().get().plus(step.get().timeout().get()).isAfter(clock.instant())) {
+                    continue;
+                }
+                escalated.add(run.id() + "/" + waiting.key());
+                escalate(runbook.runbook(), "step '" + waiting.stepId() + "' of run " + run.id() + " has waited for a person longer than "
+                        + dev.opsbook.runbook.Durations.format(step.get().timeout().get()) + "; answer it with opsbook approve " + run.id() + " "
+                        + waiting.stepId(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("run", run.id()));
+            }
+        }
+    }
+
     private RunListener both(RunListener storing, AuditLog audit, Runbook runbook) {
         return (event, state) -> {
             storing.on(event, state);
@@ -238,7 +267,7 @@ public final class Service implements AutoCloseable {
 
     private void escalate(Runbook runbook, String reason, JsonNode event) {
         Optional<Escalation> escalation = runbook.escalation();
-        String subject = "opsbook: " + runbook.id() + " did not run";
+        String subject = reason.startsWith("step '") ? "opsbook: " + runbook.id() + " waits for a person" : "opsbook: " + runbook.id() + " did not run";
         log.println(subject + ": " + reason + (escalation.isEmpty() ? " (no escalation in its front matter)" : "; escalating"));
         if (escalation.isEmpty()) {
             return;

@@ -171,6 +171,10 @@ class ServiceTest {
         eventually("the run waits", () -> runs("gated").size() == 1 && runs("gated").get(0).status() == RunStatus.WAITING);
         String runId = runs("gated").get(0).id();
         assertThat(runs("gated").get(0).waitingFor()).isEqualTo("allow");
+        eventually("a wait past the approval's timeout escalates, once", () -> !hooks.findAll(postRequestedFor(urlEqualTo("/escalate"))).isEmpty());
+        Thread.sleep(1200);
+        hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")).withRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.containing("step 'allow' of run " + runId + " has waited for a person longer than 1.0 s")));
 
         // as `opsbook approve` does, from another process: only the store is shared
         try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "")) {
