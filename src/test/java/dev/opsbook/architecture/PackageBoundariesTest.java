@@ -57,6 +57,17 @@ class PackageBoundariesTest {
             .that().resideInAPackage("dev.opsbook.trigger..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.cli..");
 
+    private static final ArchRule the_store_keeps_runs_and_knows_nothing_that_uses_it = noClasses()
+            .that().resideInAPackage("dev.opsbook.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.cli..",
+                    "dev.opsbook.service..", "dev.opsbook.aws..", "dev.opsbook.trigger..", "software.amazon..");
+
+    private static final ArchRule nothing_below_the_cli_knows_the_service = noClasses()
+            .that().resideInAnyPackage("dev.opsbook.runbook..", "dev.opsbook.expression..", "dev.opsbook.graph..", "dev.opsbook.engine..",
+                    "dev.opsbook.steps..", "dev.opsbook.aws..", "dev.opsbook.audit..", "dev.opsbook.record..", "dev.opsbook.store..",
+                    "dev.opsbook.trigger..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..");
+
     private static final ArchRule only_the_trigger_package_knows_event_ruler = noClasses()
             .that().resideOutsideOfPackage("dev.opsbook.trigger..")
             .should().dependOnClassesThat().resideInAPackage("software.amazon.event.ruler..");
@@ -109,5 +120,15 @@ class PackageBoundariesTest {
     @Test
     void step_kinds_and_records_do_not_know_the_cli() {
         step_kinds_and_records_do_not_know_the_cli.check(CLASSES);
+    }
+
+    @Test
+    void the_store_keeps_runs_and_knows_nothing_that_uses_it() {
+        the_store_keeps_runs_and_knows_nothing_that_uses_it.check(CLASSES);
+    }
+
+    @Test
+    void nothing_below_the_cli_knows_the_service() {
+        nothing_below_the_cli_knows_the_service.check(CLASSES);
     }
 }
