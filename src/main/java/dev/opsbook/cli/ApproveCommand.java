@@ -5,6 +5,7 @@ import dev.opsbook.store.RunStore;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,13 +27,13 @@ public class ApproveCommand implements Callable<Integer> {
     @Option(names = {"-m", "--comment"}, paramLabel = "TEXT", defaultValue = "", description = "Why; it goes into the record and the audit trail.")
     String comment;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() {
         String user = System.getProperty("user.name", "unknown");
-        try (RunStore runs = Stores.open(store)) {
+        try (RunStore runs = store.open()) {
             Approvals.answer(runs, runId, stepId, !reject, user, comment, "opsbook approve", Clock.systemUTC());
             System.out.println((reject ? "rejected" : "approved") + " step " + stepId + " of run " + runId + " as " + user
                     + "; opsbook serve resumes it, or continue it here with: opsbook resume " + runId);

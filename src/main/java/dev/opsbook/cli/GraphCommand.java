@@ -2,8 +2,8 @@ package dev.opsbook.cli;
 
 import dev.opsbook.graph.GraphText;
 import dev.opsbook.graph.LoadedRunbook;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,17 +21,11 @@ public class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadedRunbook loaded;
-        try {
-            loaded = Runbooks.loader().load(file);
-        } catch (IOException e) {
-            System.err.println(file + ": error: cannot read: " + e.getMessage());
+        Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, true);
+        if (found.isEmpty()) {
             return ExitCodes.INVALID;
         }
-        if (loaded.hasErrors()) {
-            loaded.errors().forEach(System.err::println);
-            return ExitCodes.INVALID;
-        }
+        LoadedRunbook loaded = found.get();
         System.out.print(mermaid ? GraphText.mermaid(loaded.graph()) : GraphText.plain(loaded.graph()));
         return ExitCodes.OK;
     }

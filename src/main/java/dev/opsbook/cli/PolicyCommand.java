@@ -6,6 +6,7 @@ import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.IamPolicy;
 import dev.opsbook.graph.LoadedRunbook;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -19,17 +20,11 @@ public class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadedRunbook loaded;
-        try {
-            loaded = Runbooks.loader().load(file);
-        } catch (java.io.IOException e) {
-            System.err.println(file + ": error: cannot read: " + e.getMessage());
+        Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, true);
+        if (found.isEmpty()) {
             return ExitCodes.INVALID;
         }
-        if (loaded.hasErrors()) {
-            loaded.errors().forEach(System.err::println);
-            return ExitCodes.INVALID;
-        }
+        LoadedRunbook loaded = found.get();
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(IamPolicy.of(loaded.runbook(), AwsServices.onClasspath())));
         return ExitCodes.OK;

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,14 +40,14 @@ public class ResumeCommand implements Callable<Integer> {
     @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go (default: ${DEFAULT-VALUE}).")
     Path recordDir;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
         String user = System.getProperty("user.name", "unknown");
-        try (RunStore runs = Stores.open(store); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
+        try (RunStore runs = store.open(); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
             Optional<StoredRun> run = runs.run(runId);
             if (run.isEmpty()) {
                 System.err.println("error: no run " + runId + " in " + runs.describe());

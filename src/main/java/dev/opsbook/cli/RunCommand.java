@@ -106,13 +106,11 @@ public class RunCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
-        LoadedRunbook loaded;
-        try {
-            loaded = Runbooks.loader().load(file);
-        } catch (IOException e) {
-            System.err.println(file + ": error: cannot read: " + e.getMessage());
+        Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, false);
+        if (found.isEmpty()) {
             return ExitCodes.INVALID;
         }
+        LoadedRunbook loaded = found.get();
         loaded.diagnostics().stream().filter(d -> !d.isError()).forEach(System.err::println);
         if (dryRun) {
             return dryRun(loaded, json);

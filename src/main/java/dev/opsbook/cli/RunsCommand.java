@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists runs from the store, newest first, however they were started.")
@@ -28,8 +29,8 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() {
@@ -42,7 +43,7 @@ public class RunsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
-        try (RunStore runs = Stores.open(store)) {
+        try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(), limit));
             if (found.isEmpty()) {
                 System.err.println("no runs in " + runs.describe());

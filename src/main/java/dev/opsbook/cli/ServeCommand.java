@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -35,8 +36,8 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue-url", paramLabel = "URL", description = "The SQS queue to consume (default: an embedded ElasticMQ queue).")
     String queueUrl;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--record-dir", paramLabel = "DIR", description = "Where records go (default: records).")
     Path recordDir;
@@ -66,7 +67,7 @@ public class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        try (RunStore runs = Stores.open(store);
+        try (RunStore runs = store.open();
              Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
                      Path.of("").toAbsolutePath()), runs, Runbooks.loader(), System.out)) {
             service.start();

@@ -5,7 +5,7 @@ import dev.opsbook.store.RunStore;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -15,12 +15,12 @@ public class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "The run id.")
     String runId;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Override
     public Integer call() {
-        try (RunStore runs = Stores.open(store)) {
+        try (RunStore runs = store.open()) {
             Optional<String> record = render(runs, runId);
             if (record.isEmpty()) {
                 System.err.println("error: no run " + runId + " in " + runs.describe() + "; list them with opsbook runs");
