@@ -54,7 +54,7 @@ class ServiceTest {
         hooks.start();
         hooks.stubFor(post("/escalate").willReturn(aResponse().withStatus(200)));
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
-        for (String name : List.of("disk-alarm.md", "gated.md")) {
+        for (String name : List.of("disk-alarm.md", "gated.md", "one-at-a-time.md")) {
             String text = new String(getClass().getResourceAsStream("/service/" + name).readAllBytes(), StandardCharsets.UTF_8)
                     .replace("ESCALATION_URL", hooks.baseUrl() + "/escalate");
             Files.writeString(runbooks.resolve(name), text);
@@ -194,5 +194,50 @@ class ServiceTest {
         String trail = Files.readString(dir.resolve("records/gated/" + runId + ".audit.jsonl"));
         assertThat(trail).contains("\"by\":\"erin\"");
         assertThat(dev.opsbook.audit.AuditVerifier.verify(dir.resolve("records/gated/" + runId + ".audit.jsonl"), Optional.empty()).valid()).isTrue();
+    }
+
+    @Test
+    void an_event_for_a_busy_key_waits_in_the_queue_and_runs_after_the_first() throws Exception {
+        for (String id : List.of("down-1", "down-2")) {
+            send("""
+                    {"version":"0","id":"%s","detail-type":"Service Down","source":"opsbook.test","account":"1","time":"2026-11-23T03:00:00Z",
+                     "region":"us-east-1","resources":[],"detail":{"service":"checkout"}}""".formatted(id));
+        }
+
+        eventually("both ran", () -> runs("one-at-a-time").size() == 2
+                && runs("one-at-a-time").stream().allMatch(r -> r.status() == RunStatus.SUCCEEDED));
+        List<StoredRun> both = runs("one-at-a-time").stream().sorted(java.util.Comparator.comparing(StoredRun::startedAt)).toList();
+        assertThat(both.get(1).startedAt()).as("the second started only after the first ended")
+                .isAfterOrEqualTo(both.get(0).endedAt().orElseThrow().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(store.receivedEvents(10)).filteredOn(e -> e.eventId().startsWith("down-"))
+                .extracting(ReceivedEvent::outcome).containsOnly(EventOutcome.STARTED);
+    }
+
+    @Test
+    void a_runbook_broken_while_serving_is_reported_and_its_last_good_version_kept() throws Exception {
+        Path file = dir.resolve("runbooks/disk-alarm.md");
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("```shell id=clean", "```shell id=clean needs=nowhere"));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        eventually("the broken file is reported", () -> log.toString(StandardCharsets.UTF_8).contains("keeping its last good version"));
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("disk-alarm.md:", "needs 'nowhere', which is not a step");
+
+        send(diskAlarm("evt-while-broken", "web-9", 91));
+        eventually("the last good version ran", () -> runs("disk-alarm").size() == 1 && runs("disk-alarm").get(0).status() == RunStatus.SUCCEEDED);
+
+        Files.writeString(file, good.replace("cleaning", "cleaning up"));
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10000));
+        eventually("the fixed file is reloaded", () -> log.toString(StandardCharsets.UTF_8).contains("reloaded " + file));
+        send(diskAlarm("evt-after-fix", "web-10", 91));
+        eventually("the new version ran", () -> runs("disk-alarm").size() == 2);
+        String newest = runs("disk-alarm").stream().max(java.util.Comparator.comparing(StoredRun::startedAt)).orElseThrow().id();
+        eventually("its record is written", () -> Files.exists(dir.resolve("records/disk-alarm/" + newest + ".md")));
+        eventually("it says the new words", () -> {
+            try {
+                return Files.readString(dir.resolve("records/disk-alarm/" + newest + ".md")).contains("cleaning up web-10");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 }
