@@ -87,9 +87,16 @@ public final class JdbcRunStore implements RunStore {
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
-        try (var connection = pool.getConnection(); var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
-            return rows.next() ? rows.getInt(1) : 0;
+        try (var connection = pool.getConnection()) {
+            try (var tables = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+                if (!tables.next()) {
+                    return 0; // a new database: asking would only leave an error in H2's trace file
+                }
+            }
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
         } catch (SQLException e) {
             return 0; // no history table yet
         }
