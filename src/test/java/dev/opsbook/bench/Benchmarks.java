@@ -1,0 +1,77 @@
+package dev.opsbook.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark runner ({@code bench/run}): runs every benchmark, prints the table and writes it
+ * to {@code bench/results.md} with the machine and the commit. {@code --smoke} runs tiny sizes,
+ * as the test suite does so the benchmarks cannot rot. {@code --only NAME} runs one.
+ */
+public final class Benchmarks {
+
+    /** Every benchmark, in the order of the table. */
+    static List<Benchmark> all() {
+        return List.of();
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = List.of(args).contains("--smoke");
+        String only = null;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--only")) {
+                only = args[i + 1];
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Benchmark benchmark : all()) {
+            if (only != null && !benchmark.name().equals(only)) {
+                continue;
+            }
+            System.err.println("bench: " + benchmark.name() + (smoke ? " (smoke)" : "") + " ...");
+            rows.addAll(benchmark.run(smoke));
+        }
+        String table = table(rows);
+        System.out.println(table);
+        if (!smoke) {
+            Path out = Path.of("bench/results.md");
+            Files.writeString(out, header() + "\n" + table, StandardCharsets.UTF_8);
+            System.err.println("bench: written to " + out);
+        }
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder out = new StringBuilder("| # | Benchmark | Measure | opsbook | Baseline | Ratio | Target | Met | Notes |\n")
+                .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (Row row : rows) {
+            out.append("| ").append(row.name().split(" ")[0]).append(" | ").append(row.name()).append(" | ").append(row.measure())
+                    .append(" | ").append(row.opsbook()).append(" | ").append(row.baseline()).append(" | ").append(row.ratio())
+                    .append(" | ").append(row.target()).append(" | ").append(row.met() ? "yes" : "**no**").append(" | ")
+                    .append(row.note().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    static String header() {
+        Runtime runtime = Runtime.getRuntime();
+        return "Measured " + Instant.now() + " on " + runtime.availableProcessors() + " cores, "
+                + (runtime.maxMemory() / (1024 * 1024)) + " MB max heap, Java " + System.getProperty("java.version")
+                + " (" + System.getProperty("java.vm.name") + "), commit " + commit() + ".\n";
+    }
+
+    private static String commit() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+            return new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private Benchmarks() {
+    }
+}
