@@ -161,8 +161,4 @@ public final class Template {
         return value.toString();
     }
 
-    /** As {@link #asText}, then quoted for a POSIX shell, so a value can never become code. */
-    public static String asShellWord(JsonNode value) {
-        return "'" + asText(value).replace("'", "'\"'\"'") + "'";
-    }
 }

@@ -122,13 +122,6 @@ class TemplateTest {
         assertThat(mixed.textValue()).isEqualTo("n=3 x={{ steps.later.x }}");
     }
 
-    @Test
-    void a_value_written_as_a_shell_word_is_single_quoted_so_it_can_never_become_code() {
-        assertThat(Template.asShellWord(JsonNodeFactory.instance.textNode("it's $(rm -rf /)"))).isEqualTo("'it'\"'\"'s $(rm -rf /)'");
-        assertThat(Template.asShellWord(JsonNodeFactory.instance.nullNode())).isEqualTo("''");
-        assertThat(Template.parse("rm {{ params.name }}").render(CONTEXT, e -> false, Template::asShellWord).textValue())
-                .isEqualTo("rm 'world'");
-    }
 
     @Test
     void templates_render_every_string_of_a_settings_document_and_leave_other_values_alone() {
