@@ -51,6 +51,15 @@ final class ParseBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("opsbook-bench-parse");
         List<Row> rows = new ArrayList<>();
         try {
+            if (!smoke) { // every size once before any is measured, so the JIT's profile is not one size's
+                for (int round = 0; round < 2; round++) {
+                    for (int size : SIZES) {
+                        String text = runbook(size);
+                        perOp(t -> sink(loader.load("warm.md", t)), text, 1_000_000_000L);
+                        perOp(t -> sink(flexmark.parse(t)), text, 500_000_000L);
+                    }
+                }
+            }
             for (int size : SIZES) {
                 String name = "bench-" + size + ".md";
                 Path file = dir.resolve(name);
@@ -66,9 +75,9 @@ final class ParseBenchmark implements Benchmark {
                 Consumer<String> opsbook = t -> sink(loader.load(name, t));
                 Consumer<String> bare = t -> sink(flexmark.parse(t));
                 long sliceNanos = smoke ? 20_000_000L : 700_000_000L;
-                int reps = smoke ? 1 : 9;
+                int reps = smoke ? 1 : 11;
                 // warm-up: both sides until the JIT has settled
-                for (int i = 0; i < (smoke ? 1 : 4); i++) {
+                for (int i = 0; i < (smoke ? 1 : 2); i++) {
                     perOp(opsbook, text, sliceNanos);
                     perOp(bare, text, sliceNanos);
                 }
