@@ -56,13 +56,13 @@ final class StepOverheadBenchmark implements Benchmark {
      * the listener alone (4 events per step) and the same SDK loop sent through a cached thread pool.
      */
     private static final Map<String, String> PROFILE = Map.of(
-            "aws + H2 store", "JFR: CPU inside AwsStep is the SDK call itself; the gap is the hand-off of every step to an engine "
-                    + "thread (the same SDK loop through a cached thread pool is as slow on this loaded 2-core box) plus "
-                    + "StoringListener's 4 synchronous transactions per step (~0.3 ms/step on H2).",
+            "aws + H2 store", "JFR: ~90% of the CPU samples inside AwsStep are the SDK call itself; StoringListener's 4 synchronous "
+                    + "transactions per step cost ~0.25 ms/step on H2 (timed alone), the rest is scheduling each step onto a pool "
+                    + "thread and back, which grows with the load on this shared 2-core box.",
             "aws + PostgreSQL store", "JFR: as with H2, but StoringListener's 4 synchronous transactions per step "
                     + "(JdbcRunStore.append, one commit per event) cost ~1.7 ms/step on PostgreSQL, the largest share.",
             "http + H2 store", "JFR: the engine thread spends most of the gap in StoringListener.on → JdbcRunStore.append "
-                    + "(one commit per event, 4 per step) against a 0.2 ms local call.",
+                    + "(one commit per event, 4 per step, ~0.25 ms/step on H2), which a 0.2 ms local call cannot hide.",
             "http, no store", "JFR: few CPU samples (RunState and Jackson on the engine thread ~15%); the rest is waiting: each step "
                     + "is handed to a pool thread and back, which a 0.2 ms local call cannot hide.");
 
