@@ -16,7 +16,7 @@ public final class Benchmarks {
 
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
-        return List.of(new PeerBenchmark());
+        return List.of(new ParseBenchmark(), new StepOverheadBenchmark(), new PeerBenchmark(), new CliStartupBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
