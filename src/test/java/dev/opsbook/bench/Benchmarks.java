@@ -16,7 +16,8 @@ public final class Benchmarks {
 
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
-        return List.of();
+        return List.of(
+                new EventLatencyBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
