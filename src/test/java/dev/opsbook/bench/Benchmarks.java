@@ -17,7 +17,8 @@ public final class Benchmarks {
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
         return List.of(
-                new EventLatencyBenchmark());
+                new EventLatencyBenchmark(),
+                new ThroughputBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
