@@ -167,10 +167,10 @@ public final class Service implements AutoCloseable {
         RunControl control = new RunControl();
         active.add(control);
         runs.submit(() -> {
-            try (AuditTrail trail = AuditTrail.create(trailFile)) {
+            try (AuditTrail trail = AuditTrail.create(trailFile);
+                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
                 AuditLog audit = new AuditLog(trail, runbook.runbook());
                 RunListener listeners = both(storing, audit, runbook.runbook());
-                Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId));
                 RunResult result = engine.run(request, listeners, control);
                 RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
             } catch (Exception e) {
@@ -205,13 +205,13 @@ public final class Service implements AutoCloseable {
             RunControl control = new RunControl();
             active.add(control);
             runs.submit(() -> {
-                try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+                try (AuditTrail trail = AuditTrail.continueAt(trailFile);
+                     Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
                     AuditLog audit = new AuditLog(trail, runbook.runbook());
                     Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, Approvals.fold(history)));
                     RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
                     RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
                             Optional.empty(), config.workingDirectory());
-                    Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()));
                     RunResult result = engine.resume(request, history, "opsbook serve", listeners, control);
                     RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
                 } catch (Exception e) {
