@@ -18,7 +18,8 @@ public final class Benchmarks {
     static List<Benchmark> all() {
         return List.of(
                 new EventLatencyBenchmark(),
-                new ThroughputBenchmark());
+                new ThroughputBenchmark(),
+                new WaitingRunsBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
