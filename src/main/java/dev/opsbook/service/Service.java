@@ -187,7 +187,8 @@ public final class Service implements AutoCloseable {
 
     /** Takes up every waiting run a person answered; the run's next event claims it, so two services never both resume it. */
     private void resumeAnswered() {
-        for (StoredRun run : store.runs(new RunQuery(Optional.empty(), Optional.of(RunStatus.WAITING), Optional.empty(), 100))) {
+        // //why: the answered runs, not the newest waiting ones: with more than a page of runs waiting, an older one answered was never taken up
+        for (StoredRun run : store.answeredRuns(100)) {
             List<RunEvent> events = store.events(run.id());
             if (!Approvals.resumable(events)) {
                 continue;
