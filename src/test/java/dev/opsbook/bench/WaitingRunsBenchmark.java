@@ -9,6 +9,7 @@ import dev.opsbook.engine.RunRequest;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.service.Approvals;
 import dev.opsbook.service.Service;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.steps.StandardSteps;
@@ -88,10 +89,23 @@ public final class WaitingRunsBenchmark implements Benchmark {
                 int peak = threads.getPeakThreadCount();
                 long mb = 1024 * 1024;
                 boolean heapMet = heapAfter < 512 * mb;
+                // the oldest waiting run, answered as `opsbook approve` does: does the service take it up?
+                String oldest = store.runs(new RunQuery(Optional.of("waiting"), Optional.of(RunStatus.WAITING), Optional.empty(), 0))
+                        .stream().min(java.util.Comparator.comparing(dev.opsbook.store.StoredRun::startedAt)).orElseThrow().id();
+                Approvals.answer(store, oldest, "allow", true, "bench", "", "opsbook approve", Clock.systemUTC());
+                boolean resumed;
+                try {
+                    ServiceRig.eventually("the answered run resumed", 5_000, 100,
+                            () -> store.run(oldest).orElseThrow().status() != RunStatus.WAITING);
+                    resumed = true;
+                } catch (IllegalStateException e) {
+                    resumed = false;
+                }
                 boolean threadsMet = threadsAfter - threadsBefore < 50;
                 String how = String.format("%d runs parked in %.1f s (%.0f/s) beside a running service, started as its launcher does (Engine + "
-                        + "StoringListener + Interaction.NOBODY, 8 threads), not through the queue; %d waiting in the store; H2", count, seconds,
-                        count / seconds, waiting + (smoke ? 10 : 200));
+                        + "StoringListener + Interaction.NOBODY, 8 threads), not through the queue; %d waiting in the store (with the warm-up's); H2. "
+                        + "The oldest waiting run, once answered, %s", count, seconds, count / seconds, waiting,
+                        resumed ? "resumed within 5 s" : "was NOT resumed within 5 s");
                 return List.of(
                         new Row("5 Waiting runs", "used heap after GC, MB (" + count + " waiting)", String.valueOf(heapAfter / mb),
                                 heapBefore / mb + " (before parking)", "+" + (heapAfter - heapBefore) / mb + " MB", "heap < 512 MB", heapMet, how),
