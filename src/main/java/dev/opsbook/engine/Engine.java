@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * threads report through a queue. Retries, timeouts, cancellation and outputs are handled here
  * for every step kind alike.
  */
-public final class Engine {
+public final class Engine implements AutoCloseable {
 
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -449,6 +449,16 @@ public final class Engine {
     static Duration backoff(Duration base, int attempt) {
         Duration delay = base.multipliedBy(1L << Math.min(attempt - 1, 20));
         return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    /**
+     * Lets the step threads go once no step runs. //why: a service makes an engine per run; idle
+     * threads of a cached pool linger a minute, so a burst of runs parking on approvals held two
+     * threads per waiting run for that minute.
+     */
+    @Override
+    public void close() {
+        threads.shutdown();
     }
 
     private static ThreadFactory daemonThreads() {

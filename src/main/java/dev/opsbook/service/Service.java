@@ -167,10 +167,10 @@ public final class Service implements AutoCloseable {
         RunControl control = new RunControl();
         active.add(control);
         runs.submit(() -> {
-            try (AuditTrail trail = AuditTrail.create(trailFile)) {
+            try (AuditTrail trail = AuditTrail.create(trailFile);
+                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
                 AuditLog audit = new AuditLog(trail, runbook.runbook());
                 RunListener listeners = both(storing, audit, runbook.runbook());
-                Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId));
                 RunResult result = engine.run(request, listeners, control);
                 RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
             } catch (Exception e) {
@@ -187,7 +187,8 @@ public final class Service implements AutoCloseable {
 
     /** Takes up every waiting run a person answered; the run's next event claims it, so two services never both resume it. */
     private void resumeAnswered() {
-        for (StoredRun run : store.runs(new RunQuery(Optional.empty(), Optional.of(RunStatus.WAITING), Optional.empty(), 100))) {
+        // //why: the answered runs, not the newest waiting ones: with more than a page of runs waiting, an older one answered was never taken up
+        for (StoredRun run : store.answeredRuns(100)) {
             List<RunEvent> events = store.events(run.id());
             if (!Approvals.resumable(events)) {
                 continue;
@@ -205,13 +206,13 @@ public final class Service implements AutoCloseable {
             RunControl control = new RunControl();
             active.add(control);
             runs.submit(() -> {
-                try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+                try (AuditTrail trail = AuditTrail.continueAt(trailFile);
+                     Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
                     AuditLog audit = new AuditLog(trail, runbook.runbook());
                     Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, Approvals.fold(history)));
                     RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
                     RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
                             Optional.empty(), config.workingDirectory());
-                    Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()));
                     RunResult result = engine.resume(request, history, "opsbook serve", listeners, control);
                     RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
                 } catch (Exception e) {

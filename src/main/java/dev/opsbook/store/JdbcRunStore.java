@@ -379,6 +379,26 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<StoredRun> answeredRuns(int limit) {
+        String columns = String.join(", ", Arrays.stream(RUN_COLUMNS.split(", ")).map(c -> "r." + c).toList());
+        String sql = "SELECT " + columns + " FROM runs r JOIN run_events e ON e.run_id = r.id AND e.seq = r.last_seq "
+                + "WHERE r.status = 'WAITING' AND e.type = ? ORDER BY r.started_at, r.id" + (limit > 0 ? " LIMIT " + limit : "");
+        String answered = RunEventJson.type(new RunEvent.StepAnswered(Instant.EPOCH, "", null));
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, answered);
+                List<StoredRun> runs = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        runs.add(storedRun(rows));
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
+    @Override
     public List<RunEvent> events(String runId) {
         return query(connection -> events(connection, runId));
     }

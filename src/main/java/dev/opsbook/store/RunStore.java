@@ -26,6 +26,12 @@ public interface RunStore extends AutoCloseable {
 
     List<StoredRun> runs(RunQuery query);
 
+    /**
+     * Waiting runs a person answered that no process has taken up yet (their last event is an
+     * answer), oldest first, however many runs wait unanswered.
+     */
+    List<StoredRun> answeredRuns(int limit);
+
     List<RunEvent> events(String runId);
 
     /**

@@ -16,7 +16,8 @@ public final class Benchmarks {
 
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
-        return List.of(new ParseBenchmark(), new StepOverheadBenchmark(), new PeerBenchmark(), new CliStartupBenchmark());
+        return List.of(new ParseBenchmark(), new StepOverheadBenchmark(), new EventLatencyBenchmark(), new ThroughputBenchmark(),
+                new WaitingRunsBenchmark(), new PeerBenchmark(), new CliStartupBenchmark());
     }
 
     public static void main(String[] args) throws Exception {

@@ -201,6 +201,24 @@ abstract class RunStoreContractTest {
     }
 
     @Test
+    void answered_runs_are_the_waiting_runs_whose_answer_nobody_took_up_however_old() {
+        for (int i = 1; i <= 5; i++) {
+            create("w" + i, "gate", T0.plusSeconds(i), "event", null);
+            store.append("w" + i, 2, new RunEvent.RunFinished(T0.plusSeconds(10 + i), RunStatus.WAITING, "waiting for a person at allow"));
+        }
+        assertThat(store.answeredRuns(100)).isEmpty();
+        Instant later = T0.plusSeconds(60);
+        for (String id : List.of("w1", "w3")) {
+            store.append(id, 3, new RunEvent.StepAnswered(later, "allow", new Interaction.Answer(true, "carol", "", later, "approve")));
+        }
+
+        assertThat(store.answeredRuns(100)).extracting(StoredRun::id).containsExactly("w1", "w3");
+        assertThat(store.answeredRuns(1)).extracting(StoredRun::id).as("the oldest first").containsExactly("w1");
+        store.append("w1", 4, new RunEvent.RunResumed(later, "opsbook serve"));
+        assertThat(store.answeredRuns(100)).extracting(StoredRun::id).as("taken up").containsExactly("w3");
+    }
+
+    @Test
     void active_runs_count_the_running_and_waiting_runs_of_a_runbook_with_one_concurrency_key() {
         create("r1", "deploy", T0, "event", "prod");
         create("r2", "deploy", T0.plusSeconds(1), "event", "prod");

@@ -1,0 +1,154 @@
+package dev.opsbook.bench;
+
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.service.Service;
+import dev.opsbook.store.EventOutcome;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.ReceivedEvent;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Row 4: event-triggered runs per second of a three-step runbook, sustained: N events sent at
+ * once, timed from the first send to the last run's end (from the store), with H2 (one instance)
+ * and PostgreSQL (one instance; two instances on one queue and one database, each with its own
+ * store and pool as two processes would). Exactly once is checked: one run per event, no more.
+ */
+public final class ThroughputBenchmark implements Benchmark {
+
+    static final String RUNBOOK = """
+            ---
+            title: Throughput probe
+            owner: bench
+            description: Three quick steps per bench event.
+            parameters:
+              n: { type: integer }
+            triggers:
+              - pattern: { source: [opsbook.bench], detail-type: [Throughput Probe] }
+                parameters: { n: detail.n }
+            ---
+
+            ```assert id=one
+            that: "params.n >= `0`"
+            ```
+
+            ```assert id=two needs=one
+            that: "steps.one.status == 'succeeded'"
+            ```
+
+            ```assert id=three needs=two
+            that: "steps.two.status == 'succeeded'"
+            ```
+            """;
+
+    private record Result(double runsPerSecond, boolean exactlyOnce, String detail) {
+    }
+
+    @Override
+    public String name() {
+        return "throughput";
+    }
+
+    @Override
+    public List<Row> run(boolean smoke) throws Exception {
+        int warmup = smoke ? 5 : 100;
+        int events = smoke ? 20 : 1000;
+        List<Row> rows = new ArrayList<>();
+        Path dir = Files.createTempDirectory("opsbook-bench-throughput");
+        try {
+            Path runbooks = ServiceRig.runbooks(dir, "throughput", RUNBOOK);
+            Result h2 = measure(dir.resolve("h2"), runbooks, () -> ServiceRig.h2(dir.resolve("h2")), 1, warmup, events);
+            rows.add(row("H2, 1 instance", h2, "", "", true));
+            try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
+                Result one = measure(dir.resolve("pg1"), runbooks, postgresStore(postgres, "bench_one"), 1, warmup, events);
+                rows.add(row("PostgreSQL, 1 instance", one, String.format("%.0f (H2 × 1)", h2.runsPerSecond()),
+                        String.format("%.2f×", one.runsPerSecond() / h2.runsPerSecond()), true));
+                Result two = measure(dir.resolve("pg2"), runbooks, postgresStore(postgres, "bench_two"), 2, warmup, events);
+                double ratio = two.runsPerSecond() / one.runsPerSecond();
+                rows.add(row("PostgreSQL, 2 instances", two, String.format("%.0f (PostgreSQL × 1)", one.runsPerSecond()),
+                        String.format("%.2f× (2 vs 1)", ratio), ratio > 1.0));
+            }
+        } finally {
+            ServiceRig.delete(dir);
+        }
+        return rows;
+    }
+
+    private static Row row(String setup, Result result, String baseline, String ratio, boolean scaled) {
+        return new Row("4 Sustained throughput", "runs/s, " + setup, String.format("%.0f", result.runsPerSecond()),
+                baseline.isEmpty() ? "—" : baseline, ratio.isEmpty() ? "—" : ratio,
+                baseline.contains("PostgreSQL") ? "exactly once; 2 instances faster than 1" : "exactly once",
+                result.exactlyOnce() && scaled, result.detail());
+    }
+
+    /** A store per instance on one PostgreSQL schema, as two processes would have. */
+    private static Supplier<RunStore> postgresStore(EmbeddedPostgres postgres, String schema) throws Exception {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?currentSchema=" + schema;
+        return () -> JdbcRunStore.open(url, "postgres", "");
+    }
+
+    private static Result measure(Path dir, Path runbooks, Supplier<RunStore> stores, int instances, int warmup, int events) throws Exception {
+        Files.createDirectories(dir);
+        List<RunStore> opened = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                RunStore store = stores.get();
+                opened.add(store);
+                services.add(ServiceRig.service(dir, runbooks, store, 8, services.isEmpty() ? Optional.empty() : Optional.of(services.get(0))));
+            }
+            RunStore store = opened.get(0);
+            String queueUrl = services.get(0).queueUrl();
+            try (SqsClient sqs = ServiceRig.client(services.get(0))) {
+                ServiceRig.sendAll(sqs, queueUrl, bodies("warm-", warmup));
+                ServiceRig.eventually("the warm-up runs", 120_000, 50, () -> done(store, "warm-", warmup));
+                Instant start = Instant.now();
+                ServiceRig.sendAll(sqs, queueUrl, bodies("tp-", events));
+                ServiceRig.eventually(events + " runs succeeded", 600_000, 50, () -> done(store, "tp-", events));
+                Thread.sleep(500); // a late duplicate would show up by now
+                List<StoredRun> runs = ServiceRig.runs(store, "throughput", "tp-");
+                Instant end = runs.stream().map(r -> r.endedAt().orElseThrow()).max(Instant::compareTo).orElseThrow();
+                double seconds = Duration.between(start, end).toNanos() / 1e9;
+                long distinct = runs.stream().map(r -> r.eventId().orElseThrow()).distinct().count();
+                long succeeded = runs.stream().filter(r -> r.status() == RunStatus.SUCCEEDED).count();
+                long started = store.receivedEvents(0).stream().filter(e -> e.eventId().startsWith("tp-"))
+                        .filter(e -> e.outcome() == EventOutcome.STARTED).map(ReceivedEvent::eventId).distinct().count();
+                boolean exactlyOnce = runs.size() == events && distinct == events && started == events;
+                return new Result(events / seconds, exactlyOnce, String.format("%d events → %d runs (%d distinct events, %d succeeded, %d events "
+                        + "recorded as started) in %.2f s: %s; maxConcurrentRuns 8, 3 assert steps each", events, runs.size(), distinct, succeeded,
+                        started, seconds, exactlyOnce ? "exactly once held" : "exactly once BROKEN"));
+            }
+        } finally {
+            services.forEach(Service::close);
+            opened.forEach(RunStore::close);
+        }
+    }
+
+    private static boolean done(RunStore store, String prefix, int count) {
+        List<StoredRun> runs = ServiceRig.runs(store, "throughput", prefix);
+        return runs.size() >= count && runs.stream().allMatch(r -> r.status() != RunStatus.RUNNING);
+    }
+
+    private static List<String> bodies(String prefix, int count) {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bodies.add(ServiceRig.event(prefix + i, "Throughput Probe", "{\"n\":" + i + "}"));
+        }
+        return bodies;
+    }
+}
