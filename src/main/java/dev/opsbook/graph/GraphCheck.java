@@ -88,7 +88,7 @@ public final class GraphCheck {
 
     private static void references(StepGraph graph, Step step, List<Diagnostic> diagnostics) {
         Runbook runbook = graph.runbook();
-        Set<String> reachable = reachableFrom(graph, step);
+        Set<String> reachable = null; // //why: computed only for a step that reads another step's results
         for (ExpressionSite site : ExpressionSites.of(step).sites()) {
             if (site.overResult()) {
                 continue; // outputs read the step's own result
@@ -113,7 +113,12 @@ public final class GraphCheck {
                             diagnostics.add(error(runbook, site.position(), site.where() + ": steps." + name
                                     + " is not a step" + dev.opsbook.runbook.Suggestions.didYouMean(name,
                                     runbook.steps().stream().map(Step::id).toList())));
-                        } else if (!reachable.contains(name)) {
+                            continue;
+                        }
+                        if (reachable == null) {
+                            reachable = reachableFrom(graph, step);
+                        }
+                        if (!reachable.contains(name)) {
                             diagnostics.add(error(runbook, site.position(), site.where() + ": step '" + step.id()
                                     + "' reads steps." + name + ", but '" + name + "' is not certain to have run before it;"
                                     + " add needs=" + name + " or move the step after it"));

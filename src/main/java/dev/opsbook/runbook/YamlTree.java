@@ -40,6 +40,14 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** //why: building a Yaml (its resolver and constructors) cost more than reading a small step body; one per thread. */
+    private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() -> {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(true); // reported ourselves, with both places
+        options.setMaxAliasesForCollections(50);
+        return new Yaml(options);
+    });
+
     /**
      * Reads {@code text} whose first character sits at {@code origin} in the enclosing file;
      * {@code indent} is added to the column of every line after the first.
@@ -48,11 +56,8 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
         Map<String, Position> positions = new HashMap<>();
         List<Problem> problems = new ArrayList<>();
         Placer placer = new Placer(origin, indent);
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true); // reported ourselves, with both places
-        options.setMaxAliasesForCollections(50);
         try {
-            Node root = new Yaml(options).compose(new StringReader(text));
+            Node root = YAML.get().compose(new StringReader(text));
             if (root == null) {
                 return new YamlTree(null, positions, problems);
             }
