@@ -25,14 +25,18 @@ final class ParseBenchmark implements Benchmark {
 
     static final int[] SIZES = {5, 30, 300};
 
-    /** Where the time goes, from JFR execution samples of RunbookLoader.load alone (one 15 s loop per size). */
+    /**
+     * Where the time goes: JFR execution samples of RunbookLoader.load alone (one 15 s loop per
+     * size), taken before one Yaml per thread and on-demand reachability; those two cut the 300-step
+     * ratio from 4.0x to 2.9x.
+     */
     private static final java.util.Map<Integer, String> PROFILE = java.util.Map.of(
-            5, "JFR: flexmark is 36% of load; the rest is SnakeYAML (front matter 12%, step bodies 23%, with a new Yaml() for every block), "
-                    + "step settings/expression sites and the graph checks (10%).",
-            30, "JFR: flexmark is 35% of load; reading step bodies takes 43% (SnakeYAML 25%, a new Yaml() for every block, "
-                    + "then step settings and expression sites), the graph checks 11%.",
-            300, "JFR: flexmark is 29% of load; step bodies take 37% (SnakeYAML 19%, 7 points of it building a new Yaml() per block) "
-                    + "and GraphCheck 28%, mostly StepGraph.ancestors recomputed for every step, quadratic in a 300-step chain.");
+            5, "JFR: flexmark itself is about 36% of a load, so 1.5x would leave too little for everything else; SnakeYAML "
+                    + "(front matter and step bodies) was the next third, step settings, expression sites and graph checks the rest.",
+            30, "JFR: flexmark is about 35% of a load; reading step bodies as YAML and scanning their expressions is most of "
+                    + "the rest, the graph checks about a tenth.",
+            300, "JFR: flexmark is about 29% of a load; step bodies (SnakeYAML) the largest share; the quadratic ancestor "
+                    + "computation that took 28% is now done only for steps that read another step.");
     private static final double TARGET = 1.5;
 
     @Override
