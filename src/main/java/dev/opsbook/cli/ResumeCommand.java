@@ -10,6 +10,7 @@ import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunRequest;
 import dev.opsbook.engine.RunResult;
+import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
@@ -76,7 +77,7 @@ public class ResumeCommand implements Callable<Integer> {
             Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
             try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
                 AuditLog audit = new AuditLog(trail, loaded.runbook());
-                Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, Approvals.fold(history)));
+                Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, RunState.fold(history)));
                 StoringListener storing = StoringListener.continuing(runs, history.size());
                 RunListener listeners = (event, state) -> {
                     storing.on(event, state);

@@ -144,11 +144,7 @@ public final class Engine implements AutoCloseable {
             this.scheduler = new Scheduler(request.runbook().graph());
             RunEvent.RunStarted started = (RunEvent.RunStarted) history.get(0);
             this.redactor = Redactor.of(runbook, started.params());
-            RunState folded = RunState.of(started);
-            for (RunEvent event : history.subList(1, history.size())) {
-                folded = folded.apply(event);
-            }
-            this.state = folded;
+            this.state = RunState.fold(history);
             this.deadline = request.runTimeout().or(runbook::timeout).map(started.at()::plus);
             if (history.size() == 1) {
                 record(started);

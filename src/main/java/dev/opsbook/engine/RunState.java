@@ -46,6 +46,15 @@ public record RunState(
                 Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event());
     }
 
+    /** A run's state from its whole history, which starts with its {@link RunEvent.RunStarted}. */
+    public static RunState fold(List<RunEvent> history) {
+        RunState state = of((RunEvent.RunStarted) history.get(0));
+        for (RunEvent event : history.subList(1, history.size())) {
+            state = state.apply(event);
+        }
+        return state;
+    }
+
     public RunState apply(RunEvent event) {
         Map<String, StepExecution> next = new LinkedHashMap<>(executions);
         List<String> done = new ArrayList<>(completed);

@@ -32,7 +32,7 @@ public final class Approvals {
                               Clock clock) throws Refused {
         StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId + " in " + store.describe()));
         List<RunEvent> events = store.events(runId);
-        RunState state = fold(events);
+        RunState state = RunState.fold(events);
         if (state.status() != RunStatus.WAITING) {
             throw new Refused("run " + runId + " is " + state.status().label() + ", not waiting for an answer");
         }
@@ -55,14 +55,6 @@ public final class Approvals {
         }
     }
 
-    public static RunState fold(List<RunEvent> events) {
-        RunState state = RunState.of((RunEvent.RunStarted) events.get(0));
-        for (RunEvent event : events.subList(1, events.size())) {
-            state = state.apply(event);
-        }
-        return state;
-    }
-
     /** The answers given since the run last stopped: the audit trail has not heard them yet. */
     public static List<RunEvent> answersSinceStop(List<RunEvent> history) {
         int lastStop = 0;
@@ -79,7 +71,7 @@ public final class Approvals {
         if (events.isEmpty()) {
             return false;
         }
-        RunState state = fold(events);
+        RunState state = RunState.fold(events);
         return state.status() == RunStatus.WAITING && state.executions().values().stream()
                 .anyMatch(x -> x.status() == StepStatus.WAITING && x.answer().isPresent());
     }

@@ -19,6 +19,7 @@ import dev.opsbook.engine.RunIds;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunRequest;
 import dev.opsbook.engine.RunResult;
+import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.LoadedRunbook;
@@ -209,7 +210,7 @@ public final class Service implements AutoCloseable {
                 try (AuditTrail trail = AuditTrail.continueAt(trailFile);
                      Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
                     AuditLog audit = new AuditLog(trail, runbook.runbook());
-                    Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, Approvals.fold(history)));
+                    Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, RunState.fold(history)));
                     RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
                     RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
                             Optional.empty(), config.workingDirectory());
@@ -228,7 +229,7 @@ public final class Service implements AutoCloseable {
     private void escalateLongWaits() {
         for (StoredRun run : store.runs(new RunQuery(Optional.empty(), Optional.of(RunStatus.WAITING), Optional.empty(), 100))) {
             List<RunEvent> events = store.events(run.id());
-            var state = Approvals.fold(events);
+            var state = RunState.fold(events);
             LoadedRunbook runbook = null;
             for (var waiting : state.executions().values()) {
                 if (waiting.status() != dev.opsbook.engine.StepStatus.WAITING || waiting.answer().isPresent()

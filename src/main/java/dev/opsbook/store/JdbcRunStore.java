@@ -279,11 +279,7 @@ public final class JdbcRunStore implements RunStore {
 
     /** The steps a waiting run waits for: those whose last word was "waiting". */
     private static String waitingFor(List<RunEvent> events) {
-        RunState state = RunState.of((RunEvent.RunStarted) events.get(0));
-        for (RunEvent event : events.subList(1, events.size())) {
-            state = state.apply(event);
-        }
-        return String.join(",", state.executions().values().stream()
+        return String.join(",", RunState.fold(events).executions().values().stream()
                 .filter(x -> x.status() == StepStatus.WAITING).map(StepExecution::stepId).distinct().toList());
     }
 
