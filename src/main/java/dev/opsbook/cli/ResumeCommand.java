@@ -10,7 +10,6 @@ import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunRequest;
 import dev.opsbook.engine.RunResult;
-import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
@@ -21,7 +20,6 @@ import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,15 +59,12 @@ public class ResumeCommand implements Callable<Integer> {
                         + run.get().waitingFor() : ", nothing to resume"));
                 return ExitCodes.FAILED;
             }
-            RunEvent.RunResumed resumed = new RunEvent.RunResumed(clock.instant(), user);
-            try {
-                runs.append(runId, events.size() + 1, resumed);
-            } catch (RuntimeException e) {
+            Optional<List<RunEvent>> claimed = Approvals.claim(runs, runId, events, new RunEvent.RunResumed(clock.instant(), user));
+            if (claimed.isEmpty()) {
                 System.err.println("error: run " + runId + " was just taken up elsewhere (opsbook serve?)");
                 return ExitCodes.FAILED;
             }
-            List<RunEvent> history = new ArrayList<>(events);
-            history.add(resumed);
+            List<RunEvent> history = claimed.get();
             LoadedRunbook loaded = Runbooks.loader().load(run.get().runbookFile(), runs.runbookText(runId).orElse(""));
             Terminal terminal = Terminal.stdout();
             ConsoleProgress progress = new ConsoleProgress(terminal);
@@ -77,7 +72,7 @@ public class ResumeCommand implements Callable<Integer> {
             Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
             try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
                 AuditLog audit = new AuditLog(trail, loaded.runbook());
-                Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, RunState.fold(history)));
+                Approvals.tellAnswers(history, audit);
                 StoringListener storing = StoringListener.continuing(runs, history.size());
                 RunListener listeners = (event, state) -> {
                     storing.on(event, state);
@@ -86,7 +81,10 @@ public class ResumeCommand implements Callable<Integer> {
                 };
                 RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
                         Path.of("").toAbsolutePath());
-                RunResult result = new Engine(StandardSteps.with(clients), clock, () -> runId).resume(request, history, user, listeners, new RunControl());
+                RunResult result;
+                try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId)) {
+                    result = engine.resume(request, history, user, listeners, new RunControl());
+                }
                 Path record = RecordWriter.write(recordDir, result, Optional.of(trail.summary()));
                 terminal.println("Record: " + record);
                 return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;

@@ -55,8 +55,34 @@ public final class Approvals {
         }
     }
 
+    /**
+     * Takes up an answered waiting run: appends {@link RunEvent.RunResumed} right after its last event,
+     * which the store accepts from one process only.
+     *
+     * @return the history to resume from (ending with that event), or empty when another process took it up
+     */
+    public static Optional<List<RunEvent>> claim(RunStore store, String runId, List<RunEvent> events, RunEvent.RunResumed resumed) {
+        try {
+            store.append(runId, events.size() + 1, resumed);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        List<RunEvent> history = new java.util.ArrayList<>(events);
+        history.add(resumed);
+        return Optional.of(history);
+    }
+
+    /** Tells a listener (the audit trail) the answers given while the run waited: they went straight to the store. */
+    public static void tellAnswers(List<RunEvent> history, dev.opsbook.engine.RunListener listener) {
+        List<RunEvent> answers = answersSinceStop(history);
+        if (!answers.isEmpty()) {
+            RunState state = RunState.fold(history);
+            answers.forEach(answer -> listener.on(answer, state));
+        }
+    }
+
     /** The answers given since the run last stopped: the audit trail has not heard them yet. */
-    public static List<RunEvent> answersSinceStop(List<RunEvent> history) {
+    static List<RunEvent> answersSinceStop(List<RunEvent> history) {
         int lastStop = 0;
         for (int i = 0; i < history.size(); i++) {
             if (history.get(i) instanceof RunEvent.RunFinished) {

@@ -194,14 +194,11 @@ public final class Service implements AutoCloseable {
             if (!Approvals.resumable(events)) {
                 continue;
             }
-            RunEvent.RunResumed resumed = new RunEvent.RunResumed(clock.instant(), "opsbook serve");
-            try {
-                store.append(run.id(), events.size() + 1, resumed);
-            } catch (RuntimeException e) {
+            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events, new RunEvent.RunResumed(clock.instant(), "opsbook serve"));
+            if (claimed.isEmpty()) {
                 continue; // another process took it up
             }
-            List<RunEvent> history = new ArrayList<>(events);
-            history.add(resumed);
+            List<RunEvent> history = claimed.get();
             LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
             Path trailFile = RecordWriter.trailFor(config.recordDir(), run.runbookId(), run.id());
             RunControl control = new RunControl();
@@ -210,7 +207,7 @@ public final class Service implements AutoCloseable {
                 try (AuditTrail trail = AuditTrail.continueAt(trailFile);
                      Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
                     AuditLog audit = new AuditLog(trail, runbook.runbook());
-                    Approvals.answersSinceStop(history).forEach(answer -> audit.on(answer, RunState.fold(history)));
+                    Approvals.tellAnswers(history, audit);
                     RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
                     RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
                             Optional.empty(), config.workingDirectory());
