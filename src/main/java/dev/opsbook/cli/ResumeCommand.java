@@ -3,6 +3,9 @@ package dev.opsbook.cli;
 import dev.opsbook.audit.AuditLog;
 import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsClients;
+import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsSecrets;
+import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.RunControl;
@@ -82,7 +85,8 @@ public class ResumeCommand implements Callable<Integer> {
                 RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
                         Path.of("").toAbsolutePath());
                 RunResult result;
-                try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId)) {
+                try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
+                        new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
                     result = engine.resume(request, history, user, listeners, new RunControl());
                 }
                 Path record = RecordWriter.write(recordDir, result, Optional.of(trail.summary()));
