@@ -358,8 +358,12 @@ public final class JdbcRunStore implements RunStore {
         if (query.limit() > 0) {
             sql.append(" LIMIT ").append(query.limit());
         }
+        return selectRuns(sql.toString(), values);
+    }
+
+    private List<StoredRun> selectRuns(String sql, List<String> values) {
         return query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
                 for (int i = 0; i < values.size(); i++) {
                     select.setString(i + 1, values.get(i));
                 }
@@ -380,18 +384,7 @@ public final class JdbcRunStore implements RunStore {
         String sql = "SELECT " + columns + " FROM runs r JOIN run_events e ON e.run_id = r.id AND e.seq = r.last_seq "
                 + "WHERE r.status = 'WAITING' AND e.type = ? ORDER BY r.started_at, r.id" + (limit > 0 ? " LIMIT " + limit : "");
         String answered = RunEventJson.type(new RunEvent.StepAnswered(Instant.EPOCH, "", null));
-        return query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, answered);
-                List<StoredRun> runs = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        runs.add(storedRun(rows));
-                    }
-                }
-                return runs;
-            }
-        });
+        return selectRuns(sql, List.of(answered));
     }
 
     @Override
