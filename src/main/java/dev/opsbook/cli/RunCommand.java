@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
@@ -76,8 +77,8 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
     String output;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL", description = "The run store (default: opsbook.store, else ./.opsbook).")
-    String store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--no-store", description = "Do not keep the run in the store (record and audit trail only).")
     boolean noStore;
@@ -189,7 +190,7 @@ public class RunCommand implements Callable<Integer> {
             return Optional.empty();
         }
         try {
-            RunStore opened = Stores.open(store);
+            RunStore opened = store.open();
             Runtime.getRuntime().addShutdownHook(new Thread(opened::close));
             return Optional.of(opened);
         } catch (RuntimeException e) {
