@@ -36,7 +36,7 @@ class SecretsOnTheTerminalTest {
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             exit = new CommandLine(new RunCommand()).execute(runbook.toString(), "--param", "token=hunter22",
-                    "--record-dir", dir.resolve("records").toString());
+                    "--record-dir", dir.resolve("records").toString(), "--store", dev.opsbook.store.JdbcRunStore.embeddedUrl(dir.resolve("store")));
         } finally {
             System.setOut(original);
         }
