@@ -58,6 +58,7 @@ public final class Dispatcher {
     private final Clock clock;
     private final int maxReceives;
     private final Map<String, Instant> lastEscalation = new ConcurrentHashMap<>();
+    private volatile dev.opsbook.metrics.ServiceMetrics metrics;
 
     public Dispatcher(EventMatcher matcher, RunStore store, Launcher launcher, Escalation escalation, Clock clock, int maxReceives) {
         this.matcher = matcher;
@@ -68,7 +69,20 @@ public final class Dispatcher {
         this.maxReceives = maxReceives;
     }
 
+    /** Counts events by what became of them, and runs a limit suppressed. */
+    public void observe(dev.opsbook.metrics.ServiceMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public synchronized Outcome handle(String channel, String body, int receiveCount) {
+        Outcome outcome = dispatchOrFail(channel, body, receiveCount);
+        if (metrics != null) {
+            metrics.eventHandled(channel, outcome.report().path("outcome").asText("unknown"));
+        }
+        return outcome;
+    }
+
+    private Outcome dispatchOrFail(String channel, String body, int receiveCount) {
         try {
             return dispatch(channel, body);
         } catch (RuntimeException e) {
@@ -119,6 +133,9 @@ public final class Dispatcher {
                     continue;
                 }
                 reasons.add(runbook.id() + ": " + limited.get());
+                if (metrics != null) {
+                    metrics.runSuppressed(runbook.id());
+                }
                 escalate(runbook, limited.get(), event.raw());
                 continue;
             }

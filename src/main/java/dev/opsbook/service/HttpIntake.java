@@ -33,6 +33,12 @@ public final class HttpIntake implements AutoCloseable {
 
         Optional<String> record(String runId);
 
+        /** Readiness when {@code ready}, else liveness. */
+        dev.opsbook.metrics.Health.Answer health(boolean ready);
+
+        /** Prometheus' text format. */
+        String metrics();
+
         JsonNode runs();
     }
 
@@ -73,6 +79,12 @@ public final class HttpIntake implements AutoCloseable {
         String[] path = exchange.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
         if (method.equals("GET") && path.length == 1 && path[0].equals("health")) {
             send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
+        } else if (method.equals("GET") && path.length >= 2 && path[0].equals("q") && path[1].equals("health")) {
+            // /q/health and /q/health/ready ask the dependencies; /q/health/live only that the process answers
+            var answer = handlers.health(!(path.length == 3 && path[2].equals("live")));
+            send(exchange, answer.status(), "application/json", answer.body().toString());
+        } else if (method.equals("GET") && path.length == 2 && path[0].equals("q") && path[1].equals("metrics")) {
+            send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", handlers.metrics());
         } else if (method.equals("POST") && path.length == 1 && path[0].equals("events")) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             JsonNode parsed;

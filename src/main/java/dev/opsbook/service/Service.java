@@ -77,6 +77,9 @@ public final class Service implements AutoCloseable {
     private SqsIntake intake;
     private HttpIntake http;
     private String queueUrl;
+    private final dev.opsbook.metrics.ServiceMetrics metrics = new dev.opsbook.metrics.ServiceMetrics();
+    private final dev.opsbook.metrics.Health health = new dev.opsbook.metrics.Health();
+    private volatile boolean stopping;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -89,6 +92,34 @@ public final class Service implements AutoCloseable {
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         this.runs = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemon("opsbook-run"));
         this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives());
+        dispatcher.observe(metrics);
+        metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", active::size);
+        metrics.gauge("opsbook.approvals.waiting", "Runs waiting for a person (approval or manual step), all instances",
+                () -> waitingRuns());
+        health.readiness("store", () -> store.countRuns(RunStatus.RUNNING) >= 0 ? store.describe() : "")
+                .readiness("accepting events", () -> {
+                    if (stopping) {
+                        throw new IllegalStateException("opsbook serve is stopping");
+                    }
+                    return "";
+                });
+    }
+
+    // //why: cached: Prometheus scrapes often and a count over the runs table is not free
+    private volatile long waitingCount;
+    private volatile long waitingCountedAt;
+
+    private long waitingRuns() {
+        long now = System.currentTimeMillis();
+        if (now - waitingCountedAt > 5_000) {
+            try {
+                waitingCount = store.countRuns(RunStatus.WAITING);
+                waitingCountedAt = now;
+            } catch (RuntimeException e) {
+                return waitingCount;
+            }
+        }
+        return waitingCount;
     }
 
     public void start() throws IOException {
@@ -107,6 +138,8 @@ public final class Service implements AutoCloseable {
             sqs = EmbeddedQueue.client(embedded.endpoint());
         }
         intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2);
+        intake.observeLag(metrics::queueLag);
+        health.readiness("queue", intake::check);
         intake.start();
         log.println("queue: " + queueUrl);
         http = HttpIntake.start(config.host(), config.port(), new HttpIntake.Handlers() {
@@ -118,6 +151,16 @@ public final class Service implements AutoCloseable {
             @Override
             public void answer(String runId, String stepId, boolean confirmed, String by, String comment) throws Approvals.Refused {
                 Approvals.answer(store, runId, stepId, confirmed, by, comment, "http", clock);
+            }
+
+            @Override
+            public dev.opsbook.metrics.Health.Answer health(boolean ready) {
+                return ready ? health.ready() : health.live();
+            }
+
+            @Override
+            public String metrics() {
+                return metrics.scrape();
             }
 
             @Override
@@ -250,9 +293,11 @@ public final class Service implements AutoCloseable {
     }
 
     private RunListener both(RunListener storing, AuditLog audit, Runbook runbook) {
+        RunListener counting = metrics.listener(runbook);
         return (event, state) -> {
             storing.on(event, state);
             audit.on(event, state);
+            counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());
             } else if (event instanceof RunEvent.RunResumed) {
@@ -284,6 +329,7 @@ public final class Service implements AutoCloseable {
     /** Stops taking events, lets running steps stop, closes everything. */
     @Override
     public void close() {
+        stopping = true;
         ticks.shutdownNow();
         if (intake != null) {
             intake.close();
@@ -307,6 +353,7 @@ public final class Service implements AutoCloseable {
             embedded.close();
         }
         clients.close();
+        health.close();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -34,6 +34,9 @@ public final class SqsIntake implements AutoCloseable {
     private final Handler handler;
     private final int retryDelaySeconds;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile java.util.function.Consumer<java.time.Duration> lag = d -> { };
+    private volatile java.time.Instant lastReceive = java.time.Instant.EPOCH;
+    private volatile String lastProblem = "not started";
     private Thread thread;
 
     public SqsIntake(SqsClient sqs, String queueUrl, Handler handler, int retryDelaySeconds) {
@@ -41,6 +44,23 @@ public final class SqsIntake implements AutoCloseable {
         this.queueUrl = queueUrl;
         this.handler = handler;
         this.retryDelaySeconds = retryDelaySeconds;
+    }
+
+    /** Tells how long each message waited in the queue (from SQS' SentTimestamp to its receipt). */
+    public void observeLag(java.util.function.Consumer<java.time.Duration> observer) {
+        this.lag = observer;
+    }
+
+    /** For readiness: the queue answered a receive recently. */
+    public String check() {
+        java.time.Instant last = lastReceive;
+        if (!running.get()) {
+            throw new IllegalStateException("the intake is stopped");
+        }
+        if (last.isBefore(java.time.Instant.now().minusSeconds(30))) {
+            throw new IllegalStateException("no answer from " + queueUrl + " for 30 s: " + lastProblem);
+        }
+        return queueUrl;
     }
 
     public synchronized void start() {
@@ -57,8 +77,11 @@ public final class SqsIntake implements AutoCloseable {
             ReceiveMessageResponse response;
             try {
                 response = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                MessageSystemAttributeName.SENT_TIMESTAMP));
+                lastReceive = java.time.Instant.now();
             } catch (RuntimeException e) {
+                lastProblem = e.getMessage();
                 if (!running.get()) {
                     return;
                 }
@@ -67,6 +90,10 @@ public final class SqsIntake implements AutoCloseable {
                 continue;
             }
             for (Message message : response.messages()) {
+                String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+                if (sent != null && sent.matches("\\d+")) {
+                    lag.accept(java.time.Duration.between(java.time.Instant.ofEpochMilli(Long.parseLong(sent)), java.time.Instant.now()));
+                }
                 int receives = Integer.parseInt(message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
                 Verdict verdict;
                 try {

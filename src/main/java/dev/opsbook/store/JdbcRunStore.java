@@ -432,6 +432,16 @@ public final class JdbcRunStore implements RunStore {
         });
     }
 
+    @Override
+    public long countRuns(RunStatus status) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE status = ?")) {
+                select.setString(1, status.name());
+                return count(select);
+            }
+        });
+    }
+
     private static long count(PreparedStatement select) throws SQLException {
         try (ResultSet row = select.executeQuery()) {
             row.next();

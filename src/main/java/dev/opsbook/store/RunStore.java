@@ -54,6 +54,9 @@ public interface RunStore extends AutoCloseable {
     /** Runs of a runbook with this concurrency key that have not finished (running or waiting). */
     long activeRuns(String runbookId, String concurrencyKey);
 
+    /** Runs in this status, across runbooks: waiting approvals are {@code countRuns(WAITING)}. Also proves the store answers. */
+    long countRuns(dev.opsbook.engine.RunStatus status);
+
     /** A description for people: "H2 file ./.opsbook/store (single instance)", "PostgreSQL db at host". */
     String describe();
 

@@ -131,4 +131,16 @@ class PackageBoundariesTest {
     void nothing_below_the_cli_knows_the_service() {
         nothing_below_the_cli_knows_the_service.check(CLASSES);
     }
+
+    @Test
+    void only_metrics_knows_micrometer() {
+        noClasses().that().resideOutsideOfPackage("dev.opsbook.metrics..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.micrometer..").check(CLASSES);
+        noClasses().that().resideInAnyPackage("dev.opsbook.runbook..", "dev.opsbook.expression..", "dev.opsbook.graph..",
+                        "dev.opsbook.engine..", "dev.opsbook.steps..", "dev.opsbook.aws..", "dev.opsbook.audit..", "dev.opsbook.record..",
+                        "dev.opsbook.store..", "dev.opsbook.trigger..")
+                .should().dependOnClassesThat().resideInAPackage("dev.opsbook.metrics..").check(CLASSES);
+        noClasses().that().resideInAPackage("dev.opsbook.metrics..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..", "dev.opsbook.store..").check(CLASSES);
+    }
 }

@@ -1,0 +1,168 @@
+package dev.opsbook.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.RunQuery;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.trigger.TriggerPatternCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** What an operator's probes and Prometheus see of a running service: real ElasticMQ, a real H2 store. */
+class HealthAndMetricsTest {
+
+    @TempDir
+    Path dir;
+
+    private RunStore store;
+    private Service service;
+    private SqsClient sqs;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
+        for (String name : List.of("disk-alarm.md", "gated.md", "one-at-a-time.md")) {
+            String text = new String(getClass().getResourceAsStream("/service/" + name).readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("ESCALATION_URL", "http://127.0.0.1:9/escalate");
+            Files.writeString(runbooks.resolve(name), text);
+        }
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        service.start();
+        sqs = EmbeddedQueue.client(URI.create(service.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+    }
+
+    @AfterEach
+    void stop() {
+        sqs.close();
+        service.close();
+        store.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(service.httpUrl().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void send(String id, String detailType, String detail) {
+        sqs.sendMessage(b -> b.queueUrl(service.queueUrl()).messageBody("""
+                {"version":"0","id":"%s","detail-type":"%s","source":"opsbook.test","account":"123456789012",
+                 "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":%s}""".formatted(id, detailType, detail)));
+    }
+
+    private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what + "; the service said:\n" + log.toString(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The value of one Prometheus sample, or 0 when the series does not exist (yet). */
+    private double sample(String metrics, String series) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private long runs(String runbook, RunStatus status) {
+        return store.runs(new RunQuery(Optional.of(runbook), Optional.of(status), Optional.empty(), 100)).size();
+    }
+
+    @Test
+    void probes_say_up_with_each_dependency_named() throws Exception {
+        HttpResponse<String> live = get("/q/health/live");
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(live.body()).path("status").asText()).isEqualTo("UP");
+
+        eventually("the intake has polled the queue", () -> {
+            try {
+                return get("/q/health/ready").statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonNode ready = new ObjectMapper().readTree(get("/q/health/ready").body());
+        assertThat(ready.path("status").asText()).isEqualTo("UP");
+        assertThat(ready.path("checks").findValuesAsText("name")).containsExactly("store", "accepting events", "queue");
+        assertThat(get("/q/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void readiness_goes_down_and_names_the_store_when_the_store_is_gone_while_liveness_stays_up() throws Exception {
+        store.close();
+
+        HttpResponse<String> ready = get("/q/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonNode body = new ObjectMapper().readTree(ready.body());
+        assertThat(body.path("status").asText()).isEqualTo("DOWN");
+        JsonNode storeCheck = body.path("checks").get(0);
+        assertThat(storeCheck.path("name").asText()).isEqualTo("store");
+        assertThat(storeCheck.path("status").asText()).isEqualTo("DOWN");
+        assertThat(storeCheck.path("data").path("detail").asText()).isNotBlank();
+        assertThat(get("/q/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metrics_count_runs_by_runbook_events_by_outcome_step_durations_queue_lag_and_waiting_approvals() throws Exception {
+        send("evt-m1", "Disk Alarm", "{\"host\":\"web-1\",\"percent\":91}");
+        send("evt-m2", "Disk Alarm", "{\"host\":\"web-2\",\"percent\":92}");
+        send("evt-m3", "Change Request", "{\"change\":\"CHG-1\"}");
+        sqs.sendMessage(b -> b.queueUrl(service.queueUrl()).messageBody("{ not json"));
+
+        eventually("two disk alarms ran and the change waits", () -> runs("disk-alarm", RunStatus.SUCCEEDED) == 2
+                && runs("gated", RunStatus.WAITING) == 1);
+        eventually("the four events are counted", () -> {
+            try {
+                return sample(get("/q/metrics").body(), "opsbook_events_received_total{channel=\"sqs\"}") == 4;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Thread.sleep(5_100); // the waiting gauge is cached for 5 s
+        HttpResponse<String> response = get("/q/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        String metrics = response.body();
+
+        assertThat(sample(metrics, "opsbook_runs_started_total{runbook=\"disk-alarm\",trigger=\"event\"}")).isEqualTo(2);
+        assertThat(sample(metrics, "opsbook_runs_finished_total{runbook=\"disk-alarm\",status=\"succeeded\"}")).isEqualTo(2);
+        assertThat(sample(metrics, "opsbook_runs_started_total{runbook=\"gated\",trigger=\"event\"}")).isEqualTo(1);
+        assertThat(sample(metrics, "opsbook_events_handled_total{channel=\"sqs\",outcome=\"started\"}")).isEqualTo(3);
+        assertThat(sample(metrics, "opsbook_events_handled_total{channel=\"sqs\",outcome=\"rejected\"}")).isEqualTo(1);
+        assertThat(sample(metrics, "opsbook_step_duration_seconds_count{kind=\"shell\",runbook=\"disk-alarm\",status=\"succeeded\"}"))
+                .isGreaterThanOrEqualTo(2);
+        assertThat(sample(metrics, "opsbook_queue_lag_seconds_count")).isEqualTo(4);
+        assertThat(sample(metrics, "opsbook_approvals_waiting")).isEqualTo(1);
+        assertThat(metrics).contains("jvm_memory_used_bytes");
+    }
+}
