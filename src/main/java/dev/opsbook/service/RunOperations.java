@@ -57,12 +57,15 @@ public final class RunOperations {
     private final RunbookLoader loader;
     private final Supplier<List<LoadedRunbook>> runbooks;
     private final Executions executions;
+    private final java.util.function.Predicate<String> heldHere;
     private final StepExecutors executors;
     private final Clock clock;
     private final Path recordDir;
 
+    /** @param heldHere whether this instance's pool still holds a run (it may be writing the trail and record of its stop) */
     RunOperations(RunStore store, RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks, Executions executions,
-                  StepExecutors executors, Clock clock, Path recordDir) {
+                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir) {
+        this.heldHere = heldHere;
         this.store = store;
         this.loader = loader;
         this.runbooks = runbooks;
@@ -141,17 +144,23 @@ public final class RunOperations {
         StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId, false));
         if (run.status() == RunStatus.WAITING) {
             List<RunEvent> events = store.events(runId);
+            String why = "cancelled by " + by + (reason.isBlank() ? "" : ": " + reason);
+            RunEvent requested = new RunEvent.CancelRequested(clock.instant(), why);
+            RunEvent finished = new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why);
+            boolean appended;
             try {
-                String why = "cancelled by " + by + (reason.isBlank() ? "" : ": " + reason);
-                RunEvent requested = new RunEvent.CancelRequested(clock.instant(), why);
-                RunEvent finished = new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why);
                 store.append(runId, events.size() + 1, requested);
                 store.append(runId, events.size() + 2, finished);
-                recordCancelled(run, events, List.of(requested, finished));
-                return RunStatus.CANCELLED;
+                appended = true;
             } catch (RuntimeException e) {
                 // //why: it was resumed or answered at this very moment: then it runs somewhere, and the request below reaches it
+                appended = false;
                 run = store.run(runId).orElseThrow();
+            }
+            if (appended) {
+                awaitLetGo(runId);
+                recordCancelled(run, events, List.of(requested, finished));
+                return RunStatus.CANCELLED;
             }
         }
         if (run.status() != RunStatus.RUNNING) {
@@ -210,6 +219,7 @@ public final class RunOperations {
                         + execution.stepId() + "' or a step before it", true);
             }
         }
+        awaitLetGo(runId);
         RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
         try {
             store.append(runId, events.size() + 1, restarted);
@@ -221,6 +231,22 @@ public final class RunOperations {
         RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
                 Path.of("").toAbsolutePath());
         executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size()));
+    }
+
+    /**
+     * //why: the store says "waiting" before the engine that stopped there has written the last
+     * entry of its trail and its record; writing them here before it lets go would break the chain
+     */
+    private void awaitLetGo(String runId) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (heldHere.test(runId) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** No process runs a waiting run: its trail and record are brought up to date here. */

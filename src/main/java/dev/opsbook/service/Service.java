@@ -121,7 +121,7 @@ public final class Service implements AutoCloseable {
 
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
     public RunOperations operations() {
-        return new RunOperations(store, loader, folders::current, this::execute, executors, clock, config.recordDir());
+        return new RunOperations(store, loader, folders::current, this::execute, controls::containsKey, executors, clock, config.recordDir());
     }
 
     public void start() throws IOException {

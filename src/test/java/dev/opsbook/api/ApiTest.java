@@ -309,6 +309,9 @@ class ApiTest {
         assertThat(status(waiting)).isEqualTo(RunStatus.CANCELLED);
         Path record = dir.resolve("records/gated/" + waiting + ".md");
         assertThat(Files.readString(record)).contains("status: cancelled", "cancelled by otto (tok-");
+        assertThat(AuditVerifier.verify(dir.resolve("records/gated/" + waiting + ".audit.jsonl"),
+                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/gated/" + waiting + ".audit.jsonl"))).problems())
+                .as("the trail goes on where the waiting run left it, sealed by the rewritten record").isEmpty();
 
         String slow = launch("slow", operator, "{}");
         eventually("it runs", () -> store.events(slow).size() > 1);
@@ -342,7 +345,16 @@ class ApiTest {
         assertThat(detail.path("steps").findValuesAsText("status")).containsOnly("succeeded");
         long prepares = store.events(run).stream().filter(e -> e instanceof dev.opsbook.engine.RunEvent.StepStarted s && s.stepId().equals("prepare")).count();
         assertThat(prepares).as("prepare ran once").isEqualTo(1);
+        eventually("the record is rewritten", () -> {
+            try {
+                return Files.readString(dir.resolve("records/flaky/" + run + ".md")).contains("status: succeeded");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
         String record = Files.readString(dir.resolve("records/flaky/" + run + ".md"));
+        assertThat(AuditVerifier.verify(dir.resolve("records/flaky/" + run + ".audit.jsonl"),
+                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/flaky/" + run + ".audit.jsonl"))).problems()).isEmpty();
         assertThat(record).contains("Run resumed from `deploy` by otto (tok-", "status: succeeded");
     }
 
