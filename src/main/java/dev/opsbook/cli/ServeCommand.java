@@ -70,6 +70,7 @@ public class ServeCommand implements Callable<Integer> {
         try (RunStore runs = store.open();
              Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
                      Path.of("").toAbsolutePath()), runs, Runbooks.loader(), System.out)) {
+            new dev.opsbook.api.Api(service.operations()).addTo(service.router());
             service.start();
             System.out.flush();
             stop.await();

@@ -57,6 +57,20 @@ public interface RunStore extends AutoCloseable {
     /** Runs in this status, across runbooks: waiting approvals are {@code countRuns(WAITING)}. Also proves the store answers. */
     long countRuns(dev.opsbook.engine.RunStatus status);
 
+    /**
+     * Asks that a running run be cancelled, whichever process runs it: that process finds the
+     * request on its next tick ({@link #cancelRequestsOfRunningRuns}).
+     *
+     * @return false when it was asked before
+     */
+    boolean requestCancel(CancelRequest request);
+
+    /** Cancellation requests for runs that are still running. */
+    List<CancelRequest> cancelRequestsOfRunningRuns();
+
+    /** The API tokens kept in the same database. */
+    dev.opsbook.access.TokenStore tokens();
+
     /** A description for people: "H2 file ./.opsbook/store (single instance)", "PostgreSQL db at host". */
     String describe();
 

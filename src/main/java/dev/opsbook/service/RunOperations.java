@@ -1,0 +1,281 @@
+package dev.opsbook.service;
+
+import dev.opsbook.audit.AuditLog;
+import dev.opsbook.audit.AuditTrail;
+import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.Redactor;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.record.RecordWriter;
+import dev.opsbook.engine.InvalidRunException;
+import dev.opsbook.engine.ParameterBinding;
+import dev.opsbook.engine.Plan;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunIds;
+import dev.opsbook.engine.RunRequest;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.StepExecutors;
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.store.CancelRequest;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What people do to runs through the service (the REST API, the web pages): launch, cancel,
+ * answer a waiting step, resume a failed run from a step. Each works from any instance: what is
+ * not done here is asked through the store.
+ */
+public final class RunOperations {
+
+    /** Runs a run in this instance's pool: new when {@code history} is empty, else from that history. */
+    interface Executions {
+        void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing);
+    }
+
+    /** The operation cannot be done, and what to do instead; {@code conflict} when it is the run's state that forbids it. */
+    public static final class Refused extends Exception {
+        private final boolean conflict;
+
+        public Refused(String message, boolean conflict) {
+            super(message);
+            this.conflict = conflict;
+        }
+
+        public boolean conflict() {
+            return conflict;
+        }
+    }
+
+    private final RunStore store;
+    private final RunbookLoader loader;
+    private final Supplier<List<LoadedRunbook>> runbooks;
+    private final Executions executions;
+    private final java.util.function.Predicate<String> heldHere;
+    private final StepExecutors executors;
+    private final Clock clock;
+    private final Path recordDir;
+
+    /** @param heldHere whether this instance's pool still holds a run (it may be writing the trail and record of its stop) */
+    RunOperations(RunStore store, RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks, Executions executions,
+                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir) {
+        this.heldHere = heldHere;
+        this.store = store;
+        this.loader = loader;
+        this.runbooks = runbooks;
+        this.executions = executions;
+        this.executors = executors;
+        this.clock = clock;
+        this.recordDir = recordDir;
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    public RunbookLoader loader() {
+        return loader;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Path recordDir() {
+        return recordDir;
+    }
+
+    /** The runbooks and playbooks the service serves now, in folder order. */
+    public List<LoadedRunbook> runbooks() {
+        return runbooks.get();
+    }
+
+    public Optional<LoadedRunbook> runbook(String id) {
+        return runbooks.get().stream().filter(r -> r.runbook().id().equals(id)).findFirst();
+    }
+
+    /** What a run would do, nothing run. */
+    public Plan plan(LoadedRunbook runbook, Map<String, String> params) throws InvalidRunException {
+        return Plan.of(runbook, params, executors);
+    }
+
+    /**
+     * Starts a run here; it never asks anyone at a terminal: its approvals and manual steps wait
+     * in the store. Returns once the run is stored.
+     *
+     * @param by who launched it (a token's name and id)
+     */
+    public String launch(LoadedRunbook runbook, Map<String, String> params, String by) throws InvalidRunException {
+        ParameterBinding.Bound bound = ParameterBinding.bind(runbook.runbook(), params);
+        if (!bound.ok()) {
+            throw new InvalidRunException(bound.problems());
+        }
+        if (runbook.hasErrors()) {
+            throw new InvalidRunException(runbook.errors().stream().map(Object::toString).toList());
+        }
+        String runId = RunIds.from(clock).get();
+        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty());
+        RunRequest request = new RunRequest(runbook, params, by, "api", Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
+        executions.execute(runId, runbook, request, Optional.empty(), storing);
+        try {
+            if (!storing.awaitCreated(30_000)) {
+                throw new IllegalStateException("run " + runId + " was not stored within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while run " + runId + " started", e);
+        }
+        return runId;
+    }
+
+    /**
+     * Cancels a run. A waiting run (nothing runs it) ends cancelled at once; a running one is asked
+     * to stop through the store, and the instance running it stops it within a tick.
+     *
+     * @return the run's status after the request: cancelled, or still running until its instance stops it
+     */
+    public RunStatus cancel(String runId, String by, String reason) throws Refused {
+        StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId, false));
+        if (run.status() == RunStatus.WAITING) {
+            List<RunEvent> events = store.events(runId);
+            String why = "cancelled by " + by + (reason.isBlank() ? "" : ": " + reason);
+            RunEvent requested = new RunEvent.CancelRequested(clock.instant(), why);
+            RunEvent finished = new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why);
+            boolean appended;
+            try {
+                store.append(runId, events.size() + 1, requested);
+                store.append(runId, events.size() + 2, finished);
+                appended = true;
+            } catch (RuntimeException e) {
+                // //why: it was resumed or answered at this very moment: then it runs somewhere, and the request below reaches it
+                appended = false;
+                run = store.run(runId).orElseThrow();
+            }
+            if (appended) {
+                awaitLetGo(runId);
+                recordCancelled(run, events, List.of(requested, finished));
+                return RunStatus.CANCELLED;
+            }
+        }
+        if (run.status() != RunStatus.RUNNING) {
+            throw new Refused("run " + runId + " is " + run.status().label() + "; only a running or waiting run can be cancelled", true);
+        }
+        store.requestCancel(new CancelRequest(runId, clock.instant(), by, reason));
+        return RunStatus.RUNNING;
+    }
+
+    /**
+     * Resumes a failed run from {@code fromStep}, here: that step and every step after it run again,
+     * with the outputs of the steps before it. Refused when a step that failed comes before it, or a
+     * step before it was rolled back (its effect is undone: resume from that one).
+     */
+    public void restart(String runId, String fromStep, String by) throws Refused {
+        StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId, false));
+        if (run.status() != RunStatus.FAILED) {
+            throw new Refused("run " + runId + " is " + run.status().label() + "; only a failed run can be resumed from a step"
+                    + (run.status() == RunStatus.WAITING ? " (a waiting one goes on once its step is answered)" : ""), true);
+        }
+        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse(""));
+        if (runbook.hasErrors()) {
+            throw new Refused("the runbook text run " + runId + " ran no longer loads: " + runbook.errors().get(0), true);
+        }
+        var graph = runbook.graph();
+        if (!graph.flow().contains(fromStep)) {
+            throw new Refused("run " + runId + " of " + run.runbookId() + " has no step '" + fromStep + "' to resume from; its steps are "
+                    + String.join(", ", graph.flow()), false);
+        }
+        List<RunEvent> events = store.events(runId);
+        RunState state = RunState.fold(events);
+        java.util.Set<String> again = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(fromStep));
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            if (again.add(next)) {
+                todo.addAll(graph.dependents(next));
+            }
+        }
+        List<String> reset = new java.util.ArrayList<>();
+        for (var execution : state.executions().values()) {
+            boolean normal = execution.role() == dev.opsbook.engine.Role.NORMAL;
+            if (normal && again.contains(execution.stepId())) {
+                reset.add(execution.key());
+            } else if (!normal) {
+                String owner = execution.forStep().orElse("");
+                if (execution.role() == dev.opsbook.engine.Role.ROLLBACK && !again.contains(owner)
+                        && execution.status() == dev.opsbook.engine.StepStatus.SUCCEEDED) {
+                    throw new Refused("step '" + owner + "' was rolled back when run " + runId + " failed, and it comes before '" + fromStep
+                            + "'; resume from '" + owner + "' or a step before it", true);
+                }
+                reset.add(execution.key());
+            } else if (execution.status() == dev.opsbook.engine.StepStatus.FAILED
+                    || execution.status() == dev.opsbook.engine.StepStatus.CANCELLED) {
+                throw new Refused("step '" + execution.stepId() + "' failed and comes before '" + fromStep + "'; resume from '"
+                        + execution.stepId() + "' or a step before it", true);
+            }
+        }
+        awaitLetGo(runId);
+        RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
+        try {
+            store.append(runId, events.size() + 1, restarted);
+        } catch (RuntimeException e) {
+            throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
+        }
+        List<RunEvent> history = new java.util.ArrayList<>(events);
+        history.add(restarted);
+        RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
+                Path.of("").toAbsolutePath());
+        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size()));
+    }
+
+    /**
+     * //why: the store says "waiting" before the engine that stopped there has written the last
+     * entry of its trail and its record; writing them here before it lets go would break the chain
+     */
+    private void awaitLetGo(String runId) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (heldHere.test(runId) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** No process runs a waiting run: its trail and record are brought up to date here. */
+    private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
+        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+        List<RunEvent> all = new java.util.ArrayList<>(before);
+        Path trailFile = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
+        try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+            AuditLog audit = new AuditLog(trail, runbook.runbook());
+            for (RunEvent event : added) {
+                all.add(event);
+                audit.on(event, RunState.fold(all));
+            }
+            RecordWriter.write(recordDir, new RunResult(runbook.runbook(), RunState.fold(all), all, Redactor.NONE),
+                    Optional.of(trail.summary()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);
+        }
+    }
+
+    /** Answers a waiting step: the service resumes the run on its next tick. */
+    public void answer(String runId, String stepId, boolean confirmed, String by, String comment) throws Approvals.Refused {
+        Approvals.answer(store, loader, runId, stepId, confirmed, by, comment, "api", clock);
+    }
+
+    /** The run's state, from its stored history. */
+    public Optional<RunState> state(String runId) {
+        List<RunEvent> events = store.events(runId);
+        return events.isEmpty() ? Optional.empty() : Optional.of(RunState.fold(events));
+    }
+
+}
