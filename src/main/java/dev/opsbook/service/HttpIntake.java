@@ -5,76 +5,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.opsbook.access.Role;
+import dev.opsbook.http.Access;
+import dev.opsbook.http.Response;
+import dev.opsbook.http.Router;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
- * The service's HTTP side: events in (one or a batch, as an EventBridge API destination sends
- * them), answers to waiting runs, health. Errors are RFC 9457 problem documents.
- *
- * //why: the JDK's server, started only by serve: a Quarkus HTTP layer would start with every
- * CLI command and cost each of them most of a second.
+ * Events over HTTP: {@code POST /events}, one EventBridge event or a batch (as an API destination
+ * sends them), for holders of an operator token. Each event goes through the same dispatcher as
+ * the queue's; the answer says what became of each.
  */
-public final class HttpIntake implements AutoCloseable {
-
-    /** What the service does with what arrives over HTTP. */
-    public interface Handlers {
-        /** One event's body; returns what became of it. */
-        ObjectNode event(String body);
-
-        /** @throws Approvals.Refused with the reason an answer cannot be given */
-        void answer(String runId, String stepId, boolean confirmed, String by, String comment) throws Approvals.Refused;
-
-        Optional<String> record(String runId);
-
-        JsonNode runs();
-    }
+public final class HttpIntake {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-
-    private HttpIntake(HttpServer server) {
-        this.server = server;
+    private HttpIntake() {
     }
 
-    public static HttpIntake start(String host, int port, Handlers handlers) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "opsbook-http");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/", exchange -> {
-            try {
-                route(exchange, handlers);
-            } catch (RuntimeException e) {
-                problem(exchange, 500, "internal error", e.toString());
-            } finally {
-                exchange.close();
-            }
-        });
-        server.start();
-        return new HttpIntake(server);
-    }
-
-    public int port() {
-        return server.getAddress().getPort();
-    }
-
-    private static void route(HttpExchange exchange, Handlers handlers) throws IOException {
-        String method = exchange.getRequestMethod();
-        String[] path = exchange.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
-        if (method.equals("GET") && path.length == 1 && path[0].equals("health")) {
-            send(exchange, 200, "application/json", "{\"status\":\"UP\"}");
-        } else if (method.equals("POST") && path.length == 1 && path[0].equals("events")) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    /** @param dispatch one event's body to the report of what became of it */
+    public static void addTo(Router router, Function<String, ObjectNode> dispatch) {
+        router.post("/events", Access.role(Role.OPERATOR), request -> {
+            String body = request.bodyText();
             JsonNode parsed;
             try {
                 parsed = JSON.readTree(body);
@@ -84,59 +37,11 @@ public final class HttpIntake implements AutoCloseable {
             if (parsed != null && parsed.isArray()) {
                 ArrayNode outcomes = JsonNodeFactory.instance.arrayNode();
                 for (JsonNode event : parsed) {
-                    outcomes.add(handlers.event(event.toString()));
+                    outcomes.add(dispatch.apply(event.toString()));
                 }
-                send(exchange, 200, "application/json", outcomes.toString());
-            } else {
-                send(exchange, 200, "application/json", handlers.event(body).toString());
+                return Response.ok(outcomes);
             }
-        } else if (method.equals("POST") && path.length == 5 && path[0].equals("runs") && path[2].equals("steps")
-                && (path[4].equals("approve") || path[4].equals("reject"))) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            JsonNode request = body.isBlank() ? JsonNodeFactory.instance.objectNode() : JSON.readTree(body);
-            String by = request.path("by").asText(Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Opsbook-User")).orElse("http"));
-            try {
-                handlers.answer(path[1], path[3], path[4].equals("approve"), by, request.path("comment").asText(""));
-                send(exchange, 200, "application/json", JsonNodeFactory.instance.objectNode()
-                        .put("run", path[1]).put("step", path[3]).put("answer", path[4]).put("by", by).toString());
-            } catch (Approvals.Refused e) {
-                problem(exchange, 409, "cannot answer", e.getMessage());
-            }
-        } else if (method.equals("GET") && path.length == 1 && path[0].equals("runs")) {
-            send(exchange, 200, "application/json", handlers.runs().toString());
-        } else if (method.equals("GET") && path.length == 2 && path[0].equals("runs")) {
-            Optional<String> record = handlers.record(path[1]);
-            if (record.isPresent()) {
-                send(exchange, 200, "text/markdown; charset=utf-8", record.get());
-            } else {
-                problem(exchange, 404, "no such run", "no run " + path[1]);
-            }
-        } else {
-            problem(exchange, 404, "not found", method + " " + exchange.getRequestURI().getPath()
-                    + " is not served; try POST /events, GET /runs, GET /runs/{id}, POST /runs/{id}/steps/{step}/approve|reject");
-        }
-    }
-
-    private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
-        ObjectNode problem = JsonNodeFactory.instance.objectNode();
-        problem.put("type", "about:blank");
-        problem.put("title", title);
-        problem.put("status", status);
-        problem.put("detail", detail);
-        send(exchange, status, "application/problem+json", problem.toString());
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(1);
+            return Response.ok(dispatch.apply(body));
+        });
     }
 }

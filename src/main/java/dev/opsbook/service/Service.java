@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.access.AccessAudit;
+import dev.opsbook.access.ApiTokens;
+import dev.opsbook.access.Sessions;
 import dev.opsbook.audit.AuditLog;
 import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsClients;
@@ -24,6 +27,8 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.http.Router;
+import dev.opsbook.http.Server;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Escalation;
 import dev.opsbook.runbook.Runbook;
@@ -75,7 +80,13 @@ public final class Service implements AutoCloseable {
     private EmbeddedQueue embedded;
     private SqsClient sqs;
     private SqsIntake intake;
-    private HttpIntake http;
+    private final ApiTokens tokens;
+    private final Sessions sessions;
+    private final Router router = new Router();
+    private volatile Server.Unauthenticated unauthenticated = Server.PROBLEM;
+    private final java.util.Map<String, RunControl> controls = new java.util.concurrent.ConcurrentHashMap<>();
+    private AccessAudit access;
+    private Server http;
     private String queueUrl;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
@@ -89,6 +100,28 @@ public final class Service implements AutoCloseable {
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         this.runs = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemon("opsbook-run"));
         this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives());
+        this.tokens = new ApiTokens(store.tokens(), clock);
+        this.sessions = new Sessions(tokens, clock);
+        HttpIntake.addTo(router, body -> dispatcher.handle("http", body, 1).report());
+    }
+
+    /** Where the API and the web pages add their routes, before or after {@link #start}. */
+    public Router router() {
+        return router;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** What a request without a principal gets (web pages send browsers to a login form); a 401 problem by default. */
+    public void onUnauthenticated(Server.Unauthenticated answer) {
+        this.unauthenticated = answer;
+    }
+
+    /** What the API does with runs: launch, cancel, resume from a step, answer. */
+    public RunOperations operations() {
+        return new RunOperations(store, loader, folders::current, this::execute, executors, clock, config.recordDir());
     }
 
     public void start() throws IOException {
@@ -109,32 +142,9 @@ public final class Service implements AutoCloseable {
         intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2);
         intake.start();
         log.println("queue: " + queueUrl);
-        http = HttpIntake.start(config.host(), config.port(), new HttpIntake.Handlers() {
-            @Override
-            public ObjectNode event(String body) {
-                return dispatcher.handle("http", body, 1).report();
-            }
-
-            @Override
-            public void answer(String runId, String stepId, boolean confirmed, String by, String comment) throws Approvals.Refused {
-                Approvals.answer(store, runId, stepId, confirmed, by, comment, "http", clock);
-            }
-
-            @Override
-            public Optional<String> record(String runId) {
-                return Records.render(store, loader, runId);
-            }
-
-            @Override
-            public JsonNode runs() {
-                ArrayNode list = JsonNodeFactory.instance.arrayNode();
-                for (StoredRun run : store.runs(RunQuery.latest(100))) {
-                    list.addObject().put("run", run.id()).put("runbook", run.runbookId()).put("status", run.status().label())
-                            .put("trigger", run.trigger()).put("startedAt", run.startedAt().toString()).put("waitingFor", run.waitingFor());
-                }
-                return list;
-            }
-        });
+        access = AccessAudit.in(config.recordDir(), clock);
+        http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
+                (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
         log.println("http: http://" + config.host() + ":" + http.port());
         ticks.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
     }
@@ -150,6 +160,7 @@ public final class Service implements AutoCloseable {
     private void tick() {
         try {
             folders.scan(matcher::use);
+            Cancellations.pickUp(store, controls);
             resumeAnswered();
             escalateLongWaits();
         } catch (RuntimeException e) {
@@ -167,6 +178,7 @@ public final class Service implements AutoCloseable {
         Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
         RunControl control = new RunControl();
         active.add(control);
+        controls.put(runId, control);
         runs.submit(() -> {
             try (AuditTrail trail = AuditTrail.create(trailFile);
                  Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
@@ -178,6 +190,7 @@ public final class Service implements AutoCloseable {
                 log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
             } finally {
                 active.remove(control);
+                controls.remove(runId, control);
             }
         });
         if (!storing.awaitCreated(30_000)) {
@@ -203,6 +216,7 @@ public final class Service implements AutoCloseable {
             Path trailFile = RecordWriter.trailFor(config.recordDir(), run.runbookId(), run.id());
             RunControl control = new RunControl();
             active.add(control);
+            controls.put(run.id(), control);
             runs.submit(() -> {
                 try (AuditTrail trail = AuditTrail.continueAt(trailFile);
                      Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
@@ -217,9 +231,43 @@ public final class Service implements AutoCloseable {
                     log.println("opsbook: resuming run " + run.id() + " failed: " + e);
                 } finally {
                     active.remove(control);
+                    controls.remove(run.id(), control);
                 }
             });
         }
+    }
+
+    /**
+     * Runs a run in this instance's pool with the store, its audit trail and its record: a new run
+     * when {@code history} is empty, else goes on from that history (which ends with the event that
+     * claimed it).
+     */
+    private void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing) {
+        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
+        RunControl control = new RunControl();
+        active.add(control);
+        controls.put(runId, control);
+        runs.submit(() -> {
+            try (AuditTrail trail = history.isEmpty() ? AuditTrail.create(trailFile) : AuditTrail.continueAt(trailFile);
+                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
+                AuditLog audit = new AuditLog(trail, runbook.runbook());
+                RunListener listeners = both(storing, audit, runbook.runbook());
+                RunResult result;
+                if (history.isEmpty()) {
+                    result = engine.run(request, listeners, control);
+                } else {
+                    Approvals.tellAnswers(history.get(), audit);
+                    audit.on(history.get().get(history.get().size() - 1), RunState.fold(history.get()));
+                    result = engine.resume(request, history.get(), request.startedBy(), listeners, control);
+                }
+                RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
+            } catch (Exception e) {
+                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
+            } finally {
+                active.remove(control);
+                controls.remove(runId, control);
+            }
+        });
     }
 
     /** Waiting steps with a {@code timeout} that passed tell the runbook's escalation, once per step. */
@@ -290,6 +338,13 @@ public final class Service implements AutoCloseable {
         }
         if (http != null) {
             http.close();
+        }
+        if (access != null) {
+            try {
+                access.close();
+            } catch (IOException e) {
+                log.println("opsbook: cannot close the access audit: " + e.getMessage());
+            }
         }
         synchronized (active) {
             active.forEach(c -> c.cancel("opsbook serve is stopping"));

@@ -56,6 +56,7 @@ public final class JdbcRunStore implements RunStore {
 
     private final AgroalDataSource pool;
     private final String description;
+    private final JdbcTokenStore tokens = new JdbcTokenStore(this::query);
 
     private JdbcRunStore(AgroalDataSource pool, String description) {
         this.pool = pool;
@@ -83,7 +84,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 4;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -456,6 +457,51 @@ public final class JdbcRunStore implements RunStore {
                 row.getString("waiting_for"));
     }
 
+    // ---- cancellation requests and tokens ----------------------------------------------------
+
+    @Override
+    public boolean requestCancel(CancelRequest request) {
+        return query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO cancel_requests (run_id, requested_at, requested_by, reason) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, request.runId());
+                setInstant(insert, 2, request.requestedAt());
+                insert.setString(3, request.requestedBy());
+                insert.setString(4, request.reason());
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false;
+                }
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    throw new IllegalArgumentException("no run " + request.runId(), e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<CancelRequest> cancelRequestsOfRunningRuns() {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT c.run_id, c.requested_at, c.requested_by, c.reason "
+                    + "FROM cancel_requests c JOIN runs r ON r.id = c.run_id WHERE r.status = 'RUNNING' ORDER BY c.requested_at");
+                 ResultSet rows = select.executeQuery()) {
+                List<CancelRequest> requests = new ArrayList<>();
+                while (rows.next()) {
+                    requests.add(new CancelRequest(rows.getString(1), instant(rows, "requested_at"), rows.getString(3), rows.getString(4)));
+                }
+                return requests;
+            }
+        });
+    }
+
+    @Override
+    public dev.opsbook.access.TokenStore tokens() {
+        return tokens;
+    }
+
     // ---- events received from outside --------------------------------------------------
 
     @Override
@@ -553,8 +599,13 @@ public final class JdbcRunStore implements RunStore {
         pool.close();
     }
 
-    private interface Work<T> {
+    interface Work<T> {
         T on(Connection connection) throws SQLException;
+    }
+
+    /** A connection lent for one piece of work: what the token store shares with this one. */
+    interface Db {
+        <T> T query(Work<T> work);
     }
 
     private <T> T query(Work<T> work) {
@@ -599,7 +650,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     // //why: both databases keep microseconds; cutting here, not rounding there, makes what is read back predictable
-    private static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         if (instant == null) {
             statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -607,7 +658,7 @@ public final class JdbcRunStore implements RunStore {
         }
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

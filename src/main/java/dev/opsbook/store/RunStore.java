@@ -54,6 +54,20 @@ public interface RunStore extends AutoCloseable {
     /** Runs of a runbook with this concurrency key that have not finished (running or waiting). */
     long activeRuns(String runbookId, String concurrencyKey);
 
+    /**
+     * Asks that a running run be cancelled, whichever process runs it: that process finds the
+     * request on its next tick ({@link #cancelRequestsOfRunningRuns}).
+     *
+     * @return false when it was asked before
+     */
+    boolean requestCancel(CancelRequest request);
+
+    /** Cancellation requests for runs that are still running. */
+    List<CancelRequest> cancelRequestsOfRunningRuns();
+
+    /** The API tokens kept in the same database. */
+    dev.opsbook.access.TokenStore tokens();
+
     /** A description for people: "H2 file ./.opsbook/store (single instance)", "PostgreSQL db at host". */
     String describe();
 

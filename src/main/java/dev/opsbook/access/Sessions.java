@@ -1,0 +1,90 @@
+package dev.opsbook.access;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Browser sessions: a person logs in once with a token and the browser keeps a session cookie.
+ * Each session has its own CSRF token that every form POST must carry back. Sessions live in
+ * this process's memory (a restart logs everyone out), end after {@link #IDLE} without use, and
+ * end with the token they were made from. Thread-safe.
+ */
+public final class Sessions {
+
+    public static final Duration IDLE = Duration.ofHours(8);
+    public static final String COOKIE = "opsbook_session";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ApiTokens tokens;
+    private final Clock clock;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public Sessions(ApiTokens tokens, Clock clock) {
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** @param id the cookie's value; @param csrf what forms carry back as {@code _csrf} (or the X-CSRF-Token header) */
+    public record Session(String id, String csrf, Principal principal, Instant lastUsed) {
+
+        /** The Set-Cookie value: not readable by scripts, never sent by other sites. */
+        public String cookie() {
+            return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict";
+        }
+    }
+
+    /** A new session for the holder of this token, or empty when the token is unknown or revoked. */
+    public Optional<Session> login(String token) {
+        return tokens.authenticate(token).map(principal -> {
+            Session session = new Session(random(), random(), principal, clock.instant());
+            sessions.put(session.id(), session);
+            return session;
+        });
+    }
+
+    /** The live session with this id; using it keeps it alive. */
+    public Optional<Session> find(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Session session = sessions.get(id);
+        if (session == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        if (session.lastUsed().plus(IDLE).isBefore(now) || !tokens.active(session.principal().tokenId())) {
+            sessions.remove(id);
+            return Optional.empty();
+        }
+        Session used = new Session(session.id(), session.csrf(), session.principal(), now);
+        sessions.put(id, used);
+        return Optional.of(used);
+    }
+
+    public void logout(String id) {
+        if (id != null) {
+            sessions.remove(id);
+        }
+    }
+
+    /** Compares in constant time, so the comparison's duration says nothing about the token. */
+    public static boolean csrfMatches(Session session, String presented) {
+        return presented != null && MessageDigest.isEqual(session.csrf().getBytes(StandardCharsets.UTF_8),
+                presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

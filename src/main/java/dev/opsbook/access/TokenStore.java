@@ -1,0 +1,22 @@
+package dev.opsbook.access;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where API tokens live (the run store's database). Only SHA-256 hashes of secrets go in. Thread-safe. */
+public interface TokenStore {
+
+    void addToken(ApiToken token, String secretHash);
+
+    /** The token whose secret hashes to this, revoked or not. */
+    Optional<ApiToken> tokenByHash(String secretHash);
+
+    Optional<ApiToken> token(String id);
+
+    /** Every token, oldest first. */
+    List<ApiToken> tokens();
+
+    /** @return false when there is no such token or it was revoked before */
+    boolean revokeToken(String id, Instant at);
+}

@@ -1,0 +1,29 @@
+package dev.opsbook.service;
+
+import dev.opsbook.engine.RunControl;
+import dev.opsbook.store.CancelRequest;
+import dev.opsbook.store.RunStore;
+import java.util.Map;
+
+/**
+ * Cancelling a run that runs in any instance: the request goes into the store, and each instance
+ * looks on its tick for requests about the runs it has in hand.
+ */
+final class Cancellations {
+
+    private Cancellations() {
+    }
+
+    /** Cancels the runs of {@code controls} (this instance's, by run id) that someone asked to cancel. */
+    static void pickUp(RunStore store, Map<String, RunControl> controls) {
+        if (controls.isEmpty()) {
+            return;
+        }
+        for (CancelRequest request : store.cancelRequestsOfRunningRuns()) {
+            RunControl control = controls.get(request.runId());
+            if (control != null) {
+                control.cancel("cancelled by " + request.requestedBy() + (request.reason().isBlank() ? "" : ": " + request.reason()));
+            }
+        }
+    }
+}

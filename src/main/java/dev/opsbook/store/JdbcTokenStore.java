@@ -1,0 +1,98 @@
+package dev.opsbook.store;
+
+import dev.opsbook.access.ApiToken;
+import dev.opsbook.access.Role;
+import dev.opsbook.access.TokenStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** API tokens in the run store's database (table {@code api_tokens}, migration V4). */
+final class JdbcTokenStore implements TokenStore {
+
+    private static final String COLUMNS = "id, name, roles, created_at, revoked_at";
+
+    private final JdbcRunStore.Db db;
+
+    JdbcTokenStore(JdbcRunStore.Db db) {
+        this.db = db;
+    }
+
+    @Override
+    public void addToken(ApiToken token, String secretHash) {
+        db.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO api_tokens (id, name, roles, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, token.id());
+                insert.setString(2, token.name());
+                insert.setString(3, String.join(",", token.roles().stream().map(Role::label).sorted().toList()));
+                insert.setString(4, secretHash);
+                JdbcRunStore.setInstant(insert, 5, token.createdAt());
+                JdbcRunStore.setInstant(insert, 6, token.revokedAt().orElse(null));
+                insert.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String secretHash) {
+        return one("SELECT " + COLUMNS + " FROM api_tokens WHERE secret_hash = ?", secretHash);
+    }
+
+    @Override
+    public Optional<ApiToken> token(String id) {
+        return one("SELECT " + COLUMNS + " FROM api_tokens WHERE id = ?", id);
+    }
+
+    @Override
+    public List<ApiToken> tokens() {
+        return db.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at, id");
+                 ResultSet rows = select.executeQuery()) {
+                List<ApiToken> tokens = new ArrayList<>();
+                while (rows.next()) {
+                    tokens.add(token(rows));
+                }
+                return tokens;
+            }
+        });
+    }
+
+    @Override
+    public boolean revokeToken(String id, Instant at) {
+        return db.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                JdbcRunStore.setInstant(update, 1, at);
+                update.setString(2, id);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private Optional<ApiToken> one(String sql, String value) {
+        return db.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, value);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(token(row)) : Optional.<ApiToken>empty();
+                }
+            }
+        });
+    }
+
+    private static ApiToken token(ResultSet row) throws SQLException {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        Arrays.stream(row.getString("roles").split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
+        return new ApiToken(row.getString("id"), row.getString("name"), roles, JdbcRunStore.instant(row, "created_at"),
+                Optional.ofNullable(JdbcRunStore.instant(row, "revoked_at")));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.opsbook.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.opsbook.access.AccessAudit;
+import dev.opsbook.access.ApiTokens;
+import dev.opsbook.access.Role;
+import dev.opsbook.access.Sessions;
+import dev.opsbook.audit.AuditVerifier;
+import dev.opsbook.store.JdbcRunStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP layer with its real parts: the JDK server, tokens in an H2 store, the access audit on disk. */
+class ServerTest {
+
+    @TempDir
+    Path dir;
+
+    private JdbcRunStore store;
+    private AccessAudit audit;
+    private Server server;
+    private Sessions sessions;
+    private String viewer;
+    private String operator;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void start() throws Exception {
+        store = JdbcRunStore.open("jdbc:h2:mem:server-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "");
+        ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
+        viewer = tokens.issue("vera", Set.of(Role.VIEWER)).secret();
+        operator = tokens.issue("otto", Set.of(Role.OPERATOR)).secret();
+        sessions = new Sessions(tokens, Clock.systemUTC());
+        audit = AccessAudit.in(dir, Clock.systemUTC());
+        Router router = new Router()
+                .get("/open", Access.PUBLIC, r -> Response.ok(JsonNodeFactory.instance.objectNode().put("open", true)))
+                .get("/things/{id}", Access.role(Role.VIEWER), r -> Response.ok(JsonNodeFactory.instance.objectNode()
+                        .put("id", r.param("id")).put("by", r.who().name()).put("q", r.query("q").orElse(""))))
+                .get("/things/special", Access.role(Role.VIEWER), r -> Response.ok(JsonNodeFactory.instance.objectNode().put("special", true)))
+                .post("/things", Access.role(Role.OPERATOR), r -> Response.created("/things/1", r.json()))
+                .get("/doc", Access.role(Role.VIEWER), r -> r.negotiate("text/markdown", "text/html")
+                        .map(type -> Response.text(200, type, type)).orElseThrow(() -> new Problem(406, "Not acceptable", "markdown or html").exception()))
+                .get("/fails", Access.role(Role.VIEWER), r -> {
+                    throw new IllegalStateException("secret inner detail");
+                })
+                .get("/stream", Access.role(Role.VIEWER), r -> Response.events(events -> {
+                    for (int i = 1; i <= 3; i++) {
+                        events.send("tick", "{\"n\":" + i + "}");
+                        Thread.sleep(20);
+                    }
+                }));
+        server = Server.start("127.0.0.1", 0, router, tokens, sessions, audit, Server.PROBLEM,
+                new PrintStream(java.io.OutputStream.nullOutputStream()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        audit.close();
+        store.close();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder get(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void a_route_with_a_role_answers_401_without_a_token_403_with_a_wrong_role_and_the_handler_with_the_right_one() throws Exception {
+        HttpResponse<String> none = send(get("/things/7", null));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"opsbook\"");
+        assertThat(json.readTree(none.body()).path("detail").asText()).contains("opsbook token create");
+
+        HttpResponse<String> wrongToken = send(get("/things/7", "opsbook_not-a-real-one"));
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+        assertThat(wrongToken.body()).contains("unknown or revoked").doesNotContain("opsbook_not-a-real-one");
+
+        HttpResponse<String> forbidden = send(get("/things", viewer).POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(forbidden.body()).path("detail").asText()).contains("(vera) has the role(s) viewer", "needs operator");
+
+        HttpResponse<String> read = send(get("/things/a%2Fb?q=x%20y", operator));
+        assertThat(read.statusCode()).as("an operator reads too").isEqualTo(200);
+        assertThat(json.readTree(read.body())).isEqualTo(json.readTree("{\"id\":\"a/b\",\"by\":\"otto\",\"q\":\"x y\"}"));
+
+        HttpResponse<String> created = send(get("/things", operator).POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")));
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location")).contains("/things/1");
+    }
+
+    @Test
+    void every_decision_goes_to_the_access_audit_with_who_and_what_but_never_the_token() throws Exception {
+        send(get("/things/1", null));
+        send(get("/things", viewer).POST(HttpRequest.BodyPublishers.ofString("{}")));
+        send(get("/things/2", viewer));
+        send(get("/open", null));
+
+        String trail = Files.readString(dir.resolve(AccessAudit.FILE));
+        assertThat(trail.lines()).hasSize(3);
+        assertThat(trail.lines().toList().get(0)).contains("\"decision\":\"denied\"", "\"status\":401", "\"action\":\"GET /things/{id}\"");
+        assertThat(trail.lines().toList().get(1)).contains("\"decision\":\"denied\"", "\"status\":403", "\"name\":\"vera\"", "\"action\":\"POST /things\"");
+        assertThat(trail.lines().toList().get(2)).contains("\"decision\":\"allowed\"", "\"status\":200", "\"path\":\"/things/2\"");
+        assertThat(trail).doesNotContain(viewer, operator, ApiTokens.PREFIX);
+        assertThat(AuditVerifier.verify(dir.resolve(AccessAudit.FILE), Optional.empty()).valid()).isTrue();
+    }
+
+    @Test
+    void every_response_carries_the_security_headers_problems_included() throws Exception {
+        for (HttpResponse<String> response : java.util.List.of(send(get("/open", null)), send(get("/nowhere", null)), send(get("/things/1", null)))) {
+            assertThat(response.headers().firstValue("Content-Security-Policy")).get().asString()
+                    .contains("default-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+            assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        }
+    }
+
+    @Test
+    void unknown_paths_are_404_and_known_paths_with_another_method_405_with_allow() throws Exception {
+        HttpResponse<String> missing = send(get("/nowhere", viewer));
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(missing.body()).path("detail").asText()).contains("GET /nowhere is not served", "/q/openapi");
+        HttpResponse<String> wrongMethod = send(get("/open", viewer).DELETE());
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.headers().firstValue("Allow")).contains("GET");
+    }
+
+    @Test
+    void a_literal_segment_wins_over_a_parameter() throws Exception {
+        assertThat(send(get("/things/special", viewer)).body()).contains("\"special\":true");
+    }
+
+    @Test
+    void a_body_that_is_not_json_is_a_400_saying_where() throws Exception {
+        HttpResponse<String> bad = send(get("/things", operator).POST(HttpRequest.BodyPublishers.ofString("{\"a\": ")));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).path("detail").asText()).contains("not JSON", "line 1");
+    }
+
+    @Test
+    void an_unexpected_failure_is_a_500_problem_that_does_not_leak_its_message() throws Exception {
+        HttpResponse<String> failed = send(get("/fails", viewer));
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(failed.body()).doesNotContain("secret inner detail").contains("its log says why");
+    }
+
+    @Test
+    void content_is_negotiated_by_accept() throws Exception {
+        assertThat(send(get("/doc", viewer)).body()).isEqualTo("text/markdown");
+        assertThat(send(get("/doc", viewer).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")).body()).isEqualTo("text/html");
+        assertThat(send(get("/doc", viewer).header("Accept", "text/markdown;q=0.5, text/html;q=0.9")).body()).isEqualTo("text/html");
+        assertThat(send(get("/doc", viewer).header("Accept", "application/pdf")).statusCode()).isEqualTo(406);
+    }
+
+    @Test
+    void a_browser_session_made_from_a_token_authenticates_and_its_unsafe_requests_need_the_csrf_token() throws Exception {
+        Sessions.Session session = sessions.login(operator).orElseThrow();
+        assertThat(sessions.login("opsbook_wrong")).isEmpty();
+        String cookie = Sessions.COOKIE + "=" + session.id();
+        HttpResponse<String> read = send(get("/things/3", null).header("Cookie", cookie));
+        assertThat(read.statusCode()).isEqualTo(200);
+
+        HttpResponse<String> noCsrf = send(get("/things", null).header("Cookie", cookie).POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(noCsrf.body()).contains("CSRF");
+        HttpResponse<String> withHeader = send(get("/things", null).header("Cookie", cookie).header(Server.CSRF_HEADER, session.csrf())
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(withHeader.statusCode()).isEqualTo(201);
+
+        sessions.logout(session.id());
+        HttpResponse<String> after = send(get("/things/3", null).header("Cookie", cookie));
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(after.body()).contains("session has ended");
+    }
+
+    @Test
+    void a_session_ends_with_the_token_it_was_made_from() throws Exception {
+        ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
+        ApiTokens.Issued issued = tokens.issue("temp", Set.of(Role.VIEWER));
+        Sessions.Session session = sessions.login(issued.secret()).orElseThrow();
+        store.tokens().revokeToken(issued.token().id(), java.time.Instant.now());
+        assertThat(sessions.find(session.id())).isEmpty();
+        assertThat(send(get("/things/1", issued.secret())).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void a_stream_sends_each_event_as_it_happens() throws Exception {
+        HttpResponse<java.io.InputStream> response = http.send(get("/stream", viewer).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.headers().firstValue("Content-Type")).get().asString().startsWith("text/event-stream");
+        assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo("event: tick");
+            assertThat(lines.readLine()).isEqualTo("data: {\"n\":1}");
+            assertThat(lines.lines().filter(l -> l.startsWith("data: ")).toList()).containsExactly("data: {\"n\":2}", "data: {\"n\":3}");
+        }
+    }
+}
