@@ -13,6 +13,7 @@ import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.ScriptValues;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
 import dev.opsbook.expression.ExpressionException;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +152,7 @@ public final class Views {
                 settings.remove("outputs");
                 return Templates.render(settings, context, unknownYet);
             }
-            return JsonNodeFactory.instance.objectNode().put("script", step.body());
+            return JsonNodeFactory.instance.objectNode().put("script", ScriptValues.display(step.body(), context, unknownYet));
         } catch (ExpressionException e) {
             return JsonNodeFactory.instance.objectNode().put("error", "cannot render yet: " + e.getMessage());
         }
@@ -202,11 +204,20 @@ public final class Views {
             return Optional.empty();
         }
         Object front = new org.yaml.snakeyaml.Yaml().load(text.substring(4, text.indexOf("\n---\n", 3) + 1));
-        if (!(front instanceof Map<?, ?> meta) || !run.endedAt().get().toString().equals(String.valueOf(meta.get("endedAt")))
+        if (!(front instanceof Map<?, ?> meta) || !sameMillisecond(run.endedAt().get(), String.valueOf(meta.get("endedAt")))
                 || !(meta.get("audit") instanceof Map<?, ?> audit) || !(audit.get("entries") instanceof Number entries)) {
             return Optional.empty();
         }
         return Optional.of(new AuditSummary(trail, entries.longValue(), String.valueOf(audit.get("finalSha256"))));
+    }
+
+    // //why: the store keeps microseconds, the record the clock's nanoseconds
+    private static boolean sameMillisecond(Instant stored, String written) {
+        try {
+            return Instant.parse(written).truncatedTo(ChronoUnit.MILLIS).equals(stored.truncatedTo(ChronoUnit.MILLIS));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     static String pretty(JsonNode node) {
