@@ -131,7 +131,10 @@ public final class Views {
             if (graph.flow().contains(execution.stepId())) {
                 for (String id : graph.dependents(execution.stepId())) {
                     Step step = graph.step(id);
-                    next.add(new NextStep(id, step.kind(), pretty(preview(step, state))));
+                    JsonNode preview = preview(step, state);
+                    // a script reads best as the script
+                    next.add(new NextStep(id, step.kind(), preview.size() == 1 && preview.has("script")
+                            ? preview.get("script").asText() : pretty(preview)));
                 }
             }
             waiting.add(new WaitingStep(execution.stepId(), prompt, execution.answer().isPresent(),
