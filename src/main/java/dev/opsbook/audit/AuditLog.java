@@ -78,6 +78,10 @@ public final class AuditLog implements RunListener {
         } else if (event instanceof RunEvent.RunTimedOut e) {
             type = "run-timed-out";
             data.put("limitMs", e.limit().toMillis());
+        } else if (event instanceof RunEvent.RunRestarted e) {
+            type = "run-restarted";
+            data.put("by", e.by());
+            data.put("fromStep", e.fromStep());
         } else if (event instanceof RunEvent.RunFinished e) {
             type = "run-finished";
             data.put("status", e.status().label());

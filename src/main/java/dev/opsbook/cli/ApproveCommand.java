@@ -34,7 +34,7 @@ public class ApproveCommand implements Callable<Integer> {
     public Integer call() {
         String user = System.getProperty("user.name", "unknown");
         try (RunStore runs = store.open()) {
-            Approvals.answer(runs, runId, stepId, !reject, user, comment, "opsbook approve", Clock.systemUTC());
+            Approvals.answer(runs, Runbooks.loader(), runId, stepId, !reject, user, comment, "opsbook approve", Clock.systemUTC());
             System.out.println((reject ? "rejected" : "approved") + " step " + stepId + " of run " + runId + " as " + user
                     + "; opsbook serve resumes it, or continue it here with: opsbook resume " + runId);
             return ExitCodes.OK;

@@ -33,7 +33,7 @@ public class AuditCommand {
             int worst = ExitCodes.OK;
             for (Path trail : trails) {
                 try {
-                    AuditVerifier.Verification verification = AuditVerifier.verify(trail, sealed(trail));
+                    AuditVerifier.Verification verification = AuditVerifier.verify(trail, dev.opsbook.audit.AuditSummary.sealedBeside(trail));
                     if (verification.valid()) {
                         out.println(out.green("✅ " + trail + ": " + verification.entries() + " entries, chain intact, final hash "
                                 + verification.finalHash()));
@@ -47,28 +47,6 @@ public class AuditCommand {
                 }
             }
             return worst;
-        }
-
-        /** What the record beside the trail sealed, if there is one. */
-        private static Optional<AuditSummary> sealed(Path trail) throws IOException {
-            String name = trail.getFileName().toString();
-            if (!name.endsWith(".audit.jsonl")) {
-                return Optional.empty();
-            }
-            Path record = trail.resolveSibling(name.substring(0, name.length() - ".audit.jsonl".length()) + ".md");
-            if (!Files.exists(record)) {
-                return Optional.empty();
-            }
-            String text = Files.readString(record, StandardCharsets.UTF_8);
-            if (!text.startsWith("---\n")) {
-                return Optional.empty();
-            }
-            int end = text.indexOf("\n---\n", 4);
-            Object meta = new Yaml().load(text.substring(4, end < 0 ? text.length() : end));
-            if (meta instanceof Map<?, ?> map && map.get("audit") instanceof Map<?, ?> audit) {
-                return Optional.of(new AuditSummary(trail, ((Number) audit.get("entries")).longValue(), String.valueOf(audit.get("finalSha256"))));
-            }
-            return Optional.empty();
         }
     }
 }

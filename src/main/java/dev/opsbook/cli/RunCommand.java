@@ -246,22 +246,7 @@ public class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         if (json) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("runbook", plan.runbookId());
-            out.put("dryRun", true);
-            out.set("parameters", plan.redactor().json(maskedParams(loaded, plan.params())));
-            ArrayNode steps = out.putArray("steps");
-            for (Plan.PlannedStep step : plan.steps()) {
-                ObjectNode s = steps.addObject();
-                s.put("id", step.id());
-                s.put("kind", step.kind());
-                s.set("after", JSON.valueToTree(step.after()));
-                step.condition().ifPresent(c -> s.put("if", c));
-                if (!step.handlerFor().isEmpty()) {
-                    s.set("handles", JSON.valueToTree(step.handlerFor()));
-                }
-                s.set("input", plan.redactor().json(step.input()));
-            }
+            ObjectNode out = dev.opsbook.record.PlanJson.of(plan, loaded.runbook());
             System.out.println(pretty(out));
             return ExitCodes.OK;
         }
@@ -291,12 +276,7 @@ public class RunCommand implements Callable<Integer> {
     }
 
     private static JsonNode maskedParams(LoadedRunbook loaded, JsonNode params) {
-        ObjectNode masked = JsonNodeFactory.instance.objectNode();
-        params.fields().forEachRemaining(f -> {
-            boolean secret = loaded.runbook().parameter(f.getKey()).map(p -> p.isSecret()).orElse(false);
-            masked.set(f.getKey(), secret && !f.getValue().isNull() ? JsonNodeFactory.instance.textNode(dev.opsbook.engine.Redactor.MASK) : f.getValue());
-        });
-        return masked;
+        return dev.opsbook.record.PlanJson.maskedParams(loaded.runbook(), params);
     }
 
     private static String pretty(JsonNode node) {

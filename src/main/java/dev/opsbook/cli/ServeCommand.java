@@ -71,6 +71,7 @@ public class ServeCommand implements Callable<Integer> {
         try (RunStore runs = store.open();
              Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
                      Path.of("").toAbsolutePath()), runs, Runbooks.loader(), System.out)) {
+            new dev.opsbook.api.Api(service.operations()).addTo(service.router());
             WebPages.addTo(service.router(), service.operations(), service.sessions());
             service.onUnauthenticated(WebPages.loginRedirect());
             service.start();

@@ -113,7 +113,8 @@ public final class Engine implements AutoCloseable {
             throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
         }
         Session session = new Session(request, listener, control, history);
-        if (!(history.get(history.size() - 1) instanceof RunEvent.RunResumed)) {
+        RunEvent last = history.get(history.size() - 1);
+        if (!(last instanceof RunEvent.RunResumed || last instanceof RunEvent.RunRestarted)) {
             session.record(new RunEvent.RunResumed(clock.instant(), by)); // else whoever resumes claimed it already
         }
         return session.run();

@@ -54,6 +54,17 @@ public sealed interface RunEvent {
     record RunResumed(Instant at, String by) implements RunEvent {
     }
 
+    /**
+     * A failed run goes on from a chosen step, by a person's decision: the executions in
+     * {@code reset} (the step, every step after it, and the failure's handlers) are forgotten and
+     * run again; the outputs of the steps before it stay.
+     */
+    record RunRestarted(Instant at, String by, String fromStep, java.util.List<String> reset) implements RunEvent {
+        public RunRestarted {
+            reset = java.util.List.copyOf(reset);
+        }
+    }
+
     record RunFinished(Instant at, RunStatus status, String message) implements RunEvent {
     }
 }

@@ -86,6 +86,11 @@ public record RunState(
         } else if (event instanceof RunEvent.RunResumed) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
                     params, env, next, done, RunStatus.RUNNING, "", false, false, this.event);
+        } else if (event instanceof RunEvent.RunRestarted e) {
+            e.reset().forEach(next::remove);
+            done.removeAll(e.reset());
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event);
         } else if (event instanceof RunEvent.RunFinished e) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
                     params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event);

@@ -467,6 +467,9 @@ public final class MarkdownRecord {
         if (event instanceof RunEvent.CancelRequested e) {
             return Optional.of("Cancel requested: " + e.reason());
         }
+        if (event instanceof RunEvent.RunRestarted e) {
+            return Optional.of("Run resumed from `" + e.fromStep() + "` by " + e.by());
+        }
         if (event instanceof RunEvent.RunTimedOut e) {
             return Optional.of("Run timed out after " + Durations.format(e.limit()));
         }

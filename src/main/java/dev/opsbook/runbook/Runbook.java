@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param concurrency how many of its runs may go on at once ({@code concurrency:})
  * @param limits how many runs events may start ({@code limits:})
  * @param escalation whom to tell when limits suppress a run ({@code escalation:})
+ * @param approval who may approve its steps ({@code approval:})
  */
 public record Runbook(
         String id,
@@ -38,7 +39,8 @@ public record Runbook(
         List<Trigger> triggers,
         Optional<Concurrency> concurrency,
         Optional<Limits> limits,
-        Optional<Escalation> escalation) {
+        Optional<Escalation> escalation,
+        ApprovalPolicy approval) {
 
     public Runbook {
         parameters = List.copyOf(parameters);
@@ -53,7 +55,7 @@ public record Runbook(
                    String owner, String description, List<Parameter> parameters, List<String> envAllowList,
                    Optional<Duration> timeout, List<Step> steps, Map<String, Position> positions) {
         this(id, file, text, bodyOffset, contentHash, title, kind, owner, description, parameters, envAllowList, timeout,
-                steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty());
+                steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), ApprovalPolicy.ANYONE);
     }
 
     public Optional<Step> step(String id) {

@@ -49,7 +49,7 @@ public final class RunbookParser {
             "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs");
 
     static final Set<String> FRONT_MATTER_KEYS = Set.of(
-            "id", "title", "kind", "owner", "description", "parameters", "env", "timeout");
+            "id", "title", "kind", "owner", "description", "parameters", "env", "timeout", "approval");
     /** Keys for automation: read and checked here (see {@link TriggerSettings}), used by the service. */
     static final Set<String> FRONT_MATTER_SERVICE_KEYS = Set.of(
             "triggers", "concurrency", "limits", "escalation", "tags");
@@ -132,7 +132,7 @@ public final class RunbookParser {
             Runbook runbook = new Runbook(id, file, text, bodyStart(frontMatter), sha256(text), title, kind,
                     text(meta, "owner").orElse(""), text(meta, "description").orElse(""), parameters, env,
                     timeout, steps, positions, automation.triggers(), automation.concurrency(), automation.limits(),
-                    automation.escalation());
+                    automation.escalation(), approval(meta.get("approval")));
             diagnostics.sort(Diagnostic.IN_FILE_ORDER);
             return new ParsedRunbook(runbook, diagnostics);
         }
@@ -182,6 +182,31 @@ public final class RunbookParser {
                     error(position("/" + key), "'" + key + "' must be a single value, not a " + (value.isArray() ? "list" : "mapping"));
                 }
             }
+        }
+
+        private ApprovalPolicy approval(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return ApprovalPolicy.ANYONE;
+            }
+            if (!node.isObject()) {
+                error(position("/approval"), "approval must be a mapping such as { separateApprover: true }");
+                return ApprovalPolicy.ANYONE;
+            }
+            node.fieldNames().forEachRemaining(key -> {
+                if (!key.equals("separateApprover")) {
+                    error(position("/approval/" + key + "#key"), "unknown key '" + key + "' in approval"
+                            + Suggestions.didYouMean(key, Set.of("separateApprover")) + "; approval takes separateApprover");
+                }
+            });
+            JsonNode separate = node.get("separateApprover");
+            if (separate == null || separate.isNull()) {
+                return ApprovalPolicy.ANYONE;
+            }
+            if (!separate.isBoolean()) {
+                error(position("/approval/separateApprover"), "separateApprover must be true or false, not '" + separate.asText() + "'");
+                return ApprovalPolicy.ANYONE;
+            }
+            return new ApprovalPolicy(separate.booleanValue());
         }
 
         private RunbookKind kind(JsonNode meta) {

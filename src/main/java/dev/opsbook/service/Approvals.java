@@ -6,6 +6,8 @@ import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.Runbook;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.time.Clock;
@@ -28,8 +30,15 @@ public final class Approvals {
     private Approvals() {
     }
 
-    public static void answer(RunStore store, String runId, String stepId, boolean confirmed, String by, String comment, String how,
-                              Clock clock) throws Refused {
+    /**
+     * Writes a person's answer into the run's history. When the runbook says
+     * {@code approval: { separateApprover: true }}, the person who launched the run cannot approve its
+     * {@code approve} steps (rejecting stays open to them).
+     *
+     * @param loader reads the runbook text the run was started with, for its approval policy
+     */
+    public static void answer(RunStore store, RunbookLoader loader, String runId, String stepId, boolean confirmed, String by,
+                              String comment, String how, Clock clock) throws Refused {
         StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId + " in " + store.describe()));
         List<RunEvent> events = store.events(runId);
         RunState state = RunState.fold(events);
@@ -46,6 +55,14 @@ public final class Approvals {
         if (step.get().answer().isPresent()) {
             throw new Refused("step '" + stepId + "' of run " + runId + " was already answered by " + step.get().answer().get().by());
         }
+        if (confirmed && person(by).equals(person(run.startedBy()))) {
+            Runbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse("")).runbook();
+            boolean approval = runbook.step(stepId).map(s -> s.kind().equals("approve")).orElse(false);
+            if (approval && runbook.approval().separateApprover()) {
+                throw new Refused("runbook " + runbook.id() + " requires that the approver is not the person who launched the run ("
+                        + person(run.startedBy()) + "); ask another approver to approve step '" + stepId + "'");
+            }
+        }
         var now = clock.instant();
         try {
             store.append(runId, events.size() + 1, new RunEvent.StepAnswered(now, step.get().key(),
@@ -53,6 +70,11 @@ public final class Approvals {
         } catch (RuntimeException e) {
             throw new Refused("someone answered run " + runId + " at the same moment; look at it with opsbook show " + runId);
         }
+    }
+
+    /** The person behind a name: "ada (tok-1a2b3c4d)" is ada, whichever of her tokens she used. */
+    static String person(String by) {
+        return by.replaceFirst(" \\(tok-[0-9a-f]+\\)$", "").strip();
     }
 
     /**

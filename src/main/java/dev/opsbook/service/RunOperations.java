@@ -1,6 +1,11 @@
 package dev.opsbook.service;
 
+import dev.opsbook.audit.AuditLog;
+import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.Redactor;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.record.RecordWriter;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.Plan;
@@ -138,8 +143,11 @@ public final class RunOperations {
             List<RunEvent> events = store.events(runId);
             try {
                 String why = "cancelled by " + by + (reason.isBlank() ? "" : ": " + reason);
-                store.append(runId, events.size() + 1, new RunEvent.CancelRequested(clock.instant(), why));
-                store.append(runId, events.size() + 2, new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why));
+                RunEvent requested = new RunEvent.CancelRequested(clock.instant(), why);
+                RunEvent finished = new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why);
+                store.append(runId, events.size() + 1, requested);
+                store.append(runId, events.size() + 2, finished);
+                recordCancelled(run, events, List.of(requested, finished));
                 return RunStatus.CANCELLED;
             } catch (RuntimeException e) {
                 // //why: it was resumed or answered at this very moment: then it runs somewhere, and the request below reaches it
@@ -153,9 +161,89 @@ public final class RunOperations {
         return RunStatus.RUNNING;
     }
 
+    /**
+     * Resumes a failed run from {@code fromStep}, here: that step and every step after it run again,
+     * with the outputs of the steps before it. Refused when a step that failed comes before it, or a
+     * step before it was rolled back (its effect is undone: resume from that one).
+     */
+    public void restart(String runId, String fromStep, String by) throws Refused {
+        StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId, false));
+        if (run.status() != RunStatus.FAILED) {
+            throw new Refused("run " + runId + " is " + run.status().label() + "; only a failed run can be resumed from a step"
+                    + (run.status() == RunStatus.WAITING ? " (a waiting one goes on once its step is answered)" : ""), true);
+        }
+        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse(""));
+        if (runbook.hasErrors()) {
+            throw new Refused("the runbook text run " + runId + " ran no longer loads: " + runbook.errors().get(0), true);
+        }
+        var graph = runbook.graph();
+        if (!graph.flow().contains(fromStep)) {
+            throw new Refused("run " + runId + " of " + run.runbookId() + " has no step '" + fromStep + "' to resume from; its steps are "
+                    + String.join(", ", graph.flow()), false);
+        }
+        List<RunEvent> events = store.events(runId);
+        RunState state = RunState.fold(events);
+        java.util.Set<String> again = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(fromStep));
+        while (!todo.isEmpty()) {
+            String next = todo.poll();
+            if (again.add(next)) {
+                todo.addAll(graph.dependents(next));
+            }
+        }
+        List<String> reset = new java.util.ArrayList<>();
+        for (var execution : state.executions().values()) {
+            boolean normal = execution.role() == dev.opsbook.engine.Role.NORMAL;
+            if (normal && again.contains(execution.stepId())) {
+                reset.add(execution.key());
+            } else if (!normal) {
+                String owner = execution.forStep().orElse("");
+                if (execution.role() == dev.opsbook.engine.Role.ROLLBACK && !again.contains(owner)
+                        && execution.status() == dev.opsbook.engine.StepStatus.SUCCEEDED) {
+                    throw new Refused("step '" + owner + "' was rolled back when run " + runId + " failed, and it comes before '" + fromStep
+                            + "'; resume from '" + owner + "' or a step before it", true);
+                }
+                reset.add(execution.key());
+            } else if (execution.status() == dev.opsbook.engine.StepStatus.FAILED
+                    || execution.status() == dev.opsbook.engine.StepStatus.CANCELLED) {
+                throw new Refused("step '" + execution.stepId() + "' failed and comes before '" + fromStep + "'; resume from '"
+                        + execution.stepId() + "' or a step before it", true);
+            }
+        }
+        RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
+        try {
+            store.append(runId, events.size() + 1, restarted);
+        } catch (RuntimeException e) {
+            throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
+        }
+        List<RunEvent> history = new java.util.ArrayList<>(events);
+        history.add(restarted);
+        RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
+                Path.of("").toAbsolutePath());
+        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size()));
+    }
+
+    /** No process runs a waiting run: its trail and record are brought up to date here. */
+    private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
+        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+        List<RunEvent> all = new java.util.ArrayList<>(before);
+        Path trailFile = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
+        try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+            AuditLog audit = new AuditLog(trail, runbook.runbook());
+            for (RunEvent event : added) {
+                all.add(event);
+                audit.on(event, RunState.fold(all));
+            }
+            RecordWriter.write(recordDir, new RunResult(runbook.runbook(), RunState.fold(all), all, Redactor.NONE),
+                    Optional.of(trail.summary()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);
+        }
+    }
+
     /** Answers a waiting step: the service resumes the run on its next tick. */
     public void answer(String runId, String stepId, boolean confirmed, String by, String comment) throws Approvals.Refused {
-        Approvals.answer(store, runId, stepId, confirmed, by, comment, "api", clock);
+        Approvals.answer(store, loader, runId, stepId, confirmed, by, comment, "api", clock);
     }
 
     /** The run's state, from its stored history. */

@@ -243,6 +243,15 @@ public final class JdbcRunStore implements RunStore {
                     update.setLong(6, seq - 1);
                     updated = update.executeUpdate();
                 }
+            } else if (event instanceof RunEvent.RunRestarted) {
+                // //why: the one event that may follow a finished run: a person resumes a failed run from a step
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = 'RUNNING', "
+                        + "ended_at = NULL, waiting_for = '', message = '' WHERE id = ? AND last_seq = ? AND status = 'FAILED'")) {
+                    update.setLong(1, seq);
+                    update.setString(2, runId);
+                    update.setLong(3, seq - 1);
+                    updated = update.executeUpdate();
+                }
             } else if (event instanceof RunEvent.StepAnswered) {
                 // //why: an answer alone does not resume a run: it stays waiting until a process takes it up (RunResumed)
                 try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ? "
@@ -355,18 +364,38 @@ public final class JdbcRunStore implements RunStore {
             sql.append(" AND trigger_kind = ?");
             values.add(trigger);
         });
+        List<Instant> times = new ArrayList<>();
+        query.since().ifPresent(since -> {
+            sql.append(" AND started_at >= ?");
+            times.add(since);
+        });
+        query.until().ifPresent(until -> {
+            sql.append(" AND started_at < ?");
+            times.add(until);
+        });
         sql.append(" ORDER BY started_at DESC, id DESC");
         if (query.limit() > 0) {
             sql.append(" LIMIT ").append(query.limit());
         }
-        return selectRuns(sql.toString(), values);
+        if (query.offset() > 0) {
+            sql.append(" OFFSET ").append(query.offset());
+        }
+        return selectRuns(sql.toString(), values, times);
     }
 
     private List<StoredRun> selectRuns(String sql, List<String> values) {
+        return selectRuns(sql, values, List.of());
+    }
+
+    /** {@code values} bind first, then {@code times}, in the order their placeholders appear. */
+    private List<StoredRun> selectRuns(String sql, List<String> values, List<Instant> times) {
         return query(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 for (int i = 0; i < values.size(); i++) {
                     select.setString(i + 1, values.get(i));
+                }
+                for (int i = 0; i < times.size(); i++) {
+                    setInstant(select, values.size() + i + 1, times.get(i));
                 }
                 List<StoredRun> runs = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {

@@ -52,6 +52,8 @@ public final class RunEventJson {
             return "run-timed-out";
         } else if (event instanceof RunEvent.RunResumed) {
             return "run-resumed";
+        } else if (event instanceof RunEvent.RunRestarted) {
+            return "run-restarted";
         } else if (event instanceof RunEvent.RunFinished) {
             return "run-finished";
         }
@@ -108,6 +110,11 @@ public final class RunEventJson {
             }
         } else if (event instanceof RunEvent.RunResumed e) {
             putText(json, "by", e.by());
+        } else if (event instanceof RunEvent.RunRestarted e) {
+            putText(json, "by", e.by());
+            putText(json, "fromStep", e.fromStep());
+            var reset = json.putArray("reset");
+            e.reset().forEach(reset::add);
         } else if (event instanceof RunEvent.RunFinished e) {
             putEnum(json, "status", e.status());
             putText(json, "message", e.message());
@@ -140,6 +147,8 @@ public final class RunEventJson {
             case "run-timed-out" -> new RunEvent.RunTimedOut(at,
                     json.hasNonNull("limitMs") ? Duration.ofMillis(json.get("limitMs").asLong()) : null);
             case "run-resumed" -> new RunEvent.RunResumed(at, text(json, "by"));
+            case "run-restarted" -> new RunEvent.RunRestarted(at, text(json, "by"), text(json, "fromStep"),
+                    java.util.stream.StreamSupport.stream(json.path("reset").spliterator(), false).map(n -> n.asText()).toList());
             case "run-finished" -> new RunEvent.RunFinished(at, enumValue(json, "status", RunStatus.class), text(json, "message"));
             default -> throw new IllegalArgumentException("unknown run event type '" + type + "'");
         };

@@ -1,10 +1,23 @@
 package dev.opsbook.store;
 
 import dev.opsbook.engine.RunStatus;
+import java.time.Instant;
 import java.util.Optional;
 
-/** Which runs to list, newest first. */
-public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, int limit) {
+/**
+ * Which runs to list, newest first.
+ *
+ * @param since runs started at or after this
+ * @param until runs started before this
+ * @param offset how many of the matching runs to pass over (pagination)
+ * @param limit at most this many; zero or less for all
+ */
+public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                       Optional<Instant> until, int offset, int limit) {
+
+    public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, int limit) {
+        this(runbookId, status, trigger, Optional.empty(), Optional.empty(), 0, limit);
+    }
 
     public static RunQuery latest(int limit) {
         return new RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), limit);

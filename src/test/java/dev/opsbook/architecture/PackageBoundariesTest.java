@@ -65,7 +65,7 @@ class PackageBoundariesTest {
     private static final ArchRule nothing_below_the_cli_knows_the_service = noClasses()
             .that().resideInAnyPackage("dev.opsbook.runbook..", "dev.opsbook.expression..", "dev.opsbook.graph..", "dev.opsbook.engine..",
                     "dev.opsbook.steps..", "dev.opsbook.aws..", "dev.opsbook.audit..", "dev.opsbook.record..", "dev.opsbook.store..",
-                    "dev.opsbook.trigger..")
+                    "dev.opsbook.trigger..", "dev.opsbook.access..", "dev.opsbook.http..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..");
 
     private static final ArchRule only_the_trigger_package_knows_event_ruler = noClasses()
@@ -88,6 +88,36 @@ class PackageBoundariesTest {
     @Test
     void only_the_web_pages_know_qute() {
         only_the_web_pages_know_qute.check(CLASSES);
+    }
+
+    private static final ArchRule access_and_http_know_nothing_of_runs = noClasses()
+            .that().resideInAnyPackage("dev.opsbook.access..", "dev.opsbook.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.runbook..", "dev.opsbook.graph..", "dev.opsbook.engine..",
+                    "dev.opsbook.steps..", "dev.opsbook.record..", "dev.opsbook.store..", "dev.opsbook.service..", "dev.opsbook.api..",
+                    "dev.opsbook.cli..", "dev.opsbook.aws..", "software.amazon..");
+
+    private static final ArchRule the_api_is_thin_over_the_service = noClasses()
+            .that().resideInAPackage("dev.opsbook.api..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.cli..", "dev.opsbook.steps..", "dev.opsbook.aws..",
+                    "software.amazon..", "com.sun.net.httpserver..");
+
+    private static final ArchRule nothing_but_the_cli_knows_the_api = noClasses()
+            .that().resideOutsideOfPackages("dev.opsbook.api..", "dev.opsbook.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.opsbook.api..");
+
+    @Test
+    void access_and_http_know_nothing_of_runs() {
+        access_and_http_know_nothing_of_runs.check(CLASSES);
+    }
+
+    @Test
+    void the_api_is_thin_over_the_service() {
+        the_api_is_thin_over_the_service.check(CLASSES);
+    }
+
+    @Test
+    void nothing_but_the_cli_knows_the_api() {
+        nothing_but_the_cli_knows_the_api.check(CLASSES);
     }
 
     @Test

@@ -92,7 +92,7 @@ public final class WaitingRunsBenchmark implements Benchmark {
                 // the oldest waiting run, answered as `opsbook approve` does: does the service take it up?
                 String oldest = store.runs(new RunQuery(Optional.of("waiting"), Optional.of(RunStatus.WAITING), Optional.empty(), 0))
                         .stream().min(java.util.Comparator.comparing(dev.opsbook.store.StoredRun::startedAt)).orElseThrow().id();
-                Approvals.answer(store, oldest, "allow", true, "bench", "", "opsbook approve", Clock.systemUTC());
+                Approvals.answer(store, ServiceRig.loader(), oldest, "allow", true, "bench", "", "opsbook approve", Clock.systemUTC());
                 boolean resumed;
                 try {
                     ServiceRig.eventually("the answered run resumed", 5_000, 100,

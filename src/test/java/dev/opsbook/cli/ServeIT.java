@@ -135,30 +135,55 @@ class ServeIT {
     }
 
     @Test
-    void events_and_answers_arrive_over_http_too() throws Exception {
+    void events_and_answers_arrive_over_http_with_tokens_made_by_the_cli_and_a_revoked_token_is_refused() throws Exception {
+        Cli.Result created = Cli.run(dir, "token", "create", "--role", "operator,approver", "--name", "frank");
+        assertThat(created.exitCode()).as(created.all()).isZero();
+        String token = created.stdout().strip();
+        assertThat(token).startsWith("opsbook_");
+        assertThat(created.stderr()).contains("(frank, approver,operator) created; it is shown this once");
+        Cli.Result badRole = Cli.run(dir, "token", "create", "--role", "admin");
+        assertThat(badRole.exitCode()).isEqualTo(2);
+        assertThat(badRole.stderr()).contains("--role admin is no role; use viewer, operator, approver");
+
         HttpClient http = HttpClient.newHttpClient();
         String batch = """
                 [{"version":"0","id":"http-change-1","detail-type":"Change Request","source":"opsbook.test","account":"1",
                   "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"change":"CHG-9"}},
                  {"not": "an event"}]""";
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(batch)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
         HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/events"))
-                .POST(HttpRequest.BodyPublishers.ofString(batch)).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(batch)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).isEqualTo(200);
         assertThat(posted.body()).contains("\"outcome\":\"started\"", "\"outcome\":\"rejected\"");
         eventually("the run waits", () -> records("gated").size() == 1 && read(records("gated").get(0)).contains("status: waiting"));
         String runId = records("gated").get(0).getFileName().toString().replace(".md", "");
 
-        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/runs/" + runId + "/steps/nope/approve"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/api/runs/" + runId + "/steps/nope/approve"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.statusCode()).isEqualTo(409);
         assertThat(wrong.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(wrong.body()).contains("is not waiting at step 'nope'; it waits at allow");
-        HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/runs/" + runId + "/steps/allow/reject"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"by\":\"frank\",\"comment\":\"not in a freeze\"}")).build(),
+        HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/api/runs/" + runId + "/steps/allow/reject"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString("{\"comment\":\"not in a freeze\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(rejected.statusCode()).isEqualTo(200);
         eventually("the rejected run failed", () -> read(records("gated").get(0)).contains("status: failed"));
-        assertThat(read(records("gated").get(0))).contains("Rejected by **frank** (http)", "not in a freeze");
+        assertThat(read(records("gated").get(0))).contains("Rejected by **frank (tok-", "(api)", "not in a freeze");
+
+        Cli.Result list = Cli.run(dir, "token", "list");
+        assertThat(list.stdout()).contains("frank", "approver,operator", "active").doesNotContain(token);
+        String id = list.stdout().lines().filter(l -> l.contains("frank")).findFirst().orElseThrow().split("\\s+")[0];
+        Cli.Result revoked = Cli.run(dir, "token", "revoke", id);
+        assertThat(revoked.exitCode()).as(revoked.all()).isZero();
+        assertThat(Cli.run(dir, "token", "list").stdout()).contains("revoked");
+        HttpResponse<String> afterRevoke = http.send(HttpRequest.newBuilder(URI.create(httpUrl + "/api/runs"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(afterRevoke.statusCode()).isEqualTo(401);
+        assertThat(String.join("\n", output)).as("serve never logs a token").doesNotContain(token);
+        assertThat(Files.readString(dir.resolve("records/access.audit.jsonl"))).contains("\"decision\":\"denied\"", "\"name\":\"frank\"")
+                .doesNotContain(token);
     }
 }

@@ -43,6 +43,7 @@ class ServiceTest {
     Path dir;
 
     private RunStore store;
+    private RunbookLoader loader;
     private Service service;
     private SqsClient sqs;
     private WireMockServer hooks;
@@ -60,7 +61,7 @@ class ServiceTest {
             Files.writeString(runbooks.resolve(name), text);
         }
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
-        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -178,7 +179,7 @@ class ServiceTest {
 
         // as `opsbook approve` does, from another process: only the store is shared
         try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "")) {
-            Approvals.answer(other, runId, "allow", true, "erin", "go ahead", "opsbook approve", Clock.systemUTC());
+            Approvals.answer(other, loader, runId, "allow", true, "erin", "go ahead", "opsbook approve", Clock.systemUTC());
         }
 
         eventually("the run resumed and finished", () -> store.run(runId).orElseThrow().status() == RunStatus.SUCCEEDED);

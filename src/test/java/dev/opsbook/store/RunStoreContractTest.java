@@ -90,6 +90,46 @@ abstract class RunStoreContractTest {
         assertThat(store.events("nope")).isEmpty();
     }
 
+    // ---- tokens, cancellation requests, restarts --------------------------------------------
+
+    @Test
+    void tokens_are_found_by_the_hash_of_their_secret_listed_and_revoked_once() {
+        var tokens = new dev.opsbook.access.ApiTokens(store.tokens(), java.time.Clock.systemUTC());
+        var issued = tokens.issue("ada", java.util.Set.of(dev.opsbook.access.Role.OPERATOR, dev.opsbook.access.Role.APPROVER));
+        assertThat(tokens.authenticate(issued.secret())).map(p -> p.name() + " " + p.roles())
+                .hasValueSatisfying(v -> assertThat(v).contains("ada", "OPERATOR", "APPROVER"));
+        assertThat(store.tokens().tokens()).extracting(dev.opsbook.access.ApiToken::id).containsExactly(issued.token().id());
+        assertThat(store.tokens().revokeToken(issued.token().id(), T0)).isTrue();
+        assertThat(store.tokens().revokeToken(issued.token().id(), T0)).as("revoked once").isFalse();
+        assertThat(tokens.authenticate(issued.secret())).isEmpty();
+        assertThat(store.tokens().token(issued.token().id()).orElseThrow().revokedAt()).contains(T0);
+    }
+
+    @Test
+    void a_cancel_request_is_seen_while_its_run_runs_and_asked_once() {
+        store.create(new StoredRun("c1", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy", started("c1", "deploy", T0, "cli"));
+        assertThat(store.requestCancel(new CancelRequest("c1", T0, "bob", "stop"))).isTrue();
+        assertThat(store.requestCancel(new CancelRequest("c1", T0, "bob", "stop"))).isFalse();
+        assertThat(store.cancelRequestsOfRunningRuns()).extracting(CancelRequest::runId).containsExactly("c1");
+        store.append("c1", 2, new RunEvent.RunFinished(T0, RunStatus.CANCELLED, "cancelled"));
+        assertThat(store.cancelRequestsOfRunningRuns()).isEmpty();
+    }
+
+    @Test
+    void a_failed_run_takes_a_restart_and_runs_again_but_a_succeeded_one_does_not() {
+        store.create(new StoredRun("f1", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy", started("f1", "deploy", T0, "cli"));
+        store.append("f1", 2, new RunEvent.RunFinished(T0, RunStatus.FAILED, "step 'x' failed"));
+        RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(T0, "bob", "x", List.of("x"));
+        store.append("f1", 3, restarted);
+        assertThat(store.run("f1").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        assertThat(store.events("f1").get(2)).isEqualTo(restarted);
+        store.append("f1", 4, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.append("f1", 5, restarted))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("has finished (succeeded)");
+    }
+
     @Test
     void a_run_stored_event_by_event_folds_back_to_the_state_it_ended_in() throws Exception {
         RunResult result = Fixtures.run("engine/rollback.md", Map.of("failAt", "switch"), Fixtures.answering(FixtureRun.Answers.YES),
