@@ -2,6 +2,7 @@ package dev.opsbook.cli;
 
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.service.Service;
+import dev.opsbook.web.WebPages;
 import dev.opsbook.store.RunStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -71,6 +72,8 @@ public class ServeCommand implements Callable<Integer> {
              Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
                      Path.of("").toAbsolutePath()), runs, Runbooks.loader(), System.out)) {
             new dev.opsbook.api.Api(service.operations()).addTo(service.router());
+            WebPages.addTo(service.router(), service.operations(), service.sessions());
+            service.onUnauthenticated(WebPages.loginRedirect());
             service.start();
             System.out.flush();
             stop.await();

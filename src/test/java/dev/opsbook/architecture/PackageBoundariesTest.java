@@ -72,6 +72,24 @@ class PackageBoundariesTest {
             .that().resideOutsideOfPackage("dev.opsbook.trigger..")
             .should().dependOnClassesThat().resideInAPackage("software.amazon.event.ruler..");
 
+    private static final ArchRule nothing_but_the_cli_knows_the_web_pages = noClasses()
+            .that().resideOutsideOfPackages("dev.opsbook.web..", "dev.opsbook.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.opsbook.web..");
+
+    private static final ArchRule only_the_web_pages_know_qute = noClasses()
+            .that().resideOutsideOfPackage("dev.opsbook.web..")
+            .should().dependOnClassesThat().resideInAPackage("io.quarkus.qute..");
+
+    @Test
+    void nothing_but_the_cli_knows_the_web_pages() {
+        nothing_but_the_cli_knows_the_web_pages.check(CLASSES);
+    }
+
+    @Test
+    void only_the_web_pages_know_qute() {
+        only_the_web_pages_know_qute.check(CLASSES);
+    }
+
     private static final ArchRule access_and_http_know_nothing_of_runs = noClasses()
             .that().resideInAnyPackage("dev.opsbook.access..", "dev.opsbook.http..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.opsbook.runbook..", "dev.opsbook.graph..", "dev.opsbook.engine..",

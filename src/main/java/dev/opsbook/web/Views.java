@@ -1,0 +1,237 @@
+package dev.opsbook.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.audit.AuditEntry;
+import dev.opsbook.audit.AuditSummary;
+import dev.opsbook.audit.AuditVerifier;
+import dev.opsbook.engine.Plan;
+import dev.opsbook.engine.Redactor;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.ScriptValues;
+import dev.opsbook.engine.StepExecution;
+import dev.opsbook.engine.StepStatus;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.References;
+import dev.opsbook.expression.Templates;
+import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.graph.StepGraph;
+import dev.opsbook.record.MarkdownRecord;
+import dev.opsbook.record.RecordWriter;
+import dev.opsbook.runbook.Diagnostic;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.Trigger;
+import dev.opsbook.store.StoredRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the templates show, made from the model: plain public records, so Qute reads them by reflection. */
+public final class Views {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    private Views() {
+    }
+
+    public record RunbookCard(String id, String title, String kind, String owner, String description, String file,
+                              List<String> triggers, String problems) {
+    }
+
+    public record RunRow(String id, String runbookId, String status, String trigger, String startedBy, String startedAt,
+                         String started, String waitingFor) {
+    }
+
+    public record RunSummary(String id, String runbookId, String title, String status, String trigger, String startedBy,
+                             String startedAt, String started, String message) {
+    }
+
+    /** A step that waits for a person, and what the steps after it would do if the answer is yes. */
+    public record WaitingStep(String stepId, String prompt, boolean answered, String answeredBy, List<NextStep> next) {
+    }
+
+    public record NextStep(String id, String kind, String input) {
+    }
+
+    public record PlanRow(String id, String kind, String note, String input) {
+    }
+
+    public record AuditRow(long seq, String at, String type, String hash, String shortHash) {
+    }
+
+    /** @param sealed whether the record on disk named the trail's entry count and final hash, and they were checked */
+    public record AuditView(boolean present, String file, boolean valid, boolean sealed, long entries, List<String> problems,
+                            List<AuditRow> rows) {
+    }
+
+    public static RunbookCard card(LoadedRunbook loaded) {
+        Runbook runbook = loaded.runbook();
+        return new RunbookCard(runbook.id(), runbook.title(), runbook.kind().name().toLowerCase(java.util.Locale.ROOT),
+                runbook.owner(), runbook.description(), runbook.file(), runbook.triggers().stream().map(Trigger::patternJson).toList(),
+                loaded.hasErrors() ? String.join("; ", loaded.errors().stream().map(Diagnostic::toString).toList()) : "");
+    }
+
+    public static RunRow row(StoredRun run) {
+        return new RunRow(run.id(), run.runbookId(), run.status().label(), run.trigger(), run.startedBy(), run.startedAt().toString(),
+                WHEN.format(run.startedAt()), run.waitingFor());
+    }
+
+    public static RunSummary summary(RunState state) {
+        return new RunSummary(state.runId(), state.runbookId(), state.title(), state.status().label(), state.trigger(), state.startedBy(),
+                state.startedAt().toString(), WHEN.format(state.startedAt()), state.message());
+    }
+
+    public static List<PlanRow> plan(Plan plan) {
+        return plan.steps().stream().map(s -> new PlanRow(s.id(), s.kind(),
+                (s.handlerFor().isEmpty() ? "" : "runs only as the handler of " + String.join(", ", s.handlerFor()))
+                        + s.condition().map(c -> (s.handlerFor().isEmpty() ? "" : "; ") + "if " + c).orElse(""),
+                pretty(plan.redactor().json(s.input())))).toList();
+    }
+
+    /** The record as HTML: the runbook as it was executed, with what happened under each step. */
+    public static String recordHtml(LoadedRunbook loaded, List<RunEvent> events) {
+        // events were masked before they were stored
+        return RecordHtml.render(MarkdownRecord.render(new RunResult(loaded.runbook(), RunState.fold(events), events, Redactor.NONE)));
+    }
+
+    /** Step id to status label for the graph; a handler that ran for several owners shows its last run. */
+    public static Map<String, String> statuses(RunState state) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        for (StepExecution execution : state.executions().values()) {
+            statuses.put(execution.stepId(), execution.status().label());
+        }
+        return statuses;
+    }
+
+    public static List<WaitingStep> waiting(StepGraph graph, RunState state) {
+        List<WaitingStep> waiting = new ArrayList<>();
+        for (StepExecution execution : state.executions().values()) {
+            if (execution.status() != StepStatus.WAITING) {
+                continue;
+            }
+            String prompt = execution.input() == null ? "" : execution.input().path("prompt").asText("");
+            List<NextStep> next = new ArrayList<>();
+            if (graph.flow().contains(execution.stepId())) {
+                for (String id : graph.dependents(execution.stepId())) {
+                    Step step = graph.step(id);
+                    JsonNode preview = preview(step, state);
+                    // a script reads best as the script
+                    next.add(new NextStep(id, step.kind(), preview.size() == 1 && preview.has("script")
+                            ? preview.get("script").asText() : pretty(preview)));
+                }
+            }
+            waiting.add(new WaitingStep(execution.stepId(), prompt, execution.answer().isPresent(),
+                    execution.answer().map(a -> a.by() + (a.confirmed() ? " (approved)" : " (rejected)")).orElse(""), next));
+        }
+        return waiting;
+    }
+
+    /** A step's input rendered with what the run knows now; what only later steps can tell stays as written. */
+    private static JsonNode preview(Step step, RunState state) {
+        ObjectNode context = state.context();
+        java.util.function.Predicate<String> unknownYet = expression -> References.in(expression).stream()
+                .anyMatch(r -> r.root().equals("steps") && state.executions().values().stream()
+                        .noneMatch(x -> x.stepId().equals(r.name()) && x.status().isTerminal()));
+        try {
+            if (step.settings().isObject()) {
+                ObjectNode settings = step.settings().deepCopy();
+                settings.remove("outputs");
+                return Templates.render(settings, context, unknownYet);
+            }
+            return JsonNodeFactory.instance.objectNode().put("script", ScriptValues.display(step.body(), context, unknownYet));
+        } catch (ExpressionException e) {
+            return JsonNodeFactory.instance.objectNode().put("error", "cannot render yet: " + e.getMessage());
+        }
+    }
+
+    public static Optional<String> event(RunState state) {
+        return state.event() == null || state.event().isNull() ? Optional.empty() : Optional.of(pretty(state.event()));
+    }
+
+    /** The run's trail beside its record, verified; sealed by the record's count and final hash when the record is written. */
+    public static AuditView audit(Path recordDir, StoredRun run) {
+        Path trail = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
+        if (!Files.isRegularFile(trail)) {
+            return new AuditView(false, trail.toString(), false, false, 0, List.of(), List.of());
+        }
+        try {
+            Optional<AuditSummary> seal = seal(RecordWriter.fileFor(recordDir, run.runbookId(), run.id()), trail, run);
+            AuditVerifier.Verification verification = AuditVerifier.verify(trail, seal);
+            List<AuditRow> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(trail)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    AuditEntry entry = AuditEntry.parse(line);
+                    rows.add(new AuditRow(entry.seq(), TIME.format(entry.at()), entry.type(), entry.hash(),
+                            entry.hash().substring(0, Math.min(12, entry.hash().length()))));
+                } catch (Exception e) {
+                    // the verifier names the line that does not parse
+                }
+            }
+            return new AuditView(true, trail.toString(), verification.valid(), seal.isPresent(), verification.entries(),
+                    verification.problems(), rows);
+        } catch (IOException e) {
+            return new AuditView(true, trail.toString(), false, false, 0, List.of("cannot read " + trail + ": " + e.getMessage()), List.of());
+        }
+    }
+
+    /**
+     * What the run's record says of its trail (front matter {@code audit.entries} and {@code audit.finalSha256}),
+     * when the record was written at the run's last stop: an older record seals an older, shorter trail.
+     */
+    private static Optional<AuditSummary> seal(Path record, Path trail, StoredRun run) throws IOException {
+        if (!Files.isRegularFile(record) || run.endedAt().isEmpty()) {
+            return Optional.empty();
+        }
+        String text = Files.readString(record);
+        if (!text.startsWith("---\n") || text.indexOf("\n---\n", 3) < 0) {
+            return Optional.empty();
+        }
+        Object front = new org.yaml.snakeyaml.Yaml().load(text.substring(4, text.indexOf("\n---\n", 3) + 1));
+        if (!(front instanceof Map<?, ?> meta) || !sameMillisecond(run.endedAt().get(), String.valueOf(meta.get("endedAt")))
+                || !(meta.get("audit") instanceof Map<?, ?> audit) || !(audit.get("entries") instanceof Number entries)) {
+            return Optional.empty();
+        }
+        return Optional.of(new AuditSummary(trail, entries.longValue(), String.valueOf(audit.get("finalSha256"))));
+    }
+
+    // //why: the store keeps microseconds, the record the clock's nanoseconds
+    private static boolean sameMillisecond(Instant stored, String written) {
+        try {
+            return Instant.parse(written).truncatedTo(ChronoUnit.MILLIS).equals(stored.truncatedTo(ChronoUnit.MILLIS));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    static String pretty(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(node);
+        }
+    }
+
+    static String when(Instant instant) {
+        return WHEN.format(instant);
+    }
+}

@@ -1,0 +1,352 @@
+package dev.opsbook.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsbook.access.ApiTokens;
+import dev.opsbook.access.Role;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.service.Service;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.RunStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
+ * chromedriver, against the service with its real parts (H2 store on disk, embedded SQS, shell
+ * steps). Skipped, visibly, without Chromium, except on CI, where it fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    private Path dir;
+    private RunStore store;
+    private Service service;
+    private WebDriver browser;
+    private String base;
+    private String operatorToken;
+    private String viewerToken;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing: .ci/run installs them with apt-get install chromium chromium-driver");
+        }
+        Assumptions.assumeTrue(present, "browser tests skipped: no " + CHROMIUM + " and " + CHROMEDRIVER
+                + " (apt-get install chromium chromium-driver)");
+        dir = Files.createTempDirectory("opsbook-browser");
+        Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
+        for (String name : List.of("slow.md", "gated.md", "hostile.md")) {
+            Files.write(runbooks.resolve(name), getClass().getResourceAsStream("/web/runbooks/" + name).readAllBytes());
+        }
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog());
+        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        WebPages.addTo(service.router(), service.operations(), service.sessions());
+        service.onUnauthenticated(WebPages.loginRedirect());
+        service.start();
+        base = service.httpUrl().toString();
+        ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
+        operatorToken = tokens.issue("ada", Set.of(Role.OPERATOR, Role.APPROVER)).secret();
+        viewerToken = tokens.issue("val", Set.of(Role.VIEWER)).secret();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1200,1000", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (service != null) {
+            service.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary folder left behind
+            }
+        }
+    }
+
+    @BeforeEach
+    void loggedOut() {
+        if (browser != null) {
+            browser.manage().deleteAllCookies();
+        }
+    }
+
+    private void logIn(String token) {
+        browser.get(base + "/runs");
+        assertThat(browser.getCurrentUrl()).contains("/login?next=");
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("login")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/runs"));
+    }
+
+    private void waitFor(java.util.function.Function<WebDriver, Boolean> condition) {
+        new WebDriverWait(browser, Duration.ofSeconds(20), Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
+    }
+
+    private String status() {
+        return browser.findElement(By.id("run-status")).getText();
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private String launch(String runbook, java.util.Map<String, String> params) {
+        browser.get(base + "/runbooks/" + runbook);
+        params.forEach((name, value) -> {
+            WebElement field = browser.findElement(By.id("p-" + name));
+            field.clear();
+            field.sendKeys(value);
+        });
+        browser.findElement(By.id("launch")).click();
+        waitFor(d -> d.getCurrentUrl().matches(".*/runs/[^/]+$"));
+        return browser.getCurrentUrl().replaceAll(".*/runs/", "");
+    }
+
+    @Test
+    void a_person_logs_in_with_a_token_and_sees_who_they_are() {
+        logIn(operatorToken);
+
+        assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("ada · approver, operator");
+        assertThat(browser.manage().getCookieNamed("opsbook_session").isHttpOnly()).isTrue();
+    }
+
+    @Test
+    void a_wrong_token_is_refused_at_the_login_form() {
+        browser.get(base + "/login");
+        browser.findElement(By.id("token")).sendKeys("opsbook_not-a-token");
+        browser.findElement(By.id("login")).click();
+
+        assertThat(browser.findElement(By.id("login-error")).getText()).contains("unknown or revoked");
+        assertThat(browser.manage().getCookieNamed("opsbook_session")).isNull();
+    }
+
+    @Test
+    void a_run_launched_from_the_form_is_followed_live_until_it_succeeds() throws Exception {
+        logIn(operatorToken);
+
+        String runId = launch("slow", java.util.Map.of("name", "ada"));
+        ((JavascriptExecutor) browser).executeScript("window.samePage = 'yes'");
+        assertThat(status()).isIn("running", "succeeded");
+        screenshot("run-live-running");
+        waitFor(d -> status().equals("succeeded"));
+
+        // //why: the marker survives only if the page was updated in place (server-sent events), not reloaded
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.samePage")).isEqualTo("yes");
+        assertThat(browser.findElement(By.id("record")).getText()).contains("one for ada").contains("three");
+        assertThat(browser.findElements(By.cssSelector("g.step.st-succeeded"))).hasSize(3);
+        waitFor(d -> d.findElement(By.id("audit-verdict")).getText().contains("sealed by the record"));
+        assertThat(browser.findElement(By.id("audit-verdict")).getText()).startsWith("The trail verifies");
+        assertThat(runId).isNotBlank();
+        screenshot("run-succeeded");
+    }
+
+    @Test
+    void the_form_checks_a_pattern_in_the_browser_and_the_server_checks_it_again() throws Exception {
+        logIn(operatorToken);
+        browser.get(base + "/runbooks/slow");
+        WebElement name = browser.findElement(By.id("p-name"));
+        name.sendKeys("Not Lower");
+
+        assertThat((Boolean) ((JavascriptExecutor) browser).executeScript("return arguments[0].validity.patternMismatch", name)).isTrue();
+
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('launch-form').noValidate = true");
+        browser.findElement(By.id("launch")).click();
+        waitFor(d -> !d.findElements(By.id("error-name")).isEmpty());
+        assertThat(browser.findElement(By.id("error-name")).getText()).contains("does not match pattern '^[a-z]+$'");
+        assertThat(browser.findElement(By.id("p-name")).getAttribute("value")).isEqualTo("Not Lower");
+        screenshot("launch-form-error");
+    }
+
+    @Test
+    void the_plan_button_shows_the_dry_run_without_running_anything() {
+        logIn(operatorToken);
+        browser.get(base + "/runbooks/gated");
+        new Select(browser.findElement(By.id("p-service"))).selectByValue("api");
+        browser.findElement(By.id("plan")).click();
+
+        waitFor(d -> !d.findElements(By.id("plan-result")).isEmpty());
+        assertThat(browser.findElement(By.id("plan-result")).getText()).contains("allow").contains("Restart api?")
+                .contains("restarting api");
+    }
+
+    @Test
+    void an_approver_sees_what_comes_next_and_approves_the_gate() throws Exception {
+        logIn(operatorToken);
+        launch("gated", java.util.Map.of());
+        waitFor(d -> status().equals("waiting"));
+
+        WebElement waiting = browser.findElement(By.cssSelector("[data-waiting=allow]"));
+        assertThat(waiting.getText()).contains("Restart web?").contains("restart").contains("restarting web");
+        screenshot("run-waiting");
+        browser.findElement(By.id("comment-allow")).sendKeys("go ahead");
+        browser.findElement(By.id("approve-allow")).click();
+
+        waitFor(d -> status().equals("succeeded"));
+        assertThat(browser.findElement(By.id("record")).getText()).contains("Approved by").contains("ada").contains("restarting web");
+    }
+
+    @Test
+    void a_past_run_is_opened_from_the_run_list() throws Exception {
+        logIn(operatorToken);
+        String runId = launch("slow", java.util.Map.of("name", "bob"));
+        waitFor(d -> status().equals("succeeded"));
+
+        browser.get(base + "/runs?runbook=slow&status=succeeded");
+        browser.findElement(By.linkText(runId)).click();
+
+        waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runId));
+        assertThat(status()).isEqualTo("succeeded");
+        assertThat(browser.findElement(By.id("record")).getText()).contains("one for bob").contains("Run timeline");
+        assertThat(browser.findElement(By.id("live")).getAttribute("data-live")).isEqualTo("false");
+        browser.get(base + "/runs?status=failed");
+        assertThat(browser.findElements(By.linkText(runId))).isEmpty();
+    }
+
+    @Test
+    void markup_in_prose_and_in_step_output_is_shown_as_text_and_never_runs() throws Exception {
+        logIn(operatorToken);
+        browser.get(base + "/runbooks");
+        assertThat(browser.findElement(By.cssSelector("[data-runbook=hostile] h2")).getText())
+                .contains("<script>document.title='pwned-title'</script>");
+
+        launch("hostile", java.util.Map.of("target", "abc"));
+        waitFor(d -> status().equals("succeeded"));
+        browser.navigate().refresh();
+
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(browser.getTitle()).doesNotContain("pwned");
+        assertThat(js.executeScript("return [window.pwnedByProse, window.pwnedByOutput, window.pwnedByImage, window.pwnedByLink]"))
+                .asList().containsOnlyNulls();
+        String record = browser.findElement(By.id("record")).getText();
+        assertThat(record).contains("<script>window.pwnedByProse = true;")
+                .contains("<script>window.pwnedByOutput = true;")
+                .contains("<img src=x onerror=");
+        assertThat(browser.findElements(By.cssSelector("#record script, #record img"))).isEmpty();
+        screenshot("xss-as-text");
+    }
+
+    @Test
+    void a_viewer_sees_no_controls_and_the_server_refuses_what_the_role_may_not_do() throws Exception {
+        // a run waiting at an approval, launched by someone who may
+        HttpClient http = HttpClient.newHttpClient();
+        String runId = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated/launch"))
+                        .header("Authorization", "Bearer " + operatorToken)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("service=api")).build(), HttpResponse.BodyHandlers.discarding())
+                .headers().firstValue("Location").orElseThrow().replaceAll(".*/runs/", "");
+
+        logIn(viewerToken);
+        browser.get(base + "/runbooks/gated");
+        assertThat(browser.findElements(By.id("launch-form"))).isEmpty();
+        assertThat(browser.findElement(By.id("no-launch")).getText()).contains("operator");
+        browser.get(base + "/runs/" + runId);
+        waitFor(d -> status().equals("waiting"));
+        assertThat(browser.findElements(By.id("approve-allow"))).isEmpty();
+        screenshot("viewer-waiting");
+
+        String cookie = "opsbook_session=" + browser.manage().getCookieNamed("opsbook_session").getValue();
+        String csrf = browser.findElement(By.name("_csrf")).getAttribute("value");
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(base + "/runs/" + runId + "/steps/allow/answer"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf + "&answer=approve")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.body()).contains("needs approver");
+
+        int runsBefore = store.runs(dev.opsbook.store.RunQuery.latest(1000)).size();
+        HttpResponse<String> launch = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated/launch"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf + "&service=web")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(launch.statusCode()).isEqualTo(403);
+        assertThat(store.runs(dev.opsbook.store.RunQuery.latest(1000))).hasSize(runsBefore);
+    }
+
+    @Test
+    void a_post_without_the_sessions_csrf_token_is_refused() throws Exception {
+        logIn(operatorToken);
+        String cookie = "opsbook_session=" + browser.manage().getCookieNamed("opsbook_session").getValue();
+        HttpClient http = HttpClient.newHttpClient();
+        long before = store.runs(dev.opsbook.store.RunQuery.latest(1000)).size();
+
+        HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated/launch"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("service=web")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongToken = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated/launch"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=guessed&service=web")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(noToken.body()).contains("CSRF");
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+        assertThat(store.runs(dev.opsbook.store.RunQuery.latest(1000))).hasSize((int) before);
+    }
+
+    @Test
+    void pages_forbid_framing_and_inline_scripts() throws Exception {
+        HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(login.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'")
+                .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        assertThat(login.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(login.body()).contains("<script src=\"/static/opsbook.js\" defer></script>").doesNotContain("<script>");
+    }
+}
