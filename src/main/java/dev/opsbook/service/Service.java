@@ -148,7 +148,8 @@ public final class Service implements AutoCloseable {
 
     public void start() throws IOException {
         Instant now = clock.instant();
-        List<String> others = store.registerInstance(instance, now, now.minus(leaseTime));
+        List<String> others = store.registerInstance(instance, now, now.minus(leaseTime)).stream()
+                .filter(other -> !deadHere(other)).toList();
         if (!store.multiInstance() && !others.isEmpty()) {
             store.unregisterInstance(instance);
             throw new IllegalStateException("another opsbook serve (" + String.join(", ", others) + ") is using " + store.describe()
@@ -518,6 +519,19 @@ public final class Service implements AutoCloseable {
             run.storing().fence(instance + " died");
             run.control().cancel(instance + " died");
         });
+    }
+
+    /** An instance named host-pid (the default) of this host whose process is gone: serve was killed and is being restarted. */
+    private static boolean deadHere(String other) {
+        String prefix = Leasing.defaultInstance().replaceAll("-\\d+$", "-");
+        if (!other.startsWith(prefix)) {
+            return false;
+        }
+        try {
+            return ProcessHandle.of(Long.parseLong(other.substring(prefix.length()))).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     public String instance() {

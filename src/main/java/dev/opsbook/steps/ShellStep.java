@@ -136,7 +136,8 @@ public final class ShellStep implements StepExecutor {
     public String describe(dev.opsbook.runbook.Step step, com.fasterxml.jackson.databind.JsonNode input) {
         String script = step.body().strip();
         return "ran the shell script `" + (script.length() > 300 ? script.substring(0, 299) + "…" : script) + "`"
-                + (input == null || input.isNull() || input.isEmpty() ? "" : " with values " + input);
+                + (input == null || !input.path("values").isObject() || input.path("values").isEmpty() ? ""
+                : " with the values " + input.path("values"));
     }
 
     private static final class Capture {

@@ -104,6 +104,14 @@ class TakeoverServiceTest {
         return runs.get(0);
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     private String said() {
         return log.toString(StandardCharsets.UTF_8);
     }
@@ -119,7 +127,7 @@ class TakeoverServiceTest {
         start("instance-b", 4);
 
         String runId = only().id();
-        eventually("the run needs attention", () -> only().status() == RunStatus.NEEDS_ATTENTION);
+        eventually("the run needs attention", () -> only().status() == RunStatus.NEEDS_ATTENTION && said().contains("needs attention"));
         assertThat(said()).contains("run " + runId + " of deploy taken over from instance-a",
                 "run " + runId + " of deploy needs attention: step 'deploy', attempt 1 started at ");
         assertThat(only().waitingFor()).isEqualTo("deploy");
@@ -133,7 +141,7 @@ class TakeoverServiceTest {
         assertThat(store.events(runId)).as("prepare, completed before the death, ran once")
                 .filteredOn(e -> e instanceof RunEvent.StepStarted s && s.key().equals("prepare")).hasSize(1);
         Path record = dir.resolve("records/deploy/" + runId + ".md");
-        eventually("the record is written", () -> Files.exists(record));
+        eventually("the final record is written", () -> Files.exists(record) && read(record).contains("status: succeeded"));
         assertThat(Files.readString(record)).contains("Run taken over by instance-b from instance-a", "`deploy` resolved by carol: retry");
         assertThat(Files.readString(dir.resolve("records/deploy/" + runId + ".audit.jsonl")))
                 .contains("\"run-taken-over\"", "\"step-interrupted\"", "\"step-resolved\"");
