@@ -139,6 +139,8 @@ public final class Api {
             String runId = runs.launch(runbook, params, request.who().who());
             StoredRun run = runs.store().run(runId).orElseThrow();
             return Response.created("/api/runs/" + runId, Views.runSummary(run));
+        } catch (RunOperations.Busy e) {
+            throw new ProblemException(Problem.unavailable(e.getMessage()));
         } catch (InvalidRunException e) {
             ObjectNode extra = NODES.objectNode();
             e.problems().forEach(extra.putArray("problems")::add);

@@ -36,6 +36,10 @@ public record Problem(int status, String title, String detail, String type) {
         return new Problem(409, "Conflict", detail);
     }
 
+    public static Problem unavailable(String detail) {
+        return new Problem(503, "Busy", detail);
+    }
+
     public static Problem unprocessable(String detail) {
         return new Problem(422, "Invalid input", detail);
     }

@@ -37,6 +37,15 @@ public final class RunOperations {
     /** Runs a run in this instance's pool: new when {@code history} is empty, else from that history. */
     interface Executions {
         void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing);
+
+        /** How many more runs this instance takes on now (--max-runs, none while draining). */
+        int room();
+
+        /** The lease a run started or restarted here is held by (serve: this instance, for a while). */
+        Optional<dev.opsbook.store.Lease> lease();
+
+        /** The instance that must hold a run for this process to write to it. */
+        Optional<String> holder();
     }
 
     /** The operation cannot be done, and what to do instead; {@code conflict} when it is the run's state that forbids it. */
@@ -50,6 +59,13 @@ public final class RunOperations {
 
         public boolean conflict() {
             return conflict;
+        }
+    }
+
+    /** This instance cannot take on another run now; another instance, or a moment later, can. */
+    public static final class Busy extends RuntimeException {
+        public Busy(String message) {
+            super(message);
         }
     }
 
@@ -119,8 +135,11 @@ public final class RunOperations {
         if (runbook.hasErrors()) {
             throw new InvalidRunException(runbook.errors().stream().map(Object::toString).toList());
         }
+        if (executions.room() <= 0) {
+            throw new Busy("this instance runs as many runs as it may (--max-runs) or is draining; try again shortly, or another instance");
+        }
         String runId = RunIds.from(clock).get();
-        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty());
+        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty(), executions.lease());
         RunRequest request = new RunRequest(runbook, params, by, "api", Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
@@ -222,7 +241,7 @@ public final class RunOperations {
         awaitLetGo(runId);
         RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
         try {
-            store.append(runId, events.size() + 1, restarted);
+            store.append(runId, events.size() + 1, restarted, Optional.empty(), executions.lease());
         } catch (RuntimeException e) {
             throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
         }
@@ -230,7 +249,7 @@ public final class RunOperations {
         history.add(restarted);
         RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
                 Path.of("").toAbsolutePath());
-        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size()));
+        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.holder()));
     }
 
     /**

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.audit.AuditLog;
+import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.access.AccessAudit;
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Sessions;
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsSecrets;
@@ -26,11 +26,11 @@ import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.LoadedRunbook;
-import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.http.Access;
 import dev.opsbook.http.Response;
 import dev.opsbook.http.Router;
 import dev.opsbook.http.Server;
+import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Escalation;
 import dev.opsbook.runbook.Runbook;
@@ -44,6 +44,15 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.opsbook.runbook.Durations;
+import dev.opsbook.store.Lease;
+import dev.opsbook.store.LeaseLost;
+import dev.opsbook.store.Takeover;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,24 +70,68 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class Service implements AutoCloseable {
 
     public record Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
-                         AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory) {
+                         AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory, Leasing leasing) {
+
+        public Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
+                      AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory) {
+            this(runbookFolders, host, port, queueUrl, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
+        }
+    }
+
+    /**
+     * How this instance holds its runs: its name, how long a lease lasts unless renewed (the
+     * heartbeat renews every third of it), and the clock leases are measured by.
+     */
+    public record Leasing(String instance, Duration lease, Clock clock) {
+
+        public Leasing {
+            if (lease.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException("a lease must last at least 300ms, not " + lease.toMillis() + "ms");
+            }
+        }
+
+        public static Leasing defaults() {
+            return new Leasing(defaultInstance(), Duration.ofSeconds(30), Clock.systemUTC());
+        }
+
+        /** host-pid: unique among live processes, and says where to look. */
+        public static String defaultInstance() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
+    }
+
+    /** A run executing here: what stops it writing, and what stops it running. */
+    private record Held(String runbookId, StoringListener storing, RunControl control) {
     }
 
     private final Config config;
     private final RunStore store;
     private final RunbookLoader loader;
     private final PrintStream log;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
+    private final String instance;
+    private final Duration leaseTime;
     private final AwsClients clients;
     private final StepExecutors executors;
     private final AwsInvoker invoker;
     private final RunbookFolders folders;
     private final TriggerMatcher matcher = new TriggerMatcher();
-    private final ExecutorService runs;
+    private final ExecutorService runs = Executors.newCachedThreadPool(daemon("opsbook-run"));
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
+    private final ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(1, daemon("opsbook-heartbeat"));
     private final Dispatcher dispatcher;
     private final java.util.Set<String> escalated = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<RunControl> active = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Every run executing here, by id; its size is what --max-runs bounds. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final AtomicInteger executing = new AtomicInteger();
+    private volatile boolean draining;
+    private volatile Instant lastRenewed;
     private EmbeddedQueue embedded;
     private SqsClient sqs;
     private SqsIntake intake;
@@ -86,39 +139,47 @@ public final class Service implements AutoCloseable {
     private final Sessions sessions;
     private final Router router = new Router();
     private volatile Server.Unauthenticated unauthenticated = Server.PROBLEM;
-    private final java.util.Map<String, RunControl> controls = new java.util.concurrent.ConcurrentHashMap<>();
     private AccessAudit access;
     private Server http;
     private String queueUrl;
     private final dev.opsbook.metrics.ServiceMetrics metrics = new dev.opsbook.metrics.ServiceMetrics();
     private final dev.opsbook.metrics.Health health = new dev.opsbook.metrics.Health();
-    private volatile boolean stopping;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
         this.store = store;
         this.loader = loader;
         this.log = log;
+        this.clock = config.leasing().clock();
+        this.instance = config.leasing().instance();
+        this.leaseTime = config.leasing().lease();
         this.clients = new AwsClients(config.aws());
         this.executors = StandardSteps.with(clients);
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
-        this.runs = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemon("opsbook-run"));
         this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives());
         dispatcher.observe(metrics);
-        metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", active::size);
+        metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", executing::get);
+        metrics.gauge("opsbook.leases.held", "Leases on running runs this instance holds", held::size);
         metrics.gauge("opsbook.approvals.waiting", "Runs waiting for a person (approval or manual step), all instances",
                 () -> waitingRuns());
         health.readiness("store", () -> store.countRuns(RunStatus.RUNNING) >= 0 ? store.describe() : "")
                 .readiness("accepting events", () -> {
-                    if (stopping) {
-                        throw new IllegalStateException("opsbook serve is stopping");
+                    if (draining) {
+                        throw new IllegalStateException("opsbook serve is draining");
                     }
                     return "";
                 });
         this.tokens = new ApiTokens(store.tokens(), clock);
         this.sessions = new Sessions(tokens, clock);
-        HttpIntake.addTo(router, body -> dispatcher.handle("http", body, 1).report());
+        HttpIntake.addTo(router, body -> {
+            if (freeSlots() <= 0) {
+                return JsonNodeFactory.instance.objectNode().put("outcome", "busy").put("reason", draining
+                        ? "this instance is draining; send the event to another one, or to the queue"
+                        : "this instance runs " + config.maxConcurrentRuns() + " runs already (--max-runs); try again, or send it to the queue");
+            }
+            return dispatcher.handle("http", body, 1).report();
+        });
         router.get("/q/health", Access.PUBLIC, request -> health(health.ready()))
                 .get("/q/health/ready", Access.PUBLIC, request -> health(health.ready()))
                 .get("/q/health/live", Access.PUBLIC, request -> health(health.live()))
@@ -162,13 +223,54 @@ public final class Service implements AutoCloseable {
 
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
     public RunOperations operations() {
-        return new RunOperations(store, loader, folders::current, this::execute, controls::containsKey, executors, clock, config.recordDir());
+        return new RunOperations(store, loader, folders::current, new RunOperations.Executions() {
+            @Override
+            public int room() {
+                return freeSlots();
+            }
+
+            @Override
+            public Optional<Lease> lease() {
+                return Optional.of(newLease());
+            }
+
+            @Override
+            public Optional<String> holder() {
+                return Optional.of(instance);
+            }
+
+            @Override
+            public void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing) {
+                if (history.isEmpty()) {
+                    Service.this.execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
+                } else {
+                    List<RunEvent> events = history.get();
+                    Service.this.execute(runId, runbook, storing, true, (engine, listeners, control) -> {
+                        listeners.on(events.get(events.size() - 1), RunState.fold(events)); // //why: the restart reaches the trail
+                        return engine.resume(request, events, request.startedBy(), listeners, control);
+                    }, events);
+                }
+            }
+        }, held::containsKey, executors, clock, config.recordDir());
     }
 
     public void start() throws IOException {
+        Instant now = clock.instant();
+        List<String> others = store.registerInstance(instance, now, now.minus(leaseTime)).stream()
+                .filter(other -> !deadHere(other)).toList();
+        if (!store.multiInstance() && !others.isEmpty()) {
+            store.unregisterInstance(instance);
+            throw new IllegalStateException("another opsbook serve (" + String.join(", ", others) + ") is using " + store.describe()
+                    + ", which serves one instance; stop it, or give every instance one PostgreSQL store: --store jdbc:postgresql://HOST/DB");
+        }
+        lastRenewed = now;
         folders.scan(matcher::use);
         log.println("runbooks: " + folders.current().size() + " loaded from "
                 + String.join(", ", config.runbookFolders().stream().map(Path::toString).toList()) + "; store: " + store.describe());
+        log.println("instance: " + instance + " (leases of " + Durations.format(leaseTime) + ", at most " + config.maxConcurrentRuns()
+                + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
+        long beat = Math.max(100, leaseTime.toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (config.queueUrl().isPresent()) {
             queueUrl = config.queueUrl().get();
             var builder = SqsClient.builder();
@@ -180,7 +282,7 @@ public final class Service implements AutoCloseable {
             queueUrl = embedded.queueUrl();
             sqs = EmbeddedQueue.client(embedded.endpoint());
         }
-        intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2);
+        intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2, this::freeSlots);
         intake.observeLag(metrics::queueLag);
         health.readiness("queue", intake::check);
         intake.start();
@@ -203,7 +305,8 @@ public final class Service implements AutoCloseable {
     private void tick() {
         try {
             folders.scan(matcher::use);
-            Cancellations.pickUp(store, controls);
+            Cancellations.pickUp(store, controls());
+            takeOverExpired();
             resumeAnswered();
             escalateLongWaits();
         } catch (RuntimeException e) {
@@ -213,104 +316,176 @@ public final class Service implements AutoCloseable {
 
     // ---- runs ----------------------------------------------------------------------------------
 
+    private Map<String, RunControl> controls() {
+        Map<String, RunControl> controls = new java.util.HashMap<>();
+        held.forEach((runId, run) -> controls.put(runId, run.control()));
+        return controls;
+    }
+
+    /** How many more runs this instance takes on now: none while draining. */
+    private int freeSlots() {
+        return draining ? 0 : config.maxConcurrentRuns() - executing.get();
+    }
+
+    private Lease newLease() {
+        return new Lease(instance, clock.instant().plus(leaseTime));
+    }
+
     private String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> key) throws Exception {
         String runId = RunIds.from(clock).get();
-        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key);
+        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key, Optional.of(newLease()));
         RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", Interaction.NOBODY,
                 Optional.empty(), config.workingDirectory(), Optional.of(event));
-        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
-        RunControl control = new RunControl();
-        active.add(control);
-        controls.put(runId, control);
-        runs.submit(() -> {
-            try (AuditTrail trail = AuditTrail.create(trailFile);
-                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
-                AuditLog audit = new AuditLog(trail, runbook.runbook());
-                RunListener listeners = both(storing, audit, runbook.runbook());
-                RunResult result = engine.run(request, listeners, control);
-                RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
-            } catch (Exception e) {
-                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
-            } finally {
-                active.remove(control);
-                controls.remove(runId, control);
-            }
-        });
+        execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
         if (!storing.awaitCreated(30_000)) {
             throw new IllegalStateException("the run was not stored within 30 s");
         }
         return runId;
     }
 
-    /** Takes up every waiting run a person answered; the run's next event claims it, so two services never both resume it. */
+    private interface Body {
+        RunResult run(Engine engine, RunListener listeners, RunControl control) throws Exception;
+    }
+
+    /**
+     * Runs a run on a thread of its own, held by this instance. //why: one place decides what
+     * becomes of a run that ends here: finished (its record is written), suspended by a drain (its
+     * lease is let go, so another instance goes on with it at once), or lost (nothing more is written).
+     */
+    private void execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history) {
+        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
+        RunControl control = new RunControl();
+        executing.incrementAndGet();
+        held.put(runId, new Held(runbook.runbook().id(), storing, control));
+        runs.submit(() -> {
+            try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile) : AuditTrail.create(trailFile);
+                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
+                AuditLog audit = new AuditLog(trail, runbook.runbook());
+                if (!history.isEmpty()) {
+                    Approvals.tellAnswers(history, audit);
+                }
+                RunResult result = body.run(engine, both(storing, audit, runbook.runbook()), control);
+                if (result.state().status() == RunStatus.RUNNING) {
+                    storing.fence("let go while draining");
+                    store.releaseLease(runId, instance);
+                    log.println("run " + runId + " of " + runbook.runbook().id() + " let go after its running steps ended (draining);"
+                            + " another instance goes on with it");
+                } else {
+                    RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
+                }
+            } catch (LeaseLost e) {
+                log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
+            } catch (Exception e) {
+                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
+                giveUp(runId, storing, e);
+            } finally {
+                held.remove(runId);
+                executing.decrementAndGet();
+            }
+        });
+    }
+
+    /** A run that cannot go on here (its runbook no longer loads, say) ends failed rather than being held, and taken over, forever. */
+    private void giveUp(String runId, StoringListener storing, Exception cause) {
+        if (storing.lastSeq() == 0) {
+            return; // never stored
+        }
+        try {
+            Optional<StoredRun> row = store.run(runId);
+            if (row.isPresent() && row.get().status() == RunStatus.RUNNING && store.lease(runId).map(l -> l.owner().equals(instance)).orElse(false)) {
+                store.append(runId, store.events(runId).size() + 1, new RunEvent.RunFinished(clock.instant(), RunStatus.FAILED,
+                        "opsbook could not go on with the run: " + cause.getMessage()), Optional.of(instance), Optional.empty());
+            }
+        } catch (RuntimeException e) {
+            log.println("opsbook: run " + runId + " could not be marked failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes over running runs whose instance stopped (their lease expired), while there is room:
+     * each is folded from its events and goes on after its last completed step; a step that was in
+     * flight runs again only when that is safe, else the run needs attention.
+     */
+    private void takeOverExpired() {
+        while (freeSlots() > 0) {
+            Instant now = clock.instant();
+            Optional<Takeover> taken = store.takeOverExpired(instance, now, now.plus(leaseTime));
+            if (taken.isEmpty()) {
+                return;
+            }
+            StoredRun run = taken.get().run();
+            String from = taken.get().from();
+            log.println("run " + run.id() + " of " + run.runbookId() + " taken over from " + from);
+            List<RunEvent> history = store.events(run.id());
+            LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
+            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+                    Optional.empty(), config.workingDirectory());
+            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
+                    engine.takeOver(request, history, instance, from, listeners, control), List.of());
+        }
+    }
+
+    /** Takes up every waiting run a person answered (and every run a person resolved); the run's next event claims it, so two services never both resume it. */
     private void resumeAnswered() {
         // //why: the answered runs, not the newest waiting ones: with more than a page of runs waiting, an older one answered was never taken up
         for (StoredRun run : store.answeredRuns(100)) {
+            if (freeSlots() <= 0) {
+                return;
+            }
             List<RunEvent> events = store.events(run.id());
             if (!Approvals.resumable(events)) {
                 continue;
             }
-            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events, new RunEvent.RunResumed(clock.instant(), "opsbook serve"));
+            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events,
+                    new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + ")"), Optional.of(newLease()));
             if (claimed.isEmpty()) {
                 continue; // another process took it up
             }
             List<RunEvent> history = claimed.get();
             LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-            Path trailFile = RecordWriter.trailFor(config.recordDir(), run.runbookId(), run.id());
-            RunControl control = new RunControl();
-            active.add(control);
-            controls.put(run.id(), control);
-            runs.submit(() -> {
-                try (AuditTrail trail = AuditTrail.continueAt(trailFile);
-                     Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
-                    AuditLog audit = new AuditLog(trail, runbook.runbook());
-                    Approvals.tellAnswers(history, audit);
-                    RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
-                    RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
-                            Optional.empty(), config.workingDirectory());
-                    RunResult result = engine.resume(request, history, "opsbook serve", listeners, control);
-                    RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
-                } catch (Exception e) {
-                    log.println("opsbook: resuming run " + run.id() + " failed: " + e);
-                } finally {
-                    active.remove(control);
-                    controls.remove(run.id(), control);
-                }
-            });
+            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
+            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+                    Optional.empty(), config.workingDirectory());
+            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
+                    engine.resume(request, history, "opsbook serve", listeners, control), history);
         }
     }
 
     /**
-     * Runs a run in this instance's pool with the store, its audit trail and its record: a new run
-     * when {@code history} is empty, else goes on from that history (which ends with the event that
-     * claimed it).
+     * Renews this instance's leases. A run it executes whose lease is gone (another instance took
+     * it over) stops here at once, writing nothing more; so does every run when the store could
+     * not be reached for a whole lease, since others may have taken them over meanwhile.
      */
-    private void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing) {
-        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
-        RunControl control = new RunControl();
-        active.add(control);
-        controls.put(runId, control);
-        runs.submit(() -> {
-            try (AuditTrail trail = history.isEmpty() ? AuditTrail.create(trailFile) : AuditTrail.continueAt(trailFile);
-                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
-                AuditLog audit = new AuditLog(trail, runbook.runbook());
-                RunListener listeners = both(storing, audit, runbook.runbook());
-                RunResult result;
-                if (history.isEmpty()) {
-                    result = engine.run(request, listeners, control);
-                } else {
-                    Approvals.tellAnswers(history.get(), audit);
-                    audit.on(history.get().get(history.get().size() - 1), RunState.fold(history.get()));
-                    result = engine.resume(request, history.get(), request.startedBy(), listeners, control);
+    private void heartbeat() {
+        Instant now = clock.instant();
+        Map<String, Held> before = new java.util.HashMap<>(held);
+        try {
+            java.util.Set<String> kept = store.renewLeases(instance, now.plus(leaseTime));
+            store.registerInstance(instance, now, now.minus(leaseTime));
+            lastRenewed = now;
+            before.forEach((runId, run) -> {
+                if (!kept.contains(runId) && held.containsKey(runId)) {
+                    Optional<Lease> lease = store.lease(runId);
+                    Optional<StoredRun> row = store.run(runId);
+                    if (row.isPresent() && row.get().status() == RunStatus.RUNNING && lease.isPresent() && !lease.get().owner().equals(instance)) {
+                        lose(runId, run, "its lease was taken over by " + lease.get().owner());
+                    }
                 }
-                RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
-            } catch (Exception e) {
-                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
-            } finally {
-                active.remove(control);
-                controls.remove(runId, control);
+            });
+        } catch (RuntimeException e) {
+            log.println("opsbook: cannot renew the leases of " + instance + ": " + e.getMessage());
+            if (Duration.between(lastRenewed, now).compareTo(leaseTime) >= 0) {
+                before.forEach((runId, run) -> lose(runId, run, "its lease could not be renewed for " + Durations.format(leaseTime)
+                        + ", so another instance may have taken it over"));
             }
-        });
+        }
+    }
+
+    private void lose(String runId, Held run, String why) {
+        log.println("run " + runId + " of " + run.runbookId() + " stops here: " + why);
+        run.storing().fence(instance + " lost the run: " + why);
+        run.control().cancel(why);
     }
 
     /** Waiting steps with a {@code timeout} that passed tell the runbook's escalation, once per step. */
@@ -341,15 +516,15 @@ public final class Service implements AutoCloseable {
     }
 
     private RunListener both(RunListener storing, AuditLog audit, Runbook runbook) {
-        RunListener counting = metrics.listener(runbook);
         return (event, state) -> {
             storing.on(event, state);
             audit.on(event, state);
-            counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());
             } else if (event instanceof RunEvent.RunResumed) {
                 log.println("run " + state.runId() + " of " + runbook.id() + " resumed");
+            } else if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.NEEDS_ATTENTION) {
+                log.println("run " + state.runId() + " of " + runbook.id() + " needs attention: " + finished.message());
             } else if (event instanceof RunEvent.RunFinished finished) {
                 log.println("run " + state.runId() + " of " + runbook.id() + " " + finished.status().label()
                         + (finished.message().isEmpty() ? "" : ": " + finished.message()));
@@ -374,10 +549,54 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    /** Stops taking events, lets running steps stop, closes everything. */
-    @Override
-    public void close() {
-        stopping = true;
+    /**
+     * SIGTERM: stops taking events and runs (intake, takeovers, resumes), lets each running run
+     * finish the steps it is running but start no more, for at most {@code grace}; then a run
+     * still going is stopped here without a word more written, and every lease this instance held
+     * is let go, so another instance takes those runs over at once.
+     *
+     * @return the runs let go
+     */
+    public List<String> drain(Duration grace) {
+        ticks.shutdownNow();
+        if (intake != null) {
+            intake.close(); // //why: first, so an event being handled still gets its run (and its message deleted) before the drain
+        }
+        if (http != null) {
+            http.close();
+        }
+        draining = true;
+        log.println("opsbook: draining " + instance + ": " + held.size() + " run(s) finish their running steps, for at most "
+                + Durations.format(grace));
+        log.flush();
+        held.values().forEach(run -> run.control().suspend());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!held.isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        List<String> left = new ArrayList<>(held.keySet());
+        new java.util.HashMap<>(held).forEach((runId, run) -> lose(runId, run, "the drain's grace period of " + Durations.format(grace) + " passed"));
+        long stopped = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!held.isEmpty() && System.nanoTime() < stopped) {
+            sleep(20);
+        }
+        left.forEach(runId -> store.releaseLease(runId, instance));
+        heartbeat.shutdownNow();
+        try {
+            store.unregisterInstance(instance);
+        } catch (RuntimeException e) {
+            log.println("opsbook: " + e.getMessage());
+        }
+        return left;
+    }
+
+    /**
+     * Stops as if the process died (tests of takeover): no heartbeat, no intake, and every run
+     * stops here at once without a word more written; leases are not let go, they expire.
+     */
+    void abandon() {
+        draining = true;
+        heartbeat.shutdownNow();
         ticks.shutdownNow();
         if (intake != null) {
             intake.close();
@@ -385,21 +604,60 @@ public final class Service implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        if (access != null) {
-            try {
-                access.close();
-            } catch (IOException e) {
-                log.println("opsbook: cannot close the access audit: " + e.getMessage());
-            }
+        new java.util.HashMap<>(held).forEach((runId, run) -> {
+            run.storing().fence(instance + " died");
+            run.control().cancel(instance + " died");
+        });
+    }
+
+    /** An instance named host-pid (the default) of this host whose process is gone: serve was killed and is being restarted. */
+    private static boolean deadHere(String other) {
+        String prefix = Leasing.defaultInstance().replaceAll("-\\d+$", "-");
+        if (!other.startsWith(prefix)) {
+            return false;
         }
-        synchronized (active) {
-            active.forEach(c -> c.cancel("opsbook serve is stopping"));
+        try {
+            return ProcessHandle.of(Long.parseLong(other.substring(prefix.length()))).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return false;
         }
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops taking events, cancels running runs (recorded as cancelled), closes everything. {@link #drain} hands them over instead. */
+    @Override
+    public void close() {
+        draining = true;
+        ticks.shutdownNow();
+        if (intake != null) {
+            intake.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        held.values().forEach(run -> run.control().cancel("opsbook serve is stopping"));
         runs.shutdown();
         try {
             runs.awaitTermination(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        heartbeat.shutdownNow();
+        try {
+            store.unregisterInstance(instance);
+        } catch (RuntimeException e) {
+            // the store may be closed already; the row goes stale
         }
         if (sqs != null) {
             sqs.close();
@@ -408,6 +666,13 @@ public final class Service implements AutoCloseable {
             embedded.close();
         }
         clients.close();
+        if (access != null) {
+            try {
+                access.close();
+            } catch (IOException e) {
+                log.println("opsbook: cannot close the access audit: " + e.getMessage());
+            }
+        }
         health.close();
     }
 

@@ -39,7 +39,18 @@ public final class SqsIntake implements AutoCloseable {
     private volatile String lastProblem = "not started";
     private Thread thread;
 
+    private final java.util.function.IntSupplier room;
+
     public SqsIntake(SqsClient sqs, String queueUrl, Handler handler, int retryDelaySeconds) {
+        this(sqs, queueUrl, handler, retryDelaySeconds, () -> 10);
+    }
+
+    /**
+     * @param room how many runs the instance can take on now: it receives no more messages than
+     *        that, and none at all when it is full, so they stay in the queue for other instances
+     */
+    public SqsIntake(SqsClient sqs, String queueUrl, Handler handler, int retryDelaySeconds, java.util.function.IntSupplier room) {
+        this.room = room;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.handler = handler;
@@ -74,9 +85,15 @@ public final class SqsIntake implements AutoCloseable {
 
     private void loop() {
         while (running.get()) {
+            int free = Math.min(10, room.getAsInt());
+            if (free <= 0) {
+                lastReceive = java.time.Instant.now(); // //why: full is healthy: the queue is not asked, not unreachable
+                sleep(50); // //why: full: the messages stay in the queue, where another instance can take them
+                continue;
+            }
             ReceiveMessageResponse response;
             try {
-                response = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                response = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(free).waitTimeSeconds(1)
                         .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                                 MessageSystemAttributeName.SENT_TIMESTAMP));
                 lastReceive = java.time.Instant.now();

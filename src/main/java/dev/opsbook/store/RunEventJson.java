@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.Attempt;
 import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.Resolution;
 import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
@@ -54,6 +55,13 @@ public final class RunEventJson {
             return "run-resumed";
         } else if (event instanceof RunEvent.RunRestarted) {
             return "run-restarted";
+
+        } else if (event instanceof RunEvent.RunTakenOver) {
+            return "run-taken-over";
+        } else if (event instanceof RunEvent.StepInterrupted) {
+            return "step-interrupted";
+        } else if (event instanceof RunEvent.StepResolved) {
+            return "step-resolved";
         } else if (event instanceof RunEvent.RunFinished) {
             return "run-finished";
         }
@@ -115,6 +123,19 @@ public final class RunEventJson {
             putText(json, "fromStep", e.fromStep());
             var reset = json.putArray("reset");
             e.reset().forEach(reset::add);
+
+        } else if (event instanceof RunEvent.RunTakenOver e) {
+            putText(json, "by", e.by());
+            putText(json, "from", e.from());
+        } else if (event instanceof RunEvent.StepInterrupted e) {
+            putText(json, "key", e.key());
+            json.put("retry", e.retry());
+            putText(json, "detail", e.detail());
+        } else if (event instanceof RunEvent.StepResolved e) {
+            putText(json, "key", e.key());
+            putEnum(json, "resolution", e.resolution());
+            putText(json, "by", e.by());
+            putText(json, "comment", e.comment());
         } else if (event instanceof RunEvent.RunFinished e) {
             putEnum(json, "status", e.status());
             putText(json, "message", e.message());
@@ -149,6 +170,12 @@ public final class RunEventJson {
             case "run-resumed" -> new RunEvent.RunResumed(at, text(json, "by"));
             case "run-restarted" -> new RunEvent.RunRestarted(at, text(json, "by"), text(json, "fromStep"),
                     java.util.stream.StreamSupport.stream(json.path("reset").spliterator(), false).map(n -> n.asText()).toList());
+
+            case "run-taken-over" -> new RunEvent.RunTakenOver(at, text(json, "by"), text(json, "from"));
+            case "step-interrupted" -> new RunEvent.StepInterrupted(at, text(json, "key"), json.path("retry").asBoolean(),
+                    text(json, "detail"));
+            case "step-resolved" -> new RunEvent.StepResolved(at, text(json, "key"), enumValue(json, "resolution", Resolution.class),
+                    text(json, "by"), text(json, "comment"));
             case "run-finished" -> new RunEvent.RunFinished(at, enumValue(json, "status", RunStatus.class), text(json, "message"));
             default -> throw new IllegalArgumentException("unknown run event type '" + type + "'");
         };

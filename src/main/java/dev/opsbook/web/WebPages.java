@@ -144,6 +144,8 @@ public final class WebPages {
             return runbookPage(request, loaded.get(), 200, checked, List.of(), Views.plan(plan));
         } catch (InvalidRunException e) {
             return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
+        } catch (dev.opsbook.service.RunOperations.Busy e) {
+            return runbookPage(request, loaded.get(), 503, checked, List.of(e.getMessage()), null);
         }
     }
 
@@ -162,6 +164,8 @@ public final class WebPages {
             return Response.seeOther("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
         } catch (InvalidRunException e) {
             return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
+        } catch (dev.opsbook.service.RunOperations.Busy e) {
+            return runbookPage(request, loaded.get(), 503, checked, List.of(e.getMessage()), null);
         }
     }
 

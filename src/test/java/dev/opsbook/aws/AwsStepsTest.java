@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.FixtureRun;
@@ -110,6 +111,27 @@ class AwsStepsTest {
                 .contains("`ec2:DescribeInstances` in eu-west-1 → HTTP 200, request id `req-describe`")
                 .contains("\"InstanceId\" : \"" + INSTANCE + "\"")
                 .contains("`ec2:CreateTags` in eu-west-1 → HTTP 200, request id `req-tag`");
+    }
+
+    @Test
+    void a_call_with_an_idempotency_token_member_sends_one_derived_from_run_and_step_the_same_on_every_retry() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=RunInstances")).inScenario("launch").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(AwsFakes.ec2Error(400, "InsufficientInstanceCapacity", "Try again later.", "req-busy"))
+                .willSetStateTo("second"));
+        aws.stubFor(post("/").withRequestBody(containing("Action=RunInstances")).inScenario("launch").whenScenarioStateIs("second")
+                .willReturn(AwsFakes.ec2("RunInstances", "req-run", "<instancesSet/>")));
+
+        RunResult result = run("aws/ec2-launch.md", Map.of(), Interaction.NOBODY);
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        String token = AwsInvoker.idempotencyToken("opsbook/" + result.state().runId() + "/launch");
+        List<LoggedRequest> launches = aws.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=RunInstances")));
+        assertThat(launches).hasSize(3);
+        assertThat(launches.subList(0, 2)).as("the failed attempt and its retry carry one token")
+                .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("ClientToken=" + token));
+        assertThat(token).hasSize(36);
+        assertThat(launches.get(2).getBodyAsString()).as("a token the runbook sets is kept").contains("ClientToken=chosen-by-the-runbook");
+        assertThat(result.state().execution("launch").orElseThrow().calls().get(0).path("request").path("ClientToken").asText()).isEqualTo(token);
     }
 
     @Test
