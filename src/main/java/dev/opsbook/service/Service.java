@@ -245,10 +245,8 @@ public final class Service implements AutoCloseable {
                     Service.this.execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
                 } else {
                     List<RunEvent> events = history.get();
-                    Service.this.execute(runId, runbook, storing, true, (engine, listeners, control) -> {
-                        listeners.on(events.get(events.size() - 1), RunState.fold(events)); // //why: the restart reaches the trail
-                        return engine.resume(request, events, request.startedBy(), listeners, control);
-                    }, events);
+                    Service.this.execute(runId, runbook, storing, true,
+                            (engine, listeners, control) -> engine.resume(request, events, request.startedBy(), listeners, control), events);
                 }
             }
         }, held::containsKey, executors, clock, config.recordDir());
@@ -363,6 +361,9 @@ public final class Service implements AutoCloseable {
                 AuditLog audit = new AuditLog(trail, runbook.runbook());
                 if (!history.isEmpty()) {
                     Approvals.tellAnswers(history, audit);
+                    if (history.get(history.size() - 1) instanceof RunEvent.RunRestarted restarted) {
+                        audit.on(restarted, RunState.fold(history)); // //why: stored before the run went on here; its trail hears it now
+                    }
                 }
                 RunResult result = body.run(engine, both(storing, audit, runbook.runbook()), control);
                 if (result.state().status() == RunStatus.RUNNING) {
@@ -516,9 +517,11 @@ public final class Service implements AutoCloseable {
     }
 
     private RunListener both(RunListener storing, AuditLog audit, Runbook runbook) {
+        RunListener counting = metrics.listener(runbook);
         return (event, state) -> {
             storing.on(event, state);
             audit.on(event, state);
+            counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());
             } else if (event instanceof RunEvent.RunResumed) {

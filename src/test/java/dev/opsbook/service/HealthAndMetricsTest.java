@@ -163,6 +163,6 @@ class HealthAndMetricsTest {
                 .isGreaterThanOrEqualTo(2);
         assertThat(sample(metrics, "opsbook_queue_lag_seconds_count")).isEqualTo(4);
         assertThat(sample(metrics, "opsbook_approvals_waiting")).isEqualTo(1);
-        assertThat(metrics).contains("jvm_memory_used_bytes");
+        assertThat(metrics).contains("jvm_memory_used_bytes", "opsbook_leases_held ", "opsbook_runs_active ");
     }
 }
