@@ -99,7 +99,10 @@ public final class Service implements AutoCloseable {
             queueUrl = config.queueUrl().get();
             var builder = SqsClient.builder();
             config.aws().region().ifPresent(r -> builder.region(software.amazon.awssdk.regions.Region.of(r)));
-            config.aws().endpoint().ifPresent(builder::endpointOverride);
+            // //why: the queue's own origin, not --endpoint-url: that one is for the steps' AWS calls (WireMock, a game-day
+            // endpoint), and sending SQS there too made serve unable to consume a real queue while steps go elsewhere
+            URI queue = URI.create(queueUrl);
+            builder.endpointOverride(URI.create(queue.getScheme() + "://" + queue.getRawAuthority()));
             sqs = builder.build();
         } else {
             embedded = EmbeddedQueue.start(0, config.maxReceives());
