@@ -78,6 +78,21 @@ public final class AuditLog implements RunListener {
         } else if (event instanceof RunEvent.RunTimedOut e) {
             type = "run-timed-out";
             data.put("limitMs", e.limit().toMillis());
+        } else if (event instanceof RunEvent.RunTakenOver e) {
+            type = "run-taken-over";
+            data.put("by", e.by());
+            data.put("from", e.from());
+        } else if (event instanceof RunEvent.StepInterrupted e) {
+            type = "step-interrupted";
+            data.put("step", stepOf(state, e.key()));
+            data.put("retry", e.retry());
+            data.put("detail", e.detail());
+        } else if (event instanceof RunEvent.StepResolved e) {
+            type = "step-resolved";
+            data.put("step", stepOf(state, e.key()));
+            data.put("resolution", e.resolution().label());
+            data.put("by", e.by());
+            data.put("comment", e.comment() == null ? "" : e.comment());
         } else if (event instanceof RunEvent.RunFinished e) {
             type = "run-finished";
             data.put("status", e.status().label());

@@ -8,7 +8,11 @@ import dev.opsbook.runbook.Suggestions;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Map;
 import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -68,10 +72,20 @@ public final class AwsInvoker {
     }
 
     public Outcome invoke(AwsCall call, String sessionName) throws InterruptedException {
+        return invoke(call, sessionName, Optional.empty());
+    }
+
+    /**
+     * @param idempotencySeed when present, each idempotency-token member the input leaves out
+     *        (EC2 {@code ClientToken}, CloudFormation {@code ClientRequestToken}, ...) gets a token
+     *        derived from it, the same every time: a retry, even by another engine instance, cannot act twice
+     */
+    public Outcome invoke(AwsCall call, String sessionName, Optional<String> idempotencySeed) throws InterruptedException {
         AwsOperation operation = operation(call.service(), call.operation());
         AwsService service = services.find(call.service()).orElseThrow();
         String region = clients.region(call.region());
-        Object request = ShapeDocuments.request(operation.requestClass(), call.input());
+        JsonNode input = idempotencySeed.map(seed -> withIdempotencyTokens(operation.requestClass(), call.input(), seed)).orElse(call.input());
+        Object request = ShapeDocuments.request(operation.requestClass(), input);
         ObjectNode log = JSON.objectNode();
         log.put("service", service.name());
         log.put("operation", operation.name());
@@ -124,6 +138,29 @@ public final class AwsInvoker {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The input with a token for each idempotency-token member it leaves out. */
+    static JsonNode withIdempotencyTokens(Class<?> requestClass, JsonNode input, String seed) {
+        List<String> members = ShapeDocuments.idempotencyTokenMembers(requestClass);
+        if (members.isEmpty() || input != null && !input.isObject() && !input.isNull() && !input.isMissingNode()) {
+            return input;
+        }
+        ObjectNode filled = input == null || !input.isObject() ? JSON.objectNode() : ((ObjectNode) input).deepCopy();
+        for (String member : members) {
+            if (!filled.hasNonNull(member)) {
+                filled.put(member, idempotencyToken(seed));
+            }
+        }
+        return filled;
+    }
+
+    /**
+     * A name-based UUID of the seed: 36 characters, the form the SDK itself would send, so it fits
+     * every token member's length limit and pattern.
+     */
+    public static String idempotencyToken(String seed) {
+        return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private Outcome failure(Throwable cause, AwsOperation operation, AwsService service, ObjectNode log, Instant started)

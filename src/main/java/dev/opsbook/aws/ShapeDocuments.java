@@ -70,6 +70,25 @@ public final class ShapeDocuments {
         return request;
     }
 
+    /**
+     * The top-level members of a request that carry the idempotency-token trait (EC2's
+     * {@code ClientToken}, CloudFormation's {@code ClientRequestToken}): the SDK fills them with a
+     * random UUID when they are left out, so a retried call would act twice.
+     */
+    public static List<String> idempotencyTokenMembers(Class<?> requestClass) {
+        SdkPojo builder;
+        try {
+            builder = (SdkPojo) requestClass.getMethod("builder").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("not an SDK request: " + requestClass, e);
+        }
+        // //why: the SDK marks these with DefaultValueTrait.idempotencyToken(), the only default-value trait its generated requests carry
+        return builder.sdkFields().stream()
+                .filter(f -> f.marshallingType() == software.amazon.awssdk.core.protocol.MarshallingType.STRING)
+                .filter(f -> f.getTrait(software.amazon.awssdk.core.traits.DefaultValueTrait.class) != null)
+                .map(SdkField::memberName).toList();
+    }
+
     /** Checks an input that may still hold templates: unknown members and values of the wrong shape. */
     public static List<Problem> check(Class<?> requestClass, JsonNode input) {
         List<Problem> problems = new ArrayList<>();

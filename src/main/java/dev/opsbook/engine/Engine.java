@@ -119,6 +119,49 @@ public final class Engine implements AutoCloseable {
         return session.run();
     }
 
+    /**
+     * Goes on with a run whose engine stopped (another instance's lease expired, or it let the run
+     * go): the history is folded, and each step that was in flight is either retried, when that is
+     * safe (the step's kind says so for its input, or the step is declared {@code idempotent=true}),
+     * or marked as needing attention, which ends the run {@link RunStatus#NEEDS_ATTENTION} with a
+     * message that says what may or may not have happened. The history's events are not told to the
+     * listener again.
+     *
+     * @param by the instance taking over
+     * @param from the instance that held the run
+     */
+    public RunResult takeOver(RunRequest request, List<RunEvent> history, String by, String from, RunListener listener, RunControl control)
+            throws InvalidRunException, InterruptedException {
+        if (history.isEmpty() || !(history.get(0) instanceof RunEvent.RunStarted)) {
+            throw new InvalidRunException(List.of("the stored run has no start event"));
+        }
+        if (request.runbook().hasErrors()) {
+            throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
+        }
+        Session session = new Session(request, listener, control, history);
+        Instant now = clock.instant();
+        session.record(new RunEvent.RunTakenOver(now, by, from));
+        for (StepExecution cut : List.copyOf(session.state.running())) {
+            Step step = request.runbook().graph().step(cut.stepId());
+            Optional<StepExecutor> executor = executors.find(step.kind());
+            boolean safe = step.isIdempotent() || executor.map(e -> e.safeToRetry(cut.input())).orElse(false);
+            int attempt = cut.attempts().size() + 1;
+            Instant attemptStarted = cut.attempts().isEmpty() ? cut.startedAt().orElse(now)
+                    : cut.attempts().get(cut.attempts().size() - 1).endedAt();
+            String doing = executor.map(e -> e.describe(step, cut.input())).orElse("ran the " + step.kind() + " step");
+            String detail = "step '" + cut.stepId() + "'" + (cut.role() == Role.NORMAL ? "" : " (" + cut.role().label() + " for '"
+                    + cut.forStep().orElse("?") + "')") + ", attempt " + attempt + " started at " + attemptStarted
+                    + ", was in flight when " + from + " stopped: it " + doing + ", and may or may not have done so. "
+                    + (safe ? "It runs again: " + (step.isIdempotent() ? "it is declared idempotent=true." : "running it again is safe.")
+                    : "It is not safe to run again on its own (it changes things and is not declared idempotent=true): check, then "
+                    + "opsbook resolve " + session.state.runId() + " " + cut.stepId() + " --retry, --skip or --fail.");
+            session.record(new RunEvent.AttemptFinished(now, cut.key(), new Attempt(attempt, attemptStarted, now, false,
+                    "interrupted: " + from + " stopped", null), Optional.empty()));
+            session.record(new RunEvent.StepInterrupted(now, cut.key(), safe, detail));
+        }
+        return session.run();
+    }
+
     /** One run in progress. */
     private final class Session {
         private final RunRequest request;
@@ -154,9 +197,34 @@ public final class Engine implements AutoCloseable {
         }
 
         RunResult run() throws InterruptedException {
+            try {
+                return loop();
+            } catch (RuntimeException | InterruptedException e) {
+                // //why: a listener that cannot record (the store refused: another instance holds the run) ends this run here; its steps must not go on unrecorded
+                tasks.values().forEach(task -> task.cancel(true));
+                throw e;
+            }
+        }
+
+        private RunResult loop() throws InterruptedException {
             control.onCancel(() -> inbox.offer(new RunEvent.CancelRequested(clock.instant(),
                     control.cancellation().orElse("cancelled"))));
             while (true) {
+                if (control.suspended() && !state.cancelRequested()) {
+                    // draining: no new step; once the running ones end the run is left, unfinished, for another process
+                    if (state.running().isEmpty()) {
+                        List<Decision> last = scheduler.decide(state);
+                        if (last.size() == 1 && last.get(0) instanceof Decision.Finish finish) {
+                            record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
+                        }
+                        return new RunResult(runbook, state, events, redactor);
+                    }
+                    RunEvent next = inbox.poll(100, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        take(next);
+                    }
+                    continue;
+                }
                 boolean progressed = false;
                 for (Decision decision : scheduler.decide(state)) {
                     progressed = true;
@@ -323,7 +391,7 @@ public final class Engine implements AutoCloseable {
                 Instant startedAt = clock.instant();
                 StepCall call = new StepCall(state.runId(), runbook.kind(), step, attempt, input, script, environment,
                         request.workingDirectory(), interaction, context,
-                        made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)));
+                        made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)), key);
                 StepOutcome outcome;
                 try {
                     outcome = attempt(executor, call, step.timeout());

@@ -9,6 +9,20 @@ public final class RunControl {
     private volatile Runnable wakeUp = () -> {
     };
 
+    private volatile boolean suspended;
+
+    /**
+     * Asks the run to start no new step and to return once its running steps end, unfinished, so
+     * another process can go on with it from the store (serve draining). Its state stays running.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    public boolean suspended() {
+        return suspended;
+    }
+
     public void cancel(String reason) {
         if (cancelled.compareAndSet(null, reason)) {
             wakeUp.run();

@@ -54,6 +54,26 @@ public sealed interface RunEvent {
     record RunResumed(Instant at, String by) implements RunEvent {
     }
 
+    /**
+     * Another engine instance took the run over because the one that held it ({@code from}) stopped:
+     * its lease expired, or it let the run go when it drained.
+     */
+    record RunTakenOver(Instant at, String by, String from) implements RunEvent {
+    }
+
+    /**
+     * A step was in flight when the engine running it stopped. With {@code retry} it is safe to run
+     * again (read-only, a wait or assert, or declared idempotent) and will; else a person decides.
+     *
+     * @param detail what may or may not have happened: the step, attempt, when, what it was doing
+     */
+    record StepInterrupted(Instant at, String key, boolean retry, String detail) implements RunEvent {
+    }
+
+    /** A person decided what becomes of a step that needed attention ({@code opsbook resolve}). */
+    record StepResolved(Instant at, String key, Resolution resolution, String by, String comment) implements RunEvent {
+    }
+
     record RunFinished(Instant at, RunStatus status, String message) implements RunEvent {
     }
 }

@@ -60,8 +60,8 @@ public record RunState(
         List<String> done = new ArrayList<>(completed);
         if (event instanceof RunEvent.StepStarted e) {
             StepExecution before = next.get(e.key());
-            next.put(e.key(), before != null && before.status() == StepStatus.WAITING
-                    ? before.resumed() // a waiting step starts again once a person answered: its history stays
+            next.put(e.key(), before != null && (before.status() == StepStatus.WAITING || before.status() == StepStatus.INTERRUPTED)
+                    ? before.resumed() // a waiting or interrupted step starts again: its history stays
                     : StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
         } else if (event instanceof RunEvent.AttemptFinished e) {
             next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt()));
@@ -77,6 +77,19 @@ public record RunState(
             }
         } else if (event instanceof RunEvent.StepSkipped e) {
             next.put(e.key(), StepExecution.skipped(e.key(), e.key(), e.reason(), e.at()));
+        } else if (event instanceof RunEvent.StepInterrupted e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.finished(e.retry() ? StepStatus.INTERRUPTED : StepStatus.NEEDS_ATTENTION,
+                    x.outputs(), e.detail(), e.at()));
+        } else if (event instanceof RunEvent.StepResolved e) {
+            String who = " by " + e.by() + (e.comment() == null || e.comment().isBlank() ? "" : ": " + e.comment());
+            next.computeIfPresent(e.key(), (k, x) -> switch (e.resolution()) {
+                case RETRY -> x.finished(StepStatus.INTERRUPTED, x.outputs(), "to run again, resolved" + who, e.at());
+                case SKIP -> x.finished(StepStatus.SKIPPED, x.outputs(), "skipped after it was interrupted, resolved" + who, e.at());
+                case FAIL -> x.finished(StepStatus.FAILED, x.outputs(), "failed after it was interrupted, resolved" + who, e.at());
+            });
+        } else if (event instanceof RunEvent.RunTakenOver) {
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
+                    params, env, next, done, RunStatus.RUNNING, "", cancelRequested, timedOut, this.event);
         } else if (event instanceof RunEvent.CancelRequested) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
                     next, done, status, message, true, timedOut, this.event);

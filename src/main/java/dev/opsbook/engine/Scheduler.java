@@ -35,14 +35,21 @@ public final class Scheduler {
         if (state.cancelRequested()) {
             return running ? List.of() : List.of(new Decision.Finish(RunStatus.CANCELLED, "cancelled"));
         }
+        Optional<StepExecution> attention = state.executions().values().stream()
+                .filter(x -> x.status() == StepStatus.NEEDS_ATTENTION).findFirst();
+        if (attention.isPresent()) {
+            // //why: a step that may or may not have acted stops the run until a person resolves it; nothing new starts meanwhile
+            return running ? List.of() : List.of(new Decision.Finish(RunStatus.NEEDS_ATTENTION, attention.get().message()));
+        }
         Optional<String> failure = failure(state);
         if (failure.isPresent()) {
             return running ? List.of() : recover(state, failure.get());
         }
         List<Decision> decisions = new ArrayList<>();
         for (StepExecution execution : state.executions().values()) {
-            if (execution.status() == StepStatus.WAITING && execution.answer().isPresent()) {
-                // a person answered while the run waited: the step runs again and gets that answer
+            if (execution.status() == StepStatus.WAITING && execution.answer().isPresent()
+                    || execution.status() == StepStatus.INTERRUPTED) {
+                // a person answered while the run waited, or the step was cut off and may run again: it starts again
                 decisions.add(new Decision.Start(execution.key(), execution.stepId(), execution.role(), execution.forStep()));
             }
         }

@@ -238,7 +238,7 @@ public final class MarkdownRecord {
             note = StatusSymbols.of(x.status()) + " " + label
                     + x.answer().map(a -> " by " + Markdown.inline(a.by()) + " at " + TIME.format(a.at()) + " UTC"
                     + (a.comment().isBlank() ? "" : ": " + Markdown.inline(a.comment()))).orElse("")
-                    + (x.status() == StepStatus.WAITING || x.status() == StepStatus.FAILED ? " — " + Markdown.inline(x.message()) : "");
+                    + (x.status() == StepStatus.WAITING || x.status() == StepStatus.FAILED || x.status() == StepStatus.NEEDS_ATTENTION ? " — " + Markdown.inline(x.message()) : "");
         }
         out.append(content).append(" *(").append(note).append(")*").append(newline);
     }
@@ -463,6 +463,20 @@ public final class MarkdownRecord {
         }
         if (event instanceof RunEvent.StepSkipped e) {
             return Optional.of(StatusSymbols.of(StepStatus.SKIPPED) + " `" + e.key() + "` skipped: " + e.reason());
+        }
+        if (event instanceof RunEvent.RunTakenOver e) {
+            return Optional.of("Run taken over by " + e.by() + " from " + e.from());
+        }
+        if (event instanceof RunEvent.StepInterrupted e) {
+            return Optional.of(StatusSymbols.of(e.retry() ? StepStatus.INTERRUPTED : StepStatus.NEEDS_ATTENTION) + " `" + stepOf(e.key())
+                    + "` interrupted: " + e.detail());
+        }
+        if (event instanceof RunEvent.StepResolved e) {
+            return Optional.of("`" + stepOf(e.key()) + "` resolved by " + e.by() + ": " + e.resolution().label()
+                    + (e.comment() == null || e.comment().isBlank() ? "" : " (" + e.comment() + ")"));
+        }
+        if (event instanceof RunEvent.RunResumed e) {
+            return Optional.of("Run resumed by " + e.by());
         }
         if (event instanceof RunEvent.CancelRequested e) {
             return Optional.of("Cancel requested: " + e.reason());

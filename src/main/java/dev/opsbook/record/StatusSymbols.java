@@ -17,6 +17,8 @@ public final class StatusSymbols {
             case WAITING -> "⏸️";
             case CANCELLED -> "⏹️";
             case RUNNING -> "⏳";
+            case INTERRUPTED -> "🔁";
+            case NEEDS_ATTENTION -> "⚠️";
         };
     }
 
@@ -27,6 +29,7 @@ public final class StatusSymbols {
             case CANCELLED -> "⏹️";
             case WAITING -> "⏸️";
             case RUNNING -> "⏳";
+            case NEEDS_ATTENTION -> "⚠️";
         };
     }
 

@@ -46,7 +46,7 @@ public final class RunbookParser {
 
     /** Attributes any step block accepts in its info string. */
     public static final Set<String> ATTRIBUTES = Set.of(
-            "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs");
+            "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs", "idempotent");
 
     static final Set<String> FRONT_MATTER_KEYS = Set.of(
             "id", "title", "kind", "owner", "description", "parameters", "env", "timeout");
@@ -544,6 +544,11 @@ public final class RunbookParser {
                 } else {
                     error(stepPositions.get("attr:retries"), "retries must be a whole number of extra attempts (0-999), not '" + value + "'");
                 }
+            }
+            String idempotent = attributes.get("idempotent");
+            if (idempotent != null && !idempotent.equals("true") && !idempotent.equals("false")) {
+                error(stepPositions.get("attr:idempotent"), "idempotent must be true or false, not '" + idempotent
+                        + "'; idempotent=true says running the step twice does no more than once, so an engine that takes the run over may retry it");
             }
             Duration backoff = Optional.ofNullable(attributes.get("backoff"))
                     .flatMap(v -> duration(v, stepPositions.get("attr:backoff"), "backoff"))

@@ -55,6 +55,11 @@ public record Step(
         return positions.getOrDefault(key, span.start());
     }
 
+    /** Declared {@code idempotent=true}: running it twice does no more than running it once, so an interrupted attempt is retried. */
+    public boolean isIdempotent() {
+        return "true".equals(attributes.get("idempotent"));
+    }
+
     public boolean isManual() {
         return kind.equals("manual");
     }

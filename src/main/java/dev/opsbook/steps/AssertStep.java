@@ -86,4 +86,10 @@ public final class AssertStep implements StepExecutor {
         }
         return new StepOutcome.Succeeded(result);
     }
+
+    /** It only reads and compares: running it again after an interruption is harmless. */
+    @Override
+    public boolean safeToRetry(JsonNode input) {
+        return true;
+    }
 }

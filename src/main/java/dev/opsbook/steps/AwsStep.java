@@ -14,6 +14,7 @@ import dev.opsbook.engine.StepExecutor;
 import dev.opsbook.engine.StepOutcome;
 import dev.opsbook.runbook.RunbookKind;
 import dev.opsbook.runbook.StepKindSpec;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -65,7 +66,8 @@ public final class AwsStep implements StepExecutor {
     private static StepOutcome invoke(AwsInvoker invoker, AwsCall aws, StepCall call, JsonNode approval) throws InterruptedException {
         AwsInvoker.Outcome outcome;
         try {
-            outcome = invoker.invoke(aws, "opsbook-" + call.runId() + "-" + call.step().id());
+            outcome = invoker.invoke(aws, "opsbook-" + call.runId() + "-" + call.step().id(),
+                    Optional.of("opsbook/" + call.runId() + "/" + call.key()));
         } catch (ShapeDocuments.InvalidInput | IllegalArgumentException | IllegalStateException e) {
             return new StepOutcome.Failed(e.getMessage(), null);
         }
@@ -81,6 +83,25 @@ public final class AwsStep implements StepExecutor {
         result.put("approved", answer.confirmed()).put("by", answer.by()).put("comment", answer.comment()).put("how", answer.how())
                 .put("at", answer.at().toString());
         return result;
+    }
+
+    /** Read-only operations may run again after an interruption; anything that changes things waits for a person. */
+    @Override
+    public boolean safeToRetry(JsonNode input) {
+        return input != null && invoker.isReadOnly(AwsCall.from(input));
+    }
+
+    @Override
+    public String describe(dev.opsbook.runbook.Step step, JsonNode input) {
+        return describeCall(invoker, input);
+    }
+
+    static String describeCall(AwsInvoker invoker, JsonNode input) {
+        if (input == null || !input.isObject()) {
+            return "called AWS";
+        }
+        AwsCall aws = AwsCall.from(input);
+        return "called " + invoker.action(aws) + aws.region().map(r -> " in " + r).orElse("") + " with input " + aws.input();
     }
 
     @Override

@@ -52,4 +52,10 @@ public final class PersonStep implements StepExecutor {
             return new StepOutcome.Waiting(e.getMessage(), null);
         }
     }
+
+    /** Asking a person again changes nothing: an answer already given is kept. */
+    @Override
+    public boolean safeToRetry(com.fasterxml.jackson.databind.JsonNode input) {
+        return true;
+    }
 }

@@ -132,6 +132,13 @@ public final class ShellStep implements StepExecutor {
     }
 
     /** Reads a stream on its own thread, keeping the first {@link #OUTPUT_CAP} bytes and counting the rest. */
+    @Override
+    public String describe(dev.opsbook.runbook.Step step, com.fasterxml.jackson.databind.JsonNode input) {
+        String script = step.body().strip();
+        return "ran the shell script `" + (script.length() > 300 ? script.substring(0, 299) + "…" : script) + "`"
+                + (input == null || input.isNull() || input.isEmpty() ? "" : " with values " + input);
+    }
+
     private static final class Capture {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final Thread thread;

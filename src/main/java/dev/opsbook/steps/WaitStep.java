@@ -147,6 +147,12 @@ public final class WaitStep implements StepExecutor {
         return factor;
     }
 
+    /** It only reads and waits: running it again after an interruption is harmless. */
+    @Override
+    public boolean safeToRetry(JsonNode input) {
+        return true;
+    }
+
     @Override
     public JsonNode preview(JsonNode input) {
         return AwsPreview.of(invoker, input);

@@ -23,9 +23,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -56,10 +58,12 @@ public final class JdbcRunStore implements RunStore {
 
     private final AgroalDataSource pool;
     private final String description;
+    private final boolean postgres;
 
-    private JdbcRunStore(AgroalDataSource pool, String description) {
+    private JdbcRunStore(AgroalDataSource pool, String description, boolean postgres) {
         this.pool = pool;
         this.description = description;
+        this.postgres = postgres;
     }
 
     /**
@@ -79,11 +83,11 @@ public final class JdbcRunStore implements RunStore {
             pool.close();
             throw new StoreException("cannot prepare the run store at " + describe(jdbcUrl) + ": " + reason(e), e);
         }
-        return new JdbcRunStore(pool, describe(jdbcUrl));
+        return new JdbcRunStore(pool, describe(jdbcUrl), jdbcUrl.startsWith("jdbc:postgresql:"));
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -186,13 +190,13 @@ public final class JdbcRunStore implements RunStore {
     // ---- runs ---------------------------------------------------------------------------
 
     @Override
-    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started) {
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease) {
         if (!run.id().equals(started.runId())) {
             throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
         }
         inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RUN_COLUMNS
-                    + ", runbook_text, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")) {
+                    + ", runbook_text, last_seq, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
                 insert.setString(1, run.id());
                 insert.setString(2, run.runbookId());
                 insert.setString(3, run.runbookFile());
@@ -207,6 +211,8 @@ public final class JdbcRunStore implements RunStore {
                 insert.setString(12, orEmpty(run.message()));
                 insert.setString(13, orEmpty(run.waitingFor()));
                 insert.setString(14, runbookText);
+                insert.setString(15, lease.map(Lease::owner).orElse(null));
+                setInstant(insert, 16, lease.map(Lease::expiresAt).orElse(null));
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -221,54 +227,72 @@ public final class JdbcRunStore implements RunStore {
 
     /**
      * Appends in one transaction with the row's update. The update goes first and only matches the
-     * row while {@code seq} follows the last stored event and the run is unfinished: it locks the
-     * row, so two writers of one run (two processes resuming it) cannot both append the same seq.
+     * row while {@code seq} follows the last stored event and the run is in a status that takes the
+     * event: it locks the row, so two writers of one run (two processes resuming it) cannot both
+     * append the same seq. With a {@code holder} it also only matches while that instance holds the
+     * run's lease: an instance that lost its lease can write nothing more (fencing).
      */
     @Override
-    public void append(String runId, long seq, RunEvent event) {
+    public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease) {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
         inTransaction(connection -> {
-            int updated;
+            List<Object> values = new ArrayList<>();
+            String sets;
+            String from;
             if (event instanceof RunEvent.RunFinished finished) {
-                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = ?, ended_at = ?, "
-                        + "message = ?, waiting_for = '' WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
-                    update.setLong(1, seq);
-                    update.setString(2, finished.status().name());
-                    setInstant(update, 3, finished.at());
-                    update.setString(4, orEmpty(finished.message()));
-                    update.setString(5, runId);
-                    update.setLong(6, seq - 1);
-                    updated = update.executeUpdate();
-                }
+                sets = "status = ?, ended_at = ?, message = ?, waiting_for = ''";
+                values.addAll(Arrays.asList(finished.status().name(), finished.at(), orEmpty(finished.message())));
+                from = "'RUNNING', 'WAITING'";
             } else if (event instanceof RunEvent.StepAnswered) {
                 // //why: an answer alone does not resume a run: it stays waiting until a process takes it up (RunResumed)
-                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ? "
-                        + "WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
-                    update.setLong(1, seq);
-                    update.setString(2, runId);
-                    update.setLong(3, seq - 1);
-                    updated = update.executeUpdate();
-                }
+                sets = null;
+                from = "'RUNNING', 'WAITING'";
+            } else if (event instanceof RunEvent.StepResolved) {
+                // //why: likewise a resolution: the run needs attention until a process takes it up
+                sets = null;
+                from = "'NEEDS_ATTENTION'";
+            } else if (event instanceof RunEvent.RunResumed) {
+                // //why: whoever takes a run up holds it from now on: serve with a lease, a terminal without (nobody takes that over)
+                sets = "status = 'RUNNING', ended_at = NULL, waiting_for = '', message = '', lease_owner = ?, lease_expires_at = ?";
+                values.add(lease.map(Lease::owner).orElse(null));
+                values.add(lease.map(Lease::expiresAt).orElse(null));
+                from = "'RUNNING', 'WAITING', 'NEEDS_ATTENTION'";
             } else {
                 // //why: any event but the last means the run goes on; a waiting run that gets one was resumed
-                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET last_seq = ?, status = 'RUNNING', "
-                        + "ended_at = NULL, waiting_for = '', message = CASE WHEN status = 'WAITING' THEN '' ELSE message END "
-                        + "WHERE id = ? AND last_seq = ? AND status IN ('RUNNING', 'WAITING')")) {
-                    update.setLong(1, seq);
-                    update.setString(2, runId);
-                    update.setLong(3, seq - 1);
-                    updated = update.executeUpdate();
+                sets = "status = 'RUNNING', ended_at = NULL, waiting_for = '', message = CASE WHEN status = 'WAITING' THEN '' ELSE message END";
+                from = "'RUNNING', 'WAITING'";
+            }
+            String sql = "UPDATE runs SET last_seq = ?" + (sets == null ? "" : ", " + sets)
+                    + " WHERE id = ? AND last_seq = ? AND status IN (" + from + ")" + (holder.isPresent() ? " AND lease_owner = ?" : "");
+            int updated;
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                int i = 1;
+                update.setLong(i++, seq);
+                for (Object value : values) {
+                    if (value instanceof Instant instant) {
+                        setInstant(update, i++, instant);
+                    } else {
+                        update.setString(i++, (String) value);
+                    }
                 }
+                update.setString(i++, runId);
+                update.setLong(i++, seq - 1);
+                if (holder.isPresent()) {
+                    update.setString(i, holder.get());
+                }
+                updated = update.executeUpdate();
             }
             if (updated == 0) {
-                throw refusal(connection, runId, seq);
+                throw refusal(connection, runId, seq, holder);
             }
             insertEvent(connection, runId, seq, event);
-            if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.WAITING) {
+            if (event instanceof RunEvent.RunFinished finished
+                    && (finished.status() == RunStatus.WAITING || finished.status() == RunStatus.NEEDS_ATTENTION)) {
+                StepStatus stoppedAt = finished.status() == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
                 try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
-                    update.setString(1, waitingFor(events(connection, runId)));
+                    update.setString(1, stoppedAt(events(connection, runId), stoppedAt));
                     update.setString(2, runId);
                     update.executeUpdate();
                 }
@@ -277,14 +301,14 @@ public final class JdbcRunStore implements RunStore {
         });
     }
 
-    /** The steps a waiting run waits for: those whose last word was "waiting". */
-    private static String waitingFor(List<RunEvent> events) {
+    /** The steps a stopped run waits for: those whose last word was "waiting" (or "needs attention"). */
+    private static String stoppedAt(List<RunEvent> events, StepStatus status) {
         return String.join(",", RunState.fold(events).executions().values().stream()
-                .filter(x -> x.status() == StepStatus.WAITING).map(StepExecution::stepId).distinct().toList());
+                .filter(x -> x.status() == status).map(StepExecution::stepId).distinct().toList());
     }
 
-    private static RuntimeException refusal(Connection connection, String runId, long seq) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq FROM runs WHERE id = ?")) {
+    private static RuntimeException refusal(Connection connection, String runId, long seq, Optional<String> holder) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq, lease_owner FROM runs WHERE id = ?")) {
             select.setString(1, runId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
@@ -292,11 +316,19 @@ public final class JdbcRunStore implements RunStore {
                 }
                 String status = row.getString(1);
                 long last = row.getLong(2);
+                String owner = row.getString(3);
+                if (holder.isPresent() && !holder.get().equals(owner)) {
+                    return new LeaseLost("run " + runId + " is no longer held by " + holder.get() + " but by "
+                            + (owner == null ? "nobody" : owner) + ": " + holder.get() + " lost its lease and writes nothing more to it");
+                }
                 if (last != seq - 1) {
                     return new IllegalStateException("run " + runId + ": event " + seq + " does not follow the last stored event, " + last);
                 }
-                return new IllegalStateException("run " + runId + " has finished (" + status.toLowerCase(Locale.ROOT)
-                        + "): no event can follow");
+                RunStatus now = RunStatus.valueOf(status);
+                if (now == RunStatus.SUCCEEDED || now == RunStatus.FAILED || now == RunStatus.CANCELLED) {
+                    return new IllegalStateException("run " + runId + " has finished (" + now.label() + "): no event can follow");
+                }
+                return new IllegalStateException("run " + runId + " is " + now.label() + ": this event cannot follow");
             }
         }
     }
@@ -310,6 +342,200 @@ public final class JdbcRunStore implements RunStore {
             insert.setString(4, RunEventJson.type(event));
             insert.setString(5, RunEventJson.write(event));
             insert.executeUpdate();
+        }
+    }
+
+    // ---- leases ---------------------------------------------------------------------------------
+
+    @Override
+    public Optional<Lease> lease(String runId) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT lease_owner, lease_expires_at FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next() || row.getString(1) == null) {
+                        return Optional.<Lease>empty();
+                    }
+                    return Optional.of(new Lease(row.getString(1), instant(row, "lease_expires_at")));
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> renewLeases(String owner, Instant expiresAt) {
+        return inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'RUNNING'")) {
+                setInstant(update, 1, expiresAt);
+                update.setString(2, owner);
+                update.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id FROM runs WHERE lease_owner = ? AND status = 'RUNNING'")) {
+                select.setString(1, owner);
+                Set<String> held = new HashSet<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        held.add(rows.getString(1));
+                    }
+                }
+                return held;
+            }
+        });
+    }
+
+    /**
+     * Candidates first (running runs whose lease has expired, oldest expiry first), then one
+     * conditional update per candidate that only matches while the lease is still the expired one
+     * it read: the row lock of the update makes a second instance's update match nothing.
+     */
+    @Override
+    public Optional<Takeover> takeOverExpired(String owner, Instant now, Instant expiresAt) {
+        List<String[]> candidates = query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, lease_owner FROM runs "
+                    + "WHERE status = 'RUNNING' AND lease_owner IS NOT NULL AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT 10")) {
+                setInstant(select, 1, now);
+                List<String[]> found = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(new String[] {rows.getString(1), rows.getString(2)});
+                    }
+                }
+                return found;
+            }
+        });
+        for (String[] candidate : candidates) {
+            int updated = query(connection -> {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET lease_owner = ?, lease_expires_at = ? "
+                        + "WHERE id = ? AND status = 'RUNNING' AND lease_owner = ? AND lease_expires_at < ?")) {
+                    update.setString(1, owner);
+                    setInstant(update, 2, expiresAt);
+                    update.setString(3, candidate[0]);
+                    update.setString(4, candidate[1]);
+                    setInstant(update, 5, now);
+                    return update.executeUpdate();
+                }
+            });
+            if (updated == 1) {
+                return run(candidate[0]).map(run -> new Takeover(run, candidate[1]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean releaseLease(String runId, String owner) {
+        return query(connection -> {
+            // //why: the owner stays, so whoever takes the run over can say from whom; the expiry in the past frees it at once
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE runs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ?")) {
+                setInstant(update, 1, Instant.EPOCH);
+                update.setString(2, runId);
+                update.setString(3, owner);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<String> registerInstance(String name, Instant now, Instant aliveSince) {
+        return inTransaction(connection -> {
+            int updated;
+            try (PreparedStatement update = connection.prepareStatement("UPDATE engine_instances SET seen_at = ? WHERE name = ?")) {
+                setInstant(update, 1, now);
+                update.setString(2, name);
+                updated = update.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO engine_instances (name, started_at, seen_at) VALUES (?, ?, ?)")) {
+                    insert.setString(1, name);
+                    setInstant(insert, 2, now);
+                    setInstant(insert, 3, now);
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT name FROM engine_instances WHERE name <> ? AND seen_at >= ? ORDER BY name")) {
+                select.setString(1, name);
+                setInstant(select, 2, aliveSince);
+                List<String> others = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        others.add(rows.getString(1));
+                    }
+                }
+                return others;
+            }
+        });
+    }
+
+    @Override
+    public void unregisterInstance(String name) {
+        query(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM engine_instances WHERE name = ?")) {
+                delete.setString(1, name);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean multiInstance() {
+        return postgres;
+    }
+
+    /**
+     * PostgreSQL: a session advisory lock on a 64-bit hash of runbook and key, held on a connection
+     * of its own until closed (a process that dies loses the connection, and with it the lock). H2
+     * serves one instance, whose dispatcher already handles one event at a time: nothing to lock.
+     */
+    @Override
+    public KeyLock lockConcurrencyKey(String runbookId, String key) {
+        if (!postgres) {
+            return () -> { };
+        }
+        Connection connection;
+        try {
+            connection = pool.getConnection();
+        } catch (SQLException e) {
+            throw new StoreException("the run store (" + description + ") failed: " + e.getMessage(), e);
+        }
+        long lockId = advisoryKey(runbookId + "\n" + key);
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            lock.setLong(1, lockId);
+            lock.execute();
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new StoreException("cannot lock concurrency key '" + key + "' of " + runbookId + " in " + description + ": " + e.getMessage(), e);
+        }
+        return () -> {
+            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, lockId);
+                unlock.execute();
+            } catch (SQLException e) {
+                // the lock goes with the connection, which the pool drops when it is broken
+            } finally {
+                closeQuietly(connection);
+            }
+        };
+    }
+
+    private static long advisoryKey(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(digest).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // returned to the pool or dropped: nothing more to do
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.Attempt;
 import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.Resolution;
 import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
@@ -52,6 +53,12 @@ public final class RunEventJson {
             return "run-timed-out";
         } else if (event instanceof RunEvent.RunResumed) {
             return "run-resumed";
+        } else if (event instanceof RunEvent.RunTakenOver) {
+            return "run-taken-over";
+        } else if (event instanceof RunEvent.StepInterrupted) {
+            return "step-interrupted";
+        } else if (event instanceof RunEvent.StepResolved) {
+            return "step-resolved";
         } else if (event instanceof RunEvent.RunFinished) {
             return "run-finished";
         }
@@ -108,6 +115,18 @@ public final class RunEventJson {
             }
         } else if (event instanceof RunEvent.RunResumed e) {
             putText(json, "by", e.by());
+        } else if (event instanceof RunEvent.RunTakenOver e) {
+            putText(json, "by", e.by());
+            putText(json, "from", e.from());
+        } else if (event instanceof RunEvent.StepInterrupted e) {
+            putText(json, "key", e.key());
+            json.put("retry", e.retry());
+            putText(json, "detail", e.detail());
+        } else if (event instanceof RunEvent.StepResolved e) {
+            putText(json, "key", e.key());
+            putEnum(json, "resolution", e.resolution());
+            putText(json, "by", e.by());
+            putText(json, "comment", e.comment());
         } else if (event instanceof RunEvent.RunFinished e) {
             putEnum(json, "status", e.status());
             putText(json, "message", e.message());
@@ -140,6 +159,11 @@ public final class RunEventJson {
             case "run-timed-out" -> new RunEvent.RunTimedOut(at,
                     json.hasNonNull("limitMs") ? Duration.ofMillis(json.get("limitMs").asLong()) : null);
             case "run-resumed" -> new RunEvent.RunResumed(at, text(json, "by"));
+            case "run-taken-over" -> new RunEvent.RunTakenOver(at, text(json, "by"), text(json, "from"));
+            case "step-interrupted" -> new RunEvent.StepInterrupted(at, text(json, "key"), json.path("retry").asBoolean(),
+                    text(json, "detail"));
+            case "step-resolved" -> new RunEvent.StepResolved(at, text(json, "key"), enumValue(json, "resolution", Resolution.class),
+                    text(json, "by"), text(json, "comment"));
             case "run-finished" -> new RunEvent.RunFinished(at, enumValue(json, "status", RunStatus.class), text(json, "message"));
             default -> throw new IllegalArgumentException("unknown run event type '" + type + "'");
         };

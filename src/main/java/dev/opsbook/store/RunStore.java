@@ -4,6 +4,7 @@ import dev.opsbook.engine.RunEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where runs live between processes. A run is its summary row plus its events in order (the
@@ -14,10 +15,56 @@ import java.util.Optional;
 public interface RunStore extends AutoCloseable {
 
     /** Stores a new run: its row (with the runbook's text as it was run) and its first event. */
-    void create(StoredRun run, String runbookText, RunEvent.RunStarted started);
+    default void create(StoredRun run, String runbookText, RunEvent.RunStarted started) {
+        create(run, runbookText, started, Optional.empty());
+    }
+
+    /** Stores a new run held by {@code lease} when one is given (serve), else by nobody (a terminal). */
+    void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease);
 
     /** Appends the run's next event ({@code seq} counts from 1, the start event) and updates its row. */
-    void append(String runId, long seq, RunEvent event);
+    default void append(String runId, long seq, RunEvent event) {
+        append(runId, seq, event, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Appends the run's next event.
+     *
+     * @param holder when present, the event is taken only while this instance holds the run's lease
+     *        ({@link LeaseLost} otherwise): an instance that lost a run cannot write to it
+     * @param lease for {@link RunEvent.RunResumed}: who holds the run from now on (none: a terminal)
+     */
+    void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease);
+
+    // ---- leases: several instances on one store ----------------------------------------------
+
+    /** Who holds a run, if anyone; an expiry in the past means it is free to take over. */
+    Optional<Lease> lease(String runId);
+
+    /** The heartbeat: pushes each lease {@code owner} holds on a running run to {@code expiresAt}; returns those runs. */
+    Set<String> renewLeases(String owner, Instant expiresAt);
+
+    /** Takes over one running run whose lease expired before {@code now}, if there is one; one instance wins each run. */
+    Optional<Takeover> takeOverExpired(String owner, Instant now, Instant expiresAt);
+
+    /** Lets a run go at once (its lease expires), so another instance takes it over. False when {@code owner} did not hold it. */
+    boolean releaseLease(String runId, String owner);
+
+    /** Says this instance is alive at {@code now}; returns the other instances seen since {@code aliveSince}. */
+    List<String> registerInstance(String name, Instant now, Instant aliveSince);
+
+    void unregisterInstance(String name);
+
+    /** Whether several engine instances may share this store (PostgreSQL); the embedded H2 store serves one. */
+    boolean multiInstance();
+
+    /** Held while a run for a concurrency key is checked and created, so two instances cannot both start one. */
+    interface KeyLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    KeyLock lockConcurrencyKey(String runbookId, String key);
 
     Optional<StoredRun> run(String runId);
 
