@@ -271,7 +271,11 @@ public final class JdbcRunStore implements RunStore {
                 int i = 1;
                 update.setLong(i++, seq);
                 for (Object value : values) {
-                    if (value instanceof Instant instant) {
+                    if (value == null) {
+                        // //why: setString(null) types the parameter as text, which PostgreSQL refuses for the timestamp lease_expires_at
+                        // (H2 takes it): a run resumed without a lease (RunResumed from a terminal or the resumer) failed to append
+                        update.setNull(i++, java.sql.Types.NULL);
+                    } else if (value instanceof Instant instant) {
                         setInstant(update, i++, instant);
                     } else {
                         update.setString(i++, (String) value);
