@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepStatus;
 import dev.opsbook.store.JdbcRunStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -79,6 +80,7 @@ class FaultInjectionIT {
     private static final Pattern CALL = Pattern.compile("/faults/([A-Za-z0-9-]+)/([a-z]+)");
     /** The drill's one step that must never be done twice; the others are read-only or safe to repeat. */
     private static final String NOT_IDEMPOTENT = "act";
+    private static final Set<RunStatus> FINAL = Set.of(RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED);
     private static final Path LOG = Path.of("target/fault-injection.log").toAbsolutePath();
 
     @TempDir
@@ -372,7 +374,7 @@ class FaultInjectionIT {
                 });
             } else if (row.status.equals("needs-attention")) {
                 answering.add(row.id);
-                String step = row.waitingFor.replaceAll("^.*?([a-z]+).*$", "$1");
+                String step = row.waitingFor.split(",")[0];
                 operator.submit(() -> {
                     // //why: what the calls show decides: the call reached AWS, so doing it again would do it twice; else retry
                     boolean called = calls(row.id, step) > 0;
@@ -481,15 +483,16 @@ class FaultInjectionIT {
         try (JdbcRunStore store = JdbcRunStore.open(postgres.url(), "postgres", "")) {
             for (StoredRow row : rows.values()) {
                 List<RunEvent> events = store.events(row.id);
-                long finishes = events.stream().filter(e -> e instanceof RunEvent.RunFinished).count();
+                // //why: a run that stops to wait (for a person, or for attention) ends that stretch with a RunFinished too; only a final one counts
+                long finishes = events.stream().filter(e -> e instanceof RunEvent.RunFinished f && FINAL.contains(f.status())).count();
                 if (finishes != 1) {
-                    verdict.notFinishedOnce.add(row.id + " finished " + finishes + " times (" + row.status + ")");
+                    verdict.notFinishedOnce.add(row.id + " finished " + finishes + " times (" + row.status + "): " + history(events));
                 }
                 if (row.isFinal()) {
                     verdict.finalRuns++;
                 }
                 if (!row.status.equals("succeeded")) {
-                    verdict.notSucceeded.add(row.id + " " + row.status);
+                    verdict.notSucceeded.add(row.id + " " + row.status + ": " + history(events));
                 }
                 Map<String, String> stepOfKey = new HashMap<>();
                 Map<String, Instant> completed = new HashMap<>();
@@ -516,6 +519,26 @@ class FaultInjectionIT {
             }
         }
         return verdict;
+    }
+
+    /** A run's events in a line, for a person reading a failure: "RunStarted StepStarted(describe) ...". */
+    private static String history(List<RunEvent> events) {
+        Map<String, String> steps = new HashMap<>();
+        List<String> words = new ArrayList<>();
+        for (RunEvent event : events) {
+            String name = event.getClass().getSimpleName();
+            if (event instanceof RunEvent.StepStarted started) {
+                steps.put(started.key(), started.stepId());
+                words.add(name + "(" + started.stepId() + ")");
+            } else if (event instanceof RunEvent.StepFinished finished) {
+                words.add(name + "(" + steps.getOrDefault(finished.key(), finished.key()) + " " + finished.status() + ")");
+            } else if (event instanceof RunEvent.RunFinished finished) {
+                words.add(name + "(" + finished.status() + ")");
+            } else if (!(event instanceof RunEvent.AttemptFinished || event instanceof RunEvent.CallMade)) {
+                words.add(name);
+            }
+        }
+        return String.join(" ", words);
     }
 
     // ---- processes -----------------------------------------------------------------------------------
