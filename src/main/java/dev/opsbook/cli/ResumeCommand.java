@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continues a waiting run here, in this terminal, once its waiting step was answered (opsbook approve).")
+        description = "Continues a waiting run here, in this terminal, once its waiting step was answered (opsbook approve),"
+                + " or a run that needed attention once its steps were resolved (opsbook resolve).")
 public class ResumeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN", description = "The run.")
@@ -59,7 +60,10 @@ public class ResumeCommand implements Callable<Integer> {
             if (!Approvals.resumable(events)) {
                 System.err.println("error: run " + runId + " is " + run.get().status().label()
                         + (run.get().status() == RunStatus.WAITING ? " and nobody answered it yet; answer with opsbook approve " + runId + " "
-                        + run.get().waitingFor() : ", nothing to resume"));
+                        + run.get().waitingFor()
+                        : run.get().status() == RunStatus.NEEDS_ATTENTION ? " and step " + run.get().waitingFor() + " is not resolved yet;"
+                        + " decide with opsbook resolve " + runId + " STEP --retry, --skip or --fail"
+                        : ", nothing to resume"));
                 return ExitCodes.FAILED;
             }
             Optional<List<RunEvent>> claimed = Approvals.claim(runs, runId, events, new RunEvent.RunResumed(clock.instant(), user));

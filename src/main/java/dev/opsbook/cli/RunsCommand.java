@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--runbook", paramLabel = "ID", description = "Only runs of this runbook.")
     String runbook;
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs in this status: running, succeeded, failed, cancelled, waiting.")
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs in this status: running, succeeded, failed, cancelled, waiting, needs-attention.")
     String status;
 
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
@@ -36,9 +35,8 @@ public class RunsCommand implements Callable<Integer> {
     public Integer call() {
         Optional<RunStatus> wanted = Optional.empty();
         if (status != null) {
-            try {
-                wanted = Optional.of(RunStatus.valueOf(status.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
+            wanted = RunStatus.ofLabel(status);
+            if (wanted.isEmpty()) {
                 System.err.println("error: --status must be one of " + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList()));
                 return ExitCodes.INVALID;
             }
@@ -49,10 +47,11 @@ public class RunsCommand implements Callable<Integer> {
                 System.err.println("no runs in " + runs.describe());
                 return ExitCodes.OK;
             }
-            System.out.printf("%-22s %-24s %-10s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");
+            System.out.printf("%-22s %-24s %-15s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");
             for (StoredRun run : found) {
-                String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor() : run.message();
-                System.out.printf("%-22s %-24s %-10s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
+                String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor()
+                        : run.status() == RunStatus.NEEDS_ATTENTION ? "resolve " + run.waitingFor() + ": " + run.message() : run.message();
+                System.out.printf("%-22s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
                         TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
             }
             return ExitCodes.OK;

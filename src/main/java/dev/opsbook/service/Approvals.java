@@ -62,8 +62,14 @@ public final class Approvals {
      * @return the history to resume from (ending with that event), or empty when another process took it up
      */
     public static Optional<List<RunEvent>> claim(RunStore store, String runId, List<RunEvent> events, RunEvent.RunResumed resumed) {
+        return claim(store, runId, events, resumed, Optional.empty());
+    }
+
+    /** Takes up a run like {@link #claim(RunStore, String, List, RunEvent.RunResumed)}, holding it with {@code lease} (serve). */
+    public static Optional<List<RunEvent>> claim(RunStore store, String runId, List<RunEvent> events, RunEvent.RunResumed resumed,
+                                                 Optional<dev.opsbook.store.Lease> lease) {
         try {
-            store.append(runId, events.size() + 1, resumed);
+            store.append(runId, events.size() + 1, resumed, Optional.empty(), lease);
         } catch (RuntimeException e) {
             return Optional.empty();
         }
@@ -72,7 +78,7 @@ public final class Approvals {
         return Optional.of(history);
     }
 
-    /** Tells a listener (the audit trail) the answers given while the run waited: they went straight to the store. */
+    /** Tells a listener (the audit trail) the answers and resolutions given while the run waited: they went straight to the store. */
     public static void tellAnswers(List<RunEvent> history, dev.opsbook.engine.RunListener listener) {
         List<RunEvent> answers = answersSinceStop(history);
         if (!answers.isEmpty()) {
@@ -89,16 +95,50 @@ public final class Approvals {
                 lastStop = i;
             }
         }
-        return history.subList(lastStop, history.size()).stream().filter(e -> e instanceof RunEvent.StepAnswered).toList();
+        return history.subList(lastStop, history.size()).stream().filter(e -> e instanceof RunEvent.StepAnswered || e instanceof RunEvent.StepResolved).toList();
     }
 
-    /** A waiting run with an answer after its last stop can go on. */
+    /**
+     * A waiting run with an answer after its last stop can go on; so can a run that needed attention
+     * once a person resolved every step that needed it.
+     */
     public static boolean resumable(List<RunEvent> events) {
         if (events.isEmpty()) {
             return false;
         }
         RunState state = RunState.fold(events);
+        if (state.status() == RunStatus.NEEDS_ATTENTION) {
+            return state.executions().values().stream().noneMatch(x -> x.status() == StepStatus.NEEDS_ATTENTION);
+        }
         return state.status() == RunStatus.WAITING && state.executions().values().stream()
                 .anyMatch(x -> x.status() == StepStatus.WAITING && x.answer().isPresent());
+    }
+
+    /**
+     * A person's decision about a step that needed attention, written into the run's history:
+     * whoever takes the run up next (serve, or {@code opsbook resume}) goes on accordingly.
+     */
+    public static void resolve(RunStore store, String runId, String stepId, dev.opsbook.engine.Resolution resolution, String by,
+                               String comment, Clock clock) throws Refused {
+        StoredRun run = store.run(runId).orElseThrow(() -> new Refused("no run " + runId + " in " + store.describe()));
+        List<RunEvent> events = store.events(runId);
+        RunState state = RunState.fold(events);
+        List<StepExecution> attention = state.executions().values().stream().filter(x -> x.status() == StepStatus.NEEDS_ATTENTION).toList();
+        if (state.status() != RunStatus.NEEDS_ATTENTION || attention.isEmpty()) {
+            throw new Refused("run " + runId + " of " + run.runbookId() + " is " + state.status().label()
+                    + ", not needing attention: only a step that was interrupted and may not run again on its own can be resolved"
+                    + " (opsbook runs --status needs-attention lists those runs)");
+        }
+        Optional<StepExecution> step = attention.stream().filter(x -> x.stepId().equals(stepId) || x.key().equals(stepId)).findFirst();
+        if (step.isEmpty()) {
+            throw new Refused("step '" + stepId + "' of run " + runId + " does not need attention; "
+                    + String.join(", ", attention.stream().map(x -> "'" + x.stepId() + "'").toList()) + " "
+                    + (attention.size() == 1 ? "does" : "do"));
+        }
+        try {
+            store.append(runId, events.size() + 1, new RunEvent.StepResolved(clock.instant(), step.get().key(), resolution, by, comment));
+        } catch (RuntimeException e) {
+            throw new Refused("run " + runId + " changed while it was being resolved (" + e.getMessage() + "); look at it with opsbook show " + runId);
+        }
     }
 }

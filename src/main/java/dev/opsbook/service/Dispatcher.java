@@ -101,6 +101,23 @@ public final class Dispatcher {
             claimOrSettle(event, channel, body, EventOutcome.NO_MATCH, "no runbook's trigger matches this event", List.of());
             return done(event.id(), EventOutcome.NO_MATCH.label(), "no runbook's trigger matches this event", List.of());
         }
+        // //why: a concurrency key is locked in the store (PostgreSQL: an advisory lock) from the check until its run is stored,
+        // so two instances handling two events for one key cannot both find it free; in one order, so they cannot deadlock
+        List<RunStore.KeyLock> locks = new ArrayList<>();
+        try {
+            matches.stream().filter(m -> m.params().isPresent() && m.runbook().runbook().concurrency().isPresent())
+                    .map(m -> List.of(m.runbook().runbook().id(), concurrencyKey(m.runbook().runbook(), m.params().get()).orElse("")))
+                    .distinct().sorted(java.util.Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)))
+                    .forEach(key -> locks.add(store.lockConcurrencyKey(key.get(0), key.get(1))));
+            return dispatchLocked(channel, body, event, matches);
+        } finally {
+            for (int i = locks.size() - 1; i >= 0; i--) {
+                locks.get(i).close();
+            }
+        }
+    }
+
+    private Outcome dispatchLocked(String channel, String body, EventMatcher.Event event, List<EventMatcher.Match> matches) {
         List<Plan> plans = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         boolean busyAndQueued = false;

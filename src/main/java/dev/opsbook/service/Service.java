@@ -37,6 +37,15 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.opsbook.runbook.Durations;
+import dev.opsbook.store.Lease;
+import dev.opsbook.store.LeaseLost;
+import dev.opsbook.store.Takeover;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,24 +63,68 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class Service implements AutoCloseable {
 
     public record Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
-                         AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory) {
+                         AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory, Leasing leasing) {
+
+        public Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
+                      AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory) {
+            this(runbookFolders, host, port, queueUrl, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
+        }
+    }
+
+    /**
+     * How this instance holds its runs: its name, how long a lease lasts unless renewed (the
+     * heartbeat renews every third of it), and the clock leases are measured by.
+     */
+    public record Leasing(String instance, Duration lease, Clock clock) {
+
+        public Leasing {
+            if (lease.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException("a lease must last at least 300ms, not " + lease.toMillis() + "ms");
+            }
+        }
+
+        public static Leasing defaults() {
+            return new Leasing(defaultInstance(), Duration.ofSeconds(30), Clock.systemUTC());
+        }
+
+        /** host-pid: unique among live processes, and says where to look. */
+        public static String defaultInstance() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid();
+        }
+    }
+
+    /** A run executing here: what stops it writing, and what stops it running. */
+    private record Held(String runbookId, StoringListener storing, RunControl control) {
     }
 
     private final Config config;
     private final RunStore store;
     private final RunbookLoader loader;
     private final PrintStream log;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
+    private final String instance;
+    private final Duration leaseTime;
     private final AwsClients clients;
     private final StepExecutors executors;
     private final AwsInvoker invoker;
     private final RunbookFolders folders;
     private final TriggerMatcher matcher = new TriggerMatcher();
-    private final ExecutorService runs;
+    private final ExecutorService runs = Executors.newCachedThreadPool(daemon("opsbook-run"));
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
+    private final ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(1, daemon("opsbook-heartbeat"));
     private final Dispatcher dispatcher;
     private final java.util.Set<String> escalated = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final List<RunControl> active = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Every run executing here, by id; its size is what --max-runs bounds. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final AtomicInteger executing = new AtomicInteger();
+    private volatile boolean draining;
+    private volatile Instant lastRenewed;
     private EmbeddedQueue embedded;
     private SqsClient sqs;
     private SqsIntake intake;
@@ -83,18 +136,32 @@ public final class Service implements AutoCloseable {
         this.store = store;
         this.loader = loader;
         this.log = log;
+        this.clock = config.leasing().clock();
+        this.instance = config.leasing().instance();
+        this.leaseTime = config.leasing().lease();
         this.clients = new AwsClients(config.aws());
         this.executors = StandardSteps.with(clients);
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
-        this.runs = Executors.newFixedThreadPool(config.maxConcurrentRuns(), daemon("opsbook-run"));
         this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives());
     }
 
     public void start() throws IOException {
+        Instant now = clock.instant();
+        List<String> others = store.registerInstance(instance, now, now.minus(leaseTime));
+        if (!store.multiInstance() && !others.isEmpty()) {
+            store.unregisterInstance(instance);
+            throw new IllegalStateException("another opsbook serve (" + String.join(", ", others) + ") is using " + store.describe()
+                    + ", which serves one instance; stop it, or give every instance one PostgreSQL store: --store jdbc:postgresql://HOST/DB");
+        }
+        lastRenewed = now;
         folders.scan(matcher::use);
         log.println("runbooks: " + folders.current().size() + " loaded from "
                 + String.join(", ", config.runbookFolders().stream().map(Path::toString).toList()) + "; store: " + store.describe());
+        log.println("instance: " + instance + " (leases of " + Durations.format(leaseTime) + ", at most " + config.maxConcurrentRuns()
+                + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
+        long beat = Math.max(100, leaseTime.toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (config.queueUrl().isPresent()) {
             queueUrl = config.queueUrl().get();
             var builder = SqsClient.builder();
@@ -109,12 +176,17 @@ public final class Service implements AutoCloseable {
             queueUrl = embedded.queueUrl();
             sqs = EmbeddedQueue.client(embedded.endpoint());
         }
-        intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2);
+        intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2, this::freeSlots);
         intake.start();
         log.println("queue: " + queueUrl);
         http = HttpIntake.start(config.host(), config.port(), new HttpIntake.Handlers() {
             @Override
             public ObjectNode event(String body) {
+                if (freeSlots() <= 0) {
+                    return JsonNodeFactory.instance.objectNode().put("outcome", "busy").put("reason", draining
+                            ? "this instance is draining; send the event to another one, or to the queue"
+                            : "this instance runs " + config.maxConcurrentRuns() + " runs already (--max-runs); try again, or send it to the queue");
+                }
                 return dispatcher.handle("http", body, 1).report();
             }
 
@@ -153,6 +225,7 @@ public final class Service implements AutoCloseable {
     private void tick() {
         try {
             folders.scan(matcher::use);
+            takeOverExpired();
             resumeAnswered();
             escalateLongWaits();
         } catch (RuntimeException e) {
@@ -162,67 +235,170 @@ public final class Service implements AutoCloseable {
 
     // ---- runs ----------------------------------------------------------------------------------
 
+    /** How many more runs this instance takes on now: none while draining. */
+    private int freeSlots() {
+        return draining ? 0 : config.maxConcurrentRuns() - executing.get();
+    }
+
+    private Lease newLease() {
+        return new Lease(instance, clock.instant().plus(leaseTime));
+    }
+
     private String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> key) throws Exception {
         String runId = RunIds.from(clock).get();
-        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key);
+        StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key, Optional.of(newLease()));
         RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", Interaction.NOBODY,
                 Optional.empty(), config.workingDirectory(), Optional.of(event));
-        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
-        RunControl control = new RunControl();
-        active.add(control);
-        runs.submit(() -> {
-            try (AuditTrail trail = AuditTrail.create(trailFile);
-                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
-                AuditLog audit = new AuditLog(trail, runbook.runbook());
-                RunListener listeners = both(storing, audit, runbook.runbook());
-                RunResult result = engine.run(request, listeners, control);
-                RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
-            } catch (Exception e) {
-                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
-            } finally {
-                active.remove(control);
-            }
-        });
+        execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
         if (!storing.awaitCreated(30_000)) {
             throw new IllegalStateException("the run was not stored within 30 s");
         }
         return runId;
     }
 
-    /** Takes up every waiting run a person answered; the run's next event claims it, so two services never both resume it. */
+    private interface Body {
+        RunResult run(Engine engine, RunListener listeners, RunControl control) throws Exception;
+    }
+
+    /**
+     * Runs a run on a thread of its own, held by this instance. //why: one place decides what
+     * becomes of a run that ends here: finished (its record is written), suspended by a drain (its
+     * lease is let go, so another instance goes on with it at once), or lost (nothing more is written).
+     */
+    private void execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history) {
+        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
+        RunControl control = new RunControl();
+        executing.incrementAndGet();
+        held.put(runId, new Held(runbook.runbook().id(), storing, control));
+        runs.submit(() -> {
+            try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile) : AuditTrail.create(trailFile);
+                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
+                AuditLog audit = new AuditLog(trail, runbook.runbook());
+                if (!history.isEmpty()) {
+                    Approvals.tellAnswers(history, audit);
+                }
+                RunResult result = body.run(engine, both(storing, audit, runbook.runbook()), control);
+                if (result.state().status() == RunStatus.RUNNING) {
+                    storing.fence("let go while draining");
+                    store.releaseLease(runId, instance);
+                    log.println("run " + runId + " of " + runbook.runbook().id() + " let go after its running steps ended (draining);"
+                            + " another instance goes on with it");
+                } else {
+                    RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
+                }
+            } catch (LeaseLost e) {
+                log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
+            } catch (Exception e) {
+                log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
+                giveUp(runId, storing, e);
+            } finally {
+                held.remove(runId);
+                executing.decrementAndGet();
+            }
+        });
+    }
+
+    /** A run that cannot go on here (its runbook no longer loads, say) ends failed rather than being held, and taken over, forever. */
+    private void giveUp(String runId, StoringListener storing, Exception cause) {
+        if (storing.lastSeq() == 0) {
+            return; // never stored
+        }
+        try {
+            Optional<StoredRun> row = store.run(runId);
+            if (row.isPresent() && row.get().status() == RunStatus.RUNNING && store.lease(runId).map(l -> l.owner().equals(instance)).orElse(false)) {
+                store.append(runId, store.events(runId).size() + 1, new RunEvent.RunFinished(clock.instant(), RunStatus.FAILED,
+                        "opsbook could not go on with the run: " + cause.getMessage()), Optional.of(instance), Optional.empty());
+            }
+        } catch (RuntimeException e) {
+            log.println("opsbook: run " + runId + " could not be marked failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes over running runs whose instance stopped (their lease expired), while there is room:
+     * each is folded from its events and goes on after its last completed step; a step that was in
+     * flight runs again only when that is safe, else the run needs attention.
+     */
+    private void takeOverExpired() {
+        while (freeSlots() > 0) {
+            Instant now = clock.instant();
+            Optional<Takeover> taken = store.takeOverExpired(instance, now, now.plus(leaseTime));
+            if (taken.isEmpty()) {
+                return;
+            }
+            StoredRun run = taken.get().run();
+            String from = taken.get().from();
+            log.println("run " + run.id() + " of " + run.runbookId() + " taken over from " + from);
+            List<RunEvent> history = store.events(run.id());
+            LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
+            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+                    Optional.empty(), config.workingDirectory());
+            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
+                    engine.takeOver(request, history, instance, from, listeners, control), List.of());
+        }
+    }
+
+    /** Takes up every waiting run a person answered (and every run a person resolved); the run's next event claims it, so two services never both resume it. */
     private void resumeAnswered() {
         // //why: the answered runs, not the newest waiting ones: with more than a page of runs waiting, an older one answered was never taken up
         for (StoredRun run : store.answeredRuns(100)) {
+            if (freeSlots() <= 0) {
+                return;
+            }
             List<RunEvent> events = store.events(run.id());
             if (!Approvals.resumable(events)) {
                 continue;
             }
-            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events, new RunEvent.RunResumed(clock.instant(), "opsbook serve"));
+            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events,
+                    new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + ")"), Optional.of(newLease()));
             if (claimed.isEmpty()) {
                 continue; // another process took it up
             }
             List<RunEvent> history = claimed.get();
             LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-            Path trailFile = RecordWriter.trailFor(config.recordDir(), run.runbookId(), run.id());
-            RunControl control = new RunControl();
-            active.add(control);
-            runs.submit(() -> {
-                try (AuditTrail trail = AuditTrail.continueAt(trailFile);
-                     Engine engine = new Engine(executors, clock, () -> run.id(), new AwsSecrets(invoker, "opsbook-" + run.id()))) {
-                    AuditLog audit = new AuditLog(trail, runbook.runbook());
-                    Approvals.tellAnswers(history, audit);
-                    RunListener listeners = both(StoringListener.continuing(store, history.size()), audit, runbook.runbook());
-                    RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
-                            Optional.empty(), config.workingDirectory());
-                    RunResult result = engine.resume(request, history, "opsbook serve", listeners, control);
-                    RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
-                } catch (Exception e) {
-                    log.println("opsbook: resuming run " + run.id() + " failed: " + e);
-                } finally {
-                    active.remove(control);
+            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
+            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+                    Optional.empty(), config.workingDirectory());
+            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
+                    engine.resume(request, history, "opsbook serve", listeners, control), history);
+        }
+    }
+
+    /**
+     * Renews this instance's leases. A run it executes whose lease is gone (another instance took
+     * it over) stops here at once, writing nothing more; so does every run when the store could
+     * not be reached for a whole lease, since others may have taken them over meanwhile.
+     */
+    private void heartbeat() {
+        Instant now = clock.instant();
+        Map<String, Held> before = new java.util.HashMap<>(held);
+        try {
+            java.util.Set<String> kept = store.renewLeases(instance, now.plus(leaseTime));
+            store.registerInstance(instance, now, now.minus(leaseTime));
+            lastRenewed = now;
+            before.forEach((runId, run) -> {
+                if (!kept.contains(runId) && held.containsKey(runId)) {
+                    Optional<Lease> lease = store.lease(runId);
+                    Optional<StoredRun> row = store.run(runId);
+                    if (row.isPresent() && row.get().status() == RunStatus.RUNNING && lease.isPresent() && !lease.get().owner().equals(instance)) {
+                        lose(runId, run, "its lease was taken over by " + lease.get().owner());
+                    }
                 }
             });
+        } catch (RuntimeException e) {
+            log.println("opsbook: cannot renew the leases of " + instance + ": " + e.getMessage());
+            if (Duration.between(lastRenewed, now).compareTo(leaseTime) >= 0) {
+                before.forEach((runId, run) -> lose(runId, run, "its lease could not be renewed for " + Durations.format(leaseTime)
+                        + ", so another instance may have taken it over"));
+            }
         }
+    }
+
+    private void lose(String runId, Held run, String why) {
+        log.println("run " + runId + " of " + run.runbookId() + " stops here: " + why);
+        run.storing().fence(instance + " lost the run: " + why);
+        run.control().cancel(why);
     }
 
     /** Waiting steps with a {@code timeout} that passed tell the runbook's escalation, once per step. */
@@ -260,6 +436,8 @@ public final class Service implements AutoCloseable {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());
             } else if (event instanceof RunEvent.RunResumed) {
                 log.println("run " + state.runId() + " of " + runbook.id() + " resumed");
+            } else if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.NEEDS_ATTENTION) {
+                log.println("run " + state.runId() + " of " + runbook.id() + " needs attention: " + finished.message());
             } else if (event instanceof RunEvent.RunFinished finished) {
                 log.println("run " + state.runId() + " of " + runbook.id() + " " + finished.status().label()
                         + (finished.message().isEmpty() ? "" : ": " + finished.message()));
@@ -284,9 +462,54 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    /** Stops taking events, lets running steps stop, closes everything. */
-    @Override
-    public void close() {
+    /**
+     * SIGTERM: stops taking events and runs (intake, takeovers, resumes), lets each running run
+     * finish the steps it is running but start no more, for at most {@code grace}; then a run
+     * still going is stopped here without a word more written, and every lease this instance held
+     * is let go, so another instance takes those runs over at once.
+     *
+     * @return the runs let go
+     */
+    public List<String> drain(Duration grace) {
+        ticks.shutdownNow();
+        if (intake != null) {
+            intake.close(); // //why: first, so an event being handled still gets its run (and its message deleted) before the drain
+        }
+        if (http != null) {
+            http.close();
+        }
+        draining = true;
+        log.println("opsbook: draining " + instance + ": " + held.size() + " run(s) finish their running steps, for at most "
+                + Durations.format(grace));
+        log.flush();
+        held.values().forEach(run -> run.control().suspend());
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!held.isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        List<String> left = new ArrayList<>(held.keySet());
+        new java.util.HashMap<>(held).forEach((runId, run) -> lose(runId, run, "the drain's grace period of " + Durations.format(grace) + " passed"));
+        long stopped = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!held.isEmpty() && System.nanoTime() < stopped) {
+            sleep(20);
+        }
+        left.forEach(runId -> store.releaseLease(runId, instance));
+        heartbeat.shutdownNow();
+        try {
+            store.unregisterInstance(instance);
+        } catch (RuntimeException e) {
+            log.println("opsbook: " + e.getMessage());
+        }
+        return left;
+    }
+
+    /**
+     * Stops as if the process died (tests of takeover): no heartbeat, no intake, and every run
+     * stops here at once without a word more written; leases are not let go, they expire.
+     */
+    void abandon() {
+        draining = true;
+        heartbeat.shutdownNow();
         ticks.shutdownNow();
         if (intake != null) {
             intake.close();
@@ -294,14 +517,47 @@ public final class Service implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        synchronized (active) {
-            active.forEach(c -> c.cancel("opsbook serve is stopping"));
+        new java.util.HashMap<>(held).forEach((runId, run) -> {
+            run.storing().fence(instance + " died");
+            run.control().cancel(instance + " died");
+        });
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops taking events, cancels running runs (recorded as cancelled), closes everything. {@link #drain} hands them over instead. */
+    @Override
+    public void close() {
+        draining = true;
+        ticks.shutdownNow();
+        if (intake != null) {
+            intake.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        held.values().forEach(run -> run.control().cancel("opsbook serve is stopping"));
         runs.shutdown();
         try {
             runs.awaitTermination(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        heartbeat.shutdownNow();
+        try {
+            store.unregisterInstance(instance);
+        } catch (RuntimeException e) {
+            // the store may be closed already; the row goes stale
         }
         if (sqs != null) {
             sqs.close();

@@ -36,7 +36,18 @@ public final class SqsIntake implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
 
+    private final java.util.function.IntSupplier room;
+
     public SqsIntake(SqsClient sqs, String queueUrl, Handler handler, int retryDelaySeconds) {
+        this(sqs, queueUrl, handler, retryDelaySeconds, () -> 10);
+    }
+
+    /**
+     * @param room how many runs the instance can take on now: it receives no more messages than
+     *        that, and none at all when it is full, so they stay in the queue for other instances
+     */
+    public SqsIntake(SqsClient sqs, String queueUrl, Handler handler, int retryDelaySeconds, java.util.function.IntSupplier room) {
+        this.room = room;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.handler = handler;
@@ -54,9 +65,14 @@ public final class SqsIntake implements AutoCloseable {
 
     private void loop() {
         while (running.get()) {
+            int free = Math.min(10, room.getAsInt());
+            if (free <= 0) {
+                sleep(50); // //why: full: the messages stay in the queue, where another instance can take them
+                continue;
+            }
             ReceiveMessageResponse response;
             try {
-                response = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+                response = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(free).waitTimeSeconds(1)
                         .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
             } catch (RuntimeException e) {
                 if (!running.get()) {

@@ -3,6 +3,8 @@ package dev.opsbook.service;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunState;
+import dev.opsbook.store.Lease;
+import dev.opsbook.store.LeaseLost;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.util.Optional;
@@ -23,10 +25,17 @@ public final class StoringListener implements RunListener {
     private final AtomicLong seq;
     private final CountDownLatch created = new CountDownLatch(1);
     private final java.util.List<String> secretParameters;
+    private final Optional<Lease> lease;
+    private final Optional<String> holder;
+    private volatile RuntimeException createFailure;
+    private volatile String fenced;
 
     private StoringListener(RunStore store, String runbookText, String runbookFile, Optional<String> eventId,
-                            Optional<String> concurrencyKey, long lastSeq, java.util.List<String> secretParameters) {
+                            Optional<String> concurrencyKey, long lastSeq, java.util.List<String> secretParameters,
+                            Optional<Lease> lease, Optional<String> holder) {
         this.store = store;
+        this.lease = lease;
+        this.holder = holder;
         this.secretParameters = secretParameters;
         this.runbookText = runbookText;
         this.runbookFile = runbookFile;
@@ -41,25 +50,61 @@ public final class StoringListener implements RunListener {
     /** For a new run. */
     public static StoringListener forNewRun(RunStore store, dev.opsbook.runbook.Runbook runbook, Optional<String> eventId,
                                             Optional<String> concurrencyKey) {
+        return forNewRun(store, runbook, eventId, concurrencyKey, Optional.empty());
+    }
+
+    /** For a new run held by {@code lease} (serve): every later event is written only while that lease is still this instance's. */
+    public static StoringListener forNewRun(RunStore store, dev.opsbook.runbook.Runbook runbook, Optional<String> eventId,
+                                            Optional<String> concurrencyKey, Optional<Lease> lease) {
         return new StoringListener(store, runbook.text(), runbook.file(), eventId, concurrencyKey, 0,
-                runbook.parameters().stream().filter(dev.opsbook.runbook.Parameter::isSecret).map(dev.opsbook.runbook.Parameter::name).toList());
+                runbook.parameters().stream().filter(dev.opsbook.runbook.Parameter::isSecret).map(dev.opsbook.runbook.Parameter::name).toList(),
+                lease, lease.map(Lease::owner));
     }
 
     /** For a run that already has {@code lastSeq} stored events. */
     public static StoringListener continuing(RunStore store, long lastSeq) {
-        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, java.util.List.of());
+        return continuing(store, lastSeq, Optional.empty());
+    }
+
+    /** For a run that already has {@code lastSeq} stored events, written only while {@code holder} holds its lease. */
+    public static StoringListener continuing(RunStore store, long lastSeq, Optional<String> holder) {
+        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, java.util.List.of(), Optional.empty(), holder);
+    }
+
+    /**
+     * From now on nothing is written: this instance no longer holds the run (its lease was lost, or
+     * it let the run go while draining). Each later event fails with {@link LeaseLost}, which ends the run here.
+     */
+    public void fence(String why) {
+        fenced = why;
+    }
+
+    /** The number of events stored so far. */
+    public long lastSeq() {
+        return seq.get();
     }
 
     @Override
     public void on(RunEvent event, RunState state) {
-        long next = seq.incrementAndGet();
+        if (fenced != null) {
+            throw new LeaseLost("run " + state.runId() + ": " + fenced);
+        }
         if (event instanceof RunEvent.RunStarted started) {
-            store.create(new StoredRun(started.runId(), started.runbookId(), runbookFile, started.contentHash(), state.status(),
-                    started.trigger(), started.startedBy(), eventId, concurrencyKey, started.at(), Optional.empty(), "", ""),
-                    runbookText, withSecretsMasked(started));
+            try {
+                store.create(new StoredRun(started.runId(), started.runbookId(), runbookFile, started.contentHash(), state.status(),
+                        started.trigger(), started.startedBy(), eventId, concurrencyKey, started.at(), Optional.empty(), "", ""),
+                        runbookText, withSecretsMasked(started), lease);
+            } catch (RuntimeException e) {
+                createFailure = e;
+                created.countDown();
+                throw e;
+            }
+            seq.incrementAndGet();
             created.countDown();
         } else {
-            store.append(state.runId(), next, event);
+            // //why: the seq counts only what was stored, so a refused event is not skipped over by the next one
+            store.append(state.runId(), seq.get() + 1, event, holder, Optional.empty());
+            seq.incrementAndGet();
         }
     }
 
@@ -83,6 +128,10 @@ public final class StoringListener implements RunListener {
 
     /** Waits until the run's row exists: only then may the event that started it be acknowledged. */
     public boolean awaitCreated(long millis) throws InterruptedException {
-        return created.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        boolean done = created.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (createFailure != null) {
+            throw createFailure;
+        }
+        return done;
     }
 }

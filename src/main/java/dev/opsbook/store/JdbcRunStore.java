@@ -51,6 +51,8 @@ import org.flywaydb.core.Flyway;
 public final class JdbcRunStore implements RunStore {
 
     private static final String SQL_UNIQUE_VIOLATION = "23505";
+    /** A null timestamp among the values of an update, told apart from a null text by its type. */
+    private static final Instant NO_INSTANT = Instant.MIN;
     private static final int POOL_SIZE = 8;
     private static final String RUN_COLUMNS = "id, runbook_id, runbook_file, content_hash, status, trigger_kind, started_by, "
             + "event_id, concurrency_key, started_at, ended_at, message, waiting_for";
@@ -257,7 +259,7 @@ public final class JdbcRunStore implements RunStore {
                 // //why: whoever takes a run up holds it from now on: serve with a lease, a terminal without (nobody takes that over)
                 sets = "status = 'RUNNING', ended_at = NULL, waiting_for = '', message = '', lease_owner = ?, lease_expires_at = ?";
                 values.add(lease.map(Lease::owner).orElse(null));
-                values.add(lease.map(Lease::expiresAt).orElse(null));
+                values.add(lease.map(Lease::expiresAt).orElse(NO_INSTANT));
                 from = "'RUNNING', 'WAITING', 'NEEDS_ATTENTION'";
             } else {
                 // //why: any event but the last means the run goes on; a waiting run that gets one was resumed
@@ -271,12 +273,8 @@ public final class JdbcRunStore implements RunStore {
                 int i = 1;
                 update.setLong(i++, seq);
                 for (Object value : values) {
-                    if (value == null) {
-                        // //why: setString(null) types the parameter as text, which PostgreSQL refuses for the timestamp lease_expires_at
-                        // (H2 takes it): a run resumed without a lease (RunResumed from a terminal or the resumer) failed to append
-                        update.setNull(i++, java.sql.Types.NULL);
-                    } else if (value instanceof Instant instant) {
-                        setInstant(update, i++, instant);
+                    if (value instanceof Instant instant) {
+                        setInstant(update, i++, instant == NO_INSTANT ? null : instant);
                     } else {
                         update.setString(i++, (String) value);
                     }
@@ -612,9 +610,11 @@ public final class JdbcRunStore implements RunStore {
     public List<StoredRun> answeredRuns(int limit) {
         String columns = String.join(", ", Arrays.stream(RUN_COLUMNS.split(", ")).map(c -> "r." + c).toList());
         String sql = "SELECT " + columns + " FROM runs r JOIN run_events e ON e.run_id = r.id AND e.seq = r.last_seq "
-                + "WHERE r.status = 'WAITING' AND e.type = ? ORDER BY r.started_at, r.id" + (limit > 0 ? " LIMIT " + limit : "");
+                + "WHERE (r.status = 'WAITING' AND e.type = ? OR r.status = 'NEEDS_ATTENTION' AND e.type = ?) ORDER BY r.started_at, r.id"
+                + (limit > 0 ? " LIMIT " + limit : "");
         String answered = RunEventJson.type(new RunEvent.StepAnswered(Instant.EPOCH, "", null));
-        return selectRuns(sql, List.of(answered));
+        String resolved = RunEventJson.type(new RunEvent.StepResolved(Instant.EPOCH, "", null, "", ""));
+        return selectRuns(sql, List.of(answered, resolved));
     }
 
     @Override
@@ -652,7 +652,7 @@ public final class JdbcRunStore implements RunStore {
         String key = concurrencyKey == null ? "concurrency_key IS NULL" : "concurrency_key = ?";
         return query(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND "
-                    + key + " AND status IN ('RUNNING', 'WAITING')")) {
+                    + key + " AND status IN ('RUNNING', 'WAITING', 'NEEDS_ATTENTION')")) {
                 select.setString(1, runbookId);
                 if (concurrencyKey != null) {
                     select.setString(2, concurrencyKey);

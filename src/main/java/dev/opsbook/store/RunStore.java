@@ -75,7 +75,8 @@ public interface RunStore extends AutoCloseable {
 
     /**
      * Waiting runs a person answered that no process has taken up yet (their last event is an
-     * answer), oldest first, however many runs wait unanswered.
+     * answer), and runs that needed attention whose last event is a person's resolution, oldest
+     * first, however many runs wait unanswered.
      */
     List<StoredRun> answeredRuns(int limit);
 
@@ -98,7 +99,7 @@ public interface RunStore extends AutoCloseable {
     /** Runs of a runbook started at or after {@code since}, whatever their status: the hourly limit counts these. */
     long runsStartedSince(String runbookId, Instant since);
 
-    /** Runs of a runbook with this concurrency key that have not finished (running or waiting). */
+    /** Runs of a runbook with this concurrency key that have not finished (running, waiting or needing attention). */
     long activeRuns(String runbookId, String concurrencyKey);
 
     /** A description for people: "H2 file ./.opsbook/store (single instance)", "PostgreSQL db at host". */

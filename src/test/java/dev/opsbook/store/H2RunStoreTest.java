@@ -37,6 +37,12 @@ class H2RunStoreTest extends RunStoreContractTest {
     }
 
     @Test
+    void the_embedded_store_says_it_serves_one_instance() {
+        assertThat(store.multiInstance()).isFalse();
+        assertThat(store.describe()).endsWith("(single instance)");
+    }
+
+    @Test
     void the_embedded_store_is_a_file_in_the_directory_it_is_given_and_says_it_serves_one_instance() {
         assertThat(url).startsWith("jdbc:h2:file:" + storeDir.toAbsolutePath()).endsWith("/store;AUTO_SERVER=TRUE");
         assertThat(Files.exists(storeDir.resolve("store.mv.db"))).isTrue();

@@ -67,6 +67,23 @@ class PostgresRunStoreTest extends RunStoreContractTest {
     }
 
     @Test
+    void a_concurrency_key_locked_by_one_instance_waits_for_it_in_another_and_other_keys_do_not() throws Exception {
+        try (RunStore other = open(url)) {
+            assertThat(store.multiInstance()).isTrue();
+            RunStore.KeyLock held = store.lockConcurrencyKey("deploy", "prod");
+            java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() ->
+                    other.lockConcurrencyKey("deploy", "prod").close());
+            try (RunStore.KeyLock staging = other.lockConcurrencyKey("deploy", "staging")) {
+                assertThat(staging).as("another key is free").isNotNull();
+            }
+            Thread.sleep(300);
+            assertThat(second).as("the same key waits").isNotDone();
+            held.close();
+            second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void the_store_says_which_database_on_which_server_it_uses() {
         assertThat(store.describe()).isEqualTo("PostgreSQL postgres at localhost:" + postgres.getPort());
     }

@@ -356,6 +356,131 @@ abstract class RunStoreContractTest {
         return state;
     }
 
+    // ---- leases ---------------------------------------------------------------------------------
+
+    void createLeased(String id, String owner, Instant until) {
+        store.create(row(id, "deploy", T0, "event", null), "text of deploy", started(id, "deploy", T0, "event"),
+                Optional.of(new Lease(owner, until)));
+    }
+
+    @Test
+    void a_run_started_by_an_instance_is_held_by_it_and_its_heartbeat_renews_only_its_own_running_runs() {
+        createLeased("r1", "a", T0.plusSeconds(30));
+        createLeased("r2", "a", T0.plusSeconds(30));
+        createLeased("r3", "b", T0.plusSeconds(30));
+        create("r4", "deploy", T0, "cli", null);
+        store.append("r2", 2, new RunEvent.RunFinished(T0.plusSeconds(5), RunStatus.SUCCEEDED, ""));
+
+        assertThat(store.lease("r1")).contains(new Lease("a", T0.plusSeconds(30)));
+        assertThat(store.lease("r4")).as("a run started at a terminal is nobody's").isEmpty();
+        assertThat(store.renewLeases("a", T0.plusSeconds(60))).containsExactly("r1");
+        assertThat(store.lease("r1")).contains(new Lease("a", T0.plusSeconds(60)));
+        assertThat(store.lease("r3")).contains(new Lease("b", T0.plusSeconds(30)));
+    }
+
+    @Test
+    void an_expired_lease_is_taken_over_by_one_instance_which_from_then_on_alone_can_append() {
+        createLeased("r1", "a", T0.plusSeconds(30));
+        store.append("r1", 2, new RunEvent.StepSkipped(T0.plusSeconds(1), "first", "no"), Optional.of("a"), Optional.empty());
+        create("r2", "deploy", T0, "cli", null);
+
+        assertThat(store.takeOverExpired("b", T0.plusSeconds(29), T0.plusSeconds(59))).as("not expired yet").isEmpty();
+        Optional<Takeover> taken = store.takeOverExpired("b", T0.plusSeconds(31), T0.plusSeconds(61));
+        assertThat(taken).map(t -> t.run().id()).contains("r1");
+        assertThat(taken.get().from()).isEqualTo("a");
+        assertThat(store.takeOverExpired("c", T0.plusSeconds(32), T0.plusSeconds(62))).as("taken once; a terminal's run never").isEmpty();
+        assertThat(store.renewLeases("a", T0.plusSeconds(90))).as("a's heartbeat finds it lost").isEmpty();
+
+        assertThatThrownBy(() -> store.append("r1", 3, new RunEvent.StepSkipped(T0.plusSeconds(33), "second", "late"), Optional.of("a"),
+                Optional.empty()))
+                .isInstanceOf(LeaseLost.class).hasMessageContaining("no longer held by a but by b");
+        store.append("r1", 3, new RunEvent.StepSkipped(T0.plusSeconds(33), "second", "by b"), Optional.of("b"), Optional.empty());
+        assertThat(store.events("r1")).hasSize(3);
+    }
+
+    @Test
+    void two_instances_racing_for_expired_runs_never_take_the_same_one() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            createLeased("r" + i, "dead", T0);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<String>>> takers = new ArrayList<>();
+            for (String owner : List.of("b", "c")) {
+                takers.add(pool.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    Optional<Takeover> next;
+                    while ((next = store.takeOverExpired(owner, T0.plusSeconds(1), T0.plusSeconds(31))).isPresent()) {
+                        mine.add(next.get().run().id());
+                    }
+                    return mine;
+                }));
+            }
+            List<String> all = new ArrayList<>(takers.get(0).get());
+            all.addAll(takers.get(1).get());
+            assertThat(all).hasSize(20).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_released_lease_is_taken_over_at_once_and_says_from_whom() {
+        createLeased("r1", "a", T0.plusSeconds(30));
+
+        assertThat(store.releaseLease("r1", "b")).as("only the holder lets go").isFalse();
+        assertThat(store.releaseLease("r1", "a")).isTrue();
+
+        assertThat(store.takeOverExpired("b", T0.plusSeconds(1), T0.plusSeconds(31))).map(Takeover::from).contains("a");
+    }
+
+    @Test
+    void a_run_taken_up_after_a_wait_is_held_by_whoever_took_it_up_and_a_terminal_holds_nothing() {
+        createLeased("r1", "a", T0.plusSeconds(30));
+        createLeased("r2", "a", T0.plusSeconds(30));
+        for (String id : List.of("r1", "r2")) {
+            store.append(id, 2, new RunEvent.RunFinished(T0.plusSeconds(1), RunStatus.WAITING, "waiting"));
+        }
+
+        store.append("r1", 3, new RunEvent.RunResumed(T0.plusSeconds(60), "serve"), Optional.empty(), Optional.of(new Lease("b", T0.plusSeconds(90))));
+        store.append("r2", 3, new RunEvent.RunResumed(T0.plusSeconds(60), "alice"));
+
+        assertThat(store.lease("r1")).contains(new Lease("b", T0.plusSeconds(90)));
+        assertThat(store.lease("r2")).isEmpty();
+        assertThat(store.takeOverExpired("c", T0.plusSeconds(3600), T0.plusSeconds(3630))).map(t -> t.run().id()).contains("r1");
+    }
+
+    @Test
+    void a_run_that_needs_attention_takes_only_a_resolution_until_it_is_taken_up_again() {
+        createLeased("r1", "a", T0.plusSeconds(30));
+        store.append("r1", 2, new RunEvent.StepStarted(T0.plusSeconds(1), "deploy", "deploy", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null));
+        store.append("r1", 3, new RunEvent.StepInterrupted(T0.plusSeconds(40), "deploy", false, "step 'deploy' was in flight"));
+        store.append("r1", 4, new RunEvent.RunFinished(T0.plusSeconds(40), RunStatus.NEEDS_ATTENTION, "step 'deploy' was in flight"));
+
+        StoredRun row = store.run("r1").orElseThrow();
+        assertThat(row.status()).isEqualTo(RunStatus.NEEDS_ATTENTION);
+        assertThat(row.waitingFor()).isEqualTo("deploy");
+        assertThat(store.runs(query(Optional.empty(), Optional.of(RunStatus.NEEDS_ATTENTION), Optional.empty()))).extracting(StoredRun::id)
+                .containsExactly("r1");
+        assertThatThrownBy(() -> store.append("r1", 5, new RunEvent.StepSkipped(T0.plusSeconds(41), "x", "no")))
+                .hasMessage("run r1 is needs-attention: this event cannot follow");
+        assertThat(store.answeredRuns(10)).isEmpty();
+
+        store.append("r1", 5, new RunEvent.StepResolved(T0.plusSeconds(50), "deploy", dev.opsbook.engine.Resolution.RETRY, "carol", ""));
+
+        assertThat(store.answeredRuns(10)).extracting(StoredRun::id).containsExactly("r1");
+        assertThat(store.activeRuns("deploy", null)).as("it still counts against its concurrency key").isEqualTo(1);
+    }
+
+    @Test
+    void the_store_knows_which_instances_are_alive() {
+        assertThat(store.registerInstance("a", T0, T0.minusSeconds(30))).isEmpty();
+        assertThat(store.registerInstance("b", T0.plusSeconds(10), T0.minusSeconds(20))).containsExactly("a");
+        assertThat(store.registerInstance("b", T0.plusSeconds(60), T0.plusSeconds(30))).as("a was not seen for a lease").isEmpty();
+        store.unregisterInstance("b");
+        assertThat(store.registerInstance("a", T0.plusSeconds(61), T0.plusSeconds(31))).isEmpty();
+    }
+
     void create(String id, String runbookId, Instant at, String trigger, String concurrencyKey) {
         store.create(row(id, runbookId, at, trigger, concurrencyKey), "text of " + runbookId, started(id, runbookId, at, trigger));
     }

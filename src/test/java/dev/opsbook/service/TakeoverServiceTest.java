@@ -1,0 +1,167 @@
+package dev.opsbook.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.Resolution;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.RunQuery;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import dev.opsbook.trigger.TriggerPatternCheck;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Two service instances on one store: the first dies mid-step (its heartbeat and threads stop, its
+ * runs write nothing more), the second takes its run over once the lease expires. Leases last one
+ * second here, so takeover happens in about that.
+ */
+@Timeout(90)
+class TakeoverServiceTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(1);
+
+    @TempDir
+    Path dir;
+
+    private RunStore store;
+    private Path runbooks;
+    private final List<Service> services = new ArrayList<>();
+    private final List<SqsClient> clients = new ArrayList<>();
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void prepare() throws Exception {
+        runbooks = Files.createDirectories(dir.resolve("runbooks"));
+        Files.write(runbooks.resolve("deploy.md"), getClass().getResourceAsStream("/leases/deploy.md").readAllBytes());
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(SqsClient::close);
+        services.forEach(Service::close);
+        store.close();
+    }
+
+    private Service start(String instance, int maxRuns) throws Exception {
+        return start(instance, maxRuns, LEASE);
+    }
+
+    private Service start(String instance, int maxRuns, Duration lease) throws Exception {
+        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        Service service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, maxRuns, dir,
+                new Service.Leasing(instance, lease, Clock.systemUTC())), store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        service.start();
+        services.add(service);
+        return service;
+    }
+
+    private void send(Service service, String id, String release) {
+        SqsClient sqs = EmbeddedQueue.client(java.net.URI.create(service.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+        clients.add(sqs);
+        sqs.sendMessage(b -> b.queueUrl(service.queueUrl()).messageBody("""
+                {"version":"0","id":"%s","detail-type":"Release Ready","source":"opsbook.test","account":"123456789012",
+                 "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"release":"%s","marker":"%s"}}"""
+                .formatted(id, release, dir.resolve(release).toString().replace("\\", "\\\\"))));
+    }
+
+    private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what + "; the services said:\n" + log.toString(StandardCharsets.UTF_8));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private StoredRun only() {
+        List<StoredRun> runs = store.runs(RunQuery.latest(10));
+        assertThat(runs).hasSize(1);
+        return runs.get(0);
+    }
+
+    private String said() {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_run_whose_instance_died_mid_step_is_taken_over_needs_attention_and_finishes_once_resolved_with_retry() throws Exception {
+        Service first = start("instance-a", 4);
+        send(first, "evt-1", "r1");
+        eventually("deploy is running on instance-a", () -> Files.exists(dir.resolve("r1.started")));
+
+        first.abandon();
+        Thread.sleep(LEASE.toMillis() + 200);
+        start("instance-b", 4);
+
+        String runId = only().id();
+        eventually("the run needs attention", () -> only().status() == RunStatus.NEEDS_ATTENTION);
+        assertThat(said()).contains("run " + runId + " of deploy taken over from instance-a",
+                "run " + runId + " of deploy needs attention: step 'deploy', attempt 1 started at ");
+        assertThat(only().waitingFor()).isEqualTo("deploy");
+        assertThat(dir.resolve("r1")).as("deploy never finished on instance-a").doesNotExist();
+        assertThat(store.events(runId)).filteredOn(e -> e instanceof RunEvent.StepFinished f && f.key().equals("prepare")).hasSize(1);
+
+        Approvals.resolve(store, runId, "deploy", Resolution.RETRY, "carol", "nothing was deployed", Clock.systemUTC());
+
+        eventually("the run succeeded", () -> only().status() == RunStatus.SUCCEEDED);
+        assertThat(Files.readString(dir.resolve("r1"))).isEqualTo("deployed r1\n");
+        assertThat(store.events(runId)).as("prepare, completed before the death, ran once")
+                .filteredOn(e -> e instanceof RunEvent.StepStarted s && s.key().equals("prepare")).hasSize(1);
+        Path record = dir.resolve("records/deploy/" + runId + ".md");
+        eventually("the record is written", () -> Files.exists(record));
+        assertThat(Files.readString(record)).contains("Run taken over by instance-b from instance-a", "`deploy` resolved by carol: retry");
+        assertThat(Files.readString(dir.resolve("records/deploy/" + runId + ".audit.jsonl")))
+                .contains("\"run-taken-over\"", "\"step-interrupted\"", "\"step-resolved\"");
+    }
+
+    @Test
+    void a_second_live_instance_on_the_embedded_store_is_refused() throws Exception {
+        start("instance-a", 4, Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> start("instance-b", 4, Duration.ofSeconds(30)))
+                .hasMessageStartingWith("another opsbook serve (instance-a) is using H2 file ")
+                .hasMessageContaining("which serves one instance; stop it, or give every instance one PostgreSQL store");
+    }
+
+    @Test
+    void a_full_instance_leaves_further_messages_in_the_queue() throws Exception {
+        Service service = start("instance-a", 1);
+        send(service, "evt-1", "r1");
+        eventually("the first run is deploying", () -> Files.exists(dir.resolve("r1.started")));
+        send(service, "evt-2", "r2");
+
+        Thread.sleep(1500);
+        assertThat(store.runs(RunQuery.latest(10))).as("one run at a time").hasSize(1);
+        SqsClient sqs = clients.get(0);
+        String visible = sqs.getQueueAttributes(b -> b.queueUrl(service.queueUrl()).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                .attributesAsStrings().get("ApproximateNumberOfMessages");
+        assertThat(visible).as("the second message was not taken off the queue").isEqualTo("1");
+
+        eventually("both ran", () -> store.runs(RunQuery.latest(10)).stream().filter(r -> r.status() == RunStatus.SUCCEEDED).count() == 2);
+    }
+}
