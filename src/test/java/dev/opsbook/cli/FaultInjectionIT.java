@@ -292,7 +292,7 @@ class FaultInjectionIT {
     }
 
     private void killOne(Counts counts, long restartAfter) throws InterruptedException {
-        List<Instance> alive = instances.values().stream().filter(Instance::alive).toList();
+        List<Instance> alive = instances.values().stream().filter(i -> i.alive() && !i.draining).toList();
         if (alive.isEmpty()) {
             return;
         }
@@ -323,6 +323,7 @@ class FaultInjectionIT {
             return;
         }
         Instance drained = alive.get(random.nextInt(alive.size()));
+        drained.draining = true;
         counts.drains++;
         log("SIGTERM to " + drained.name);
         Thread drain = new Thread(() -> {
@@ -332,6 +333,7 @@ class FaultInjectionIT {
                 counts.drainExits.add(exit);
                 log(drained.name + " exited " + exit + " after SIGTERM in " + millisSince(start) + " ms");
                 synchronized (drained) {
+                    drained.draining = false;
                     if (!drained.alive()) {
                         drained.start();
                     }
@@ -361,11 +363,11 @@ class FaultInjectionIT {
             return;
         }
         for (StoredRow row : rows.get().values()) {
-            if (answering.contains(row.id)) {
+            if (answering.contains(row.stop())) {
                 continue;
             }
             if (row.status.equals("waiting") && row.waitingFor.contains("allow")) {
-                answering.add(row.id);
+                answering.add(row.stop());
                 operator.submit(() -> {
                     Cli.Result result = cli("approve", row.id, "allow", "--comment", "fault drill");
                     if (result.exitCode() == 0) {
@@ -373,11 +375,11 @@ class FaultInjectionIT {
                         log("approved " + row.id);
                     } else {
                         log("approve " + row.id + " said " + result.exitCode() + ": " + result.all().strip());
-                        answering.remove(row.id); // the next look decides again (PostgreSQL may have been down)
+                        answering.remove(row.stop()); // the next look decides again (PostgreSQL may have been down)
                     }
                 });
             } else if (row.status.equals("needs-attention")) {
-                answering.add(row.id);
+                answering.add(row.stop());
                 String step = row.waitingFor.split(",")[0];
                 operator.submit(() -> {
                     // //why: what the calls show decides: the call reached AWS, so doing it again would do it twice; else retry
@@ -388,10 +390,10 @@ class FaultInjectionIT {
                     if (result.exitCode() == 0) {
                         resolutions.put(row.id, step + " " + decision);
                         log("resolved " + row.id + " at " + step + " with " + decision);
-                        answering.remove(row.id);
+                        answering.add(row.id + "@" + (row.lastSeq + 1)); // its resolution, until a serve takes it up
                     } else {
                         log("resolve " + row.id + " said " + result.exitCode() + ": " + result.all().strip());
-                        answering.remove(row.id);
+                        answering.remove(row.stop());
                     }
                 });
             }
@@ -435,7 +437,12 @@ class FaultInjectionIT {
 
     // ---- the store, read as it is ------------------------------------------------------------------
 
-    private record StoredRow(String id, String eventId, String status, String waitingFor) {
+    private record StoredRow(String id, String eventId, String status, String waitingFor, long lastSeq) {
+        /** Where the run stopped: a run may wait for a person, then need attention, then again. */
+        String stop() {
+            return id + "@" + lastSeq;
+        }
+
         boolean isFinal() {
             return Set.of("succeeded", "failed", "cancelled").contains(status);
         }
@@ -445,11 +452,11 @@ class FaultInjectionIT {
     private Optional<Map<String, StoredRow>> rows() {
         try (Connection connection = DriverManager.getConnection(postgres.url(), "postgres", "");
              Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id, event_id, status, waiting_for FROM runs")) {
+             ResultSet rs = statement.executeQuery("SELECT id, event_id, status, waiting_for, last_seq FROM runs")) {
             Map<String, StoredRow> rows = new TreeMap<>();
             while (rs.next()) {
                 rows.put(rs.getString(1), new StoredRow(rs.getString(1), rs.getString(2),
-                        rs.getString(3).toLowerCase(java.util.Locale.ROOT).replace('_', '-'), rs.getString(4)));
+                        rs.getString(3).toLowerCase(java.util.Locale.ROOT).replace('_', '-'), rs.getString(4), rs.getLong(5)));
             }
             return Optional.of(rows);
         } catch (SQLException e) {
@@ -579,6 +586,8 @@ class FaultInjectionIT {
         final String name;
         private volatile Process process;
         private volatile boolean ready;
+        /** SIGTERM sent: the drill does not kill it too, or the drain would prove nothing. */
+        volatile boolean draining;
 
         Instance(String name) {
             this.name = name;
