@@ -373,6 +373,7 @@ class FaultInjectionIT {
                     if (result.exitCode() == 0) {
                         approvals.incrementAndGet();
                         log("approved " + row.id);
+                        answering.add(row.id + "@" + (row.lastSeq + 1)); // its answer, until a serve takes it up
                     } else {
                         log("approve " + row.id + " said " + result.exitCode() + ": " + result.all().strip());
                         answering.remove(row.stop()); // the next look decides again (PostgreSQL may have been down)
