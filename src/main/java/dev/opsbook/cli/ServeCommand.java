@@ -51,7 +51,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region for steps and the queue.")
     String region;
 
-    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send every AWS call (and SQS) to this endpoint.")
+    @Option(names = "--endpoint-url", paramLabel = "URL", description = "Send the steps' AWS calls to this endpoint (SQS goes to the host of --queue-url).")
     URI endpointUrl;
 
     @Option(names = "--max-receives", defaultValue = "5", description = "Deliveries of a failing message before it is left to the redrive policy.")

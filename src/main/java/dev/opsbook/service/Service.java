@@ -124,6 +124,7 @@ public final class Service implements AutoCloseable {
     private final TriggerMatcher matcher = new TriggerMatcher();
     private final ExecutorService runs = Executors.newCachedThreadPool(daemon("opsbook-run"));
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
+    private volatile java.util.Set<String> orphans = java.util.Set.of();
     private final ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(1, daemon("opsbook-heartbeat"));
     private final Dispatcher dispatcher;
     private final java.util.Set<String> escalated = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -273,7 +274,10 @@ public final class Service implements AutoCloseable {
             queueUrl = config.queueUrl().get();
             var builder = SqsClient.builder();
             config.aws().region().ifPresent(r -> builder.region(software.amazon.awssdk.regions.Region.of(r)));
-            config.aws().endpoint().ifPresent(builder::endpointOverride);
+            // //why: the queue's own origin, not --endpoint-url: that one is for the steps' AWS calls (WireMock, a game-day
+            // endpoint), and sending SQS there too made serve unable to consume a real queue while steps go elsewhere
+            URI queue = URI.create(queueUrl);
+            builder.endpointOverride(URI.create(queue.getScheme() + "://" + queue.getRawAuthority()));
             sqs = builder.build();
         } else {
             embedded = EmbeddedQueue.start(0, config.maxReceives());
@@ -465,6 +469,7 @@ public final class Service implements AutoCloseable {
             java.util.Set<String> kept = store.renewLeases(instance, now.plus(leaseTime));
             store.registerInstance(instance, now, now.minus(leaseTime));
             lastRenewed = now;
+            releaseOrphans(kept);
             before.forEach((runId, run) -> {
                 if (!kept.contains(runId) && held.containsKey(runId)) {
                     Optional<Lease> lease = store.lease(runId);
@@ -481,6 +486,23 @@ public final class Service implements AutoCloseable {
                         + ", so another instance may have taken it over"));
             }
         }
+    }
+
+    /**
+     * Lets go of leases in this instance's name on runs it does not execute: left by an earlier
+     * process with the same {@code --instance} (killed, then restarted), or a run whose thread died
+     * on a store error. Renewing them would keep them from every other instance for as long as this
+     * one lives. //why: two beats in a row, so a run being launched (leased, not yet in held) is not let go.
+     */
+    private void releaseOrphans(java.util.Set<String> kept) {
+        java.util.Set<String> unheld = new java.util.HashSet<>(kept);
+        unheld.removeAll(held.keySet());
+        for (String runId : unheld) {
+            if (orphans.contains(runId) && store.releaseLease(runId, instance)) {
+                log.println("run " + runId + " is leased to " + instance + " but not running here; its lease is let go");
+            }
+        }
+        orphans = unheld;
     }
 
     private void lose(String runId, Held run, String why) {
