@@ -59,8 +59,22 @@ public final class Dispatcher {
     private final int maxReceives;
     private final Map<String, Instant> lastEscalation = new ConcurrentHashMap<>();
     private volatile dev.opsbook.metrics.ServiceMetrics metrics;
+    private final String claimant;
+    private final Duration claimTime;
 
     public Dispatcher(EventMatcher matcher, RunStore store, Launcher launcher, Escalation escalation, Clock clock, int maxReceives) {
+        this(matcher, store, launcher, escalation, clock, maxReceives, "opsbook-" + ProcessHandle.current().pid(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param claimant this instance, which claims each event it starts runs for
+     * @param claimTime how long a claim holds: an instance that stops before settling an event
+     *        leaves the event to be taken up again by its next delivery after that long
+     */
+    public Dispatcher(EventMatcher matcher, RunStore store, Launcher launcher, Escalation escalation, Clock clock, int maxReceives,
+                      String claimant, Duration claimTime) {
+        this.claimant = claimant;
+        this.claimTime = claimTime;
         this.matcher = matcher;
         this.store = store;
         this.launcher = launcher;
@@ -135,8 +149,14 @@ public final class Dispatcher {
         List<Plan> plans = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         boolean busyAndQueued = false;
+        // //why: an instance that stopped between claiming this event and settling it may have started some of its runs
+        Map<String, String> alreadyStarted = new LinkedHashMap<>();
+        store.runsOfEvent(event.id()).forEach(run -> alreadyStarted.putIfAbsent(run.runbookId(), run.id()));
         for (EventMatcher.Match match : matches) {
             Runbook runbook = match.runbook().runbook();
+            if (alreadyStarted.containsKey(runbook.id())) {
+                continue;
+            }
             if (match.params().isEmpty()) {
                 reasons.add(runbook.id() + ": " + match.problem());
                 continue;
@@ -161,15 +181,34 @@ public final class Dispatcher {
         if (plans.isEmpty() && busyAndQueued) {
             return new Outcome(SqsIntake.Verdict.LATER, report(event.id(), "queued", String.join("; ", reasons), List.of()));
         }
-        if (!claimOrSettle(event, channel, body, EventOutcome.RECEIVED, "", List.of())) {
-            return done(event.id(), "duplicate", "delivered again while it was being handled", List.of());
+        Instant now = clock.instant();
+        boolean claimed = store.claim(new ReceivedEvent(event.id(), now, channel, event.source(), event.detailType(),
+                EventOutcome.RECEIVED, "", List.of(), body), claimant, now.plus(claimTime));
+        if (!claimed) {
+            Optional<ReceivedEvent> known = store.receivedEvent(event.id());
+            if (known.isPresent() && known.get().outcome() != EventOutcome.RECEIVED) {
+                return done(event.id(), "duplicate", "already " + known.get().outcome().label() + " while this delivery was on its way",
+                        known.get().runIds());
+            }
+            if (!store.reclaim(event.id(), claimant, now, now.plus(claimTime))) {
+                // //why: not DONE: acknowledging it would lose the event if its claimant stops before settling it
+                return new Outcome(SqsIntake.Verdict.LATER, report(event.id(), "in-progress",
+                        "another instance is starting this event's runs; the message comes back until it is settled", List.of()));
+            }
         }
-        List<String> runIds = new ArrayList<>();
+        List<String> runIds = new ArrayList<>(alreadyStarted.values());
         for (Plan plan : plans) {
             try {
                 runIds.add(launcher.launch(plan.match().runbook(), plan.match().params().get(), event.raw(), event.id(), plan.key()));
             } catch (Exception e) {
-                reasons.add(plan.match().runbook().runbook().id() + ": cannot start: " + e.getMessage());
+                // //why: not settled as rejected: a run that cannot start now (the store is away, another instance raced it) is
+                // no verdict on the event; let the claim go so its next delivery takes it up, finding whatever did start
+                try {
+                    store.reclaim(event.id(), claimant, clock.instant(), clock.instant());
+                } catch (RuntimeException ignored) {
+                    // the claim expires by itself
+                }
+                throw new IllegalStateException(plan.match().runbook().runbook().id() + ": cannot start: " + e.getMessage(), e);
             }
         }
         EventOutcome outcome = !runIds.isEmpty() ? EventOutcome.STARTED

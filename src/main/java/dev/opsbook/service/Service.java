@@ -158,7 +158,7 @@ public final class Service implements AutoCloseable {
         this.executors = StandardSteps.with(clients);
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
-        this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives());
+        this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives(), instance, leaseTime);
         dispatcher.observe(metrics);
         metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", executing::get);
         metrics.gauge("opsbook.leases.held", "Leases on running runs this instance holds", held::size);

@@ -90,7 +90,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -218,6 +218,10 @@ public final class JdbcRunStore implements RunStore {
                 setInstant(insert, 16, lease.map(Lease::expiresAt).orElse(null));
                 insert.executeUpdate();
             } catch (SQLException e) {
+                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState()) && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT)
+                        .contains("runs_one_per_event")) {
+                    throw new IllegalStateException("event " + run.eventId().orElse("") + " already started a run of " + run.runbookId(), e);
+                }
                 if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw new IllegalStateException("run " + run.id() + " is already stored", e);
                 }
@@ -772,9 +776,16 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public boolean claim(ReceivedEvent event) {
+        return claim(event, null, null);
+    }
+
+    @Override
+    public boolean claim(ReceivedEvent event, String claimant, Instant expiresAt) {
         return query(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO received_events (" + RECEIVED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO received_events (" + RECEIVED_COLUMNS + ", claimed_by, claim_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(10, claimant);
+                setInstant(insert, 11, expiresAt);
                 insert.setString(1, event.eventId());
                 setInstant(insert, 2, event.receivedAt());
                 insert.setString(3, event.channel());
@@ -794,6 +805,26 @@ public final class JdbcRunStore implements RunStore {
                 throw e;
             }
         });
+    }
+
+    @Override
+    public boolean reclaim(String eventId, String claimant, Instant now, Instant expiresAt) {
+        return query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE received_events SET claimed_by = ?, claim_expires_at = ? "
+                    + "WHERE event_id = ? AND outcome = 'RECEIVED' AND (claim_expires_at IS NULL OR claim_expires_at < ? OR claimed_by = ?)")) {
+                update.setString(1, claimant);
+                setInstant(update, 2, expiresAt);
+                update.setString(3, eventId);
+                setInstant(update, 4, now);
+                update.setString(5, claimant);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<StoredRun> runsOfEvent(String eventId) {
+        return selectRuns("SELECT " + RUN_COLUMNS + " FROM runs WHERE event_id = ? ORDER BY started_at, id", List.of(eventId));
     }
 
     @Override

@@ -89,6 +89,23 @@ public interface RunStore extends AutoCloseable {
      */
     boolean claim(ReceivedEvent event);
 
+    /**
+     * Records an event and claims it for {@code claimant} until {@code expiresAt}, unless its id is
+     * known: like {@link #claim(ReceivedEvent)}, for an event whose runs are about to start.
+     */
+    boolean claim(ReceivedEvent event, String claimant, Instant expiresAt);
+
+    /**
+     * Takes up an event that was claimed but never settled, when its claim expired (its claimant
+     * stopped) or {@code claimant} itself held it (a restarted instance of the same name).
+     *
+     * @return false when it is settled, or another instance's claim on it still holds
+     */
+    boolean reclaim(String eventId, String claimant, Instant now, Instant expiresAt);
+
+    /** The runs an event started, whatever became of the claim (at most one per runbook). */
+    List<StoredRun> runsOfEvent(String eventId);
+
     /** Says how a claimed event ended: which runs it started, or why it started none. */
     void settle(String eventId, EventOutcome outcome, String reason, List<String> runIds);
 

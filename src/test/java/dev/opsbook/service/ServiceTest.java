@@ -128,6 +128,23 @@ class ServiceTest {
     }
 
     @Test
+    void an_event_claimed_by_an_instance_that_stopped_before_starting_its_run_is_started_once_when_it_comes_back() throws Exception {
+        String event = diskAlarm("evt-orphan", "web-9", 97);
+        // //why: what a killed instance leaves behind: the event claimed, no run, nothing settled, the message not deleted
+        store.claim(new ReceivedEvent("evt-orphan", java.time.Instant.now(), "sqs", "opsbook.test", "Disk Alarm", EventOutcome.RECEIVED,
+                "", List.of(), event), "ghost", java.time.Instant.now().plusSeconds(2));
+        send(event);
+
+        eventually("the orphaned event started its run", () -> runs("disk-alarm").size() == 1
+                && runs("disk-alarm").get(0).status() == RunStatus.SUCCEEDED && queued() == 0);
+        Thread.sleep(300);
+        assertThat(runs("disk-alarm")).hasSize(1);
+        ReceivedEvent settled = store.receivedEvent("evt-orphan").orElseThrow();
+        assertThat(settled.outcome()).isEqualTo(EventOutcome.STARTED);
+        assertThat(settled.runIds()).containsExactly(runs("disk-alarm").get(0).id());
+    }
+
+    @Test
     void malformed_and_foreign_messages_are_rejected_and_recorded_while_the_queue_keeps_flowing() throws Exception {
         send("{ this is not json");
         send("{\"hello\": \"an SQS message that is no EventBridge event\"}");

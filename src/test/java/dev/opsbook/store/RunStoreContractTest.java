@@ -362,6 +362,40 @@ abstract class RunStoreContractTest {
     }
 
     @Test
+    void an_event_claimed_by_an_instance_that_stopped_is_taken_up_again_once_its_claim_expires_but_never_once_settled() {
+        assertThat(store.claim(received("evt-1", T0, EventOutcome.RECEIVED), "a", T0.plusSeconds(2))).isTrue();
+        assertThat(store.claim(received("evt-1", T0.plusSeconds(1), EventOutcome.RECEIVED), "b", T0.plusSeconds(3))).isFalse();
+
+        assertThat(store.reclaim("evt-1", "b", T0.plusSeconds(1), T0.plusSeconds(3))).as("a's claim still holds").isFalse();
+        assertThat(store.reclaim("evt-1", "a", T0.plusSeconds(1), T0.plusSeconds(4))).as("a, restarted under its name").isTrue();
+        assertThat(store.reclaim("evt-1", "b", T0.plusSeconds(5), T0.plusSeconds(7))).as("a's claim expired").isTrue();
+        assertThat(store.reclaim("evt-1", "c", T0.plusSeconds(6), T0.plusSeconds(8))).as("b holds it now").isFalse();
+
+        store.settle("evt-1", EventOutcome.STARTED, "", List.of("r1"));
+        assertThat(store.reclaim("evt-1", "c", T0.plusSeconds(60), T0.plusSeconds(62))).as("settled").isFalse();
+        assertThat(store.reclaim("evt-1", "b", T0.plusSeconds(60), T0.plusSeconds(62))).as("settled, even for its claimant").isFalse();
+    }
+
+    @Test
+    void an_event_starts_at_most_one_run_of_a_runbook_and_its_runs_are_found_by_the_event() {
+        store.create(withEvent(row("r1", "restart", T0, "event", null), "evt-1"), "text", started("r1", "restart", T0, "event"));
+        store.create(withEvent(row("r2", "notify", T0, "event", null), "evt-1"), "text", started("r2", "notify", T0, "event"));
+        create("r3", "restart", T0, "manual", null);
+
+        assertThatThrownBy(() -> store.create(withEvent(row("r4", "restart", T0, "event", null), "evt-1"), "text",
+                started("r4", "restart", T0, "event"))).as("a second run of restart for evt-1").isInstanceOf(IllegalStateException.class)
+                .hasMessage("event evt-1 already started a run of restart");
+        assertThat(ids(store.runsOfEvent("evt-1"))).containsExactlyInAnyOrder("r1", "r2");
+        assertThat(store.runsOfEvent("evt-2")).isEmpty();
+        assertThat(store.run("r4")).isEmpty();
+    }
+
+    static StoredRun withEvent(StoredRun run, String eventId) {
+        return new StoredRun(run.id(), run.runbookId(), run.runbookFile(), run.contentHash(), run.status(), run.trigger(), run.startedBy(),
+                Optional.of(eventId), run.concurrencyKey(), run.startedAt(), run.endedAt(), run.message(), run.waitingFor());
+    }
+
+    @Test
     void an_event_that_is_not_one_keeps_its_missing_fields_missing() {
         ReceivedEvent odd = new ReceivedEvent("sha256:abc", T0, "http", null, null, EventOutcome.REJECTED, "not an EventBridge event",
                 List.of(), "not json at all");
