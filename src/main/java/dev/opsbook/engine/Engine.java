@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
         }
         RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
                 runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger(), request.event().orElse(null));
-        return new Session(request, listener, control, List.of(started)).run();
+        return new Session(request, listener, control, List.of(started), true).run();
     }
 
     /**
@@ -112,7 +112,7 @@ public final class Engine implements AutoCloseable {
         if (request.runbook().hasErrors()) {
             throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
         }
-        Session session = new Session(request, listener, control, history);
+        Session session = new Session(request, listener, control, history, false);
         RunEvent last = history.get(history.size() - 1);
         if (!(last instanceof RunEvent.RunResumed || last instanceof RunEvent.RunRestarted)) {
             session.record(new RunEvent.RunResumed(clock.instant(), by)); // else whoever resumes claimed it already
@@ -139,7 +139,7 @@ public final class Engine implements AutoCloseable {
         if (request.runbook().hasErrors()) {
             throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
         }
-        Session session = new Session(request, listener, control, history);
+        Session session = new Session(request, listener, control, history, false);
         Instant now = clock.instant();
         session.record(new RunEvent.RunTakenOver(now, by, from));
         for (StepExecution cut : List.copyOf(session.state.running())) {
@@ -180,7 +180,8 @@ public final class Engine implements AutoCloseable {
         private final Map<String, String> secretValues = new HashMap<>();
         private RunState state;
 
-        Session(RunRequest request, RunListener listener, RunControl control, List<RunEvent> history) {
+        /** @param fresh a new run, whose start is recorded now; else one going on from its stored history (which may hold only its start) */
+        Session(RunRequest request, RunListener listener, RunControl control, List<RunEvent> history, boolean fresh) {
             this.request = request;
             this.runbook = request.runbook().runbook();
             this.listener = listener;
@@ -190,7 +191,7 @@ public final class Engine implements AutoCloseable {
             this.redactor = Redactor.of(runbook, started.params());
             this.state = RunState.fold(history);
             this.deadline = request.runTimeout().or(runbook::timeout).map(started.at()::plus);
-            if (history.size() == 1) {
+            if (fresh) {
                 record(started);
             } else {
                 events.addAll(history); // already recorded and heard by the listeners of the first run

@@ -381,6 +381,14 @@ public final class Service implements AutoCloseable {
             } catch (LeaseLost e) {
                 log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
             } catch (Exception e) {
+                if (storeFailure(e)) {
+                    // //why: the store going away is no verdict on the run: stop writing, and let its lease lapse so that an
+                    // instance (this one, maybe) takes it over once the store is back, with the rule for the step in flight
+                    storing.fence("the store failed");
+                    log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: the store failed (" + e.getMessage()
+                            + "); it is taken over when the store answers again");
+                    return;
+                }
                 log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
                 giveUp(runId, storing, e);
             } finally {
@@ -388,6 +396,15 @@ public final class Service implements AutoCloseable {
                 executing.decrementAndGet();
             }
         });
+    }
+
+    private static boolean storeFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof dev.opsbook.store.StoreException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A run that cannot go on here (its runbook no longer loads, say) ends failed rather than being held, and taken over, forever. */
@@ -497,11 +514,16 @@ public final class Service implements AutoCloseable {
     private void releaseOrphans(java.util.Set<String> kept) {
         java.util.Set<String> unheld = new java.util.HashSet<>(kept);
         unheld.removeAll(held.keySet());
+        java.util.Set<String> released = new java.util.HashSet<>();
         for (String runId : unheld) {
             if (orphans.contains(runId) && store.releaseLease(runId, instance)) {
                 log.println("run " + runId + " is leased to " + instance + " but not running here; its lease is let go");
+                released.add(runId);
             }
         }
+        // //why: a released run is no longer ours; if this instance takes it over again, it gets two beats of grace again
+        // (a takeover holds the lease a moment before the run is executing here)
+        unheld.removeAll(released);
         orphans = unheld;
     }
 

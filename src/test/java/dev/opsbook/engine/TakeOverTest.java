@@ -63,6 +63,18 @@ class TakeOverTest {
     }
 
     @Test
+    void a_run_whose_engine_stopped_right_after_storing_its_start_is_taken_over_without_starting_it_again() throws Exception {
+        List<RunEvent> history = cutAtStartOf("deploy").subList(0, 1);
+        List<RunEvent> heard = new ArrayList<>();
+
+        RunResult result = takeOver(history, heard);
+
+        assertThat(heard.get(0)).as("the start is stored already: the store would refuse it again").isInstanceOf(RunEvent.RunTakenOver.class);
+        assertThat(heard).noneMatch(e -> e instanceof RunEvent.RunStarted);
+        assertThat(result.state().status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void a_step_that_changes_things_is_not_run_again_the_run_needs_attention_and_says_what_may_have_happened() throws Exception {
         List<RunEvent> heard = new ArrayList<>();
 
