@@ -152,8 +152,10 @@ public final class RunOperations {
                 store.append(runId, events.size() + 1, requested);
                 store.append(runId, events.size() + 2, finished);
                 appended = true;
-            } catch (RuntimeException e) {
-                // //why: it was resumed or answered at this very moment: then it runs somewhere, and the request below reaches it
+            } catch (IllegalStateException e) {
+                // //why: the store refused the event because the run moved on (answered and resumed, or cancelled, at this very
+                // moment): if it runs somewhere, the request below reaches it. Only that refusal: any other failure is the
+                // caller's to see (it once surfaced as a misleading "run ... is cancelled" when writing the record failed here).
                 appended = false;
                 run = store.run(runId).orElseThrow();
             }
