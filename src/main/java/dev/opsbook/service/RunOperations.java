@@ -110,8 +110,9 @@ public final class RunOperations {
      * in the store. Returns once the run is stored.
      *
      * @param by who launched it (a token's name and id)
+     * @param trigger how, as the run's record and the run list show it: {@code api} or {@code web}
      */
-    public String launch(LoadedRunbook runbook, Map<String, String> params, String by) throws InvalidRunException {
+    public String launch(LoadedRunbook runbook, Map<String, String> params, String by, String trigger) throws InvalidRunException {
         ParameterBinding.Bound bound = ParameterBinding.bind(runbook.runbook(), params);
         if (!bound.ok()) {
             throw new InvalidRunException(bound.problems());
@@ -121,7 +122,7 @@ public final class RunOperations {
         }
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty());
-        RunRequest request = new RunRequest(runbook, params, by, "api", Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
+        RunRequest request = new RunRequest(runbook, params, by, trigger, Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
             if (!storing.awaitCreated(30_000)) {

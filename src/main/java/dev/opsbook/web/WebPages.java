@@ -158,7 +158,8 @@ public final class WebPages {
             return runbookPage(request, loaded.get(), 422, checked, List.of(), null);
         }
         try {
-            String runId = operations.launch(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), request.who().who());
+            String runId = operations.launch(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), request.who().who(),
+                    "web");
             return Response.seeOther("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
         } catch (InvalidRunException e) {
             return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
@@ -194,7 +195,7 @@ public final class WebPages {
         TreeSet<String> runbookIds = new TreeSet<>();
         operations.runbooks().forEach(r -> runbookIds.add(r.runbook().id()));
         recent.forEach(r -> runbookIds.add(r.runbookId()));
-        TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event"));
+        TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event", "web"));
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
         data.put("runs", store.runs(new RunQuery(runbook, status, trigger, 200)).stream().map(Views::row).toList());

@@ -250,14 +250,24 @@ class BrowserTest {
         String runId = launch("slow", java.util.Map.of("name", "bob"));
         waitFor(d -> status().equals("succeeded"));
 
-        browser.get(base + "/runs?runbook=slow&status=succeeded");
+        browser.get(base + "/runs");
+        new Select(browser.findElement(By.name("runbook"))).selectByValue("slow");
+        new Select(browser.findElement(By.name("status"))).selectByValue("succeeded");
+        new Select(browser.findElement(By.name("trigger"))).selectByValue("web");
+        browser.findElement(By.cssSelector("#filters button")).click();
+        waitFor(d -> d.getCurrentUrl().contains("trigger=web"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-run='" + runId + "'] td:nth-child(4)")).getText())
+                .as("launched from the pages").isEqualTo("web");
         browser.findElement(By.linkText(runId)).click();
 
         waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runId));
         assertThat(status()).isEqualTo("succeeded");
         assertThat(browser.findElement(By.id("record")).getText()).contains("one for bob").contains("Run timeline");
         assertThat(browser.findElement(By.id("live")).getAttribute("data-live")).isEqualTo("false");
+        assertThat(browser.findElement(By.id("record")).getText()).containsPattern("Started by ada \\(tok-[0-9a-f]+\\) \\(web\\)");
         browser.get(base + "/runs?status=failed");
+        assertThat(browser.findElements(By.linkText(runId))).isEmpty();
+        browser.get(base + "/runs?trigger=api");
         assertThat(browser.findElements(By.linkText(runId))).isEmpty();
     }
 
