@@ -295,6 +295,39 @@ class BrowserTest {
     }
 
     @Test
+    void on_a_phone_the_catalog_and_a_waiting_run_fit_the_width_and_the_approve_button_shows() throws Exception {
+        logIn(operatorToken);
+        String runId = launch("gated", java.util.Map.of());
+        waitFor(d -> status().equals("waiting"));
+        org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            assertThat(((Number) js.executeScript("return window.innerWidth")).intValue()).as("the phone's width").isLessThanOrEqualTo(390);
+            for (String page : List.of("/runbooks", "/runs/" + runId)) {
+                browser.get(base + page);
+                waitFor(d -> "complete".equals(js.executeScript("return document.readyState")));
+                screenshot("phone" + (page.equals("/runbooks") ? "-catalog" : "-run-waiting"));
+                Number scrollWidth = (Number) js.executeScript("return document.scrollingElement.scrollWidth");
+                // //why: innerWidth counts the vertical scrollbar; the width left beside it (clientWidth) is what must not be exceeded
+                Number innerWidth = (Number) js.executeScript("return Math.min(window.innerWidth, document.scrollingElement.clientWidth)");
+                assertThat(scrollWidth.intValue()).as(page + " scrolls sideways on a phone: " + js.executeScript(
+                        "return [...document.querySelectorAll('body *')]"
+                                + ".filter(e => e.getBoundingClientRect().right > document.scrollingElement.clientWidth)"
+                                + ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ')"))
+                        .isLessThanOrEqualTo(innerWidth.intValue());
+            }
+            WebElement approve = browser.findElement(By.id("approve-allow"));
+            js.executeScript("arguments[0].scrollIntoView({block: 'center'})", approve);
+            assertThat(approve.isDisplayed()).isTrue();
+            assertThat((Boolean) js.executeScript("const r = arguments[0].getBoundingClientRect();"
+                    + " return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth", approve)).as("the approve button within the screen's width").isTrue();
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    @Test
     void a_viewer_sees_no_controls_and_the_server_refuses_what_the_role_may_not_do() throws Exception {
         // a run waiting at an approval, launched by someone who may
         HttpClient http = HttpClient.newHttpClient();
