@@ -21,6 +21,8 @@ public final class Sessions {
 
     public static final Duration IDLE = Duration.ofHours(8);
     public static final String COOKIE = "opsbook_session";
+    /** The pre-session CSRF cookie of the login form (double submit: the form carries the same value back). */
+    public static final String LOGIN_COOKIE = "opsbook_login";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -80,6 +82,28 @@ public final class Sessions {
     public static boolean csrfMatches(Session session, String presented) {
         return presented != null && MessageDigest.isEqual(session.csrf().getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A fresh CSRF token for a login form, which has no session yet: the page sets it as a cookie ({@link #loginCookie})
+     * and in a hidden field, and {@code POST /login} takes a token only when both match.
+     *
+     * //why: login CSRF: without it another site can post its own token to /login and the person's browser works,
+     * unaware, in the attacker's session (what they launch or approve is done, and recorded, as someone else)
+     */
+    public static String newLoginCsrf() {
+        return random();
+    }
+
+    /** The Set-Cookie value for a login form's CSRF token: only for /login, not readable by scripts, never sent by other sites. */
+    public static String loginCookie(String csrf) {
+        return LOGIN_COOKIE + "=" + csrf + "; Path=/login; HttpOnly; SameSite=Strict";
+    }
+
+    /** Whether a login form came back with the token its cookie holds; compared in constant time. */
+    public static boolean loginCsrfMatches(String cookie, String presented) {
+        return cookie != null && presented != null && !cookie.isEmpty()
+                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String random() {

@@ -136,7 +136,7 @@ public final class Api {
             if (dryRun.asBoolean(false)) {
                 return Response.ok(PlanJson.of(runs.plan(runbook, params), runbook.runbook()));
             }
-            String runId = runs.launch(runbook, params, request.who().who());
+            String runId = runs.launch(runbook, params, request.who().who(), "api");
             StoredRun run = runs.store().run(runId).orElseThrow();
             return Response.created("/api/runs/" + runId, Views.runSummary(run));
         } catch (RunOperations.Busy e) {

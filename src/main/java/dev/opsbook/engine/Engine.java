@@ -175,6 +175,7 @@ public final class Engine implements AutoCloseable {
         private final Map<String, Future<?>> tasks = new HashMap<>();
         private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
         private final List<RunEvent> events = new ArrayList<>();
+        private final Optional<Duration> limit;
         private final Optional<Instant> deadline;
         private volatile boolean timedOut;
         private final Map<String, String> secretValues = new HashMap<>();
@@ -190,12 +191,27 @@ public final class Engine implements AutoCloseable {
             RunEvent.RunStarted started = (RunEvent.RunStarted) history.get(0);
             this.redactor = Redactor.of(runbook, started.params());
             this.state = RunState.fold(history);
-            this.deadline = request.runTimeout().or(runbook::timeout).map(started.at()::plus);
+            this.limit = request.runTimeout().or(runbook::timeout);
+            this.deadline = limit.map(limitCountsFrom(history)::plus);
             if (fresh) {
                 record(started);
             } else {
                 events.addAll(history); // already recorded and heard by the listeners of the first run
             }
+        }
+
+        /**
+         * //why: a failed run resumed from a step gets its whole time limit again, counted from the restart; counted from the
+         * first start, a run that failed by its time limit would time out again the moment it was resumed
+         */
+        private static Instant limitCountsFrom(List<RunEvent> history) {
+            Instant from = history.get(0).at();
+            for (RunEvent event : history) {
+                if (event instanceof RunEvent.RunRestarted restarted) {
+                    from = restarted.at();
+                }
+            }
+            return from;
         }
 
         RunResult run() throws InterruptedException {
@@ -245,7 +261,7 @@ public final class Engine implements AutoCloseable {
                 }
                 if (deadline.isPresent() && !timedOut && !state.cancelRequested() && clock.instant().isAfter(deadline.get())) {
                     timedOut = true;
-                    record(new RunEvent.RunTimedOut(clock.instant(), Duration.between(state.startedAt(), deadline.get())));
+                    record(new RunEvent.RunTimedOut(clock.instant(), limit.orElseThrow()));
                     stopRunningSteps();
                 }
             }

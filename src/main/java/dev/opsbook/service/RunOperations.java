@@ -126,8 +126,9 @@ public final class RunOperations {
      * in the store. Returns once the run is stored.
      *
      * @param by who launched it (a token's name and id)
+     * @param trigger how, as the run's record and the run list show it: {@code api} or {@code web}
      */
-    public String launch(LoadedRunbook runbook, Map<String, String> params, String by) throws InvalidRunException {
+    public String launch(LoadedRunbook runbook, Map<String, String> params, String by, String trigger) throws InvalidRunException {
         ParameterBinding.Bound bound = ParameterBinding.bind(runbook.runbook(), params);
         if (!bound.ok()) {
             throw new InvalidRunException(bound.problems());
@@ -140,7 +141,7 @@ public final class RunOperations {
         }
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty(), executions.lease());
-        RunRequest request = new RunRequest(runbook, params, by, "api", Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
+        RunRequest request = new RunRequest(runbook, params, by, trigger, Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
             if (!storing.awaitCreated(30_000)) {
@@ -171,8 +172,10 @@ public final class RunOperations {
                 store.append(runId, events.size() + 1, requested);
                 store.append(runId, events.size() + 2, finished);
                 appended = true;
-            } catch (RuntimeException e) {
-                // //why: it was resumed or answered at this very moment: then it runs somewhere, and the request below reaches it
+            } catch (IllegalStateException e) {
+                // //why: the store refused the event because the run moved on (answered and resumed, or cancelled, at this very
+                // moment): if it runs somewhere, the request below reaches it. Only that refusal: any other failure is the
+                // caller's to see (it once surfaced as a misleading "run ... is cancelled" when writing the record failed here).
                 appended = false;
                 run = store.run(runId).orElseThrow();
             }

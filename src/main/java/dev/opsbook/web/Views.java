@@ -22,6 +22,7 @@ import dev.opsbook.expression.Templates;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.record.MarkdownRecord;
+import dev.opsbook.record.RecordHtml;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Runbook;

@@ -90,15 +90,25 @@ public final class WebPages {
     // ---- login ---------------------------------------------------------------------------------
 
     private Response loginForm(Request request) {
-        return page(200, "login", request, Map.of("error", "", "next", safeNext(request.query("next"))));
+        return loginPage(200, request, "", safeNext(request.query("next")));
+    }
+
+    /** The login form with a fresh pre-session CSRF token, in its hidden field and its cookie. */
+    private Response loginPage(int status, Request request, String error, String next) {
+        String csrf = Sessions.newLoginCsrf();
+        return page(status, "login", request, Map.of("error", error, "next", next, "loginCsrf", csrf))
+                .with("Set-Cookie", Sessions.loginCookie(csrf));
     }
 
     private Response login(Request request) {
         String next = safeNext(request.formValue("next"));
+        if (!Sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
+            return loginPage(403, request, "This login form did not come from this page, or has expired. Log in again here.", next);
+        }
         Optional<Sessions.Session> session = request.formValue("token").map(String::strip).flatMap(sessions::login);
         if (session.isEmpty()) {
-            return page(401, "login", request, Map.of("error",
-                    "That token is unknown or revoked. Paste the whole token that opsbook token create printed.", "next", next));
+            return loginPage(401, request, "That token is unknown or revoked. Paste the whole token that opsbook token create printed.",
+                    next);
         }
         return Response.seeOther(next).with("Set-Cookie", session.get().cookie());
     }
@@ -160,7 +170,8 @@ public final class WebPages {
             return runbookPage(request, loaded.get(), 422, checked, List.of(), null);
         }
         try {
-            String runId = operations.launch(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), request.who().who());
+            String runId = operations.launch(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), request.who().who(),
+                    "web");
             return Response.seeOther("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
         } catch (InvalidRunException e) {
             return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
@@ -198,7 +209,7 @@ public final class WebPages {
         TreeSet<String> runbookIds = new TreeSet<>();
         operations.runbooks().forEach(r -> runbookIds.add(r.runbook().id()));
         recent.forEach(r -> runbookIds.add(r.runbookId()));
-        TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event"));
+        TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event", "web"));
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
         data.put("runs", store.runs(new RunQuery(runbook, status, trigger, 200)).stream().map(Views::row).toList());

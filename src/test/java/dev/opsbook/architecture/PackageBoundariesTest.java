@@ -180,6 +180,13 @@ class PackageBoundariesTest {
         nothing_below_the_cli_knows_the_service.check(CLASSES);
     }
 
+    // //why: one renderer of records to HTML, so the API and the pages cannot drift apart in what they let through
+    @Test
+    void only_the_record_package_renders_html_with_flexmark() {
+        noClasses().that().resideOutsideOfPackage("dev.opsbook.record..").should().dependOnClassesThat()
+                .resideInAPackage("com.vladsch.flexmark.html..").check(CLASSES);
+    }
+
     @Test
     void only_metrics_knows_micrometer() {
         noClasses().that().resideOutsideOfPackage("dev.opsbook.metrics..").should().dependOnClassesThat()

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.opsbook.record.MarkdownRecord;
+import dev.opsbook.steps.StandardSteps;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +115,37 @@ class EngineTest {
         assertThat(result.state().executions().values()).filteredOn(x -> x.role() == Role.ROLLBACK)
                 .extracting(StepExecution::stepId).containsExactly("undo-quick");
         assertThat(MarkdownRecord.render(result)).contains("Run timed out after 400 ms");
+    }
+
+    @Test
+    void a_run_resumed_after_its_time_limit_ran_out_gets_the_whole_limit_again_from_the_restart() throws Exception {
+        Path naptime = Files.writeString(workDir.resolve("naptime"), "5");
+        RunResult first = run("engine/restart-timeout.md", Map.of("naptime", naptime.toString()));
+        assertThat(first.state().message()).isEqualTo("the run timed out");
+
+        Files.writeString(naptime, "0.3");
+        List<RunEvent> history = new ArrayList<>(first.events());
+        history.add(new RunEvent.RunRestarted(java.time.Instant.now(), "tester", "nap", List.of("nap")));
+        RunRequest request = new RunRequest(Fixtures.load("engine/restart-timeout.md"), Map.of(), "tester", "test",
+                Interaction.NOBODY, Optional.empty(), workDir);
+        RunResult resumed;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            resumed = engine.resume(request, history, "tester", RunListener.NONE, new RunControl());
+        }
+
+        // //why: 0.3 s of the 1 s limit; counted from the first start, the limit had run out before the restart
+        assertThat(resumed.state().status()).as(resumed.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+
+        Files.writeString(naptime, "5");
+        history = new ArrayList<>(first.events());
+        history.add(new RunEvent.RunRestarted(java.time.Instant.now(), "tester", "nap", List.of("nap")));
+        long before = System.nanoTime();
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            resumed = engine.resume(request, history, "tester", RunListener.NONE, new RunControl());
+        }
+        assertThat(resumed.state().message()).as("the limit still holds after a restart").isEqualTo("the run timed out");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - before)).isBetween(java.time.Duration.ofMillis(900),
+                java.time.Duration.ofSeconds(4));
     }
 
     @Test

@@ -250,14 +250,24 @@ class BrowserTest {
         String runId = launch("slow", java.util.Map.of("name", "bob"));
         waitFor(d -> status().equals("succeeded"));
 
-        browser.get(base + "/runs?runbook=slow&status=succeeded");
+        browser.get(base + "/runs");
+        new Select(browser.findElement(By.name("runbook"))).selectByValue("slow");
+        new Select(browser.findElement(By.name("status"))).selectByValue("succeeded");
+        new Select(browser.findElement(By.name("trigger"))).selectByValue("web");
+        browser.findElement(By.cssSelector("#filters button")).click();
+        waitFor(d -> d.getCurrentUrl().contains("trigger=web"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-run='" + runId + "'] td:nth-child(4)")).getText())
+                .as("launched from the pages").isEqualTo("web");
         browser.findElement(By.linkText(runId)).click();
 
         waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runId));
         assertThat(status()).isEqualTo("succeeded");
         assertThat(browser.findElement(By.id("record")).getText()).contains("one for bob").contains("Run timeline");
         assertThat(browser.findElement(By.id("live")).getAttribute("data-live")).isEqualTo("false");
+        assertThat(browser.findElement(By.id("record")).getText()).containsPattern("Started by ada \\(tok-[0-9a-f]+\\) \\(web\\)");
         browser.get(base + "/runs?status=failed");
+        assertThat(browser.findElements(By.linkText(runId))).isEmpty();
+        browser.get(base + "/runs?trigger=api");
         assertThat(browser.findElements(By.linkText(runId))).isEmpty();
     }
 
@@ -282,6 +292,39 @@ class BrowserTest {
                 .contains("<img src=x onerror=");
         assertThat(browser.findElements(By.cssSelector("#record script, #record img"))).isEmpty();
         screenshot("xss-as-text");
+    }
+
+    @Test
+    void on_a_phone_the_catalog_and_a_waiting_run_fit_the_width_and_the_approve_button_shows() throws Exception {
+        logIn(operatorToken);
+        String runId = launch("gated", java.util.Map.of());
+        waitFor(d -> status().equals("waiting"));
+        org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            assertThat(((Number) js.executeScript("return window.innerWidth")).intValue()).as("the phone's width").isLessThanOrEqualTo(390);
+            for (String page : List.of("/runbooks", "/runs/" + runId)) {
+                browser.get(base + page);
+                waitFor(d -> "complete".equals(js.executeScript("return document.readyState")));
+                screenshot("phone" + (page.equals("/runbooks") ? "-catalog" : "-run-waiting"));
+                Number scrollWidth = (Number) js.executeScript("return document.scrollingElement.scrollWidth");
+                // //why: innerWidth counts the vertical scrollbar; the width left beside it (clientWidth) is what must not be exceeded
+                Number innerWidth = (Number) js.executeScript("return Math.min(window.innerWidth, document.scrollingElement.clientWidth)");
+                assertThat(scrollWidth.intValue()).as(page + " scrolls sideways on a phone: " + js.executeScript(
+                        "return [...document.querySelectorAll('body *')]"
+                                + ".filter(e => e.getBoundingClientRect().right > document.scrollingElement.clientWidth)"
+                                + ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ')"))
+                        .isLessThanOrEqualTo(innerWidth.intValue());
+            }
+            WebElement approve = browser.findElement(By.id("approve-allow"));
+            js.executeScript("arguments[0].scrollIntoView({block: 'center'})", approve);
+            assertThat(approve.isDisplayed()).isTrue();
+            assertThat((Boolean) js.executeScript("const r = arguments[0].getBoundingClientRect();"
+                    + " return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth", approve)).as("the approve button within the screen's width").isTrue();
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
     }
 
     @Test
