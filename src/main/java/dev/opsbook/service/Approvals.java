@@ -146,6 +146,15 @@ public final class Approvals {
         List<RunEvent> events = store.events(runId);
         RunState state = RunState.fold(events);
         List<StepExecution> attention = state.executions().values().stream().filter(x -> x.status() == StepStatus.NEEDS_ATTENTION).toList();
+        if (state.status() == RunStatus.NEEDS_ATTENTION && attention.isEmpty()) {
+            // //why: resolved already, and no process has taken it up yet; saying "is needs-attention, not needing attention" confused
+            throw new Refused("run " + runId + " of " + run.runbookId() + " was resolved already"
+                    + state.executions().values().stream().filter(x -> x.stepId().equals(stepId)).findFirst()
+                            .flatMap(x -> events.stream().filter(e -> e instanceof RunEvent.StepResolved r && r.key().equals(x.key()))
+                                    .map(e -> (RunEvent.StepResolved) e).reduce((a, b) -> b))
+                            .map(r -> " (step '" + stepId + "': " + r.resolution().label() + " by " + r.by() + ")").orElse("")
+                    + "; a running opsbook serve takes it up, or continue it with opsbook resume " + runId);
+        }
         if (state.status() != RunStatus.NEEDS_ATTENTION || attention.isEmpty()) {
             throw new Refused("run " + runId + " of " + run.runbookId() + " is " + state.status().label()
                     + ", not needing attention: only a step that was interrupted and may not run again on its own can be resolved"
