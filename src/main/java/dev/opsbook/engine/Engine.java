@@ -106,18 +106,24 @@ public final class Engine implements AutoCloseable {
      */
     public RunResult resume(RunRequest request, List<RunEvent> history, String by, RunListener listener, RunControl control)
             throws InvalidRunException, InterruptedException {
+        Session session = continuing(request, history, listener, control);
+        RunEvent last = history.get(history.size() - 1);
+        if (!(last instanceof RunEvent.RunResumed || last instanceof RunEvent.RunRestarted)) {
+            session.record(new RunEvent.RunResumed(clock.instant(), by)); // else whoever resumes claimed it already
+        }
+        return session.run();
+    }
+
+    /** A session going on from a stored history, which must start with the run's start. */
+    private Session continuing(RunRequest request, List<RunEvent> history, RunListener listener, RunControl control)
+            throws InvalidRunException {
         if (history.isEmpty() || !(history.get(0) instanceof RunEvent.RunStarted)) {
             throw new InvalidRunException(List.of("the stored run has no start event"));
         }
         if (request.runbook().hasErrors()) {
             throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
         }
-        Session session = new Session(request, listener, control, history, false);
-        RunEvent last = history.get(history.size() - 1);
-        if (!(last instanceof RunEvent.RunResumed || last instanceof RunEvent.RunRestarted)) {
-            session.record(new RunEvent.RunResumed(clock.instant(), by)); // else whoever resumes claimed it already
-        }
-        return session.run();
+        return new Session(request, listener, control, history, false);
     }
 
     /**
@@ -133,13 +139,7 @@ public final class Engine implements AutoCloseable {
      */
     public RunResult takeOver(RunRequest request, List<RunEvent> history, String by, String from, RunListener listener, RunControl control)
             throws InvalidRunException, InterruptedException {
-        if (history.isEmpty() || !(history.get(0) instanceof RunEvent.RunStarted)) {
-            throw new InvalidRunException(List.of("the stored run has no start event"));
-        }
-        if (request.runbook().hasErrors()) {
-            throw new InvalidRunException(request.runbook().errors().stream().map(Diagnostic::toString).toList());
-        }
-        Session session = new Session(request, listener, control, history, false);
+        Session session = continuing(request, history, listener, control);
         Instant now = clock.instant();
         session.record(new RunEvent.RunTakenOver(now, by, from));
         for (StepExecution cut : List.copyOf(session.state.running())) {

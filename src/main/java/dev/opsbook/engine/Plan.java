@@ -64,7 +64,11 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         return executors.find(step.kind()).map(e -> e.preview(input)).orElse(input);
     }
 
-    private static JsonNode render(Step step, JsonNode context, Predicate<String> unknownYet) {
+    /**
+     * A step's input rendered with what is known in {@code context}; what {@code unknownYet} says
+     * only a later moment can tell stays as written.
+     */
+    public static JsonNode render(Step step, JsonNode context, Predicate<String> unknownYet) {
         try {
             if (step.settings().isObject()) {
                 ObjectNode settings = step.settings().deepCopy();

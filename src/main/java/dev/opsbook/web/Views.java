@@ -150,16 +150,7 @@ public final class Views {
         java.util.function.Predicate<String> unknownYet = expression -> References.in(expression).stream()
                 .anyMatch(r -> r.root().equals("steps") && state.executions().values().stream()
                         .noneMatch(x -> x.stepId().equals(r.name()) && x.status().isTerminal()));
-        try {
-            if (step.settings().isObject()) {
-                ObjectNode settings = step.settings().deepCopy();
-                settings.remove("outputs");
-                return Templates.render(settings, context, unknownYet);
-            }
-            return JsonNodeFactory.instance.objectNode().put("script", ScriptValues.display(step.body(), context, unknownYet));
-        } catch (ExpressionException e) {
-            return JsonNodeFactory.instance.objectNode().put("error", "cannot render yet: " + e.getMessage());
-        }
+        return Plan.render(step, context, unknownYet);
     }
 
     public static Optional<String> event(RunState state) {

@@ -140,26 +140,21 @@ public final class WebPages {
     }
 
     private Response plan(Request request) {
-        Optional<LoadedRunbook> loaded = operations.runbook(request.param("id"));
-        if (loaded.isEmpty()) {
-            return notFound(request, "No runbook '" + request.param("id") + "' is loaded.");
-        }
-        Map<String, String> form = form(request);
-        LaunchForm checked = LaunchForm.submitted(loaded.get().runbook(), form);
-        if (!checked.valid()) {
-            return runbookPage(request, loaded.get(), 422, checked, List.of(), null);
-        }
-        try {
-            Plan plan = operations.plan(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form));
-            return runbookPage(request, loaded.get(), 200, checked, List.of(), Views.plan(plan));
-        } catch (InvalidRunException e) {
-            return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
-        } catch (dev.opsbook.service.RunOperations.Busy e) {
-            return runbookPage(request, loaded.get(), 503, checked, List.of(e.getMessage()), null);
-        }
+        return submitted(request, (loaded, params, checked) -> runbookPage(request, loaded, 200, checked, List.of(),
+                Views.plan(operations.plan(loaded, params))));
     }
 
     private Response launch(Request request) {
+        return submitted(request, (loaded, params, checked) -> Response.seeOther("/runs/"
+                + URLEncoder.encode(operations.launch(loaded, params, request.who().who(), "web"), StandardCharsets.UTF_8)));
+    }
+
+    private interface FormAction {
+        Response on(LoadedRunbook loaded, Map<String, String> params, LaunchForm checked) throws InvalidRunException;
+    }
+
+    /** The launch form as posted, checked in the server like in the browser; each problem goes back next to its field. */
+    private Response submitted(Request request, FormAction action) {
         Optional<LoadedRunbook> loaded = operations.runbook(request.param("id"));
         if (loaded.isEmpty()) {
             return notFound(request, "No runbook '" + request.param("id") + "' is loaded.");
@@ -170,9 +165,7 @@ public final class WebPages {
             return runbookPage(request, loaded.get(), 422, checked, List.of(), null);
         }
         try {
-            String runId = operations.launch(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), request.who().who(),
-                    "web");
-            return Response.seeOther("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
+            return action.on(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), checked);
         } catch (InvalidRunException e) {
             return runbookPage(request, loaded.get(), 422, checked, e.problems(), null);
         } catch (dev.opsbook.service.RunOperations.Busy e) {

@@ -175,6 +175,8 @@ class BrowserTest {
         browser.findElement(By.id("token")).sendKeys("opsbook_not-a-token");
         browser.findElement(By.id("login")).click();
 
+        // //why: wait for the answer page; looking at once found the form page still showing (flaky under load)
+        waitFor(d -> !d.findElements(By.id("login-error")).isEmpty());
         assertThat(browser.findElement(By.id("login-error")).getText()).contains("unknown or revoked");
         assertThat(browser.manage().getCookieNamed("opsbook_session")).isNull();
     }
