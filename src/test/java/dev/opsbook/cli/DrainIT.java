@@ -73,13 +73,7 @@ class DrainIT {
     }
 
     private static void eventually(String what, List<String> output, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 45 s: " + what + "; serve said:\n" + String.join("\n", output));
-            }
-            Thread.sleep(100);
-        }
+        dev.opsbook.testing.Eventually.until(what, Duration.ofSeconds(45), condition, () -> String.join("\n", output));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -70,13 +71,7 @@ class ServeIT {
     }
 
     private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || (serve != null && !serve.isAlive())) {
-                throw new AssertionError("not within 45 s: " + what + "; serve said:\n" + String.join("\n", output));
-            }
-            Thread.sleep(100);
-        }
+        dev.opsbook.testing.Eventually.until(what, Duration.ofSeconds(45), condition, () -> String.join("\n", output), () -> serve == null || serve.isAlive());
     }
 
     private List<Path> records(String runbook) {

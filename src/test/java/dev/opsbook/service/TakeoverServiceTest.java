@@ -89,13 +89,7 @@ class TakeoverServiceTest {
     }
 
     private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what + "; the services said:\n" + log.toString(StandardCharsets.UTF_8));
-            }
-            Thread.sleep(50);
-        }
+        dev.opsbook.testing.Eventually.until(what, Duration.ofSeconds(30), condition, () -> log.toString(StandardCharsets.UTF_8));
     }
 
     private StoredRun only() {
