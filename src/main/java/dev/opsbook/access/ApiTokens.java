@@ -58,6 +58,15 @@ public final class ApiTokens {
         return store.tokenByHash(hash(secret)).filter(ApiToken::active).map(ApiToken::principal);
     }
 
+    /** The holder of an active token with this id: a browser session made from a revoked token ends with it. */
+    public Optional<Principal> holder(String tokenId) {
+        return store.token(tokenId).filter(ApiToken::active).map(ApiToken::principal);
+    }
+
+    TokenStore store() {
+        return store;
+    }
+
     /** Whether the token is still active: a browser session made from a revoked token ends with it. */
     public boolean active(String tokenId) {
         return store.token(tokenId).map(ApiToken::active).orElse(false);

@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Browser sessions: a person logs in once with a token and the browser keeps a session cookie.
- * Each session has its own CSRF token that every form POST must carry back. Sessions live in
- * this process's memory (a restart logs everyone out), end after {@link #IDLE} without use, and
- * end with the token they were made from. Thread-safe.
+ * Each session has its own CSRF token that every form POST must carry back. Sessions are kept in
+ * the store (only a hash of their id), so every instance knows them and a restart logs nobody out;
+ * they end after {@link #IDLE} without use, and with the token they were made from. Thread-safe.
  */
 public final class Sessions {
 
@@ -28,10 +28,14 @@ public final class Sessions {
 
     private final ApiTokens tokens;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final TokenStore store;
+
+    // //why: a session's last use is written at most once a minute, not at every request
+    private static final Duration TOUCH = Duration.ofMinutes(1);
 
     public Sessions(ApiTokens tokens, Clock clock) {
         this.tokens = tokens;
+        this.store = tokens.store();
         this.clock = clock;
     }
 
@@ -48,33 +52,39 @@ public final class Sessions {
     public Optional<Session> login(String token) {
         return tokens.authenticate(token).map(principal -> {
             Session session = new Session(random(), random(), principal, clock.instant());
-            sessions.put(session.id(), session);
+            store.addSession(new TokenStore.StoredSession(ApiTokens.hash(session.id()), principal.tokenId(), session.csrf(),
+                    session.lastUsed()));
             return session;
         });
     }
 
     /** The live session with this id; using it keeps it alive. */
     public Optional<Session> find(String id) {
-        if (id == null) {
+        if (id == null || id.isEmpty()) {
             return Optional.empty();
         }
-        Session session = sessions.get(id);
-        if (session == null) {
+        String idHash = ApiTokens.hash(id);
+        Optional<TokenStore.StoredSession> stored = store.session(idHash);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        if (session.lastUsed().plus(IDLE).isBefore(now) || !tokens.active(session.principal().tokenId())) {
-            sessions.remove(id);
+        Optional<Principal> principal = tokens.holder(stored.get().tokenId());
+        if (stored.get().lastUsed().plus(IDLE).isBefore(now) || principal.isEmpty()) {
+            store.removeSession(idHash);
             return Optional.empty();
         }
-        Session used = new Session(session.id(), session.csrf(), session.principal(), now);
-        sessions.put(id, used);
-        return Optional.of(used);
+        Instant lastUsed = stored.get().lastUsed();
+        if (lastUsed.plus(TOUCH).isBefore(now)) {
+            store.touchSession(idHash, now);
+            lastUsed = now;
+        }
+        return Optional.of(new Session(id, stored.get().csrf(), principal.get(), lastUsed));
     }
 
     public void logout(String id) {
-        if (id != null) {
-            sessions.remove(id);
+        if (id != null && !id.isEmpty()) {
+            store.removeSession(ApiTokens.hash(id));
         }
     }
 

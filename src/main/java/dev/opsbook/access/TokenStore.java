@@ -19,4 +19,16 @@ public interface TokenStore {
 
     /** @return false when there is no such token or it was revoked before */
     boolean revokeToken(String id, Instant at);
+
+    /** A browser session as kept: the hash of its id, the token it was made from, its CSRF token, when it was last used. */
+    record StoredSession(String idHash, String tokenId, String csrf, Instant lastUsed) {
+    }
+
+    void addSession(StoredSession session);
+
+    Optional<StoredSession> session(String idHash);
+
+    void touchSession(String idHash, Instant lastUsed);
+
+    void removeSession(String idHash);
 }

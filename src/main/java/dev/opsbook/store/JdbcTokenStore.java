@@ -78,6 +78,58 @@ final class JdbcTokenStore implements TokenStore {
         });
     }
 
+    @Override
+    public void addSession(StoredSession session) {
+        db.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO browser_sessions (id_hash, token_id, csrf, last_used) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, session.idHash());
+                insert.setString(2, session.tokenId());
+                insert.setString(3, session.csrf());
+                JdbcRunStore.setInstant(insert, 4, session.lastUsed());
+                insert.executeUpdate();
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredSession> session(String idHash) {
+        return db.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id_hash, token_id, csrf, last_used FROM browser_sessions WHERE id_hash = ?")) {
+                select.setString(1, idHash);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(new StoredSession(row.getString("id_hash"), row.getString("token_id"),
+                            row.getString("csrf"), JdbcRunStore.instant(row, "last_used"))) : Optional.<StoredSession>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void touchSession(String idHash, Instant lastUsed) {
+        update("UPDATE browser_sessions SET last_used = ? WHERE id_hash = ?", lastUsed, idHash);
+    }
+
+    @Override
+    public void removeSession(String idHash) {
+        update("DELETE FROM browser_sessions WHERE id_hash = ?", null, idHash);
+    }
+
+    private void update(String sql, Instant at, String idHash) {
+        db.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                int i = 1;
+                if (at != null) {
+                    JdbcRunStore.setInstant(update, i++, at);
+                }
+                update.setString(i, idHash);
+                return update.executeUpdate();
+            }
+        });
+    }
+
     private Optional<ApiToken> one(String sql, String value) {
         return db.query(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
