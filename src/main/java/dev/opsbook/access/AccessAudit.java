@@ -34,10 +34,29 @@ public final class AccessAudit implements AutoCloseable {
 
     /** Opens (or goes on with) the trail in {@code recordDir}. */
     public static AccessAudit in(Path recordDir, Clock clock) {
+        return at(recordDir.resolve(FILE), clock);
+    }
+
+    /**
+     * Opens (or goes on with) this instance's trail in {@code recordDir}: {@code access-INSTANCE.audit.jsonl}.
+     *
+     * //why: one file per instance: instances sharing a record folder would each chain onto a head the
+     * other had moved, and the trail would no longer verify
+     */
+    public static AccessAudit in(Path recordDir, String instance, Clock clock) {
+        return at(recordDir.resolve(fileOf(instance)), clock);
+    }
+
+    /** The trail's file name for an instance; characters a file name should not hold become '_'. */
+    public static String fileOf(String instance) {
+        return "access-" + instance.replaceAll("[^A-Za-z0-9._-]", "_") + ".audit.jsonl";
+    }
+
+    private static AccessAudit at(Path file, Clock clock) {
         try {
-            return new AccessAudit(AuditTrail.continueAt(recordDir.resolve(FILE)), clock);
+            return new AccessAudit(AuditTrail.continueAt(file), clock);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the access audit " + recordDir.resolve(FILE), e);
+            throw new UncheckedIOException("cannot open the access audit " + file, e);
         }
     }
 

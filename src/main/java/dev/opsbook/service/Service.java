@@ -289,7 +289,7 @@ public final class Service implements AutoCloseable {
         health.readiness("queue", intake::check);
         intake.start();
         log.println("queue: " + queueUrl);
-        access = AccessAudit.in(config.recordDir(), clock);
+        access = AccessAudit.in(config.recordDir(), instance, clock);
         http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
                 (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
         log.println("http: http://" + config.host() + ":" + http.port());
