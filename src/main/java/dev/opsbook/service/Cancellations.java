@@ -26,4 +26,22 @@ final class Cancellations {
             }
         }
     }
+
+    /**
+     * Ends the waiting runs someone asked to cancel while they were still running: the run reached
+     * a person's step before its instance saw the request. Left alone, the request would cancel
+     * the run only once someone answered it.
+     */
+    static void endWaiting(RunStore store, java.util.function.Predicate<String> heldHere, RunOperations operations) {
+        for (CancelRequest request : store.cancelRequestsOfWaitingRuns()) {
+            if (heldHere.test(request.runId())) {
+                continue; // still letting go of it here; the next tick
+            }
+            try {
+                operations.cancel(request.runId(), request.requestedBy(), request.reason());
+            } catch (RunOperations.Refused e) {
+                // answered and taken up meanwhile: the running instance sees the request
+            }
+        }
+    }
 }

@@ -308,6 +308,7 @@ public final class Service implements AutoCloseable {
         try {
             folders.scan(matcher::use);
             Cancellations.pickUp(store, controls());
+            Cancellations.endWaiting(store, held::containsKey, operations());
             takeOverExpired();
             resumeAnswered();
             escalateLongWaits();

@@ -754,9 +754,18 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public List<CancelRequest> cancelRequestsOfRunningRuns() {
+        return cancelRequests(RunStatus.RUNNING);
+    }
+
+    @Override
+    public List<CancelRequest> cancelRequestsOfWaitingRuns() {
+        return cancelRequests(RunStatus.WAITING);
+    }
+
+    private List<CancelRequest> cancelRequests(RunStatus status) {
         return query(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT c.run_id, c.requested_at, c.requested_by, c.reason "
-                    + "FROM cancel_requests c JOIN runs r ON r.id = c.run_id WHERE r.status = 'RUNNING' ORDER BY c.requested_at");
+                    + "FROM cancel_requests c JOIN runs r ON r.id = c.run_id WHERE r.status = '" + status.name() + "' ORDER BY c.requested_at");
                  ResultSet rows = select.executeQuery()) {
                 List<CancelRequest> requests = new ArrayList<>();
                 while (rows.next()) {

@@ -133,6 +133,9 @@ public interface RunStore extends AutoCloseable {
     /** Cancellation requests for runs that are still running. */
     List<CancelRequest> cancelRequestsOfRunningRuns();
 
+    /** Cancellation requests for runs that stopped at a person's step before the instance running them saw the request. */
+    List<CancelRequest> cancelRequestsOfWaitingRuns();
+
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
 

@@ -322,6 +322,18 @@ class ApiTest {
     }
 
     @Test
+    void a_cancel_asked_while_a_run_ran_ends_it_when_it_stopped_at_a_gate_before_its_instance_saw_the_request() throws Exception {
+        String waiting = launch("gated", operator, "{\"change\":\"CHG-7\"}");
+        eventually("it waits", () -> status(waiting) == RunStatus.WAITING);
+        // //why: what the race leaves: the request stored for a run that was running, which reached its gate first
+        store.requestCancel(new dev.opsbook.store.CancelRequest(waiting, java.time.Instant.now(), "otto (tok-1)", "not tonight"));
+
+        eventually("the waiting run was cancelled, without anyone answering it", () -> status(waiting) == RunStatus.CANCELLED);
+        assertThat(Files.readString(dir.resolve("records/gated/" + waiting + ".md"))).contains("status: cancelled",
+                "cancelled by otto (tok-1): not tonight");
+    }
+
+    @Test
     void a_failed_run_resumes_from_a_chosen_step_keeping_what_ran_before_it() throws Exception {
         Path flag = dir.resolve("flag");
         String run = launch("flaky", operator, "{\"flag\":\"" + flag + "\"}");
@@ -380,11 +392,11 @@ class ApiTest {
         assertThat(tampered.path("valid").asBoolean()).isFalse();
         assertThat(tampered.path("problems").get(0).asText()).contains("was changed after it was written");
 
-        String access = Files.readString(dir.resolve("records/" + AccessAudit.FILE));
+        String access = Files.readString(dir.resolve("records/" + AccessAudit.fileOf(service.instance())));
         assertThat(access).contains("\"decision\":\"allowed\"", "\"name\":\"anna\"", "\"action\":\"POST /api/runs/{id}/steps/{step}/approve\"",
                 "\"path\":\"/api/runs/" + run + "/steps/allow/approve\"");
         assertThat(access).doesNotContain(viewer, operator, otherApprover);
-        assertThat(AuditVerifier.verify(dir.resolve("records/" + AccessAudit.FILE), Optional.empty()).valid()).isTrue();
+        assertThat(AuditVerifier.verify(dir.resolve("records/" + AccessAudit.fileOf(service.instance())), Optional.empty()).valid()).isTrue();
     }
 
     @Test
