@@ -268,7 +268,10 @@ public final class Dispatcher {
             return; // told within the hour: a flapping alarm is one escalation, not a hundred
         }
         lastEscalation.put(runbook.id(), now);
-        escalation.tell(runbook, reason, event);
+        // //why: in the store too, so that several instances (or this one restarted) tell people once an hour, not once each
+        if (store.escalateOnce("limit:" + runbook.id(), now, now.minus(Duration.ofHours(1)))) {
+            escalation.tell(runbook, reason, event);
+        }
     }
 
     private Outcome done(String id, String outcome, String reason, List<String> runs) {

@@ -554,6 +554,9 @@ public final class Service implements AutoCloseable {
                     continue;
                 }
                 escalated.add(run.id() + "/" + waiting.key());
+                if (!store.escalateOnce("wait:" + run.id() + "/" + waiting.key(), clock.instant(), Instant.EPOCH)) {
+                    continue; // another instance (or this one before a restart) told people already
+                }
                 escalate(runbook.runbook(), "step '" + waiting.stepId() + "' of run " + run.id() + " has waited for a person longer than "
                         + dev.opsbook.runbook.Durations.format(step.get().timeout().get()) + "; answer it with opsbook approve " + run.id() + " "
                         + waiting.stepId(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("run", run.id()));

@@ -90,7 +90,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 6;
+    static final int SCHEMA_VERSION = 7;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -827,6 +827,32 @@ public final class JdbcRunStore implements RunStore {
                 setInstant(update, 4, now);
                 update.setString(5, claimant);
                 return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean escalateOnce(String key, Instant now, Instant notBefore) {
+        return query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE escalations SET last_at = ? WHERE escalation_key = ? AND last_at < ?")) {
+                setInstant(update, 1, now);
+                update.setString(2, key);
+                setInstant(update, 3, notBefore);
+                if (update.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
+                insert.setString(1, key);
+                setInstant(insert, 2, now);
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false; // sent since notBefore, by this instance or another
+                }
+                throw e;
             }
         });
     }

@@ -139,6 +139,13 @@ public interface RunStore extends AutoCloseable {
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
 
+    /**
+     * Whether this caller is the one to send the escalation {@code key} now: true, and noted, when it
+     * was never sent or last sent before {@code notBefore}; false when someone (any instance) sent it
+     * since. Decided in the database, so several instances send each escalation once.
+     */
+    boolean escalateOnce(String key, Instant now, Instant notBefore);
+
     /** A description for people: "H2 file ./.opsbook/store (single instance)", "PostgreSQL db at host". */
     String describe();
 

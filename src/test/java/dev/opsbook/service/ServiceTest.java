@@ -63,11 +63,16 @@ class ServiceTest {
         }
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
-        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
-                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
-                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        service.start();
+        service = newService();
         sqs = EmbeddedQueue.client(java.net.URI.create(service.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+    }
+
+    private Service newService() throws java.io.IOException {
+        Service started = new Service(new Service.Config(List.of(dir.resolve("runbooks")), "127.0.0.1", 0, Optional.empty(),
+                dir.resolve("records"), new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        started.start();
+        return started;
     }
 
     @AfterEach
@@ -188,6 +193,10 @@ class ServiceTest {
         Thread.sleep(1200);
         hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")).withRequestBody(
                 com.github.tomakehurst.wiremock.client.WireMock.containing("step 'allow' of run " + runId + " has waited for a person longer than 1.0 s")));
+        service.close(); // //why: a restarted instance, like a second one, knows from the store that people were told
+        service = newService();
+        Thread.sleep(1500);
+        hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")));
 
         // as `opsbook approve` does, from another process: only the store is shared
         try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "")) {

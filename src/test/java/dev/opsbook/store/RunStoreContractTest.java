@@ -377,6 +377,32 @@ abstract class RunStoreContractTest {
     }
 
     @Test
+    void an_escalation_is_sent_by_one_caller_once_per_period_whichever_instance_asks() throws Exception {
+        Instant hourAgo = T0.minusSeconds(3600);
+        assertThat(store.escalateOnce("limit:restart", T0, hourAgo)).isTrue();
+        assertThat(store.escalateOnce("limit:restart", T0.plusSeconds(60), T0.plusSeconds(60 - 3600))).as("within the hour").isFalse();
+        assertThat(store.escalateOnce("limit:other", T0.plusSeconds(60), T0.plusSeconds(60 - 3600))).as("another key").isTrue();
+        assertThat(store.escalateOnce("limit:restart", T0.plusSeconds(3601), T0.plusSeconds(1))).as("an hour later").isTrue();
+        assertThat(store.escalateOnce("wait:r1/allow", T0, Instant.EPOCH)).isTrue();
+        assertThat(store.escalateOnce("wait:r1/allow", T0.plusSeconds(86_400), Instant.EPOCH)).as("once ever").isFalse();
+
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> asks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                asks.add(threads.submit(() -> store.escalateOnce("wait:r2/allow", T0, Instant.EPOCH)));
+            }
+            long sent = 0;
+            for (Future<Boolean> ask : asks) {
+                sent += ask.get() ? 1 : 0;
+            }
+            assertThat(sent).as("eight instances at the same moment").isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void an_event_starts_at_most_one_run_of_a_runbook_and_its_runs_are_found_by_the_event() {
         store.create(withEvent(row("r1", "restart", T0, "event", null), "evt-1"), "text", started("r1", "restart", T0, "event"));
         store.create(withEvent(row("r2", "notify", T0, "event", null), "evt-1"), "text", started("r2", "notify", T0, "event"));
