@@ -175,11 +175,11 @@ public final class Service implements AutoCloseable {
         this.sessions = new Sessions(tokens, clock);
         HttpIntake.addTo(router, body -> {
             if (freeSlots() <= 0) {
-                return JsonNodeFactory.instance.objectNode().put("outcome", "busy").put("reason", draining
-                        ? "this instance is draining; send the event to another one, or to the queue"
-                        : "this instance runs " + config.maxConcurrentRuns() + " runs already (--max-runs); try again, or send it to the queue");
+                return new Dispatcher.Outcome(SqsIntake.Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
+                        .put("reason", draining ? "this instance is draining; send the event to another one, or to the queue"
+                                : "this instance runs " + config.maxConcurrentRuns() + " runs already (--max-runs); try again, or send it to the queue"));
             }
-            return dispatcher.handle("http", body, 1).report();
+            return dispatcher.handle("http", body, 1);
         });
         router.get("/q/health", Access.PUBLIC, request -> health(health.ready()))
                 .get("/q/health/ready", Access.PUBLIC, request -> health(health.ready()))

@@ -236,6 +236,37 @@ class ServiceTest {
     }
 
     @Test
+    void over_http_an_event_for_a_busy_key_answers_503_with_retry_after_so_its_sender_sends_it_again() throws Exception {
+        String token = new dev.opsbook.access.ApiTokens(store.tokens(), Clock.systemUTC())
+                .issue("eve", java.util.Set.of(dev.opsbook.access.Role.OPERATOR)).secret();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> post = id -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(service.httpUrl().resolve("/events"))
+                        .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                                {"version":"0","id":"%s","detail-type":"Service Down","source":"opsbook.test","account":"1",
+                                 "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"service":"cart"}}"""
+                                .formatted(id))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThat(post.apply("http-down-1").statusCode()).isEqualTo(200);
+        java.net.http.HttpResponse<String> busy = post.apply("http-down-2");
+
+        assertThat(busy.statusCode()).as("not 200: an EventBridge API destination retries only on errors").isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("2");
+        assertThat(busy.body()).contains("\"outcome\":\"queued\"", "already active");
+        eventually("the first run ended", () -> runs("one-at-a-time").size() == 1
+                && runs("one-at-a-time").get(0).status() == RunStatus.SUCCEEDED);
+        java.net.http.HttpResponse<String> again = post.apply("http-down-2");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("\"outcome\":\"started\"");
+        eventually("the second ran", () -> runs("one-at-a-time").size() == 2);
+    }
+
+    @Test
     void a_runbook_broken_while_serving_is_reported_and_its_last_good_version_kept() throws Exception {
         Path file = dir.resolve("runbooks/disk-alarm.md");
         String good = Files.readString(file);
