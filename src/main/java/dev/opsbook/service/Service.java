@@ -304,6 +304,8 @@ public final class Service implements AutoCloseable {
         return URI.create("http://" + config.host() + ":" + http.port());
     }
 
+    private final AtomicInteger tickCount = new AtomicInteger();
+
     private void tick() {
         try {
             folders.scan(matcher::use);
@@ -311,7 +313,11 @@ public final class Service implements AutoCloseable {
             Cancellations.endWaiting(store, held::containsKey, operations());
             takeOverExpired();
             resumeAnswered();
-            escalateLongWaits();
+            // //why: every fourth tick (2 s): it reads and folds every waiting run's events, and a wait's timeout is a
+            // matter of seconds at least, while answers and takeovers above should be taken up at once
+            if (tickCount.incrementAndGet() % 4 == 1) {
+                escalateLongWaits();
+            }
         } catch (RuntimeException e) {
             log.println("opsbook: " + e);
         }
