@@ -192,7 +192,7 @@ public final class Engine implements AutoCloseable {
             this.redactor = Redactor.of(runbook, started.params());
             this.state = RunState.fold(history);
             this.limit = request.runTimeout().or(runbook::timeout);
-            this.deadline = limit.map(limitCountsFrom(history)::plus);
+            this.deadline = limit.map(limitCountsFrom(history, clock.instant())::plus);
             if (fresh) {
                 record(started);
             } else {
@@ -201,17 +201,28 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
-         * //why: a failed run resumed from a step gets its whole time limit again, counted from the restart; counted from the
-         * first start, a run that failed by its time limit would time out again the moment it was resumed
+         * When the time limit counts from: the start, moved on by every wait for a person (from the run stopping at a
+         * person's step to its resumption), or the last restart from a step.
+         *
+         * //why: a limit is on the run's work: counting the time a gate waited for someone would time out a run the moment
+         * a 3 a.m. approval let it go on; and a failed run resumed from a step gets its whole limit again
          */
-        private static Instant limitCountsFrom(List<RunEvent> history) {
+        private static Instant limitCountsFrom(List<RunEvent> history, Instant now) {
             Instant from = history.get(0).at();
+            Instant stoppedAt = null;
             for (RunEvent event : history) {
                 if (event instanceof RunEvent.RunRestarted restarted) {
                     from = restarted.at();
+                    stoppedAt = null;
+                } else if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.WAITING) {
+                    stoppedAt = finished.at();
+                } else if (event instanceof RunEvent.RunResumed resumed && stoppedAt != null) {
+                    from = from.plus(java.time.Duration.between(stoppedAt, resumed.at()));
+                    stoppedAt = null;
                 }
             }
-            return from;
+            // a run taken up now whose RunResumed is yet to be written here
+            return stoppedAt == null ? from : from.plus(java.time.Duration.between(stoppedAt, now));
         }
 
         RunResult run() throws InterruptedException {

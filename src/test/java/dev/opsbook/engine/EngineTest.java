@@ -118,6 +118,25 @@ class EngineTest {
     }
 
     @Test
+    void the_time_a_run_waits_at_a_gate_does_not_count_against_its_time_limit() throws Exception {
+        RunResult waiting = Fixtures.run("engine/gate-timeout.md", Map.of(), Interaction.NOBODY, workDir, new RunControl(), RunListener.NONE);
+        assertThat(waiting.state().status()).isEqualTo(RunStatus.WAITING);
+        Thread.sleep(1200); // longer than the whole 1 s limit
+
+        List<RunEvent> history = new ArrayList<>(waiting.events());
+        java.time.Instant now = java.time.Instant.now();
+        history.add(new RunEvent.StepAnswered(now, "allow", new Interaction.Answer(true, "carol", "go", now, "opsbook approve")));
+        RunRequest request = new RunRequest(Fixtures.load("engine/gate-timeout.md"), Map.of(), "tester", "test",
+                Interaction.NOBODY, Optional.empty(), workDir);
+        RunResult resumed;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            resumed = engine.resume(request, history, "tester", RunListener.NONE, new RunControl());
+        }
+
+        assertThat(resumed.state().status()).as(resumed.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void a_run_resumed_after_its_time_limit_ran_out_gets_the_whole_limit_again_from_the_restart() throws Exception {
         Path naptime = Files.writeString(workDir.resolve("naptime"), "5");
         RunResult first = run("engine/restart-timeout.md", Map.of("naptime", naptime.toString()));
