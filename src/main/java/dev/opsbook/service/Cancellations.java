@@ -3,7 +3,7 @@ package dev.opsbook.service;
 import dev.opsbook.engine.RunControl;
 import dev.opsbook.store.CancelRequest;
 import dev.opsbook.store.RunStore;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Cancelling a run that runs in any instance: the request goes into the store, and each instance
@@ -14,16 +14,11 @@ final class Cancellations {
     private Cancellations() {
     }
 
-    /** Cancels the runs of {@code controls} (this instance's, by run id) that someone asked to cancel. */
-    static void pickUp(RunStore store, Map<String, RunControl> controls) {
-        if (controls.isEmpty()) {
-            return;
-        }
+    /** Cancels the runs held here ({@code heldHere}: a run's control, by its id) that someone asked to cancel. */
+    static void pickUp(RunStore store, java.util.function.Function<String, Optional<RunControl>> heldHere) {
         for (CancelRequest request : store.cancelRequestsOfRunningRuns()) {
-            RunControl control = controls.get(request.runId());
-            if (control != null) {
-                control.cancel("cancelled by " + request.requestedBy() + (request.reason().isBlank() ? "" : ": " + request.reason()));
-            }
+            heldHere.apply(request.runId()).ifPresent(control ->
+                    control.cancel("cancelled by " + request.requestedBy() + (request.reason().isBlank() ? "" : ": " + request.reason())));
         }
     }
 

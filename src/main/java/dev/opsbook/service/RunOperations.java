@@ -43,9 +43,6 @@ public final class RunOperations {
 
         /** The lease a run started or restarted here is held by (serve: this instance, for a while). */
         Optional<dev.opsbook.store.Lease> lease();
-
-        /** The instance that must hold a run for this process to write to it. */
-        Optional<String> holder();
     }
 
     /** The operation cannot be done, and what to do instead; {@code conflict} when it is the run's state that forbids it. */
@@ -252,7 +249,7 @@ public final class RunOperations {
         history.add(restarted);
         RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
                 Path.of("").toAbsolutePath());
-        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.holder()));
+        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
     }
 
     /**

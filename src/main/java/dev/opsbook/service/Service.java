@@ -130,7 +130,8 @@ public final class Service implements AutoCloseable {
     private final java.util.Set<String> escalated = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Every run executing here, by id; its size is what --max-runs bounds. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final AtomicInteger executing = new AtomicInteger();
+    /** How many leases the store said this instance holds at its last heartbeat (orphans included). */
+    private volatile int leasesHeld;
     private volatile boolean draining;
     private volatile Instant lastRenewed;
     private EmbeddedQueue embedded;
@@ -145,6 +146,7 @@ public final class Service implements AutoCloseable {
     private String queueUrl;
     private final dev.opsbook.metrics.ServiceMetrics metrics = new dev.opsbook.metrics.ServiceMetrics();
     private final dev.opsbook.metrics.Health health = new dev.opsbook.metrics.Health();
+    private final RunOperations operations;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -160,11 +162,14 @@ public final class Service implements AutoCloseable {
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         this.dispatcher = new Dispatcher(matcher, store, this::launch, this::escalate, clock, config.maxReceives(), instance, leaseTime);
         dispatcher.observe(metrics);
-        metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", executing::get);
-        metrics.gauge("opsbook.leases.held", "Leases on running runs this instance holds", held::size);
+        metrics.gauge("opsbook.runs.active", "Runs this instance is executing now", held::size);
+        metrics.gauge("opsbook.leases.held", "Leases on running runs the store says this instance holds", () -> leasesHeld);
         metrics.gauge("opsbook.approvals.waiting", "Runs waiting for a person (approval or manual step), all instances",
                 () -> waitingRuns());
-        health.readiness("store", () -> store.countRuns(RunStatus.RUNNING) >= 0 ? store.describe() : "")
+        health.readiness("store", () -> {
+                    store.countRuns(RunStatus.RUNNING); // throws when the store does not answer
+                    return store.describe();
+                })
                 .readiness("accepting events", () -> {
                     if (draining) {
                         throw new IllegalStateException("opsbook serve is draining");
@@ -173,6 +178,7 @@ public final class Service implements AutoCloseable {
                 });
         this.tokens = new ApiTokens(store.tokens(), clock);
         this.sessions = new Sessions(tokens, clock);
+        this.operations = newOperations();
         HttpIntake.addTo(router, body -> {
             if (freeSlots() <= 0) {
                 return new Dispatcher.Outcome(SqsIntake.Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
@@ -224,6 +230,10 @@ public final class Service implements AutoCloseable {
 
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
     public RunOperations operations() {
+        return operations;
+    }
+
+    private RunOperations newOperations() {
         return new RunOperations(store, loader, folders::current, new RunOperations.Executions() {
             @Override
             public int room() {
@@ -233,11 +243,6 @@ public final class Service implements AutoCloseable {
             @Override
             public Optional<Lease> lease() {
                 return Optional.of(newLease());
-            }
-
-            @Override
-            public Optional<String> holder() {
-                return Optional.of(instance);
             }
 
             @Override
@@ -309,8 +314,10 @@ public final class Service implements AutoCloseable {
     private void tick() {
         try {
             folders.scan(matcher::use);
-            Cancellations.pickUp(store, controls());
-            Cancellations.endWaiting(store, held::containsKey, operations());
+            if (!held.isEmpty()) {
+                Cancellations.pickUp(store, runId -> Optional.ofNullable(held.get(runId)).map(Held::control));
+            }
+            Cancellations.endWaiting(store, held::containsKey, operations);
             takeOverExpired();
             resumeAnswered();
             // //why: every fourth tick (2 s): it reads and folds every waiting run's events, and a wait's timeout is a
@@ -325,15 +332,9 @@ public final class Service implements AutoCloseable {
 
     // ---- runs ----------------------------------------------------------------------------------
 
-    private Map<String, RunControl> controls() {
-        Map<String, RunControl> controls = new java.util.HashMap<>();
-        held.forEach((runId, run) -> controls.put(runId, run.control()));
-        return controls;
-    }
-
     /** How many more runs this instance takes on now: none while draining. */
     private int freeSlots() {
-        return draining ? 0 : config.maxConcurrentRuns() - executing.get();
+        return draining ? 0 : config.maxConcurrentRuns() - held.size();
     }
 
     private Lease newLease() {
@@ -364,7 +365,6 @@ public final class Service implements AutoCloseable {
     private void execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history) {
         Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
         RunControl control = new RunControl();
-        executing.incrementAndGet();
         held.put(runId, new Held(runbook.runbook().id(), storing, control));
         runs.submit(() -> {
             try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile) : AuditTrail.create(trailFile);
@@ -400,7 +400,6 @@ public final class Service implements AutoCloseable {
                 giveUp(runId, storing, e);
             } finally {
                 held.remove(runId);
-                executing.decrementAndGet();
             }
         });
     }
@@ -446,12 +445,8 @@ public final class Service implements AutoCloseable {
             String from = taken.get().from();
             log.println("run " + run.id() + " of " + run.runbookId() + " taken over from " + from);
             List<RunEvent> history = store.events(run.id());
-            LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
-            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
-                    Optional.empty(), config.workingDirectory());
-            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
-                    engine.takeOver(request, history, instance, from, listeners, control), List.of());
+            goOn(run, history, List.of(), request -> (engine, listeners, control) ->
+                    engine.takeOver(request, history, instance, from, listeners, control));
         }
     }
 
@@ -472,13 +467,20 @@ public final class Service implements AutoCloseable {
                 continue; // another process took it up
             }
             List<RunEvent> history = claimed.get();
-            LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-            StoringListener storing = StoringListener.continuing(store, history.size(), Optional.of(instance));
-            RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
-                    Optional.empty(), config.workingDirectory());
-            execute(run.id(), runbook, storing, true, (engine, listeners, control) ->
-                    engine.resume(request, history, "opsbook serve", listeners, control), history);
+            goOn(run, history, history, request -> (engine, listeners, control) ->
+                    engine.resume(request, history, "opsbook serve", listeners, control));
         }
+    }
+
+    /**
+     * Goes on here with a stored run this instance now holds, from its {@code history}, with the runbook text it started
+     * with; {@code told} is what its trail still has to hear (answers).
+     */
+    private void goOn(StoredRun run, List<RunEvent> history, List<RunEvent> told, java.util.function.Function<RunRequest, Body> body) {
+        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
+        RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+                Optional.empty(), config.workingDirectory());
+        execute(run.id(), runbook, StoringListener.continuing(store, history.size(), Optional.of(instance)), true, body.apply(request), told);
     }
 
     /**
@@ -493,6 +495,7 @@ public final class Service implements AutoCloseable {
             java.util.Set<String> kept = store.renewLeases(instance, now.plus(leaseTime));
             store.registerInstance(instance, now, now.minus(leaseTime));
             lastRenewed = now;
+            leasesHeld = kept.size();
             releaseOrphans(kept);
             before.forEach((runId, run) -> {
                 if (!kept.contains(runId) && held.containsKey(runId)) {
