@@ -137,7 +137,7 @@ public final class Dispatcher {
                     .map(m -> List.of(m.runbook().runbook().id(), concurrencyKey(m.runbook().runbook(), m.params().get()).orElse("")))
                     .distinct().sorted(java.util.Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)))
                     .forEach(key -> locks.add(store.lockConcurrencyKey(key.get(0), key.get(1))));
-            return dispatchLocked(channel, body, event, matches);
+            return dispatchLocked(channel, body, event, matches, known.isPresent());
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).close();
@@ -145,13 +145,19 @@ public final class Dispatcher {
         }
     }
 
-    private Outcome dispatchLocked(String channel, String body, EventMatcher.Event event, List<EventMatcher.Match> matches) {
+    /** @param claimedBefore the event was claimed, and never settled, before this delivery */
+    private Outcome dispatchLocked(String channel, String body, EventMatcher.Event event, List<EventMatcher.Match> matches,
+                                   boolean claimedBefore) {
         List<Plan> plans = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         boolean busyAndQueued = false;
         // //why: an instance that stopped between claiming this event and settling it may have started some of its runs
         Map<String, String> alreadyStarted = new LinkedHashMap<>();
-        store.runsOfEvent(event.id()).forEach(run -> alreadyStarted.putIfAbsent(run.runbookId(), run.id()));
+        // (an event claimed by another delivery since the lookup above is kept from starting a run twice by the store's
+        // one run per runbook and event)
+        if (claimedBefore) {
+            store.runsOfEvent(event.id()).forEach(run -> alreadyStarted.putIfAbsent(run.runbookId(), run.id()));
+        }
         for (EventMatcher.Match match : matches) {
             Runbook runbook = match.runbook().runbook();
             if (alreadyStarted.containsKey(runbook.id())) {
