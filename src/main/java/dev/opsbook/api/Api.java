@@ -316,7 +316,8 @@ public final class Api {
     private Response verification(Request request) throws IOException {
         StoredRun run = storedRun(request.param("id"));
         Path trail = trail(run);
-        Optional<AuditSummary> sealed = run.status() == RunStatus.RUNNING ? Optional.empty() : AuditSummary.sealedBeside(trail);
+        // //why: only a record written at the run's last stop seals this trail; a running run has none yet
+        Optional<AuditSummary> sealed = run.endedAt().isEmpty() ? Optional.empty() : AuditSummary.sealedBeside(trail, run.endedAt().get());
         AuditVerifier.Verification verification = AuditVerifier.verify(trail, sealed);
         ObjectNode out = NODES.objectNode().put("run", run.id()).put("valid", verification.valid()).put("entries", verification.entries())
                 .put("finalHash", verification.finalHash()).put("checkedAgainstRecord", sealed.isPresent());

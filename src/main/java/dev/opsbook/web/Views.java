@@ -3,7 +3,6 @@ package dev.opsbook.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.audit.AuditEntry;
 import dev.opsbook.audit.AuditSummary;
@@ -13,12 +12,9 @@ import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
-import dev.opsbook.engine.ScriptValues;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
-import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.References;
-import dev.opsbook.expression.Templates;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.record.MarkdownRecord;
@@ -35,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +159,7 @@ public final class Views {
             return new AuditView(false, trail.toString(), false, false, 0, List.of(), List.of());
         }
         try {
-            Optional<AuditSummary> seal = seal(RecordWriter.fileFor(recordDir, run.runbookId(), run.id()), trail, run);
+            Optional<AuditSummary> seal = run.endedAt().isEmpty() ? Optional.empty() : AuditSummary.sealedBeside(trail, run.endedAt().get());
             AuditVerifier.Verification verification = AuditVerifier.verify(trail, seal);
             List<AuditRow> rows = new ArrayList<>();
             for (String line : Files.readAllLines(trail)) {
@@ -183,35 +178,6 @@ public final class Views {
                     verification.problems(), rows);
         } catch (IOException e) {
             return new AuditView(true, trail.toString(), false, false, 0, List.of("cannot read " + trail + ": " + e.getMessage()), List.of());
-        }
-    }
-
-    /**
-     * What the run's record says of its trail (front matter {@code audit.entries} and {@code audit.finalSha256}),
-     * when the record was written at the run's last stop: an older record seals an older, shorter trail.
-     */
-    private static Optional<AuditSummary> seal(Path record, Path trail, StoredRun run) throws IOException {
-        if (!Files.isRegularFile(record) || run.endedAt().isEmpty()) {
-            return Optional.empty();
-        }
-        String text = Files.readString(record);
-        if (!text.startsWith("---\n") || text.indexOf("\n---\n", 3) < 0) {
-            return Optional.empty();
-        }
-        Object front = new org.yaml.snakeyaml.Yaml().load(text.substring(4, text.indexOf("\n---\n", 3) + 1));
-        if (!(front instanceof Map<?, ?> meta) || !sameMillisecond(run.endedAt().get(), String.valueOf(meta.get("endedAt")))
-                || !(meta.get("audit") instanceof Map<?, ?> audit) || !(audit.get("entries") instanceof Number entries)) {
-            return Optional.empty();
-        }
-        return Optional.of(new AuditSummary(trail, entries.longValue(), String.valueOf(audit.get("finalSha256"))));
-    }
-
-    // //why: the store keeps microseconds, the record the clock's nanoseconds
-    private static boolean sameMillisecond(Instant stored, String written) {
-        try {
-            return Instant.parse(written).truncatedTo(ChronoUnit.MILLIS).equals(stored.truncatedTo(ChronoUnit.MILLIS));
-        } catch (java.time.format.DateTimeParseException e) {
-            return false;
         }
     }
 
