@@ -74,10 +74,14 @@ public final class RunOperations {
     private final StepExecutors executors;
     private final Clock clock;
     private final Path recordDir;
+    /** Where shell steps run: serve's working directory, as for runs started by events. */
+    private final Path workingDirectory;
 
     /** @param heldHere whether this instance's pool still holds a run (it may be writing the trail and record of its stop) */
     RunOperations(RunStore store, RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks, Executions executions,
-                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir) {
+                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir,
+                  Path workingDirectory) {
+        this.workingDirectory = workingDirectory;
         this.heldHere = heldHere;
         this.store = store;
         this.loader = loader;
@@ -138,7 +142,7 @@ public final class RunOperations {
         }
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty(), executions.lease());
-        RunRequest request = new RunRequest(runbook, params, by, trigger, Interaction.NOBODY, Optional.empty(), Path.of("").toAbsolutePath());
+        RunRequest request = new RunRequest(runbook, params, by, trigger, Interaction.NOBODY, Optional.empty(), workingDirectory);
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
             if (!storing.awaitCreated(30_000)) {
@@ -247,8 +251,7 @@ public final class RunOperations {
         }
         List<RunEvent> history = new java.util.ArrayList<>(events);
         history.add(restarted);
-        RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(),
-                Path.of("").toAbsolutePath());
+        RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(), workingDirectory);
         executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
     }
 

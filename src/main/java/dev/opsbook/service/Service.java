@@ -255,7 +255,7 @@ public final class Service implements AutoCloseable {
                             (engine, listeners, control) -> engine.resume(request, events, request.startedBy(), listeners, control), events);
                 }
             }
-        }, held::containsKey, executors, clock, config.recordDir());
+        }, held::containsKey, executors, clock, config.recordDir(), config.workingDirectory());
     }
 
     public void start() throws IOException {
