@@ -305,9 +305,8 @@ class ApiTest {
         assertThat(status(waiting)).isEqualTo(RunStatus.CANCELLED);
         Path record = dir.resolve("records/gated/" + waiting + ".md");
         assertThat(Files.readString(record)).contains("status: cancelled", "cancelled by otto (tok-");
-        assertThat(AuditVerifier.verify(dir.resolve("records/gated/" + waiting + ".audit.jsonl"),
-                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/gated/" + waiting + ".audit.jsonl"))).problems())
-                .as("the trail goes on where the waiting run left it, sealed by the rewritten record").isEmpty();
+        assertThat(AuditVerifier.verify(dir.resolve("records/gated/" + waiting + ".audit.jsonl"), store.auditSeals()).problems())
+                .as("the trail goes on where the waiting run left it, sealed in the store").isEmpty();
 
         String slow = launch("slow", operator, "{}");
         eventually("it runs", () -> store.events(slow).size() > 1);
@@ -369,8 +368,7 @@ class ApiTest {
             }
         });
         String record = Files.readString(dir.resolve("records/flaky/" + run + ".md"));
-        assertThat(AuditVerifier.verify(dir.resolve("records/flaky/" + run + ".audit.jsonl"),
-                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/flaky/" + run + ".audit.jsonl"))).problems()).isEmpty();
+        assertThat(AuditVerifier.verify(dir.resolve("records/flaky/" + run + ".audit.jsonl"), store.auditSeals()).problems()).isEmpty();
         assertThat(record).contains("Run resumed from `deploy` by otto (tok-", "status: succeeded");
     }
 
@@ -392,7 +390,7 @@ class ApiTest {
         assertThat(trail.toString()).contains("\"type\":\"answer\"", "anna (tok-");
         JsonNode verification = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
         assertThat(verification.path("valid").asBoolean()).isTrue();
-        assertThat(verification.path("checkedAgainstRecord").asBoolean()).isTrue();
+        assertThat(verification.path("sealedBy").asText()).isEqualTo("store");
 
         Path file = dir.resolve("records/gated/" + run + ".audit.jsonl");
         Files.writeString(file, Files.readString(file).replace("CHG-6", "CHG-666"));
@@ -404,7 +402,10 @@ class ApiTest {
         assertThat(access).contains("\"decision\":\"allowed\"", "\"name\":\"anna\"", "\"action\":\"POST /api/runs/{id}/steps/{step}/approve\"",
                 "\"path\":\"/api/runs/" + run + "/steps/allow/approve\"");
         assertThat(access).doesNotContain(viewer, operator, otherApprover);
-        assertThat(AuditVerifier.verify(dir.resolve("records/" + AccessAudit.fileOf(service.instance())), Optional.empty()).valid()).isTrue();
+        AuditVerifier.Verification accessVerification = AuditVerifier.verify(dir.resolve("records/" + AccessAudit.fileOf(service.instance())),
+                store.auditSeals());
+        assertThat(accessVerification.problems()).isEmpty();
+        assertThat(accessVerification.sealedBy()).isEqualTo(AuditVerifier.SealedBy.STORE);
     }
 
     @Test
