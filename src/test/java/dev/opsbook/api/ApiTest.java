@@ -397,6 +397,11 @@ class ApiTest {
         JsonNode tampered = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
         assertThat(tampered.path("valid").asBoolean()).isFalse();
         assertThat(tampered.path("problems").get(0).asText()).contains("was changed after it was written");
+        java.util.List<String> runLines = Files.readAllLines(file);
+        Files.write(file, runLines.subList(0, runLines.size() - 1).stream().map(l -> l.replace("CHG-666", "CHG-6")).toList());
+        JsonNode cut = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
+        assertThat(cut.path("valid").asBoolean()).isFalse();
+        assertThat(cut.path("problems").toString()).contains("entries were cut from its end");
 
         String access = Files.readString(dir.resolve("records/" + AccessAudit.fileOf(service.instance())));
         assertThat(access).contains("\"decision\":\"allowed\"", "\"name\":\"anna\"", "\"action\":\"POST /api/runs/{id}/steps/{step}/approve\"",
@@ -406,6 +411,12 @@ class ApiTest {
                 store.auditSeals());
         assertThat(accessVerification.problems()).isEmpty();
         assertThat(accessVerification.sealedBy()).isEqualTo(AuditVerifier.SealedBy.STORE);
+
+        Path accessFile = dir.resolve("records/" + AccessAudit.fileOf(service.instance()));
+        java.util.List<String> lines = Files.readAllLines(accessFile);
+        Files.write(accessFile, lines.subList(0, lines.size() - 1));
+        assertThat(AuditVerifier.verify(accessFile, store.auditSeals()).problems()).as("the access trail of a serve session, its last entry cut")
+                .anySatisfy(p -> assertThat(p).contains("entries were cut from its end"));
     }
 
     @Test
