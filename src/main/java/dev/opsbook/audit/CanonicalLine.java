@@ -50,8 +50,13 @@ final class CanonicalLine {
         JsonNode node;
         try (JsonParser parser = STRICT.createParser(line)) {
             node = STRICT.readTree(parser);
-            if (parser.nextToken() != null) {
-                return new Unreadable("bytes after the entry's JSON object, at column " + parser.currentTokenLocation().getColumnNr());
+            try {
+                if (parser.nextToken() != null) {
+                    return new Unreadable("bytes after the entry's JSON object, at column " + parser.currentTokenLocation().getColumnNr());
+                }
+            } catch (JsonProcessingException e) {
+                return new Unreadable("bytes after the entry's JSON object, at column "
+                        + (e.getLocation() == null ? parser.currentLocation().getColumnNr() : e.getLocation().getColumnNr()));
             }
         } catch (JsonProcessingException e) {
             return new Unreadable(describe(e));

@@ -106,8 +106,10 @@ class AuditTrailTest {
     void bytes_after_an_entry_are_refused() throws Exception {
         writeRunTrail(store.auditSeals());
         editLine(2, line -> line + " {\"type\":\"call\",\"operation\":\"StopInstances\"}");
+        editLine(3, line -> line + "# approved by nobody");
 
         assertProblem(":2: bytes after the entry's JSON object");
+        assertProblem(":3: bytes after the entry's JSON object");
     }
 
     @Test
