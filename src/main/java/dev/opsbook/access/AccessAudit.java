@@ -2,6 +2,7 @@ package dev.opsbook.access;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.audit.AuditSeals;
 import dev.opsbook.audit.AuditTrail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class AccessAudit implements AutoCloseable {
 
     /** Opens (or goes on with) the trail in {@code recordDir}. */
     public static AccessAudit in(Path recordDir, Clock clock) {
-        return at(recordDir.resolve(FILE), clock);
+        return at(recordDir.resolve(FILE), clock, AuditSeals.NONE);
     }
 
     /**
@@ -44,7 +45,12 @@ public final class AccessAudit implements AutoCloseable {
      * other had moved, and the trail would no longer verify
      */
     public static AccessAudit in(Path recordDir, String instance, Clock clock) {
-        return at(recordDir.resolve(fileOf(instance)), clock);
+        return in(recordDir, instance, clock, AuditSeals.NONE);
+    }
+
+    /** Like {@link #in(Path, String, Clock)}, each entry sealed in {@code seals} (the store), so a cut tail shows. */
+    public static AccessAudit in(Path recordDir, String instance, Clock clock, AuditSeals seals) {
+        return at(recordDir.resolve(fileOf(instance)), clock, seals);
     }
 
     /** The trail's file name for an instance; characters a file name should not hold become '_'. */
@@ -52,9 +58,9 @@ public final class AccessAudit implements AutoCloseable {
         return "access-" + instance.replaceAll("[^A-Za-z0-9._-]", "_") + ".audit.jsonl";
     }
 
-    private static AccessAudit at(Path file, Clock clock) {
+    private static AccessAudit at(Path file, Clock clock, AuditSeals seals) {
         try {
-            return new AccessAudit(AuditTrail.continueAt(file), clock);
+            return new AccessAudit(AuditTrail.continueAt(file, seals), clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the access audit " + file, e);
         }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.access.Principal;
 import dev.opsbook.access.Role;
-import dev.opsbook.audit.AuditSummary;
 import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.RunStatus;
@@ -312,15 +311,17 @@ public final class Api {
         return Response.ok(NODES.objectNode().put("run", run.id()).put("file", trail.toString()).set("entries", entries));
     }
 
-    /** The chain checked, and, once the run has stopped, against the count and final hash its record sealed. */
+    /** What {@code opsbook audit verify} says of the run's trail: every line canonical, the chain, and its end against the store's seal. */
     private Response verification(Request request) throws IOException {
         StoredRun run = storedRun(request.param("id"));
         Path trail = trail(run);
-        // //why: only a record written at the run's last stop seals this trail; a running run has none yet
-        Optional<AuditSummary> sealed = run.endedAt().isEmpty() ? Optional.empty() : AuditSummary.sealedBeside(trail, run.endedAt().get());
-        AuditVerifier.Verification verification = AuditVerifier.verify(trail, sealed);
+        AuditVerifier.Verification verification = AuditVerifier.verify(trail, runs.store().auditSeals());
         ObjectNode out = NODES.objectNode().put("run", run.id()).put("valid", verification.valid()).put("entries", verification.entries())
-                .put("finalHash", verification.finalHash()).put("checkedAgainstRecord", sealed.isPresent());
+                .put("finalHash", verification.finalHash()).put("sealedBy", verification.sealedBy().name().toLowerCase(java.util.Locale.ROOT))
+                .put("checkedAgainstRecord", verification.sealedBy() == AuditVerifier.SealedBy.RECORD);
+        if (verification.valid()) {
+            out.put("verdict", verification.verdict());
+        }
         verification.problems().forEach(out.putArray("problems")::add);
         if (!out.has("problems")) {
             out.putArray("problems");

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * One line of an audit trail. {@code hash} is the SHA-256 of the entry's canonical JSON (keys
  * sorted, no spaces) without the hash itself; {@code previous} is the hash of the entry before,
- * so changing or removing any entry breaks the chain after it.
+ * so changing or removing any entry breaks the chain after it. The line itself is canonical too
+ * ({@link #toJsonLine()}): one spelling per entry, which {@link CanonicalLine} holds a trail to.
  */
 public record AuditEntry(long seq, Instant at, String type, JsonNode data, String previous, String hash) {
 
@@ -47,8 +48,8 @@ public record AuditEntry(long seq, Instant at, String type, JsonNode data, Strin
 
     /** Keys sorted at every level, so the hash does not depend on how a writer ordered them. */
     static JsonNode canonical(JsonNode node) {
-        if (node.isBigDecimal()) {
-            // //why: hashed as a reader of the line sees it: 0.00001 is written as such but reads back as the double 1.0E-5
+        if (node.isNumber() && !node.isIntegralNumber()) {
+            // //why: hashed and written as a reader of the line sees it: the decimal 0.00001 reads back as the double 1.0E-5
             try {
                 return JSON.readTree(JSON.writeValueAsString(node));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -71,12 +72,13 @@ public record AuditEntry(long seq, Instant at, String type, JsonNode data, Strin
         return node;
     }
 
+    /** The entry's one line (without the newline): keys in the order of {@link CanonicalLine#KEYS}, {@code data} canonical. */
     public String toJsonLine() {
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.put("seq", seq);
         line.put("at", at.toString());
         line.put("type", type);
-        line.set("data", data);
+        line.set("data", canonical(data));
         line.put("previous", previous);
         line.put("hash", hash);
         return line.toString().replace("\n", "\\n");

@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.Yaml;
@@ -17,16 +14,6 @@ public record AuditSummary(Path file, long entries, String finalHash) {
     /** What the record beside {@code trail} ({@code RUN.md} beside {@code RUN.audit.jsonl}) sealed, if there is one. */
     public static Optional<AuditSummary> sealedBeside(Path trail) throws IOException {
         return frontMatterBeside(trail).flatMap(meta -> sealIn(trail, meta));
-    }
-
-    /**
-     * What the record beside {@code trail} sealed, only when that record was written at the stop that
-     * ended at {@code endedAt}: a record written at an earlier stop (a wait, say) seals an older,
-     * shorter trail, and checking the trail against it would report a tampering that is not there.
-     */
-    public static Optional<AuditSummary> sealedBeside(Path trail, Instant endedAt) throws IOException {
-        return frontMatterBeside(trail).filter(meta -> sameMillisecond(endedAt, String.valueOf(meta.get("endedAt"))))
-                .flatMap(meta -> sealIn(trail, meta));
     }
 
     private static Optional<Map<?, ?>> frontMatterBeside(Path trail) throws IOException {
@@ -51,14 +38,5 @@ public record AuditSummary(Path file, long entries, String finalHash) {
             return Optional.of(new AuditSummary(trail, entries.longValue(), String.valueOf(audit.get("finalSha256"))));
         }
         return Optional.empty();
-    }
-
-    // //why: the store keeps microseconds, the record the clock's nanoseconds
-    private static boolean sameMillisecond(Instant stored, String written) {
-        try {
-            return Instant.parse(written).truncatedTo(ChronoUnit.MILLIS).equals(stored.truncatedTo(ChronoUnit.MILLIS));
-        } catch (DateTimeParseException e) {
-            return false;
-        }
     }
 }

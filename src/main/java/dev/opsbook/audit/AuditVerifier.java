@@ -1,75 +1,190 @@
 package dev.opsbook.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks a trail: every line parses, sequence numbers run 1, 2, 3..., each entry names the hash
- * of the one before, and each hash matches its content. Given what the run's record says (count
- * and final hash), it also catches entries cut from the end.
+ * Checks a trail: every line is an entry in its one canonical spelling (no key twice or too many,
+ * nothing after the object, no blank line, a newline after each), sequence numbers run 1, 2,
+ * 3..., each entry names the hash of the one before, each hash matches its content, and the end
+ * is the one sealed in the store. A trail the store has no seal for is checked against the record
+ * beside it, if there is one, and said to be unsealed: nothing then tells a cut tail.
  */
 public final class AuditVerifier {
 
-    public record Verification(boolean valid, long entries, String finalHash, List<String> problems) {
+    /** What the end of the trail was checked against. */
+    public enum SealedBy {
+        STORE, RECORD, NONE
+    }
+
+    /**
+     * @param unsealed why the end could not be checked against the store, when it could not
+     */
+    public record Verification(boolean valid, long entries, String finalHash, List<String> problems, SealedBy sealedBy,
+                               Optional<String> unsealed) {
+
+        /** One line for people, when the trail is valid: what was checked, and what could not be. */
+        public String verdict() {
+            return switch (sealedBy) {
+                case STORE -> entries + " entries, chain intact, sealed in the store, final hash " + finalHash;
+                case RECORD -> entries + " entries, chain intact and as the record beside it sealed, but no seal in the store to detect a cut tail ("
+                        + unsealed.orElse("") + "), final hash " + finalHash;
+                case NONE -> entries + " entries, chain intact, but no seal in the store to detect a cut tail (" + unsealed.orElse("")
+                        + "), final hash " + finalHash;
+            };
+        }
     }
 
     private AuditVerifier() {
     }
 
-    public static Verification verify(Path trail, Optional<AuditSummary> expected) throws IOException {
+    /** The trail checked line by line and against its seal in {@code seals}; the record beside it only when the store has none. */
+    public static Verification verify(Path trail, AuditSeals seals) throws IOException {
+        Scan scan = scan(trail);
+        List<String> problems = new ArrayList<>(scan.problems());
+        Optional<AuditSeal> seal;
+        try {
+            seal = seals.seal(scan.name());
+        } catch (RuntimeException e) {
+            return unsealed(trail, scan, problems, "the store cannot be read: " + e.getMessage());
+        }
+        if (seal.isEmpty()) {
+            return unsealed(trail, scan, problems, seals.noSeal(scan.name()));
+        }
+        if (seal.get().entries() > scan.count()) {
+            scan = scan(trail); // //why: the trail is written before its seal: entries sealed since the first read are in the file now
+            problems = new ArrayList<>(scan.problems());
+        }
+        if (scan.count() > seal.get().entries() && scan.agreesWith(seal.get())) {
+            Optional<AuditSeal> before = seal;
+            seal = seals.seal(scan.name()).or(() -> before); // written while it was read: the seal has moved on with it
+        }
+        AuditSeal sealed = seal.orElseThrow();
+        if (scan.count() < sealed.entries()) {
+            problems.add(trail + ": the store sealed " + sealed.entries() + " entries, the trail has " + scan.count()
+                    + ": entries were cut from its end");
+        } else if (!scan.agreesWith(sealed)) {
+            problems.add(trail + ": entry " + sealed.entries() + " is not the one the store sealed (it sealed "
+                    + shortHash(sealed.finalHash()) + ")");
+        } else if (scan.count() > sealed.entries()) {
+            problems.add(trail + ": the trail has " + scan.count() + " entries, the store sealed " + sealed.entries()
+                    + ": the entries after " + sealed.entries() + " were not written by opsbook, or are being written right now");
+        }
+        return new Verification(problems.isEmpty(), scan.count(), scan.last(), List.copyOf(problems), SealedBy.STORE, Optional.empty());
+    }
+
+    private static Verification unsealed(Path trail, Scan scan, List<String> problems, String why) throws IOException {
+        Optional<AuditSummary> record = AuditSummary.sealedBeside(trail);
+        if (record.isPresent()) {
+            if (record.get().entries() != scan.count()) {
+                problems.add(trail + ": the run's record says " + record.get().entries() + " entries, the trail has " + scan.count());
+            }
+            if (!record.get().finalHash().equals(scan.last())) {
+                problems.add(trail + ": the run's record ends the trail at " + shortHash(record.get().finalHash())
+                        + ", the trail ends at " + shortHash(scan.last()));
+            }
+        }
+        return new Verification(problems.isEmpty(), scan.count(), scan.last(), List.copyOf(problems),
+                record.isPresent() ? SealedBy.RECORD : SealedBy.NONE, Optional.of(why));
+    }
+
+    /** The trail read line by line: its problems, the hash of each entry in order, and the name it is sealed under. */
+    private record Scan(List<String> problems, List<String> hashes, String name) {
+
+        long count() {
+            return hashes.size();
+        }
+
+        String last() {
+            return hashes.isEmpty() ? AuditEntry.GENESIS : hashes.get(hashes.size() - 1);
+        }
+
+        boolean agreesWith(AuditSeal seal) {
+            return seal.entries() >= 1 && seal.entries() <= hashes.size() && hashes.get((int) seal.entries() - 1).equals(seal.finalHash());
+        }
+    }
+
+    private static Scan scan(Path trail) throws IOException {
         List<String> problems = new ArrayList<>();
-        List<String> lines = Files.readAllLines(trail, StandardCharsets.UTF_8);
+        List<String> hashes = new ArrayList<>();
+        List<byte[]> lines = lines(Files.readAllBytes(trail));
+        Optional<String> name = Optional.empty();
         String previous = AuditEntry.GENESIS;
-        long count = 0;
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
+            String where = trail + ":" + (i + 1) + ": ";
+            if (i == lines.size() - 1 && lines.get(i) == UNTERMINATED) {
                 continue;
             }
-            int lineNumber = i + 1;
-            AuditEntry entry;
-            try {
-                entry = AuditEntry.parse(line);
-            } catch (Exception e) {
-                problems.add(trail + ":" + lineNumber + ": not a JSON entry: " + e.getMessage());
+            byte[] bytes = lines.get(i);
+            if (i == lines.size() - 2 && lines.get(lines.size() - 1) == UNTERMINATED) {
+                problems.add(where + "the last line does not end with a newline: an entry cut short, or bytes added after the last one");
+            }
+            CanonicalLine.Read read = CanonicalLine.read(bytes);
+            if (read instanceof CanonicalLine.Unreadable unreadable) {
+                problems.add(where + unreadable.why());
                 previous = "?";
                 continue;
             }
-            count++;
-            if (entry.seq() != count) {
-                problems.add(trail + ":" + lineNumber + ": entry " + entry.seq() + " where entry " + count
+            CanonicalLine.Entry line = (CanonicalLine.Entry) read;
+            AuditEntry entry = line.entry();
+            line.notCanonical().ifPresent(why -> problems.add(where + "entry " + entry.seq() + " is not written as opsbook writes it: " + why));
+            long expected = hashes.size() + 1;
+            if (entry.seq() != expected) {
+                problems.add(where + "entry " + entry.seq() + " where entry " + expected
                         + " was expected: an entry was removed or inserted before it");
             }
             if (!entry.previous().equals(previous)) {
-                problems.add(trail + ":" + lineNumber + ": entry " + entry.seq() + " does not follow the entry before it"
+                problems.add(where + "entry " + entry.seq() + " does not follow the entry before it"
                         + " (its previous hash is " + shortHash(entry.previous()) + ", the entry before hashes to " + shortHash(previous) + ")");
             }
             String actual = AuditEntry.hashOf(entry.seq(), entry.at().toString(), entry.type(), entry.data(), entry.previous());
             if (!actual.equals(entry.hash())) {
-                problems.add(trail + ":" + lineNumber + ": entry " + entry.seq() + " (" + entry.type()
+                problems.add(where + "entry " + entry.seq() + " (" + entry.type()
                         + ") was changed after it was written: its content hashes to " + shortHash(actual)
                         + ", not to the recorded " + shortHash(entry.hash()));
             }
+            if (hashes.isEmpty()) {
+                name = runOf(entry);
+            }
+            hashes.add(entry.hash());
             previous = entry.hash();
         }
-        if (expected.isPresent()) {
-            if (expected.get().entries() != count) {
-                problems.add(trail + ": the run's record says " + expected.get().entries() + " entries, the trail has " + count);
-            }
-            if (!expected.get().finalHash().equals(previous)) {
-                problems.add(trail + ": the run's record ends the trail at " + shortHash(expected.get().finalHash())
-                        + ", the trail ends at " + shortHash(previous));
-            }
-        }
-        if (count == 0) {
+        if (hashes.isEmpty() && problems.isEmpty()) {
             problems.add(trail + ": the trail is empty");
         }
-        return new Verification(problems.isEmpty(), count, previous, problems);
+        return new Scan(problems, hashes, name.orElse(AuditSeals.nameOf(trail)));
+    }
+
+    // //why: a run's trail is sealed under its run id, which its first entry holds under the hash: a copy or a renamed file still finds its seal
+    private static Optional<String> runOf(AuditEntry first) {
+        JsonNode run = first.data().path("run");
+        return first.type().equals("run-started") && run.isTextual() ? Optional.of(run.textValue()) : Optional.empty();
+    }
+
+    /** Marks bytes after the last newline. */
+    private static final byte[] UNTERMINATED = new byte[0];
+
+    /** The lines of a file split at '\n' only; bytes after the last newline are a line too, followed by {@link #UNTERMINATED}. */
+    private static List<byte[]> lines(byte[] all) {
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == '\n') {
+                lines.add(Arrays.copyOfRange(all, start, i));
+                start = i + 1;
+            }
+        }
+        if (start < all.length) {
+            lines.add(Arrays.copyOfRange(all, start, all.length));
+            lines.add(UNTERMINATED);
+        }
+        return lines;
     }
 
     private static String shortHash(String hash) {

@@ -77,7 +77,7 @@ public class ResumeCommand implements Callable<Integer> {
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
             Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
-            try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+            try (AuditTrail trail = AuditTrail.continueAt(trailFile, runs.auditSeals())) {
                 AuditLog audit = new AuditLog(trail, loaded.runbook());
                 Approvals.tellAnswers(history, audit);
                 StoringListener storing = StoringListener.continuing(runs, history.size());

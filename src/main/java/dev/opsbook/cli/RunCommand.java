@@ -148,7 +148,7 @@ public class RunCommand implements Callable<Integer> {
             RunResult result;
             Optional<AuditSummary> audit;
             Optional<RunStore> runs = openStore(progressTerminal);
-            try (AuditTrail trail = AuditTrail.create(trailFile)) {
+            try (AuditTrail trail = AuditTrail.create(trailFile, runs.map(RunStore::auditSeals).orElse(dev.opsbook.audit.AuditSeals.NONE))) {
                 AuditLog auditLog = new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);

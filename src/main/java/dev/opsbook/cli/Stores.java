@@ -22,6 +22,18 @@ final class Stores {
         return setting("opsbook.store").orElseGet(() -> JdbcRunStore.embeddedUrl(Path.of(".opsbook").toAbsolutePath()));
     }
 
+    /**
+     * The default embedded store's file when no store is named and that file does not exist: a
+     * command that only reads (audit verify) says so rather than create an empty store.
+     */
+    static Optional<Path> missingDefault(String option) {
+        if ((option != null && !option.isBlank()) || setting("opsbook.store").isPresent()) {
+            return Optional.empty();
+        }
+        Path file = Path.of(".opsbook").toAbsolutePath().resolve("store.mv.db");
+        return java.nio.file.Files.exists(file) ? Optional.empty() : Optional.of(file);
+    }
+
     static RunStore open(String option) {
         String url = url(option);
         return JdbcRunStore.open(url, setting("opsbook.store.user").orElse(""), setting("opsbook.store.password").orElse(""));

@@ -276,7 +276,7 @@ public final class RunOperations {
         LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
         List<RunEvent> all = new java.util.ArrayList<>(before);
         Path trailFile = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
-        try (AuditTrail trail = AuditTrail.continueAt(trailFile)) {
+        try (AuditTrail trail = AuditTrail.continueAt(trailFile, store.auditSeals())) {
             AuditLog audit = new AuditLog(trail, runbook.runbook());
             for (RunEvent event : added) {
                 all.add(event);

@@ -294,7 +294,7 @@ public final class Service implements AutoCloseable {
         health.readiness("queue", intake::check);
         intake.start();
         log.println("queue: " + queueUrl);
-        access = AccessAudit.in(config.recordDir(), instance, clock);
+        access = AccessAudit.in(config.recordDir(), instance, clock, store.auditSeals());
         http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
                 (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
         log.println("http: http://" + config.host() + ":" + http.port());
@@ -367,7 +367,7 @@ public final class Service implements AutoCloseable {
         RunControl control = new RunControl();
         held.put(runId, new Held(runbook.runbook().id(), storing, control));
         runs.submit(() -> {
-            try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile) : AuditTrail.create(trailFile);
+            try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile, store.auditSeals()) : AuditTrail.create(trailFile, store.auditSeals());
                  Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
                 AuditLog audit = new AuditLog(trail, runbook.runbook());
                 if (!history.isEmpty()) {

@@ -61,12 +61,14 @@ public final class JdbcRunStore implements RunStore {
     private final AgroalDataSource pool;
     private final String description;
     private final JdbcTokenStore tokens = new JdbcTokenStore(this::query);
+    private final JdbcAuditSeals seals;
     private final boolean postgres;
 
     private JdbcRunStore(AgroalDataSource pool, String description, boolean postgres) {
         this.pool = pool;
         this.description = description;
         this.postgres = postgres;
+        this.seals = new JdbcAuditSeals(this::query, description);
     }
 
     /**
@@ -90,7 +92,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 8;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -774,6 +776,11 @@ public final class JdbcRunStore implements RunStore {
                 return requests;
             }
         });
+    }
+
+    @Override
+    public dev.opsbook.audit.AuditSeals auditSeals() {
+        return seals;
     }
 
     @Override

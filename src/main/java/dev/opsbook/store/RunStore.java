@@ -136,6 +136,9 @@ public interface RunStore extends AutoCloseable {
     /** Cancellation requests for runs that stopped at a person's step before the instance running them saw the request. */
     List<CancelRequest> cancelRequestsOfWaitingRuns();
 
+    /** The seals of audit trails (count and last hash of each), kept in the same database. */
+    dev.opsbook.audit.AuditSeals auditSeals();
+
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.audit.AuditEntry;
-import dev.opsbook.audit.AuditSummary;
+import dev.opsbook.audit.AuditSeals;
 import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.engine.Plan;
 import dev.opsbook.engine.Redactor;
@@ -72,7 +72,7 @@ public final class Views {
     public record AuditRow(long seq, String at, String type, String hash, String shortHash) {
     }
 
-    /** @param sealed whether the record on disk named the trail's entry count and final hash, and they were checked */
+    /** @param sealed whether the trail ends where the store sealed it (what {@code opsbook audit verify} checks) */
     public record AuditView(boolean present, String file, boolean valid, boolean sealed, long entries, List<String> problems,
                             List<AuditRow> rows) {
     }
@@ -152,15 +152,14 @@ public final class Views {
         return state.event() == null || state.event().isNull() ? Optional.empty() : Optional.of(pretty(state.event()));
     }
 
-    /** The run's trail beside its record, verified; sealed by the record's count and final hash when the record is written. */
-    public static AuditView audit(Path recordDir, StoredRun run) {
+    /** The run's trail beside its record, verified as {@code opsbook audit verify} does: against its seal in the store. */
+    public static AuditView audit(Path recordDir, AuditSeals seals, StoredRun run) {
         Path trail = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
         if (!Files.isRegularFile(trail)) {
             return new AuditView(false, trail.toString(), false, false, 0, List.of(), List.of());
         }
         try {
-            Optional<AuditSummary> seal = run.endedAt().isEmpty() ? Optional.empty() : AuditSummary.sealedBeside(trail, run.endedAt().get());
-            AuditVerifier.Verification verification = AuditVerifier.verify(trail, seal);
+            AuditVerifier.Verification verification = AuditVerifier.verify(trail, seals);
             List<AuditRow> rows = new ArrayList<>();
             for (String line : Files.readAllLines(trail)) {
                 if (line.isBlank()) {
@@ -174,7 +173,8 @@ public final class Views {
                     // the verifier names the line that does not parse
                 }
             }
-            return new AuditView(true, trail.toString(), verification.valid(), seal.isPresent(), verification.entries(),
+            return new AuditView(true, trail.toString(), verification.valid(), verification.sealedBy() == AuditVerifier.SealedBy.STORE,
+                    verification.entries(),
                     verification.problems(), rows);
         } catch (IOException e) {
             return new AuditView(true, trail.toString(), false, false, 0, List.of("cannot read " + trail + ": " + e.getMessage()), List.of());

@@ -242,7 +242,7 @@ public final class WebPages {
         data.put("record", new RawString(Views.recordHtml(loaded, events)));
         data.put("waiting", Views.waiting(loaded.graph(), state));
         data.put("event", Views.event(state).orElse(null));
-        data.put("audit", Views.audit(operations.recordDir(), run.get()));
+        data.put("audit", Views.audit(operations.recordDir(), store.auditSeals(), run.get()));
         return Optional.of(data);
     }
 

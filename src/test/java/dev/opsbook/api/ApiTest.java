@@ -305,9 +305,8 @@ class ApiTest {
         assertThat(status(waiting)).isEqualTo(RunStatus.CANCELLED);
         Path record = dir.resolve("records/gated/" + waiting + ".md");
         assertThat(Files.readString(record)).contains("status: cancelled", "cancelled by otto (tok-");
-        assertThat(AuditVerifier.verify(dir.resolve("records/gated/" + waiting + ".audit.jsonl"),
-                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/gated/" + waiting + ".audit.jsonl"))).problems())
-                .as("the trail goes on where the waiting run left it, sealed by the rewritten record").isEmpty();
+        assertThat(AuditVerifier.verify(dir.resolve("records/gated/" + waiting + ".audit.jsonl"), store.auditSeals()).problems())
+                .as("the trail goes on where the waiting run left it, sealed in the store").isEmpty();
 
         String slow = launch("slow", operator, "{}");
         eventually("it runs", () -> store.events(slow).size() > 1);
@@ -369,8 +368,7 @@ class ApiTest {
             }
         });
         String record = Files.readString(dir.resolve("records/flaky/" + run + ".md"));
-        assertThat(AuditVerifier.verify(dir.resolve("records/flaky/" + run + ".audit.jsonl"),
-                dev.opsbook.audit.AuditSummary.sealedBeside(dir.resolve("records/flaky/" + run + ".audit.jsonl"))).problems()).isEmpty();
+        assertThat(AuditVerifier.verify(dir.resolve("records/flaky/" + run + ".audit.jsonl"), store.auditSeals()).problems()).isEmpty();
         assertThat(record).contains("Run resumed from `deploy` by otto (tok-", "status: succeeded");
     }
 
@@ -392,19 +390,33 @@ class ApiTest {
         assertThat(trail.toString()).contains("\"type\":\"answer\"", "anna (tok-");
         JsonNode verification = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
         assertThat(verification.path("valid").asBoolean()).isTrue();
-        assertThat(verification.path("checkedAgainstRecord").asBoolean()).isTrue();
+        assertThat(verification.path("sealedBy").asText()).isEqualTo("store");
 
         Path file = dir.resolve("records/gated/" + run + ".audit.jsonl");
         Files.writeString(file, Files.readString(file).replace("CHG-6", "CHG-666"));
         JsonNode tampered = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
         assertThat(tampered.path("valid").asBoolean()).isFalse();
         assertThat(tampered.path("problems").get(0).asText()).contains("was changed after it was written");
+        java.util.List<String> runLines = Files.readAllLines(file);
+        Files.write(file, runLines.subList(0, runLines.size() - 1).stream().map(l -> l.replace("CHG-666", "CHG-6")).toList());
+        JsonNode cut = ok(call("GET", "/api/runs/" + run + "/audit/verification", viewer, null), 200);
+        assertThat(cut.path("valid").asBoolean()).isFalse();
+        assertThat(cut.path("problems").toString()).contains("entries were cut from its end");
 
         String access = Files.readString(dir.resolve("records/" + AccessAudit.fileOf(service.instance())));
         assertThat(access).contains("\"decision\":\"allowed\"", "\"name\":\"anna\"", "\"action\":\"POST /api/runs/{id}/steps/{step}/approve\"",
                 "\"path\":\"/api/runs/" + run + "/steps/allow/approve\"");
         assertThat(access).doesNotContain(viewer, operator, otherApprover);
-        assertThat(AuditVerifier.verify(dir.resolve("records/" + AccessAudit.fileOf(service.instance())), Optional.empty()).valid()).isTrue();
+        AuditVerifier.Verification accessVerification = AuditVerifier.verify(dir.resolve("records/" + AccessAudit.fileOf(service.instance())),
+                store.auditSeals());
+        assertThat(accessVerification.problems()).isEmpty();
+        assertThat(accessVerification.sealedBy()).isEqualTo(AuditVerifier.SealedBy.STORE);
+
+        Path accessFile = dir.resolve("records/" + AccessAudit.fileOf(service.instance()));
+        java.util.List<String> lines = Files.readAllLines(accessFile);
+        Files.write(accessFile, lines.subList(0, lines.size() - 1));
+        assertThat(AuditVerifier.verify(accessFile, store.auditSeals()).problems()).as("the access trail of a serve session, its last entry cut")
+                .anySatisfy(p -> assertThat(p).contains("entries were cut from its end"));
     }
 
     @Test

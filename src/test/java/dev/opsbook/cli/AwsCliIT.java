@@ -98,7 +98,13 @@ class AwsCliIT {
 
         Cli.Result verify = Cli.run(dir, "audit", "verify", trail.toString());
         assertThat(verify.exitCode()).as(verify.all()).isZero();
-        assertThat(verify.stdout()).contains("chain intact");
+        assertThat(verify.stdout()).contains("chain intact, sealed in the store");
+
+        Cli.Result elsewhere = Cli.run(dir.resolve("out"), "audit", "verify", trail.toString());
+        assertThat(elsewhere.exitCode()).as("no store in that folder: " + elsewhere.all()).isEqualTo(3);
+        assertThat(elsewhere.stdout()).contains("chain intact and as the record beside it sealed, but no seal in the store to detect a cut tail",
+                "does not exist here; name one with --store");
+        assertThat(Files.exists(dir.resolve("out/.opsbook"))).as("verify creates no store").isFalse();
     }
 
     @Test
@@ -126,10 +132,12 @@ class AwsCliIT {
         assertThat(removedResult.exitCode()).isEqualTo(1);
         assertThat(removedResult.stdout()).contains("was removed or inserted before it", "does not follow the entry before it");
 
-        Files.write(trail, lines.subList(0, lines.size() - 1)); // the last entry cut: only the record's seal can tell
+        Files.delete(trail.resolveSibling(trail.getFileName().toString().replace(".audit.jsonl", ".md")));
+        Files.write(trail, lines.subList(0, lines.size() - 1)); // the last entry cut, and the record gone: the store's seal tells
         Cli.Result cut = Cli.run(dir, "audit", "verify", trail.toString());
         assertThat(cut.exitCode()).isEqualTo(1);
-        assertThat(cut.stdout()).contains("the run's record says " + lines.size() + " entries, the trail has " + (lines.size() - 1));
+        assertThat(cut.stdout()).contains("the store sealed " + lines.size() + " entries, the trail has " + (lines.size() - 1)
+                + ": entries were cut from its end");
     }
 
     @Test

@@ -127,6 +127,11 @@ class ServeIT {
         assertThat(again.stderr()).contains("is succeeded, not waiting for an answer");
         Cli.Result show = Cli.run(dir, "show", runId);
         assertThat(show.stdout()).contains("status: succeeded", "applying CHG-7");
+
+        Path trail = records("gated").get(0).resolveSibling(runId + ".audit.jsonl");
+        Cli.Result verified = Cli.run(dir, "audit", "verify", trail.toString());
+        assertThat(verified.exitCode()).as("verified against the store serve holds: " + verified.all()).isZero();
+        assertThat(verified.stdout()).contains("chain intact, sealed in the store");
     }
 
     @Test
@@ -184,5 +189,8 @@ class ServeIT {
         }
         assertThat(Files.readString(access)).contains("\"decision\":\"denied\"", "\"name\":\"frank\"")
                 .doesNotContain(token);
+        Cli.Result verified = Cli.run(dir, "audit", "verify", access.toString());
+        assertThat(verified.exitCode()).as("the access trail of a live serve session: " + verified.all()).isZero();
+        assertThat(verified.stdout()).contains("chain intact, sealed in the store");
     }
 }

@@ -215,7 +215,10 @@ class ServiceTest {
         assertThat(Files.readString(record)).contains("Approved by **erin** (opsbook approve)", "applying CHG-42");
         String trail = Files.readString(dir.resolve("records/gated/" + runId + ".audit.jsonl"));
         assertThat(trail).contains("\"by\":\"erin\"");
-        assertThat(dev.opsbook.audit.AuditVerifier.verify(dir.resolve("records/gated/" + runId + ".audit.jsonl"), Optional.empty()).valid()).isTrue();
+        dev.opsbook.audit.AuditVerifier.Verification verification =
+                dev.opsbook.audit.AuditVerifier.verify(dir.resolve("records/gated/" + runId + ".audit.jsonl"), store.auditSeals());
+        assertThat(verification.problems()).isEmpty();
+        assertThat(verification.sealedBy()).as("sealed in the store as it was written, across the wait").isEqualTo(dev.opsbook.audit.AuditVerifier.SealedBy.STORE);
     }
 
     @Test

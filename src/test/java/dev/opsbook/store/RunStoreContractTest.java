@@ -581,6 +581,23 @@ abstract class RunStoreContractTest {
         assertThat(store.registerInstance("a", T0.plusSeconds(61), T0.plusSeconds(31))).isEmpty();
     }
 
+    @Test
+    void a_trails_seal_moves_only_from_the_seal_the_store_holds() {
+        dev.opsbook.audit.AuditSeals seals = store.auditSeals();
+        dev.opsbook.audit.AuditSeal first = new dev.opsbook.audit.AuditSeal(1, "a".repeat(64));
+        dev.opsbook.audit.AuditSeal second = new dev.opsbook.audit.AuditSeal(2, "b".repeat(64));
+        assertThat(seals.seal("r1")).isEmpty();
+
+        assertThat(seals.advance("r1", Optional.empty(), first)).isTrue();
+        assertThat(seals.advance("r1", Optional.empty(), second)).as("a second writer starting the trail anew").isFalse();
+        assertThat(seals.advance("r1", Optional.of(first), second)).isTrue();
+        assertThat(seals.advance("r1", Optional.of(first), new dev.opsbook.audit.AuditSeal(2, "c".repeat(64))))
+                .as("a writer that did not hold the seal it moves from").isFalse();
+
+        assertThat(seals.seal("r1")).contains(second);
+        assertThat(seals.seal("access-ops-1")).isEmpty();
+    }
+
     void create(String id, String runbookId, Instant at, String trigger, String concurrencyKey) {
         store.create(row(id, runbookId, at, trigger, concurrencyKey), "text of " + runbookId, started(id, runbookId, at, trigger));
     }

@@ -195,7 +195,7 @@ class BrowserTest {
         assertThat(((JavascriptExecutor) browser).executeScript("return window.samePage")).isEqualTo("yes");
         assertThat(browser.findElement(By.id("record")).getText()).contains("one for ada").contains("three");
         assertThat(browser.findElements(By.cssSelector("g.step.st-succeeded"))).hasSize(3);
-        waitFor(d -> d.findElement(By.id("audit-verdict")).getText().contains("sealed by the record"));
+        waitFor(d -> d.findElement(By.id("audit-verdict")).getText().contains("ending where the store sealed it"));
         assertThat(browser.findElement(By.id("audit-verdict")).getText()).startsWith("The trail verifies");
         assertThat(runId).isNotBlank();
         screenshot("run-succeeded");
