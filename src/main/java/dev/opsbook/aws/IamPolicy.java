@@ -56,7 +56,8 @@ public final class IamPolicy {
         TreeSet<String> roles = new TreeSet<>();
         for (Step step : AwsSteps.of(runbook)) {
             String service = step.settings().path("service").asText();
-            String operation = step.settings().path("operation").asText();
+            String written = step.settings().path("operation").asText();
+            String operation = services.operation(service, written).map(AwsOperation::name).orElse(written);
             String prefix = services.find(service).map(AwsService::iamPrefix).orElse(service);
             String action = prefix + ":" + operation;
             actions.add(ACTION_NAMES.getOrDefault(action, action));

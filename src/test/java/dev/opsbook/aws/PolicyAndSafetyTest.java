@@ -201,10 +201,55 @@ class PolicyAndSafetyTest {
         AwsService rds = SERVICES.find("rds").orElseThrow();
         AwsService iam = SERVICES.find("iam").orElseThrow();
 
-        assertThat(rds.operation("DescribeDBInstances").orElseThrow().name()).isEqualTo("DescribeDbInstances");
-        assertThat(rds.operation("DescribeDbInstances").orElseThrow().name()).isEqualTo("DescribeDbInstances");
-        assertThat(iam.operation("ListMFADevices").orElseThrow().name()).isEqualTo("ListMfaDevices");
+        assertThat(rds.operation("DescribeDBInstances").orElseThrow().name()).isEqualTo("DescribeDBInstances");
+        assertThat(rds.operation("DescribeDbInstances").orElseThrow().name()).isEqualTo("DescribeDBInstances");
+        assertThat(iam.operation("ListMFADevices").orElseThrow().name()).isEqualTo("ListMFADevices");
+        assertThat(SERVICES.find("ec2").orElseThrow().operationNames()).contains("DescribeInstances").doesNotContain("describeinstances");
         assertThat(rds.operation("DescribeDBInstance")).isEmpty();
+    }
+
+    @Test
+    void an_operation_written_in_another_case_is_the_operation_the_api_reference_names_everywhere() throws Exception {
+        LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load("lower.md", """
+                ---
+                kind: playbook
+                ---
+                ```aws id=look
+                service: ec2
+                operation: describeinstances
+                ```
+
+                ```aws id=db
+                service: rds
+                operation: describeDbInstances
+                ```
+                """);
+
+        // a warning naming the canonical spelling, and no error: in a playbook, a describe call only reads
+        assertThat(loaded.diagnostics()).extracting(Object::toString).containsExactly(
+                "lower.md:6:12: warning: operation 'describeinstances' of ec2 is written 'DescribeInstances' in the AWS API reference;"
+                        + " write it so",
+                "lower.md:11:12: warning: operation 'describeDbInstances' of rds is written 'DescribeDBInstances' in the AWS API reference;"
+                        + " write it so");
+        assertThat(IamPolicy.of(loaded.runbook(), SERVICES).at("/Statement/0/Action").toString())
+                .isEqualTo("[\"ec2:DescribeInstances\",\"rds:DescribeDBInstances\"]");
+        AwsInvoker invoker = new AwsInvoker(SERVICES, new AwsClients(AwsSettings.DEFAULTS));
+        AwsCall call = AwsCall.from(loaded.runbook().step("look").orElseThrow().settings());
+        assertThat(invoker.isReadOnly(call)).isTrue();
+        assertThat(invoker.action(call)).isEqualTo("ec2:DescribeInstances");
+    }
+
+    @Test
+    void a_mistyped_operation_is_an_error_that_suggests_the_nearest_name() {
+        LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load("typo.md", """
+                ```aws id=look
+                service: ec2
+                operation: DescribeInstance
+                ```
+                """);
+
+        assertThat(loaded.diagnostics()).extracting(Object::toString).containsExactly(
+                "typo.md:3:12: error: unknown operation 'DescribeInstance' of ec2; did you mean 'DescribeInstances'?");
     }
 
     private static Path projectRoot() {
