@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.opsbook.engine.Fixtures;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.Runbook;
 import dev.opsbook.steps.StandardSteps;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,13 +62,81 @@ class PolicyAndSafetyTest {
                     "Sid" : "RunbookCalls",
                     "Effect" : "Allow",
                     "Action" : [ "cloudwatch:DescribeAlarms", "events:PutEvents", "lambda:InvokeFunction", "logs:FilterLogEvents", \
-                "s3:ListBucket", "secretsmanager:GetSecretValue", "sqs:GetQueueAttributes", "ssm:GetParameter" ],
+                "s3:ListBucket", "sqs:GetQueueAttributes" ],
                     "Resource" : "*"
+                  }, {
+                    "Sid" : "ReadSsmParameters",
+                    "Effect" : "Allow",
+                    "Action" : "ssm:GetParameter",
+                    "Resource" : [ "arn:aws:ssm:*:*:parameter/prod/pager/token" ]
+                  }, {
+                    "Sid" : "ReadSecrets",
+                    "Effect" : "Allow",
+                    "Action" : "secretsmanager:GetSecretValue",
+                    "Resource" : [ "arn:aws:secretsmanager:*:*:secret:prod/orders/drain-token-??????" ]
                   }, {
                     "Sid" : "AssumeRunbookRoles",
                     "Effect" : "Allow",
                     "Action" : "sts:AssumeRole",
-                    "Resource" : [ "*", "arn:aws:iam::210987654321:role/opsbook-reader" ]
+                    "Resource" : "*"
+                  } ]
+                }""");
+    }
+
+    @Test
+    void notifications_escalations_and_secret_references_are_granted_on_their_own_resources() throws Exception {
+        LoadedRunbook loaded = Fixtures.load("policy/tell-and-escalate.md");
+
+        // the notify steps and the escalation publish to SNS (a templated topic can be any topic); each secret
+        // reference is read from its own parameter or secret (Secrets Manager adds six random characters to a name)
+        assertThat(policyOf(loaded)).isEqualTo("""
+                {
+                  "Version" : "2012-10-17",
+                  "Statement" : [ {
+                    "Sid" : "PublishNotifications",
+                    "Effect" : "Allow",
+                    "Action" : "sns:Publish",
+                    "Resource" : "*"
+                  }, {
+                    "Sid" : "ReadSsmParameters",
+                    "Effect" : "Allow",
+                    "Action" : "ssm:GetParameter",
+                    "Resource" : [ "arn:aws:ssm:*:*:parameter/opsbook/chat-hook" ]
+                  }, {
+                    "Sid" : "ReadSecrets",
+                    "Effect" : "Allow",
+                    "Action" : "secretsmanager:GetSecretValue",
+                    "Resource" : [ "arn:aws:secretsmanager:*:*:secret:prod/orders/db-??????", \
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key-AbCdEf" ]
+                  } ]
+                }""");
+    }
+
+    @Test
+    void several_runbooks_make_one_policy_with_each_grant_once() throws Exception {
+        Runbook describe = Fixtures.load("policy/more/describe.md").runbook();
+        Runbook notify = Fixtures.load("aws/notify.md").runbook();
+
+        JsonNode policy = IamPolicy.of(java.util.List.of(describe, notify, describe), SERVICES);
+
+        assertThat(JSON.writeValueAsString(policy)).isEqualTo("""
+                {
+                  "Version" : "2012-10-17",
+                  "Statement" : [ {
+                    "Sid" : "RunbookCalls",
+                    "Effect" : "Allow",
+                    "Action" : [ "ec2:DescribeInstances" ],
+                    "Resource" : "*"
+                  }, {
+                    "Sid" : "PublishNotifications",
+                    "Effect" : "Allow",
+                    "Action" : "sns:Publish",
+                    "Resource" : [ "arn:aws:sns:eu-west-1:123456789012:oncall" ]
+                  }, {
+                    "Sid" : "AssumeRunbookRoles",
+                    "Effect" : "Allow",
+                    "Action" : "sts:AssumeRole",
+                    "Resource" : [ "arn:aws:iam::210987654321:role/opsbook-reader" ]
                   } ]
                 }""");
     }

@@ -201,6 +201,26 @@ class AwsCliIT {
         assertThat(result.stdout()).contains("\"Action\" : [ \"ec2:CreateTags\", \"ec2:DescribeInstanceStatus\", \"ec2:RebootInstances\" ]");
     }
 
+    @Test
+    void policy_of_a_folder_and_a_file_is_one_policy_with_the_sns_topics_they_publish_to() throws Exception {
+        Cli.Result result = Cli.run(dir, "policy", Cli.project("src/test/resources/runbooks/policy"),
+                Cli.project("src/test/resources/runbooks/aws/notify.md"));
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        // the folder's runbook in the subfolder counts too; its notify topic and notify.md's are one grant
+        assertThat(result.stdout()).contains("\"Action\" : [ \"ec2:DescribeInstances\" ]", "\"Action\" : \"sns:Publish\"",
+                "\"Action\" : \"sts:AssumeRole\"", "\"Action\" : \"ssm:GetParameter\"");
+        assertThat(result.stdout().split("sns:Publish", -1)).hasSize(2);
+    }
+
+    @Test
+    void policy_of_a_path_that_is_not_there_says_so_in_one_line() throws Exception {
+        Cli.Result result = Cli.run(dir, "policy", "nowhere");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().strip()).isEqualTo("nowhere: error: no such file or folder");
+    }
+
     private static int indexOf(List<String> lines, String text) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).contains(text)) {
