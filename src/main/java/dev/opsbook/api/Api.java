@@ -252,7 +252,7 @@ public final class Api {
         try {
             runs.answer(run.id(), request.param("step"), confirmed, who.who(), comment);
         } catch (Approvals.Refused e) {
-            throw Problem.conflict(e.getMessage()).exception();
+            throw (e.forbidden() ? Problem.forbidden(e.getMessage()) : Problem.conflict(e.getMessage())).exception();
         }
         return Response.ok(NODES.objectNode().put("run", run.id()).put("step", request.param("step"))
                 .put("answer", confirmed ? "approve" : "reject").put("by", who.who())

@@ -12,7 +12,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
@@ -24,31 +23,56 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 public final class AwsClients implements AutoCloseable {
 
     private final AwsSettings settings;
+    private final AwsEnvironment environment;
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
 
     public AwsClients(AwsSettings settings) {
+        this(settings, AwsEnvironment.system());
+    }
+
+    public AwsClients(AwsSettings settings, AwsEnvironment environment) {
         this.settings = settings;
+        this.environment = environment;
+    }
+
+    public AwsEnvironment environment() {
+        return environment;
     }
 
     public AwsSettings settings() {
         return settings;
     }
 
-    /** The region a call goes to: the step's, else the settings', else the SDK's default chain. */
+    /** The region a call goes to: the step's, else the run's ({@link AwsEnvironment#region}). */
     public String region(Optional<String> stepRegion) {
         if (stepRegion.isPresent() && !stepRegion.get().isBlank()) {
             return stepRegion.get();
         }
-        if (settings.region().isPresent()) {
-            return settings.region().get();
-        }
+        return environment.region(settings).orElseThrow(() -> new IllegalStateException(noRegion()));
+    }
+
+    /** Whether the run has a region of its own, for calls that do not name one. */
+    public Optional<String> defaultRegion() {
+        return environment.region(settings);
+    }
+
+    String noRegion() {
+        String profile = environment.profile(settings).name();
+        return "no AWS region: set region: in the step, pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or set region"
+                + " in profile '" + profile + "' of " + environment.configFileShown();
+    }
+
+    /** Empty when the run's credentials resolve (keys, profile, role, instance profile), else why not, in one line. */
+    public Optional<String> credentialsProblem() {
         try {
-            // //why: --profile is the whole profile, as with the AWS CLI: its region too, not only its keys
-            DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
-            settings.profile().ifPresent(chain::profileName);
-            return chain.build().getRegion().id();
+            baseCredentials().resolveCredentials();
+            return Optional.empty();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("no AWS region: set region: in the step, pass --region, or set AWS_REGION");
+            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            String first = cause.length() > 300 ? cause.substring(0, 300) + "…" : cause;
+            return Optional.of(settings.profile().map(p -> "profile '" + p + "' gives no AWS credentials: " + first)
+                    .orElse("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile NAME,"
+                            + " or run where a role provides them (" + first + ")"));
         }
     }
 

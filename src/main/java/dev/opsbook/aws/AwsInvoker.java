@@ -55,15 +55,15 @@ public final class AwsInvoker {
                 "unknown operation '" + operation + "' of " + service + Suggestions.didYouMean(operation, found.operationNames())));
     }
 
-    /** Whether the call only reads, judged under the service's canonical name. */
+    /** Whether the call only reads, judged under the canonical names; an operation that does not exist counts as changing things. */
     public boolean isReadOnly(AwsCall call) {
-        String service = services.find(call.service()).map(AwsService::name).orElse(call.service());
-        return OperationSafety.isReadOnly(service, call.operation());
+        return services.operation(call.service(), call.operation()).map(OperationSafety::isReadOnly).orElse(false);
     }
 
-    /** The IAM action of a call, e.g. {@code logs:FilterLogEvents}. */
+    /** The IAM action of a call, e.g. {@code logs:FilterLogEvents}, under the API reference's name of the operation. */
     public String action(AwsCall call) {
-        return services.find(call.service()).map(AwsService::iamPrefix).orElse(call.service()) + ":" + call.operation();
+        String operation = services.operation(call.service(), call.operation()).map(AwsOperation::name).orElse(call.operation());
+        return services.find(call.service()).map(AwsService::iamPrefix).orElse(call.service()) + ":" + operation;
     }
 
     /** The request exactly as the SDK will send it, as JSON (for dry runs and the audit trail). */

@@ -28,10 +28,13 @@ public record AwsService(String name, String iamPrefix, Class<?> clientInterface
                     || !parameter.getSimpleName().endsWith("Request")) {
                 continue;
             }
-            String operation = parameter.getSimpleName().substring(0, parameter.getSimpleName().length() - "Request".length());
-            if (!method.getName().equalsIgnoreCase(operation) || !method.getReturnType().getSimpleName().endsWith("Response")) {
+            String requestName = parameter.getSimpleName().substring(0, parameter.getSimpleName().length() - "Request".length());
+            if (!method.getName().equalsIgnoreCase(requestName) || !method.getReturnType().getSimpleName().endsWith("Response")) {
                 continue; // overloads taking a path or a stream, not the plain call
             }
+            // //why: the SDK's classes lower-case acronyms (DescribeDbInstancesRequest) but its methods keep the
+            // API reference's spelling (describeDBInstances), which is also the IAM action's
+            String operation = Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1);
             Method paginator = null;
             try {
                 paginator = clientInterface.getMethod(method.getName() + "Paginator", parameter);
@@ -44,9 +47,9 @@ public record AwsService(String name, String iamPrefix, Class<?> clientInterface
     }
 
     /**
-     * By its name in the API reference ({@code DescribeDBInstances}) or the SDK's
-     * ({@code DescribeDbInstances}): the SDK's class names lower-case acronyms, so the two differ
-     * in case only.
+     * By its name in the API reference ({@code DescribeDBInstances}), or that name in any other
+     * case ({@code describedbinstances}, the SDK's {@code DescribeDbInstances}); the operation
+     * found always carries the API reference's name.
      */
     public Optional<AwsOperation> operation(String name) {
         AwsOperation exact = operations.get(name);

@@ -47,6 +47,15 @@ public final class AwsServices {
         return services.computeIfAbsent(canonical, this::load);
     }
 
+    /**
+     * The one place a runbook's service and operation names are looked up: aliases resolve to the
+     * service, and an operation written in any case to the API reference's name, so validation,
+     * safety, the IAM policy and the call itself all see the same canonical names.
+     */
+    public Optional<AwsOperation> operation(String service, String operation) {
+        return find(service).flatMap(s -> s.operation(operation));
+    }
+
     /** Every service name runbooks can use, for listings and "did you mean". */
     public Collection<String> names() {
         if (names == null) {

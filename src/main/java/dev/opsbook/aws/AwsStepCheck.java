@@ -52,26 +52,30 @@ public final class AwsStepCheck implements StepCheck {
             problems.add(Problem.error("", step.kind() + " step needs 'operation:', named as in the AWS API reference (e.g. DescribeInstances)"));
             return problems;
         }
-        Optional<AwsOperation> operation = service.get().operation(operationName);
+        Optional<AwsOperation> operation = services.operation(serviceName, operationName);
         if (operation.isEmpty()) {
             problems.add(Problem.error("/operation", "unknown operation '" + operationName + "' of " + serviceName
                     + Suggestions.didYouMean(operationName, service.get().operationNames())));
             return problems;
         }
+        if (!operation.get().name().equals(operationName)) {
+            problems.add(new Problem("/operation", "operation '" + operationName + "' of " + serviceName + " is written '"
+                    + operation.get().name() + "' in the AWS API reference; write it so", true));
+        }
         for (ShapeDocuments.Problem problem : ShapeDocuments.check(operation.get().requestClass(), settings.path("input"))) {
             String pointer = "/input" + problem.pointer() + (problem.message().startsWith("unknown member") ? "#key" : "");
-            problems.add(Problem.error(pointer, "input of " + serviceName + ":" + operationName
+            problems.add(Problem.error(pointer, "input of " + serviceName + ":" + operation.get().name()
                     + (problem.pointer().isEmpty() ? "" : " at " + problem.pointer().substring(1).replace('/', '.')) + ": " + problem.message()));
         }
         if (settings.path("paginate").asBoolean(false) && !operation.get().isPaginated()) {
-            problems.add(Problem.error("/paginate", serviceName + ":" + operationName + " has no pages to merge; remove paginate: true"));
+            problems.add(Problem.error("/paginate", serviceName + ":" + operation.get().name() + " has no pages to merge; remove paginate: true"));
         }
-        boolean readOnly = OperationSafety.isReadOnly(service.get().name(), operationName);
+        boolean readOnly = OperationSafety.isReadOnly(operation.get());
         if (!readOnly && !step.kind().equals("aws")) {
-            problems.add(Problem.error("/operation", step.kind() + " steps only read: " + serviceName + ":" + operationName
+            problems.add(Problem.error("/operation", step.kind() + " steps only read: " + serviceName + ":" + operation.get().name()
                     + " changes things; use an aws step for it"));
         } else if (runbookKind == RunbookKind.PLAYBOOK && !readOnly && !settings.path("mutating").asBoolean(false)) {
-            problems.add(Problem.error("/operation", "this playbook only investigates, but " + serviceName + ":" + operationName
+            problems.add(Problem.error("/operation", "this playbook only investigates, but " + serviceName + ":" + operation.get().name()
                     + " changes things; if that is intended, add 'mutating: true' to the step (it will then ask for approval before it runs)"));
         }
         return problems;

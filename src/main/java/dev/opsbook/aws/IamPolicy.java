@@ -5,12 +5,22 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.Escalation;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The least-privilege IAM policy a runbook needs: exactly the actions its steps can call, and
- * {@code sts:AssumeRole} on the roles it assumes. Secret references add their read actions.
+ * The least-privilege IAM policy one or more runbooks need: every AWS action they can take. The
+ * actions of {@code aws}, {@code wait} and {@code assert} steps on any resource;
+ * {@code sns:Publish} on the topics of {@code notify} steps and the escalation;
+ * {@code ssm:GetParameter} and {@code secretsmanager:GetSecretValue} on what secret references
+ * read; {@code sts:AssumeRole} on the roles steps assume. Each grant appears once, however many
+ * runbooks ask for it.
  */
 public final class IamPolicy {
 
@@ -48,49 +58,110 @@ public final class IamPolicy {
             Map.entry("s3:DeleteBucketTagging", "s3:PutBucketTagging"),
             Map.entry("s3:DeleteBucketOwnershipControls", "s3:PutBucketOwnershipControls"));
 
+    /** {@code {{ secret:STORE:ID }}}, as {@code Template} reads it: the id is everything up to the braces. */
+    private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{\\s*secret:(ssm|secretsmanager):(.+?)\\s*}}");
+
+    private static final String ANY = "*";
+
+    /** What the runbooks need, before it is written as statements. */
+    private record Grants(TreeSet<String> calls, TreeSet<String> topics, TreeSet<String> parameters, TreeSet<String> secrets,
+                          TreeSet<String> roles) {
+        Grants() {
+            this(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+        }
+    }
+
     private IamPolicy() {
     }
 
     public static ObjectNode of(Runbook runbook, AwsServices services) {
-        TreeSet<String> actions = new TreeSet<>();
-        TreeSet<String> roles = new TreeSet<>();
-        for (Step step : AwsSteps.of(runbook)) {
-            String service = step.settings().path("service").asText();
-            String operation = step.settings().path("operation").asText();
-            String prefix = services.find(service).map(AwsService::iamPrefix).orElse(service);
-            String action = prefix + ":" + operation;
-            actions.add(ACTION_NAMES.getOrDefault(action, action));
-            String role = step.settings().path("role").asText("");
-            if (!role.isBlank()) {
-                roles.add(role.contains("{{") ? "*" : role);
-            }
-        }
-        String text = runbook.text();
-        if (text.contains("secret:ssm:")) {
-            actions.add("ssm:GetParameter");
-        }
-        if (text.contains("secret:secretsmanager:")) {
-            actions.add("secretsmanager:GetSecretValue");
+        return of(List.of(runbook), services);
+    }
+
+    /** One policy for all of them: the union of what each needs. */
+    public static ObjectNode of(Collection<Runbook> runbooks, AwsServices services) {
+        Grants grants = new Grants();
+        for (Runbook runbook : runbooks) {
+            collect(runbook, services, grants);
         }
         ObjectNode policy = JsonNodeFactory.instance.objectNode();
         policy.put("Version", "2012-10-17");
         ArrayNode statements = policy.putArray("Statement");
-        if (!actions.isEmpty()) {
-            ObjectNode calls = statements.addObject();
-            calls.put("Sid", "RunbookCalls");
-            calls.put("Effect", "Allow");
+        if (!grants.calls().isEmpty()) {
+            ObjectNode calls = statement(statements, "RunbookCalls");
             ArrayNode list = calls.putArray("Action");
-            actions.forEach(list::add);
-            calls.put("Resource", "*");
+            grants.calls().forEach(list::add);
+            calls.put("Resource", ANY);
         }
-        if (!roles.isEmpty()) {
-            ObjectNode assume = statements.addObject();
-            assume.put("Sid", "AssumeRunbookRoles");
-            assume.put("Effect", "Allow");
-            assume.put("Action", "sts:AssumeRole");
-            ArrayNode resources = assume.putArray("Resource");
-            roles.forEach(resources::add);
-        }
+        // //why: a call the steps make on any resource already allows what a narrower statement would
+        narrow(statements, "PublishNotifications", "sns:Publish", grants.topics(), grants.calls());
+        narrow(statements, "ReadSsmParameters", "ssm:GetParameter", grants.parameters(), grants.calls());
+        narrow(statements, "ReadSecrets", "secretsmanager:GetSecretValue", grants.secrets(), grants.calls());
+        narrow(statements, "AssumeRunbookRoles", "sts:AssumeRole", grants.roles(), grants.calls());
         return policy;
+    }
+
+    private static void collect(Runbook runbook, AwsServices services, Grants grants) {
+        for (Step step : AwsSteps.of(runbook)) {
+            String service = step.settings().path("service").asText();
+            String written = step.settings().path("operation").asText();
+            String operation = services.operation(service, written).map(AwsOperation::name).orElse(written);
+            String prefix = services.find(service).map(AwsService::iamPrefix).orElse(service);
+            String action = prefix + ":" + operation;
+            grants.calls().add(ACTION_NAMES.getOrDefault(action, action));
+            text(step.settings().path("role").asText("")).ifPresent(role -> grants.roles().add(role));
+        }
+        for (Step step : runbook.steps()) {
+            if (step.kind().equals("notify") && step.settings() != null) {
+                text(step.settings().path("sns").asText("")).ifPresent(topic -> grants.topics().add(topic));
+            }
+            secretReferences(step.body(), grants);
+        }
+        runbook.escalation().flatMap(Escalation::sns).flatMap(IamPolicy::text).ifPresent(topic -> grants.topics().add(topic));
+        runbook.escalation().flatMap(Escalation::webhook).ifPresent(webhook -> secretReferences(webhook, grants));
+    }
+
+    /** A resource as written, {@code "*"} when a template decides it at run time, or nothing. */
+    private static Optional<String> text(String value) {
+        return value.isBlank() ? Optional.empty() : Optional.of(value.contains("{{") ? ANY : value.strip());
+    }
+
+    private static void secretReferences(String text, Grants grants) {
+        if (text == null) {
+            return;
+        }
+        Matcher reference = SECRET_REFERENCE.matcher(text);
+        while (reference.find()) {
+            String id = reference.group(2).strip();
+            if (reference.group(1).equals("ssm")) {
+                // //why: a parameter's ARN has its name without the leading slash; the region is the run's, not known here
+                grants.parameters().add(id.startsWith("arn:") ? id : "arn:aws:ssm:*:*:parameter/" + id.replaceFirst("^/", ""));
+            } else {
+                // //why: Secrets Manager ends a secret's ARN with '-' and six random characters after its name
+                grants.secrets().add(id.startsWith("arn:") ? id : "arn:aws:secretsmanager:*:*:secret:" + id + "-??????");
+            }
+        }
+    }
+
+    private static ObjectNode statement(ArrayNode statements, String sid) {
+        ObjectNode statement = statements.addObject();
+        statement.put("Sid", sid);
+        statement.put("Effect", "Allow");
+        return statement;
+    }
+
+    /** One action on the resources listed, or on any when one of them is "*"; nothing when the steps' calls hold it already. */
+    private static void narrow(ArrayNode statements, String sid, String action, TreeSet<String> resources, TreeSet<String> calls) {
+        if (resources.isEmpty() || calls.contains(action)) {
+            return;
+        }
+        ObjectNode statement = statement(statements, sid);
+        statement.put("Action", action);
+        if (resources.contains(ANY)) {
+            statement.put("Resource", ANY);
+        } else {
+            ArrayNode list = statement.putArray("Resource");
+            resources.forEach(list::add);
+        }
     }
 }

@@ -52,6 +52,11 @@ public final class OperationSafety {
         return Collections.unmodifiableMap(map);
     }
 
+    /** Judged under the canonical names the lookup gave. */
+    public static boolean isReadOnly(AwsOperation operation) {
+        return isReadOnly(operation.service(), operation.name());
+    }
+
     public static boolean isReadOnly(String service, String operation) {
         Boolean exception = EXCEPTIONS.get(service + ":" + operation);
         if (exception != null) {

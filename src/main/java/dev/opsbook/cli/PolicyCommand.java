@@ -5,28 +5,43 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.IamPolicy;
 import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.runbook.Runbook;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = "Prints the least-privilege IAM policy a runbook needs: the actions it can call, and sts:AssumeRole on its roles.")
+        description = "Prints the least-privilege IAM policy runbooks need: every AWS action their steps, notifications, escalations"
+                + " and secret references can take, and sts:AssumeRole on their roles. Several files and folders (searched for *.md"
+                + " files) make one policy.",
+        footer = {"", "Exit status: 0 the policy is printed, 2 a runbook has errors or a path does not exist."})
 public class PolicyCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The runbook.")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook files or folders.")
+    List<Path> paths;
 
     @Override
     public Integer call() throws Exception {
-        Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, true);
-        if (found.isEmpty()) {
+        Optional<List<Path>> files = Runbooks.files(paths);
+        if (files.isEmpty()) {
             return ExitCodes.INVALID;
         }
-        LoadedRunbook loaded = found.get();
+        List<Runbook> runbooks = new ArrayList<>();
+        boolean invalid = false;
+        for (Path file : files.get()) {
+            Optional<LoadedRunbook> loaded = Runbooks.loadOrReport(file, true);
+            loaded.ifPresent(l -> runbooks.add(l.runbook()));
+            invalid |= loaded.isEmpty();
+        }
+        if (invalid) {
+            return ExitCodes.INVALID;
+        }
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(IamPolicy.of(loaded.runbook(), AwsServices.onClasspath())));
+                .writeValueAsString(IamPolicy.of(runbooks, AwsServices.onClasspath())));
         return ExitCodes.OK;
     }
 }

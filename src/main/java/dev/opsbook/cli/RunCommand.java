@@ -24,6 +24,7 @@ import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
+import dev.opsbook.aws.AwsPreflight;
 import dev.opsbook.aws.AwsSecrets;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsSettings;
@@ -132,6 +133,12 @@ public class RunCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         String runId = RunIds.from(clock).get();
         try (AwsClients clients = new AwsClients(awsSettings())) {
+            // //why: before the store, the record or the audit trail know of the run: a run that cannot reach AWS never starts
+            Optional<String> notReady = AwsPreflight.problem(loaded.runbook(), clients);
+            if (notReady.isPresent()) {
+                System.err.println("error: " + notReady.get());
+                return ExitCodes.INVALID;
+            }
             StepExecutors executors = StandardSteps.with(clients);
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
             TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, clock);

@@ -29,6 +29,31 @@ final class Runbooks {
         return java.util.Optional.of(loaded);
     }
 
+    /**
+     * The runbook files that files and folders name, folders searched for {@code *.md} files at
+     * any depth, in name order; empty (after saying why on standard error) when a path is missing.
+     */
+    static java.util.Optional<List<java.nio.file.Path>> files(List<java.nio.file.Path> paths) {
+        List<java.nio.file.Path> files = new java.util.ArrayList<>();
+        boolean missing = false;
+        for (java.nio.file.Path path : paths) {
+            if (java.nio.file.Files.isDirectory(path)) {
+                try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
+                    walk.filter(p -> p.toString().endsWith(".md") && java.nio.file.Files.isRegularFile(p)).sorted().forEach(files::add);
+                } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                    System.err.println(path + ": error: cannot read folder: " + e.getMessage());
+                    missing = true;
+                }
+            } else if (java.nio.file.Files.isRegularFile(path)) {
+                files.add(path);
+            } else {
+                System.err.println(path + ": error: no such file or folder");
+                missing = true;
+            }
+        }
+        return missing ? java.util.Optional.empty() : java.util.Optional.of(files);
+    }
+
     static RunbookLoader loader() {
         return new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
     }

@@ -177,9 +177,13 @@ public final class Server implements AutoCloseable {
 
         private void respond(HttpExchange exchange, Request request, Router.Route route, Optional<Principal> principal) throws IOException {
             Response response;
+            String refusal = null;
             try {
                 response = route.handler().handle(request);
             } catch (ProblemException e) {
+                if (e.problem().status() == 403) {
+                    refusal = e.problem().detail();
+                }
                 var json = e.problem().toJson(request.path());
                 e.extra().ifPresent(json::setAll);
                 response = new Response.Body(e.problem().status(), Problem.MEDIA_TYPE,
@@ -190,8 +194,11 @@ public final class Server implements AutoCloseable {
                         + "; its log says why"), request.path());
             }
             if (principal.isPresent()) {
-                audit.record(new AccessAudit.Decision(true, response.status(), principal, request.method(), request.path(), route.name(),
-                        "role " + ((Access.Needs) route.access()).role().label()));
+                // //why: a handler that refuses this principal (an approver not listed) is a denial, kept with its reason
+                boolean denied = response.status() == 403;
+                audit.record(new AccessAudit.Decision(!denied, response.status(), principal, request.method(), request.path(), route.name(),
+                        denied ? (refusal != null ? refusal : route.name() + " refused this principal")
+                                : "role " + ((Access.Needs) route.access()).role().label()));
             }
             send(exchange, response);
         }

@@ -11,17 +11,24 @@ public final class Suggestions {
     private Suggestions() {
     }
 
+    /**
+     * The candidate fewest edits away; an abbreviation counts as one edit, so "int" finds
+     * "integer", but a true one-letter slip beats it: "DescribeInstance" finds
+     * "DescribeInstances", not "DescribeInstanceAttribute". Ties go to the first name alphabetically.
+     */
     public static Optional<String> closest(String typed, Collection<String> candidates) {
         String lower = typed.toLowerCase(Locale.ROOT);
+        record Ranked(String name, int score, int distance) {
+        }
         return candidates.stream()
-                .sorted() // ties go to the first name alphabetically, whatever order a Set iterates in
-                .map(c -> new Object() {
-                    final String name = c;
-                    final int distance = score(lower, c.toLowerCase(Locale.ROOT));
+                .map(c -> {
+                    String candidate = c.toLowerCase(Locale.ROOT);
+                    int distance = distance(lower, candidate);
+                    return new Ranked(c, score(lower, candidate, distance), distance);
                 })
-                .filter(c -> c.distance <= Math.max(2, typed.length() / 3))
-                .min(Comparator.comparingInt(c -> c.distance))
-                .map(c -> c.name);
+                .filter(c -> c.score() <= Math.max(2, typed.length() / 3))
+                .min(Comparator.comparingInt(Ranked::score).thenComparingInt(Ranked::distance).thenComparing(Ranked::name))
+                .map(Ranked::name);
     }
 
     /** ", did you mean 'x'?" or nothing. */
@@ -30,8 +37,7 @@ public final class Suggestions {
     }
 
     /** Edits from one to the other, but an abbreviation (a prefix of three letters or more: int, bool) counts as one. */
-    private static int score(String typed, String candidate) {
-        int distance = distance(typed, candidate);
+    private static int score(String typed, String candidate, int distance) {
         return typed.length() >= 3 && candidate.startsWith(typed) ? Math.min(distance, 1) : distance;
     }
 

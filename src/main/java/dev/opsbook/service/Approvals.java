@@ -7,7 +7,9 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.Approvers;
 import dev.opsbook.runbook.Runbook;
+import dev.opsbook.runbook.Step;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.time.Clock;
@@ -22,8 +24,20 @@ public final class Approvals {
 
     /** The answer could not be given, and why. */
     public static final class Refused extends Exception {
+        private final boolean forbidden;
+
         public Refused(String message) {
+            this(message, false);
+        }
+
+        /** @param forbidden this person may not give this answer (rather than: the run cannot take one now) */
+        public Refused(String message, boolean forbidden) {
             super(message);
+            this.forbidden = forbidden;
+        }
+
+        public boolean forbidden() {
+            return forbidden;
         }
     }
 
@@ -31,7 +45,8 @@ public final class Approvals {
     }
 
     /**
-     * Writes a person's answer into the run's history. When the runbook says
+     * Writes a person's answer into the run's history. An {@code approve} step with
+     * {@code approvers:} takes an approval only from one of them (refused as forbidden). When the runbook says
      * {@code approval: { separateApprover: true }}, the person who launched the run cannot approve its
      * {@code approve} steps (rejecting stays open to them).
      *
@@ -55,10 +70,14 @@ public final class Approvals {
         if (step.get().answer().isPresent()) {
             throw new Refused("step '" + stepId + "' of run " + runId + " was already answered by " + step.get().answer().get().by());
         }
-        if (confirmed && person(by).equals(person(run.startedBy()))) {
+        if (confirmed) {
             Runbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse("")).runbook();
-            boolean approval = runbook.step(stepId).map(s -> s.kind().equals("approve")).orElse(false);
-            if (approval && runbook.approval().separateApprover()) {
+            Optional<Step> gate = runbook.step(stepId).filter(s -> s.kind().equals("approve"));
+            Approvers approvers = gate.map(s -> Approvers.of(s.settings())).orElse(Approvers.ANYONE);
+            if (!approvers.allow(by)) {
+                throw new Refused(approvers.refusal(stepId, by), true);
+            }
+            if (gate.isPresent() && runbook.approval().separateApprover() && person(by).equals(person(run.startedBy()))) {
                 throw new Refused("runbook " + runbook.id() + " requires that the approver is not the person who launched the run ("
                         + person(run.startedBy()) + "); ask another approver to approve step '" + stepId + "'");
             }
@@ -72,9 +91,8 @@ public final class Approvals {
         }
     }
 
-    /** The person behind a name: "ada (tok-1a2b3c4d)" is ada, whichever of her tokens she used. */
     static String person(String by) {
-        return by.replaceFirst(" \\(tok-[0-9a-f]+\\)$", "").strip();
+        return Approvers.person(by);
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.opsbook.steps;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.StepCall;
 import dev.opsbook.engine.StepExecutor;
 import dev.opsbook.engine.StepOutcome;
+import dev.opsbook.runbook.Approvers;
+import dev.opsbook.runbook.StepCheck;
 import dev.opsbook.runbook.StepKindSpec;
 import java.util.Set;
 
@@ -33,7 +36,14 @@ public final class PersonStep implements StepExecutor {
     public StepKindSpec spec() {
         return kind.equals("manual")
                 ? StepKindSpec.yamlOrText("manual", "prompt", Set.of("prompt"), Set.of())
-                : StepKindSpec.yamlOrText("approve", "prompt", Set.of(), Set.of("prompt", "approvers"));
+                : StepKindSpec.yamlOrText("approve", "prompt", Set.of(), Set.of("prompt", "approvers")).withCheck((step, runbookKind) -> {
+                    JsonNode approvers = step.settings() == null ? null : step.settings().get("approvers");
+                    boolean names = approvers == null || approvers.isTextual() && !approvers.asText().isBlank()
+                            || approvers.isArray() && !approvers.isEmpty() && java.util.stream.StreamSupport.stream(approvers.spliterator(), false)
+                                    .allMatch(n -> n.isTextual() && !n.asText().isBlank() && !n.asText().contains("{{"));
+                    return names ? java.util.List.<StepCheck.Problem>of() : java.util.List.of(StepCheck.Problem.error("/approvers",
+                            "approvers must be a list of the names that may approve, e.g. [alice, bob]: API token names, or user names at a terminal"));
+                });
     }
 
     @Override
@@ -41,6 +51,12 @@ public final class PersonStep implements StepExecutor {
         String prompt = call.input().path("prompt").asText(kind.equals("approve") ? "Approve step " + call.step().id() + "?" : call.step().title());
         try {
             Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), kind, prompt));
+            Approvers approvers = kind.equals("approve") ? Approvers.of(call.input()) : Approvers.ANYONE;
+            if (answer.confirmed() && !approvers.allow(answer.by())) {
+                // //why: the run waits rather than fails, so one of the approvers can still approve it (opsbook approve)
+                return new StepOutcome.Waiting("approval refused: " + approvers.refusal(call.step().id(), answer.by())
+                        + " (opsbook approve " + call.runId() + " " + call.step().id() + ")", null);
+            }
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             result.put(kind.equals("manual") ? "done" : "approved", answer.confirmed());
             result.put("by", answer.by());

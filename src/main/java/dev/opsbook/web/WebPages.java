@@ -301,7 +301,7 @@ public final class WebPages {
             operations.answer(runId, step, answer.get().equals("approve"), request.who().who(), request.formValue("comment").orElse(""));
             return Response.seeOther("/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8));
         } catch (Approvals.Refused e) {
-            return error(request, 409, "Cannot answer", e.getMessage());
+            return error(request, e.forbidden() ? 403 : 409, "Cannot answer", e.getMessage());
         }
     }
 

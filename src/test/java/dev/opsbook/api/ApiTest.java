@@ -57,7 +57,7 @@ class ApiTest {
     @BeforeEach
     void start() throws Exception {
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
-        for (String name : List.of("four-eyes.md", "flaky.md", "slow.md")) {
+        for (String name : List.of("four-eyes.md", "flaky.md", "slow.md", "named-approvers.md")) {
             Files.write(runbooks.resolve(name), getClass().getResourceAsStream("/api/" + name).readAllBytes());
         }
         Files.write(runbooks.resolve("gated.md"), new String(getClass().getResourceAsStream("/service/gated.md").readAllBytes(),
@@ -285,6 +285,25 @@ class ApiTest {
         JsonNode detail = ok(call("GET", "/api/runs/" + run, viewer, null), 200);
         assertThat(detail.path("approvals").get(0).path("answer").path("by").asText()).startsWith("anna (tok-");
         assertThat(detail.path("approvals").get(0).path("state").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void an_approve_step_with_approvers_takes_an_approval_only_from_one_of_them_and_audits_the_refusal() throws Exception {
+        String run = launch("named-approvers", operator, "{\"change\":\"CHG-11\"}");
+        eventually("it waits", () -> status(run) == RunStatus.WAITING);
+
+        HttpResponse<String> otto = call("POST", "/api/runs/" + run + "/steps/allow/approve", approver, "{}");
+
+        assertThat(otto.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(otto.body()).path("detail").asText()).isEqualTo(
+                "step 'allow' may be approved only by anna, dora (its approvers:), and otto is not one of them; ask one of them to approve it");
+        assertThat(status(run)).isEqualTo(RunStatus.WAITING);
+        String access = Files.readString(dir.resolve("records/" + AccessAudit.fileOf(service.instance())));
+        assertThat(access.lines().filter(l -> l.contains("\"decision\":\"denied\"") && l.contains("\"name\":\"otto\"")
+                && l.contains("may be approved only by anna, dora"))).hasSize(1);
+
+        ok(call("POST", "/api/runs/" + run + "/steps/allow/approve", otherApprover, "{}"), 200);
+        eventually("the service resumed it", () -> status(run) == RunStatus.SUCCEEDED);
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.opsbook.engine.Fixtures;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.Runbook;
 import dev.opsbook.steps.StandardSteps;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class PolicyAndSafetyTest {
     }
 
     @Test
-    void the_ecs_rollback_runbook_needs_exactly_the_four_ecs_actions_it_calls() throws Exception {
+    void the_ecs_rollback_runbook_needs_exactly_the_two_ecs_actions_it_calls() throws Exception {
         Path file = projectRoot().resolve("runbooks/ecs-rollback.md");
         LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load(file);
 
@@ -41,7 +42,7 @@ class PolicyAndSafetyTest {
                   "Statement" : [ {
                     "Sid" : "RunbookCalls",
                     "Effect" : "Allow",
-                    "Action" : [ "ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:ListTaskDefinitions", "ecs:UpdateService" ],
+                    "Action" : [ "ecs:DescribeServices", "ecs:UpdateService" ],
                     "Resource" : "*"
                   } ]
                 }""");
@@ -61,13 +62,81 @@ class PolicyAndSafetyTest {
                     "Sid" : "RunbookCalls",
                     "Effect" : "Allow",
                     "Action" : [ "cloudwatch:DescribeAlarms", "events:PutEvents", "lambda:InvokeFunction", "logs:FilterLogEvents", \
-                "s3:ListBucket", "secretsmanager:GetSecretValue", "sqs:GetQueueAttributes", "ssm:GetParameter" ],
+                "s3:ListBucket", "sqs:GetQueueAttributes" ],
                     "Resource" : "*"
+                  }, {
+                    "Sid" : "ReadSsmParameters",
+                    "Effect" : "Allow",
+                    "Action" : "ssm:GetParameter",
+                    "Resource" : [ "arn:aws:ssm:*:*:parameter/prod/pager/token" ]
+                  }, {
+                    "Sid" : "ReadSecrets",
+                    "Effect" : "Allow",
+                    "Action" : "secretsmanager:GetSecretValue",
+                    "Resource" : [ "arn:aws:secretsmanager:*:*:secret:prod/orders/drain-token-??????" ]
                   }, {
                     "Sid" : "AssumeRunbookRoles",
                     "Effect" : "Allow",
                     "Action" : "sts:AssumeRole",
-                    "Resource" : [ "*", "arn:aws:iam::210987654321:role/opsbook-reader" ]
+                    "Resource" : "*"
+                  } ]
+                }""");
+    }
+
+    @Test
+    void notifications_escalations_and_secret_references_are_granted_on_their_own_resources() throws Exception {
+        LoadedRunbook loaded = Fixtures.load("policy/tell-and-escalate.md");
+
+        // the notify steps and the escalation publish to SNS (a templated topic can be any topic); each secret
+        // reference is read from its own parameter or secret (Secrets Manager adds six random characters to a name)
+        assertThat(policyOf(loaded)).isEqualTo("""
+                {
+                  "Version" : "2012-10-17",
+                  "Statement" : [ {
+                    "Sid" : "PublishNotifications",
+                    "Effect" : "Allow",
+                    "Action" : "sns:Publish",
+                    "Resource" : "*"
+                  }, {
+                    "Sid" : "ReadSsmParameters",
+                    "Effect" : "Allow",
+                    "Action" : "ssm:GetParameter",
+                    "Resource" : [ "arn:aws:ssm:*:*:parameter/opsbook/chat-hook" ]
+                  }, {
+                    "Sid" : "ReadSecrets",
+                    "Effect" : "Allow",
+                    "Action" : "secretsmanager:GetSecretValue",
+                    "Resource" : [ "arn:aws:secretsmanager:*:*:secret:prod/orders/db-??????", \
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key-AbCdEf" ]
+                  } ]
+                }""");
+    }
+
+    @Test
+    void several_runbooks_make_one_policy_with_each_grant_once() throws Exception {
+        Runbook describe = Fixtures.load("policy/more/describe.md").runbook();
+        Runbook notify = Fixtures.load("aws/notify.md").runbook();
+
+        JsonNode policy = IamPolicy.of(java.util.List.of(describe, notify, describe), SERVICES);
+
+        assertThat(JSON.writeValueAsString(policy)).isEqualTo("""
+                {
+                  "Version" : "2012-10-17",
+                  "Statement" : [ {
+                    "Sid" : "RunbookCalls",
+                    "Effect" : "Allow",
+                    "Action" : [ "ec2:DescribeInstances" ],
+                    "Resource" : "*"
+                  }, {
+                    "Sid" : "PublishNotifications",
+                    "Effect" : "Allow",
+                    "Action" : "sns:Publish",
+                    "Resource" : [ "arn:aws:sns:eu-west-1:123456789012:oncall" ]
+                  }, {
+                    "Sid" : "AssumeRunbookRoles",
+                    "Effect" : "Allow",
+                    "Action" : "sts:AssumeRole",
+                    "Resource" : [ "arn:aws:iam::210987654321:role/opsbook-reader" ]
                   } ]
                 }""");
     }
@@ -201,10 +270,55 @@ class PolicyAndSafetyTest {
         AwsService rds = SERVICES.find("rds").orElseThrow();
         AwsService iam = SERVICES.find("iam").orElseThrow();
 
-        assertThat(rds.operation("DescribeDBInstances").orElseThrow().name()).isEqualTo("DescribeDbInstances");
-        assertThat(rds.operation("DescribeDbInstances").orElseThrow().name()).isEqualTo("DescribeDbInstances");
-        assertThat(iam.operation("ListMFADevices").orElseThrow().name()).isEqualTo("ListMfaDevices");
+        assertThat(rds.operation("DescribeDBInstances").orElseThrow().name()).isEqualTo("DescribeDBInstances");
+        assertThat(rds.operation("DescribeDbInstances").orElseThrow().name()).isEqualTo("DescribeDBInstances");
+        assertThat(iam.operation("ListMFADevices").orElseThrow().name()).isEqualTo("ListMFADevices");
+        assertThat(SERVICES.find("ec2").orElseThrow().operationNames()).contains("DescribeInstances").doesNotContain("describeinstances");
         assertThat(rds.operation("DescribeDBInstance")).isEmpty();
+    }
+
+    @Test
+    void an_operation_written_in_another_case_is_the_operation_the_api_reference_names_everywhere() throws Exception {
+        LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load("lower.md", """
+                ---
+                kind: playbook
+                ---
+                ```aws id=look
+                service: ec2
+                operation: describeinstances
+                ```
+
+                ```aws id=db
+                service: rds
+                operation: describeDbInstances
+                ```
+                """);
+
+        // a warning naming the canonical spelling, and no error: in a playbook, a describe call only reads
+        assertThat(loaded.diagnostics()).extracting(Object::toString).containsExactly(
+                "lower.md:6:12: warning: operation 'describeinstances' of ec2 is written 'DescribeInstances' in the AWS API reference;"
+                        + " write it so",
+                "lower.md:11:12: warning: operation 'describeDbInstances' of rds is written 'DescribeDBInstances' in the AWS API reference;"
+                        + " write it so");
+        assertThat(IamPolicy.of(loaded.runbook(), SERVICES).at("/Statement/0/Action").toString())
+                .isEqualTo("[\"ec2:DescribeInstances\",\"rds:DescribeDBInstances\"]");
+        AwsInvoker invoker = new AwsInvoker(SERVICES, new AwsClients(AwsSettings.DEFAULTS));
+        AwsCall call = AwsCall.from(loaded.runbook().step("look").orElseThrow().settings());
+        assertThat(invoker.isReadOnly(call)).isTrue();
+        assertThat(invoker.action(call)).isEqualTo("ec2:DescribeInstances");
+    }
+
+    @Test
+    void a_mistyped_operation_is_an_error_that_suggests_the_nearest_name() {
+        LoadedRunbook loaded = new RunbookLoader(StandardSteps.all().catalog()).load("typo.md", """
+                ```aws id=look
+                service: ec2
+                operation: DescribeInstance
+                ```
+                """);
+
+        assertThat(loaded.diagnostics()).extracting(Object::toString).containsExactly(
+                "typo.md:3:12: error: unknown operation 'DescribeInstance' of ec2; did you mean 'DescribeInstances'?");
     }
 
     private static Path projectRoot() {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,6 +208,109 @@ class AwsCliIT {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("\"Action\" : [ \"ec2:CreateTags\", \"ec2:DescribeInstanceStatus\", \"ec2:RebootInstances\" ]");
+    }
+
+    @Test
+    void policy_of_a_folder_and_a_file_is_one_policy_with_the_sns_topics_they_publish_to() throws Exception {
+        Cli.Result result = Cli.run(dir, "policy", Cli.project("src/test/resources/runbooks/policy"),
+                Cli.project("src/test/resources/runbooks/aws/notify.md"));
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        // the folder's runbook in the subfolder counts too; its notify topic and notify.md's are one grant
+        assertThat(result.stdout()).contains("\"Action\" : [ \"ec2:DescribeInstances\" ]", "\"Action\" : \"sns:Publish\"",
+                "\"Action\" : \"sts:AssumeRole\"", "\"Action\" : \"ssm:GetParameter\"");
+        assertThat(result.stdout().split("sns:Publish", -1)).hasSize(2);
+    }
+
+    @Test
+    void policy_of_a_path_that_is_not_there_says_so_in_one_line() throws Exception {
+        Cli.Result result = Cli.run(dir, "policy", "nowhere");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().strip()).isEqualTo("nowhere: error: no such file or folder");
+    }
+
+    /** The CLI with these environment variables set, or removed where the value is null. */
+    private Cli.Result runWith(Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder builder = Cli.builder(dir, args).redirectOutput(dir.resolve("cli.out").toFile()).redirectError(dir.resolve("cli.err").toFile());
+        env.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+        Process process = builder.start();
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Cli.Result(process.exitValue(), Files.readString(dir.resolve("cli.out")), Files.readString(dir.resolve("cli.err")));
+    }
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void aws_default_region_is_the_run_s_region_when_aws_region_is_not_set() throws Exception {
+        aws.stubFor(post("/").withRequestBody(containing("Action=DescribeInstances")).willReturn(AwsFakes.ec2Instances("req-look", null,
+                INSTANCE + ":running")));
+
+        Cli.Result result = runWith(env("AWS_REGION", null, "AWS_DEFAULT_REGION", "eu-south-2"), "run",
+                Cli.project("src/test/resources/runbooks/aws/default-region.md"), "--record-dir", "out", "--no-store",
+                "--endpoint-url", aws.baseUrl());
+
+        assertThat(result.exitCode()).as(result.all()).isZero();
+        aws.verify(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=DescribeInstances"))
+                .withHeader("Authorization", containing("/eu-south-2/ec2/aws4_request")));
+    }
+
+    @Test
+    void without_a_region_the_run_does_not_start_and_says_where_to_set_one() throws Exception {
+        Cli.Result result = runWith(env("AWS_REGION", null, "AWS_DEFAULT_REGION", null), "run",
+                Cli.project("src/test/resources/runbooks/aws/default-region.md"), "--record-dir", "out", "--no-store",
+                "--endpoint-url", aws.baseUrl());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().strip()).isEqualTo("error: no AWS region: set region: in the step, pass --region, set AWS_REGION"
+                + " or AWS_DEFAULT_REGION, or set region in profile 'default' of /dev/null");
+        assertThat(dir.resolve("ran-before-aws")).doesNotExist();
+        assertThat(dir.resolve("out")).doesNotExist();
+        aws.verify(0, postRequestedFor(urlEqualTo("/")));
+    }
+
+    @Test
+    void a_profile_that_does_not_exist_is_named_before_anything_runs() throws Exception {
+        Path config = dir.resolve("config");
+        Files.writeString(config, "[profile oncall]\nregion = eu-west-1\n");
+
+        Cli.Result flag = runWith(env("AWS_CONFIG_FILE", config.toString(), "AWS_REGION", null), "run",
+                Cli.project("src/test/resources/runbooks/aws/default-region.md"), "--no-store", "--record-dir", "out", "--profile", "nosuch");
+        Cli.Result variable = runWith(env("AWS_CONFIG_FILE", config.toString(), "AWS_PROFILE", "nosuch"), "run",
+                Cli.project("src/test/resources/runbooks/aws/default-region.md"), "--no-store", "--record-dir", "out", "--region", "eu-west-1");
+
+        assertThat(flag.exitCode()).isEqualTo(2);
+        assertThat(flag.stderr().strip()).isEqualTo("error: profile 'nosuch' is not in " + config + " or /dev/null (named by --profile)");
+        assertThat(variable.exitCode()).isEqualTo(2);
+        assertThat(variable.stderr().strip()).isEqualTo("error: profile 'nosuch' is not in " + config + " or /dev/null (named by AWS_PROFILE)");
+        assertThat(dir.resolve("ran-before-aws")).doesNotExist();
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void without_credentials_the_run_does_not_start_and_says_so_in_one_line() throws Exception {
+        Cli.Result result = runWith(env("AWS_ACCESS_KEY_ID", null, "AWS_SECRET_ACCESS_KEY", null), "run",
+                Cli.project("src/test/resources/runbooks/aws/default-region.md"), "--no-store", "--record-dir", "out",
+                "--region", "eu-west-1", "--endpoint-url", aws.baseUrl());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr().lines()).hasSize(1);
+        assertThat(result.stderr()).startsWith("error: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        assertThat(dir.resolve("ran-before-aws")).doesNotExist();
+        assertThat(dir.resolve("out")).doesNotExist();
+        aws.verify(0, postRequestedFor(urlEqualTo("/")));
     }
 
     private static int indexOf(List<String> lines, String text) {

@@ -246,6 +246,16 @@ class EngineTest {
     }
 
     @Test
+    @FixtureRun(value = "engine/named-approvers.md", answers = FixtureRun.Answers.YES)
+    void an_approval_by_someone_its_approvers_do_not_list_is_refused_and_the_run_waits_for_one_of_them(RunResult result) {
+        assertThat(result.state().status()).isEqualTo(RunStatus.WAITING);
+        assertThat(result.state().execution("gate").orElseThrow().message()).startsWith(
+                "approval refused: step 'gate' may be approved only by bob (its approvers:), and alice is not one of them;");
+        assertThat(result.state().execution("after")).isEmpty();
+        assertThat(MarkdownRecord.render(result)).doesNotContain("Approved by **alice**");
+    }
+
+    @Test
     @FixtureRun(value = "engine/people.md", answers = FixtureRun.Answers.NOBODY)
     void with_nobody_to_ask_the_run_stops_waiting_and_says_why(RunResult result) {
         assertThat(result.state().status()).isEqualTo(RunStatus.WAITING);

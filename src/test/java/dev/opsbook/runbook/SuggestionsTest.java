@@ -32,6 +32,14 @@ class SuggestionsTest {
     }
 
     @Test
+    void a_name_one_letter_away_beats_a_longer_name_that_merely_starts_with_the_typed_one() {
+        List<String> ec2 = List.of("DescribeInstanceAttribute", "DescribeInstanceStatus", "DescribeInstanceTypes", "DescribeInstances");
+
+        assertThat(Suggestions.closest("DescribeInstance", ec2)).contains("DescribeInstances");
+        assertThat(Suggestions.closest("DescribeInstanceStatu", ec2)).contains("DescribeInstanceStatus");
+    }
+
+    @Test
     void nothing_is_suggested_when_nothing_is_close() {
         assertThat(Suggestions.closest("bash", List.of("shell", "http", "manual", "approve", "assert"))).isEmpty();
         assertThat(Suggestions.didYouMean("zzz", List.of("shell"))).isEmpty();
