@@ -117,12 +117,12 @@ public final class Dispatcher {
         EventMatcher.Parsed parsed = matcher.parse(body);
         if (parsed.event().isEmpty()) {
             String id = "rejected-" + digest(body);
-            store.claim(new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.REJECTED, parsed.problem(), List.of(), body));
+            store.claim(new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.REJECTED, parsed.problem(), List.of(), kept(body)));
             return done(id, EventOutcome.REJECTED.label(), parsed.problem(), List.of());
         }
         EventMatcher.Event event = parsed.event().get();
-        Redactor redactor = matcher.redactor(event);
-        String kept = kept(body, event, redactor);
+        Redactor redactor = matcher.redactor(event.raw());
+        String kept = kept(body, event.raw(), redactor);
         Optional<ReceivedEvent> known = store.receivedEvent(event.id());
         if (known.isPresent() && known.get().outcome() != EventOutcome.RECEIVED) {
             return done(event.id(), "duplicate", "already " + known.get().outcome().label() + " at " + known.get().receivedAt(), known.get().runIds());
@@ -244,13 +244,18 @@ public final class Dispatcher {
 
     /** The message as the store keeps it: with what any trigger reads into a secret parameter masked. */
     private String kept(String body) {
-        EventMatcher.Parsed parsed = matcher.parse(body);
-        return parsed.event().map(event -> kept(body, event, matcher.redactor(event))).orElse(body);
+        JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (Exception e) {
+            return body; // not JSON: no trigger could read a secret from it
+        }
+        return json == null || !json.isObject() ? body : kept(body, json, matcher.redactor(json));
     }
 
     /** //why: the masked JSON rather than the text: a secret escaped in the message's JSON would not be found in its text */
-    private static String kept(String body, EventMatcher.Event event, Redactor redactor) {
-        return redactor.isEmpty() ? body : redactor.json(event.raw()).toString();
+    private static String kept(String body, JsonNode message, Redactor redactor) {
+        return redactor.isEmpty() ? body : redactor.json(message).toString();
     }
 
     private Optional<String> concurrencyKey(Runbook runbook, ObjectNode params) {

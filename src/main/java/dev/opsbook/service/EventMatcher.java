@@ -28,6 +28,9 @@ public interface EventMatcher {
 
     List<Match> match(Event event);
 
-    /** What the triggers of every runbook read from this event into secret parameters: masked wherever the event is kept or shown. */
-    Redactor redactor(Event event);
+    /**
+     * What the triggers of every runbook read from this message (an event, or JSON refused as one) into secret parameters:
+     * masked wherever the message is kept or shown.
+     */
+    Redactor redactor(JsonNode message);
 }

@@ -52,8 +52,8 @@ public final class TriggerMatcher implements EventMatcher {
     }
 
     @Override
-    public Redactor redactor(Event event) {
-        return Redactor.forEvent(index.runbooks(), event.raw());
+    public Redactor redactor(com.fasterxml.jackson.databind.JsonNode message) {
+        return Redactor.forEvent(index.runbooks(), message);
     }
 
     static String id(Runbook runbook) {

@@ -69,9 +69,10 @@ class SecretsAppearNowhereTest {
     private static final String WEB = "canary-web-5e6f";
     private static final String EVENT = "canary-event-7a8b";
     private static final String REJECTED = "canary-rejected-8b9c";
+    private static final String REFUSED = "canary-refused-4d5e";
     private static final String DEFAULT = "canary-default-9c0d";
     private static final String REFERENCE = "canary-ref-1e2f";
-    private static final List<String> CANARIES = List.of(CLI, API, WEB, EVENT, REJECTED, DEFAULT, REFERENCE);
+    private static final List<String> CANARIES = List.of(CLI, API, WEB, EVENT, REJECTED, REFUSED, DEFAULT, REFERENCE);
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     @TempDir
@@ -230,12 +231,15 @@ class SecretsAppearNowhereTest {
         return json.readTree(answer.body()).path("runs").get(0).asText();
     }
 
-    /** An event whose mapping fails (count is no integer): no run, the event kept as rejected. */
+    /** An event whose mapping fails (count is no integer), and one that is no EventBridge event: no run, each kept as rejected. */
     private void rejectedEvent() throws Exception {
         HttpResponse<String> answer = send("POST", "/events", operator,
                 event("ev-canary-2", "{\"token\":\"" + REJECTED + "\",\"count\":\"many\"}"));
         responses.append(answer.body());
         assertThat(answer.body()).contains("rejected");
+        HttpResponse<String> refused = send("POST", "/events", operator,
+                event("ev-canary-3", "{\"token\":\"" + REFUSED + "\"}").replace("\"account\":\"123456789012\",", ""));
+        assertThat(refused.body()).contains("rejected", "account");
     }
 
     private static String event(String id, String detail) {
