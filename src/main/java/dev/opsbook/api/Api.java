@@ -229,9 +229,8 @@ public final class Api {
 
     private Response getRun(Request request) {
         StoredRun run = storedRun(request.param("id"));
-        var state = runs.state(run.id()).orElseThrow();
         var runbook = runs.loader().load(run.runbookFile(), runs.store().runbookText(run.id()).orElse("")).runbook();
-        return Response.ok(Views.run(run, state, Optional.of(runbook)));
+        return Response.ok(Views.run(run, dev.opsbook.engine.RunResult.of(runbook, runs.store().events(run.id()))));
     }
 
     /** Markdown (the record as {@code opsbook show} prints it) or HTML, by the Accept header. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.Attempt;
 import dev.opsbook.engine.Interaction;
+import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
@@ -107,8 +108,10 @@ final class Views {
         return out;
     }
 
-    /** A run in full: its summary, parameters (secrets were masked before they were stored), steps and approvals. */
-    static ObjectNode run(StoredRun run, RunState state, Optional<Runbook> runbook) {
+    /** A run in full: its summary, parameters, steps and approvals, shown through the run's redactor. */
+    static ObjectNode run(StoredRun run, RunResult result) {
+        RunState state = result.state();
+        Optional<Runbook> runbook = Optional.of(result.runbook());
         ObjectNode out = runSummary(run);
         out.set("parameters", state.params());
         ArrayNode steps = out.putArray("steps");
@@ -148,7 +151,7 @@ final class Views {
         }
         out.putObject("links").put("record", "/api/runs/" + run.id() + "/record").put("audit", "/api/runs/" + run.id() + "/audit")
                 .put("verification", "/api/runs/" + run.id() + "/audit/verification");
-        return out;
+        return (ObjectNode) result.redactor().json(out);
     }
 
     static ObjectNode answer(Interaction.Answer answer) {

@@ -189,7 +189,7 @@ public final class Engine implements AutoCloseable {
             this.control = control;
             this.scheduler = new Scheduler(request.runbook().graph());
             RunEvent.RunStarted started = (RunEvent.RunStarted) history.get(0);
-            this.redactor = Redactor.of(runbook, started.params());
+            this.redactor = Redactor.forRun(runbook, started);
             this.state = RunState.fold(history);
             this.limit = request.runTimeout().or(runbook::timeout);
             this.deadline = limit.map(limitCountsFrom(history, clock.instant())::plus);

@@ -57,7 +57,7 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         List<PlannedStep> ordered = new ArrayList<>(steps.stream().filter(s -> s.handlerFor().isEmpty()).toList());
         ordered.addAll(steps.stream().filter(s -> !s.handlerFor().isEmpty()).toList());
         return new Plan(loaded.runbook().id(), loaded.runbook().title(), bound.values(), ordered,
-                Redactor.of(loaded.runbook(), bound.values()));
+                Redactor.of(loaded.runbook(), bound.values(), null));
     }
 
     private static JsonNode preview(StepExecutors executors, Step step, JsonNode input) {

@@ -92,7 +92,8 @@ public final class MarkdownRecord {
         meta.put("title", runbook.title());
         meta.put("kind", runbook.kind().label());
         meta.put("source", runbook.file());
-        meta.put("contentSha256", runbook.contentHash());
+        // //why: the run's own hash: the runbook text kept with a stored run has its secret defaults masked
+        meta.put("contentSha256", state.contentHash());
         meta.put("status", state.status().label());
         if (!state.message().isEmpty()) {
             meta.put("reason", state.message());

@@ -3,6 +3,7 @@ package dev.opsbook.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.Redactor;
 import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.Template;
 import dev.opsbook.graph.LoadedRunbook;
@@ -103,7 +104,7 @@ public final class Dispatcher {
             String id = idOf(body);
             if (receiveCount >= maxReceives) {
                 ReceivedEvent poison = new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.POISON,
-                        "failed " + receiveCount + " times, left to the queue's redrive policy: " + e, List.of(), body);
+                        "failed " + receiveCount + " times, left to the queue's redrive policy: " + e, List.of(), kept(body));
                 if (!store.claim(poison)) {
                     store.settle(id, EventOutcome.POISON, poison.reason(), List.of());
                 }
@@ -116,17 +117,19 @@ public final class Dispatcher {
         EventMatcher.Parsed parsed = matcher.parse(body);
         if (parsed.event().isEmpty()) {
             String id = "rejected-" + digest(body);
-            store.claim(new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.REJECTED, parsed.problem(), List.of(), body));
+            store.claim(new ReceivedEvent(id, clock.instant(), channel, "", "", EventOutcome.REJECTED, parsed.problem(), List.of(), kept(body)));
             return done(id, EventOutcome.REJECTED.label(), parsed.problem(), List.of());
         }
         EventMatcher.Event event = parsed.event().get();
+        Redactor redactor = matcher.redactor(event.raw());
+        String kept = kept(body, event.raw(), redactor);
         Optional<ReceivedEvent> known = store.receivedEvent(event.id());
         if (known.isPresent() && known.get().outcome() != EventOutcome.RECEIVED) {
             return done(event.id(), "duplicate", "already " + known.get().outcome().label() + " at " + known.get().receivedAt(), known.get().runIds());
         }
         List<EventMatcher.Match> matches = matcher.match(event);
         if (matches.isEmpty()) {
-            claimOrSettle(event, channel, body, EventOutcome.NO_MATCH, "no runbook's trigger matches this event", List.of());
+            claimOrSettle(event, channel, kept, EventOutcome.NO_MATCH, "no runbook's trigger matches this event", List.of());
             return done(event.id(), EventOutcome.NO_MATCH.label(), "no runbook's trigger matches this event", List.of());
         }
         // //why: a concurrency key is locked in the store (PostgreSQL: an advisory lock) from the check until its run is stored,
@@ -137,7 +140,7 @@ public final class Dispatcher {
                     .map(m -> List.of(m.runbook().runbook().id(), concurrencyKey(m.runbook().runbook(), m.params().get()).orElse("")))
                     .distinct().sorted(java.util.Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)))
                     .forEach(key -> locks.add(store.lockConcurrencyKey(key.get(0), key.get(1))));
-            return dispatchLocked(channel, body, event, matches, known.isPresent());
+            return dispatchLocked(channel, kept, redactor, event, matches, known.isPresent());
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).close();
@@ -145,8 +148,11 @@ public final class Dispatcher {
         }
     }
 
-    /** @param claimedBefore the event was claimed, and never settled, before this delivery */
-    private Outcome dispatchLocked(String channel, String body, EventMatcher.Event event, List<EventMatcher.Match> matches,
+    /**
+     * @param body the message as it is kept: secrets masked
+     * @param claimedBefore the event was claimed, and never settled, before this delivery
+     */
+    private Outcome dispatchLocked(String channel, String body, Redactor redactor, EventMatcher.Event event, List<EventMatcher.Match> matches,
                                    boolean claimedBefore) {
         List<Plan> plans = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
@@ -179,7 +185,7 @@ public final class Dispatcher {
                 if (metrics != null) {
                     metrics.runSuppressed(runbook.id());
                 }
-                escalate(runbook, limited.get(), event.raw());
+                escalate(runbook, limited.get(), redactor.json(event.raw()));
                 continue;
             }
             plans.add(new Plan(match, key));
@@ -234,6 +240,22 @@ public final class Dispatcher {
             store.settle(event.id(), outcome, reason, runs);
         }
         return claimed;
+    }
+
+    /** The message as the store keeps it: with what any trigger reads into a secret parameter masked. */
+    private String kept(String body) {
+        JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (Exception e) {
+            return body; // not JSON: no trigger could read a secret from it
+        }
+        return json == null || !json.isObject() ? body : kept(body, json, matcher.redactor(json));
+    }
+
+    /** //why: the masked JSON rather than the text: a secret escaped in the message's JSON would not be found in its text */
+    private static String kept(String body, JsonNode message, Redactor redactor) {
+        return redactor.isEmpty() ? body : redactor.json(message).toString();
     }
 
     private Optional<String> concurrencyKey(Runbook runbook, ObjectNode params) {
@@ -317,7 +339,12 @@ public final class Dispatcher {
 
     static Map<String, String> asTexts(ObjectNode params) {
         Map<String, String> texts = new LinkedHashMap<>();
-        params.fields().forEachRemaining(f -> texts.put(f.getKey(), f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString()));
+        // //why: an optional parameter the event does not give is null here; as the text "null" it would fail its type
+        params.fields().forEachRemaining(f -> {
+            if (!f.getValue().isNull()) {
+                texts.put(f.getKey(), f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString());
+            }
+        });
         return texts;
     }
 }

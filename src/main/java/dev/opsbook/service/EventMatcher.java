@@ -2,6 +2,7 @@ package dev.opsbook.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.Redactor;
 import dev.opsbook.graph.LoadedRunbook;
 import java.util.List;
 import java.util.Optional;
@@ -26,4 +27,10 @@ public interface EventMatcher {
     void use(List<LoadedRunbook> runbooks);
 
     List<Match> match(Event event);
+
+    /**
+     * What the triggers of every runbook read from this message (an event, or JSON refused as one) into secret parameters:
+     * masked wherever the message is kept or shown.
+     */
+    Redactor redactor(JsonNode message);
 }

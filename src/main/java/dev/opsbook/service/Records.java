@@ -1,9 +1,7 @@
 package dev.opsbook.service;
 
-import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
-import dev.opsbook.engine.RunState;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.record.MarkdownRecord;
@@ -25,7 +23,6 @@ public final class Records {
         }
         LoadedRunbook loaded = loader.load(run.get().runbookFile(), store.runbookText(runId).orElse(""));
         List<RunEvent> events = store.events(runId);
-        // events were masked before they were stored
-        return Optional.of(MarkdownRecord.render(new RunResult(loaded.runbook(), RunState.fold(events), events, Redactor.NONE)));
+        return Optional.of(MarkdownRecord.render(RunResult.of(loaded.runbook(), events)));
     }
 }

@@ -3,7 +3,6 @@ package dev.opsbook.service;
 import dev.opsbook.audit.AuditLog;
 import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.engine.Interaction;
-import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.engine.InvalidRunException;
@@ -282,7 +281,7 @@ public final class RunOperations {
                 all.add(event);
                 audit.on(event, RunState.fold(all));
             }
-            RecordWriter.write(recordDir, new RunResult(runbook.runbook(), RunState.fold(all), all, Redactor.NONE),
+            RecordWriter.write(recordDir, RunResult.of(runbook.runbook(), all),
                     Optional.of(trail.summary()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);

@@ -24,19 +24,16 @@ public final class StoringListener implements RunListener {
     private final Optional<String> concurrencyKey;
     private final AtomicLong seq;
     private final CountDownLatch created = new CountDownLatch(1);
-    private final java.util.List<String> secretParameters;
     private final Optional<Lease> lease;
     private final Optional<String> holder;
     private volatile RuntimeException createFailure;
     private volatile String fenced;
 
     private StoringListener(RunStore store, String runbookText, String runbookFile, Optional<String> eventId,
-                            Optional<String> concurrencyKey, long lastSeq, java.util.List<String> secretParameters,
-                            Optional<Lease> lease, Optional<String> holder) {
+                            Optional<String> concurrencyKey, long lastSeq, Optional<Lease> lease, Optional<String> holder) {
         this.store = store;
         this.lease = lease;
         this.holder = holder;
-        this.secretParameters = secretParameters;
         this.runbookText = runbookText;
         this.runbookFile = runbookFile;
         this.eventId = eventId;
@@ -56,8 +53,8 @@ public final class StoringListener implements RunListener {
     /** For a new run held by {@code lease} (serve): every later event is written only while that lease is still this instance's. */
     public static StoringListener forNewRun(RunStore store, dev.opsbook.runbook.Runbook runbook, Optional<String> eventId,
                                             Optional<String> concurrencyKey, Optional<Lease> lease) {
-        return new StoringListener(store, runbook.text(), runbook.file(), eventId, concurrencyKey, 0,
-                runbook.parameters().stream().filter(dev.opsbook.runbook.Parameter::isSecret).map(dev.opsbook.runbook.Parameter::name).toList(),
+        // //why: the engine masks secrets in every event before listeners hear it; the runbook's own text may hold a secret's default
+        return new StoringListener(store, dev.opsbook.runbook.SecretDefaults.masked(runbook), runbook.file(), eventId, concurrencyKey, 0,
                 lease, lease.map(Lease::owner));
     }
 
@@ -68,7 +65,7 @@ public final class StoringListener implements RunListener {
 
     /** For a run that already has {@code lastSeq} stored events, written only while {@code holder} holds its lease. */
     public static StoringListener continuing(RunStore store, long lastSeq, Optional<String> holder) {
-        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, java.util.List.of(), Optional.empty(), holder);
+        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, Optional.empty(), holder);
     }
 
     /**
@@ -93,7 +90,7 @@ public final class StoringListener implements RunListener {
             try {
                 store.create(new StoredRun(started.runId(), started.runbookId(), runbookFile, started.contentHash(), state.status(),
                         started.trigger(), started.startedBy(), eventId, concurrencyKey, started.at(), Optional.empty(), "", ""),
-                        runbookText, withSecretsMasked(started), lease);
+                        runbookText, started, lease);
             } catch (RuntimeException e) {
                 createFailure = e;
                 created.countDown();
@@ -106,24 +103,6 @@ public final class StoringListener implements RunListener {
             store.append(state.runId(), seq.get() + 1, event, holder, Optional.empty());
             seq.incrementAndGet();
         }
-    }
-
-    /**
-     * //why: secret parameters never reach the store; a run resumed from it sees them masked
-     * (steps that need a secret after a wait should read it with a secret reference).
-     */
-    private RunEvent.RunStarted withSecretsMasked(RunEvent.RunStarted started) {
-        if (secretParameters.isEmpty()) {
-            return started;
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode params = started.params().deepCopy();
-        for (String name : secretParameters) {
-            if (params.hasNonNull(name)) {
-                params.put(name, dev.opsbook.engine.Redactor.MASK);
-            }
-        }
-        return new RunEvent.RunStarted(started.at(), started.runId(), started.runbookId(), started.title(), started.contentHash(),
-                params, started.env(), started.startedBy(), started.trigger(), started.event());
     }
 
     /** Waits until the run's row exists: only then may the event that started it be acknowledged. */

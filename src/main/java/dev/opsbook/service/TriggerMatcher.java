@@ -1,5 +1,6 @@
 package dev.opsbook.service;
 
+import dev.opsbook.engine.Redactor;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.trigger.EventEnvelope;
@@ -48,6 +49,11 @@ public final class TriggerMatcher implements EventMatcher {
             perRunbook.merge(m.runbook().id(), found, (earlier, later) -> earlier.params().isPresent() || later.params().isEmpty() ? earlier : later);
         }
         return List.copyOf(perRunbook.values());
+    }
+
+    @Override
+    public Redactor redactor(com.fasterxml.jackson.databind.JsonNode message) {
+        return Redactor.forEvent(index.runbooks(), message);
     }
 
     static String id(Runbook runbook) {

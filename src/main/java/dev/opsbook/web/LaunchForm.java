@@ -28,7 +28,7 @@ public record LaunchForm(String runbookId, List<Field> fields) {
      * @param error    what is wrong with the value sent, empty when nothing is
      */
     public record Field(String name, String type, String input, String description, String value, boolean required,
-                        String pattern, String step, List<Option> options, boolean checked, String error) {
+                        String pattern, String step, List<Option> options, boolean checked, String error, boolean hiddenDefault) {
 
         public boolean hasError() {
             return !error.isEmpty();
@@ -42,6 +42,9 @@ public record LaunchForm(String runbookId, List<Field> fields) {
             }
             if (!pattern.isEmpty()) {
                 hints.add("matches " + rawPattern());
+            }
+            if (hiddenDefault) {
+                hints.add("has a default, not shown: leave empty to use it");
             }
             return String.join(" · ", hints);
         }
@@ -58,11 +61,11 @@ public record LaunchForm(String runbookId, List<Field> fields) {
         return fields.stream().noneMatch(Field::hasError);
     }
 
-    /** The form as first shown: defaults filled in. */
+    /** The form as first shown: defaults filled in, but a secret's (its hint says it has one; left empty, the run takes it). */
     public static LaunchForm of(Runbook runbook) {
         List<Field> fields = new ArrayList<>();
         for (Parameter parameter : runbook.parameters()) {
-            fields.add(field(parameter, parameter.defaultValue().map(LaunchForm::text).orElse(""),
+            fields.add(field(parameter, parameter.isSecret() ? "" : parameter.defaultValue().map(LaunchForm::text).orElse(""),
                     parameter.defaultValue().map(JsonNode::asBoolean).orElse(false), ""));
         }
         return new LaunchForm(runbook.id(), fields);
@@ -123,7 +126,8 @@ public record LaunchForm(String runbookId, List<Field> fields) {
         String pattern = parameter.pattern().filter(p -> !input.equals("list")).map(p -> ".*(" + p + ").*").orElse("");
         return new Field(parameter.name(), parameter.type().label(), input, parameter.description(), value,
                 parameter.required() && parameter.defaultValue().isEmpty(), pattern,
-                parameter.type() == ParameterType.INTEGER ? "1" : "any", options, checked, error);
+                parameter.type() == ParameterType.INTEGER ? "1" : "any", options, checked, error,
+                parameter.isSecret() && parameter.defaultValue().isPresent());
     }
 
     private static String text(JsonNode value) {

@@ -102,9 +102,8 @@ public final class Views {
     }
 
     /** The record as HTML: the runbook as it was executed, with what happened under each step. */
-    public static String recordHtml(LoadedRunbook loaded, List<RunEvent> events) {
-        // events were masked before they were stored
-        return RecordHtml.render(MarkdownRecord.render(new RunResult(loaded.runbook(), RunState.fold(events), events, Redactor.NONE)));
+    public static String recordHtml(RunResult run) {
+        return RecordHtml.render(MarkdownRecord.render(run));
     }
 
     /** Step id to status label for the graph; a handler that ran for several owners shows its last run. */
@@ -116,18 +115,18 @@ public final class Views {
         return statuses;
     }
 
-    public static List<WaitingStep> waiting(StepGraph graph, RunState state) {
+    public static List<WaitingStep> waiting(StepGraph graph, RunState state, Redactor redactor) {
         List<WaitingStep> waiting = new ArrayList<>();
         for (StepExecution execution : state.executions().values()) {
             if (execution.status() != StepStatus.WAITING) {
                 continue;
             }
-            String prompt = execution.input() == null ? "" : execution.input().path("prompt").asText("");
+            String prompt = execution.input() == null ? "" : redactor.text(execution.input().path("prompt").asText(""));
             List<NextStep> next = new ArrayList<>();
             if (graph.flow().contains(execution.stepId())) {
                 for (String id : graph.dependents(execution.stepId())) {
                     Step step = graph.step(id);
-                    JsonNode preview = preview(step, state);
+                    JsonNode preview = redactor.json(preview(step, state));
                     // a script reads best as the script
                     next.add(new NextStep(id, step.kind(), preview.size() == 1 && preview.has("script")
                             ? preview.get("script").asText() : pretty(preview)));
@@ -148,8 +147,8 @@ public final class Views {
         return Plan.render(step, context, unknownYet);
     }
 
-    public static Optional<String> event(RunState state) {
-        return state.event() == null || state.event().isNull() ? Optional.empty() : Optional.of(pretty(state.event()));
+    public static Optional<String> event(RunState state, Redactor redactor) {
+        return state.event() == null || state.event().isNull() ? Optional.empty() : Optional.of(pretty(redactor.json(state.event())));
     }
 
     /** The run's trail beside its record, verified as {@code opsbook audit verify} does: against its seal in the store. */

@@ -6,6 +6,7 @@ import dev.opsbook.access.Sessions;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.Plan;
 import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
@@ -232,16 +233,17 @@ public final class WebPages {
             return Optional.empty();
         }
         List<RunEvent> events = store.events(runId);
-        RunState state = RunState.fold(events);
         LoadedRunbook loaded = operations.loader().load(run.get().runbookFile(), store.runbookText(runId).orElse(""));
+        RunResult result = RunResult.of(loaded.runbook(), events);
+        RunState state = result.state();
         Map<String, Object> data = new HashMap<>();
         data.put("run", Views.summary(state));
         data.put("seen", state.status().label() + "-" + events.size());
         data.put("live", isLive(state.status()));
         data.put("graph", new RawString(GraphSvg.render(loaded.graph(), Views.statuses(state))));
-        data.put("record", new RawString(Views.recordHtml(loaded, events)));
-        data.put("waiting", Views.waiting(loaded.graph(), state));
-        data.put("event", Views.event(state).orElse(null));
+        data.put("record", new RawString(Views.recordHtml(result)));
+        data.put("waiting", Views.waiting(loaded.graph(), state, result.redactor()));
+        data.put("event", Views.event(state, result.redactor()).orElse(null));
         data.put("audit", Views.audit(operations.recordDir(), store.auditSeals(), run.get()));
         return Optional.of(data);
     }

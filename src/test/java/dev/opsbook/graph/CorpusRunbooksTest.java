@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
-import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.record.MarkdownRecord;
 import dev.opsbook.runbook.Runbook;
@@ -136,9 +134,8 @@ class CorpusRunbooksTest {
         RunEvent.RunStarted started = new RunEvent.RunStarted(at, "run-1", runbook.id(), runbook.title(), runbook.contentHash(),
                 JsonNodeFactory.instance.objectNode(), JsonNodeFactory.instance.objectNode(), "corpus-test", "test");
         RunEvent.RunFinished finished = new RunEvent.RunFinished(at.plusSeconds(1), RunStatus.CANCELLED, "not run");
-        RunState state = RunState.of(started).apply(finished);
 
-        String record = MarkdownRecord.render(new RunResult(runbook, state, List.of(started, finished), Redactor.NONE));
+        String record = MarkdownRecord.render(RunResult.of(runbook, List.of(started, finished)));
 
         List<String> source = runbook.text().substring(runbook.bodyOffset()).lines().toList();
         List<String> written = record.lines().toList();

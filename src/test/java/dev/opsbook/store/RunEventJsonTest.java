@@ -146,8 +146,12 @@ class RunEventJsonTest {
             read.add(RunEventJson.read(RunEventJson.write(event)));
         }
         assertThat(decoded).isEqualTo(result.events());
-        assertThat(fold(decoded)).isEqualTo(result.state());
-        SameJson.assertSameState(fold(read), result.state());
+        // //why: the events hold secret parameters masked, as the store keeps them; only the engine's own state has the values
+        RunState stored = fold(result.events());
+        assertThat(stored.params().toString()).doesNotContain("s3cr3t-value");
+        assertThat(stored).usingRecursiveComparison().ignoringFields("params").isEqualTo(result.state());
+        assertThat(fold(decoded)).isEqualTo(stored);
+        SameJson.assertSameState(fold(read), stored);
     }
 
     private static RunState fold(List<RunEvent> events) {

@@ -68,4 +68,25 @@ class LaunchFormTest {
 
         assertThat(field(form, "token").value()).isEmpty();
     }
+
+    @Test
+    void a_secrets_default_is_not_filled_in_and_its_hint_says_there_is_one() {
+        Runbook withDefault = new dev.opsbook.graph.RunbookLoader(dev.opsbook.steps.StandardSteps.all().catalog()).load("secret.md", """
+                ---
+                title: A secret with a default
+                parameters:
+                  token: { type: secret, default: s3cret-default }
+                  region: { type: string, default: eu-west-1 }
+                ---
+                """).runbook();
+
+        LaunchForm form = LaunchForm.of(withDefault);
+
+        assertThat(field(form, "token").value()).isEmpty();
+        assertThat(field(form, "token").required()).isFalse();
+        assertThat(field(form, "token").hint()).contains("has a default, not shown: leave empty to use it");
+        assertThat(field(form, "region").value()).isEqualTo("eu-west-1");
+        assertThat(field(form, "region").hint()).doesNotContain("has a default");
+        assertThat(LaunchForm.parameters(withDefault, Map.of("token", ""))).doesNotContainKey("token");
+    }
 }
