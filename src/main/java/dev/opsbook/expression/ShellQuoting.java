@@ -43,6 +43,25 @@ public final class ShellQuoting {
         return new Lexer(text.toString()).run();
     }
 
+    /** A template bash would not expand where it stands: where its expression starts in the script, and why. */
+    public record Problem(int offset, String message) {
+    }
+
+    /** Every template of the script that cannot take a value where it stands. */
+    public static List<Problem> problems(Template script) {
+        List<Context> contexts = contexts(script);
+        List<Problem> problems = new ArrayList<>();
+        int n = 0;
+        for (Template.Part part : script.parts()) {
+            if (part instanceof Template.Text) {
+                continue;
+            }
+            int offset = part instanceof Template.Expr expr ? expr.offset() : ((Template.SecretRef) part).offset();
+            problem(contexts.get(n++)).ifPresent(message -> problems.add(new Problem(offset, message)));
+        }
+        return problems;
+    }
+
     /** What to write in place of a template so that bash expands {@code variable} there as one value. */
     public static String reference(String variable, Context context) {
         String expansion = "${" + variable + "}";

@@ -150,6 +150,11 @@ public final class Template {
         return JsonNodeFactory.instance.textNode(out.toString());
     }
 
+    /** The value of one of this template's expressions. */
+    public static JsonNode value(Expr expr, JsonNode context) {
+        return Expressions.evaluate(expr.expression(), context);
+    }
+
     /** How a value reads inside text: strings as they are, null as nothing, the rest as JSON. */
     public static String asText(JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
