@@ -46,7 +46,7 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         ObjectNode env = context.putObject("env");
         loaded.runbook().envAllowList().forEach(name -> env.put(name, System.getenv(name)));
         Predicate<String> unknownYet = expression -> References.in(expression).stream()
-                .anyMatch(r -> r.root().equals("steps") || r.root().equals("event"));
+                .anyMatch(r -> r.root().equals("steps") || r.root().equals("event") || r.root().equals("run") && !run.has(r.name()));
         List<PlannedStep> steps = new ArrayList<>();
         for (Step step : loaded.runbook().steps()) {
             List<String> owners = graph.isHandler(step.id()) ? graph.ownersOf(step.id()) : List.of();

@@ -3,17 +3,17 @@ package dev.opsbook.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opsbook.expression.Expressions;
+import dev.opsbook.expression.ExpressionException;
+import dev.opsbook.expression.ShellQuoting;
 import dev.opsbook.expression.Template;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Templates in a script never become code: each {@code {{ expr }}} is replaced by a variable,
- * {@code ${OPSBOOK_VALUE_1}}, whose value the step's process gets in its environment. So a
- * parameter or an event field holding {@code $(rm -rf ~)} stays text, quoted or not. A person
- * reading a record or a dry run sees the script with the values written in.
+ * Templates in a script never become code: each {@code {{ expr }}} is replaced by a reference to
+ * a variable, {@code OPSBOOK_VALUE_1}, quoted for the place it stands in ({@link ShellQuoting}),
+ * whose value the step's process gets in its environment. So a parameter or an event field holding
+ * {@code $(rm -rf ~)} stays text, inside quotes or not. The record shows that script and the values.
  */
 public final class ScriptValues {
 
@@ -34,35 +34,40 @@ public final class ScriptValues {
         }
         StringBuilder script = new StringBuilder();
         ObjectNode values = JsonNodeFactory.instance.objectNode();
+        Template template = Template.parse(body);
+        List<ShellQuoting.Context> contexts = ShellQuoting.contexts(template);
         int n = 0;
-        for (Template.Part part : Template.parse(body).parts()) {
+        for (Template.Part part : template.parts()) {
             if (part instanceof Template.Text text) {
                 script.append(text.text());
-            } else if (part instanceof Template.SecretRef ref) {
-                String name = PREFIX + (++n);
-                values.put(name, secrets.resolve(ref.store(), ref.id()));
-                script.append("${").append(name).append('}');
-            } else if (part instanceof Template.Expr expr) {
-                String name = PREFIX + (++n);
-                values.put(name, Template.asText(Expressions.evaluate(expr.expression(), context)));
-                script.append("${").append(name).append('}');
+                continue;
             }
+            ShellQuoting.Context where = contexts.get(n);
+            String name = PREFIX + (++n);
+            int offset = part instanceof Template.Expr expr ? expr.offset() : ((Template.SecretRef) part).offset();
+            ShellQuoting.problem(where).ifPresent(problem -> {
+                throw new ExpressionException(problem, offset);
+            });
+            if (part instanceof Template.SecretRef ref) {
+                values.put(name, secrets.resolve(ref.store(), ref.id()));
+            } else if (part instanceof Template.Expr expr) {
+                JsonNode value = Template.value(expr, context);
+                if (where == ShellQuoting.Context.ARITHMETIC && !isInteger(value)) {
+                    // //why: bash evaluates a variable's text again inside $(( )): a[$(cmd)] would run cmd
+                    throw new ExpressionException(expr.expression() + " stands in arithmetic, which takes whole numbers only, and is "
+                            + Template.asText(value), offset);
+                }
+                values.put(name, Template.asText(value));
+            }
+            script.append(ShellQuoting.reference(name, where));
         }
         input.put("script", script.toString());
         input.set("values", values);
         return new Rendered(script.toString(), input);
     }
 
-    /** The script as a person should read it: values written in where the variables stand. */
-    public static String display(JsonNode input) {
-        String script = input.path("script").asText();
-        JsonNode values = input.path("values");
-        Iterator<Map.Entry<String, JsonNode>> fields = values.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            script = script.replace("${" + field.getKey() + "}", field.getValue().asText());
-        }
-        return script;
+    private static boolean isInteger(JsonNode value) {
+        return value.isIntegralNumber() || value.isTextual() && value.textValue().matches("-?[0-9]+");
     }
 
     /** For a dry run: values known now written in, the rest left as templates. */

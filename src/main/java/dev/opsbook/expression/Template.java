@@ -131,7 +131,7 @@ public final class Template {
             if (deferred.test(expr.expression())) {
                 return JsonNodeFactory.instance.textNode(source);
             }
-            return Expressions.evaluate(expr.expression(), context);
+            return value(expr, context);
         }
         StringBuilder out = new StringBuilder();
         for (Part part : parts) {
@@ -143,11 +143,24 @@ public final class Template {
                 if (deferred.test(expr.expression())) {
                     out.append("{{ ").append(expr.expression()).append(" }}");
                 } else {
-                    out.append(writer.apply(Expressions.evaluate(expr.expression(), context)));
+                    out.append(writer.apply(value(expr, context)));
                 }
             }
         }
         return JsonNodeFactory.instance.textNode(out.toString());
+    }
+
+    /**
+     * The value of one of this template's expressions. Null is an error, unless the expression
+     * ends in a default ({@code x || 'none'}): a missing output or a typo must not become an empty
+     * string in a command.
+     */
+    public static JsonNode value(Expr expr, JsonNode context) {
+        JsonNode value = Expressions.evaluate(expr.expression(), context);
+        if ((value.isNull() || value.isMissingNode()) && !NullValues.givesDefault(expr.expression())) {
+            throw new ExpressionException(NullValues.explain(expr.expression(), context), expr.offset());
+        }
+        return value;
     }
 
     /** How a value reads inside text: strings as they are, null as nothing, the rest as JSON. */

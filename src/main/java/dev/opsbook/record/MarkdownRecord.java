@@ -7,7 +7,6 @@ import dev.opsbook.engine.Attempt;
 import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.Role;
-import dev.opsbook.engine.ScriptValues;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
@@ -365,8 +364,7 @@ public final class MarkdownRecord {
         }
         if (step.settings().isNull()) {
             if (input.has("values")) {
-                folded(out, "Rendered script (template values are passed as variables, never as code)", "bash",
-                        ScriptValues.display(input), true);
+                scriptAsRun(out, input);
             }
             return;
         }
@@ -374,6 +372,17 @@ public final class MarkdownRecord {
             return; // the prompt is the text above
         }
         folded(out, "Input", "json", pretty(input), true);
+    }
+
+    /** The script bash ran, its templates replaced by variables, and the values those variables held. */
+    private static void scriptAsRun(StringBuilder out, JsonNode input) {
+        StringBuilder values = new StringBuilder();
+        input.path("values").fields().forEachRemaining(v -> values.append(v.getKey()).append('=').append(v.getValue()).append('\n'));
+        out.append("\n<details><summary>Rendered script (template values are passed as variables, never as code)</summary>\n\n")
+                .append(Markdown.fenced("bash", input.path("script").asText(), ""))
+                .append("\nThe variables' values (as JSON strings):\n\n")
+                .append(Markdown.fenced("text", values.toString(), ""))
+                .append("\n</details>\n");
     }
 
     private void resultDetails(StringBuilder out, JsonNode result) {

@@ -3,6 +3,7 @@ package dev.opsbook.runbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.Expressions;
+import dev.opsbook.expression.ShellQuoting;
 import dev.opsbook.expression.Template;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -88,9 +89,12 @@ public final class ExpressionSites {
         String body = step.body();
         Position origin = new Position(step.position().line() + 1, step.span().indent() + 1);
         try {
-            for (Template.Expr expr : Template.parse(body).expressions()) {
+            Template template = Template.parse(body);
+            for (Template.Expr expr : template.expressions()) {
                 sites.add(new ExpressionSite(expr.expression(), at(body, expr.offset(), origin), "script", false));
             }
+            ShellQuoting.problems(template).forEach(p ->
+                    problems.add(new Problem(at(body, p.offset(), origin), "template in script: " + p.message())));
         } catch (ExpressionException e) {
             problems.add(new Problem(at(body, e.offset(), origin), "template in script: " + e.getMessage()));
         }

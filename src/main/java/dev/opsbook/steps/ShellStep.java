@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code shell}: the block is a bash script, run with {@code -e -o pipefail}, stdin closed.
- * Parameters are in its environment; lines {@code name=value} written to {@code $OPSBOOK_OUTPUT}
- * become outputs. stdout and stderr are kept up to a cap, with a note of what was dropped.
+ * Parameters are in its environment; what it writes to {@code $OPSBOOK_OUTPUT} becomes outputs
+ * ({@link OutputFile}). stdout and stderr are kept up to a cap, with a note of what was dropped.
  */
 public final class ShellStep implements StepExecutor {
 
@@ -74,7 +74,12 @@ public final class ShellStep implements StepExecutor {
                 String lastLine = stderr.text().strip().lines().reduce((a, b) -> b).orElse("");
                 return new StepOutcome.Failed("exit code " + exitCode + (lastLine.isEmpty() ? "" : ": " + lastLine), result);
             }
-            return new StepOutcome.Succeeded(result, readOutputs(outputFile));
+            try {
+                String script = call.script() != null ? call.script() : call.step().body();
+                return new StepOutcome.Succeeded(result, OutputFile.read(Files.readString(outputFile, StandardCharsets.UTF_8), script));
+            } catch (OutputFile.Unreadable e) {
+                return new StepOutcome.Failed(e.getMessage(), result);
+            }
         } catch (IOException e) {
             return new StepOutcome.Failed("cannot run bash: " + e.getMessage(), null);
         } finally {
@@ -106,17 +111,6 @@ public final class ShellStep implements StepExecutor {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static ObjectNode readOutputs(Path file) throws IOException {
-        ObjectNode outputs = JsonNodeFactory.instance.objectNode();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            int equals = line.indexOf('=');
-            if (equals > 0) {
-                outputs.put(line.substring(0, equals).strip(), line.substring(equals + 1));
-            }
-        }
-        return outputs;
     }
 
     static JsonNode parseJson(String text) {

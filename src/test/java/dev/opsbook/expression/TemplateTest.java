@@ -13,7 +13,7 @@ class TemplateTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNode CONTEXT = json("""
             {"params": {"n": 3, "name": "world", "zones": ["a", "b"], "limits": {"cpu": 2}, "flag": true, "none": null},
-             "steps": {"check-disk": {"status": "succeeded", "outputs": {"freeMb": 2048}}}}
+             "steps": {"check-disk": {"status": "succeeded", "outputs": {"freeMb": 2048}}}, "env": {"HOME": null}}
             """);
 
     private static JsonNode json(String text) {
@@ -41,7 +41,7 @@ class TemplateTest {
         assertThat(render("{{params.zones}}")).isEqualTo(json("[\"a\",\"b\"]"));
         assertThat(render("{{ params.limits }}")).isEqualTo(json("{\"cpu\":2}"));
         assertThat(render("{{ params.flag }}")).isEqualTo(json("true"));
-        assertThat(render("{{ params.missing }}").isNull()).isTrue();
+        assertThat(render("{{ params.none || `null` }}").isNull()).as("null on purpose").isTrue();
         assertThat(render("{{ `5` }}")).isEqualTo(json("5"));
     }
 
@@ -52,9 +52,42 @@ class TemplateTest {
     }
 
     @Test
-    void values_written_into_text_are_strings_as_they_are_null_as_nothing_and_the_rest_as_json() {
-        assertThat(render("hello {{ params.name }}: {{ params.n }} {{ params.zones }} {{ params.limits }} [{{ params.none }}] {{ params.flag }}").textValue())
+    void values_written_into_text_are_strings_as_they_are_and_the_rest_as_json() {
+        assertThat(render("hello {{ params.name }}: {{ params.n }} {{ params.zones }} {{ params.limits }} [{{ params.none || '' }}] {{ params.flag }}").textValue())
                 .isEqualTo("hello world: 3 [\"a\",\"b\"] {\"cpu\":2} [] true");
+    }
+
+    @Test
+    void a_null_value_is_an_error_naming_the_expression_and_why_at_the_expression() {
+        assertThatThrownBy(() -> render("echo {{ params.nmae }}"))
+                .isInstanceOf(ExpressionException.class)
+                .hasMessage("params.nmae is null: params has no 'nmae' (it has n, name, zones, limits, flag, none);"
+                        + " if it may be, give a default: {{ params.nmae || 'none' }}")
+                .satisfies(e -> assertThat(((ExpressionException) e).offset()).isEqualTo(8));
+        assertThatThrownBy(() -> render("{{ params.none }}")).hasMessageStartingWith(
+                "params.none is null: parameter 'none' has no value (it is optional and has no default)");
+        assertThatThrownBy(() -> render("{{ steps.\"check-disk\".outputs.used }}")).hasMessageStartingWith(
+                "steps.\"check-disk\".outputs.used is null: steps.\"check-disk\".outputs has no 'used' (it has freeMb)");
+        assertThatThrownBy(() -> render("{{ steps.deploy.outputs.version }}")).hasMessageStartingWith(
+                "steps.deploy.outputs.version is null: step 'deploy' has not run");
+        assertThatThrownBy(() -> render("{{ params.zones[5] }}")).hasMessageStartingWith("params.zones[5] is null: params.zones has 2 items");
+        assertThatThrownBy(() -> render("{{ params.name.first }}")).hasMessageStartingWith(
+                "params.name.first is null: params.name is text, not an object with 'first'");
+        assertThatThrownBy(() -> render("{{ env.HOME }}")).hasMessageStartingWith(
+                "env.HOME is null: the environment variable HOME is not set");
+        assertThatThrownBy(() -> render("{{ params.zones[?@ == 'c'] | [0] }}")).hasMessageStartingWith(
+                "params.zones[?@ == 'c'] | [0] is null; if it may be, give a default");
+    }
+
+    @Test
+    void an_expression_that_ends_in_a_default_may_be_null_on_purpose() {
+        assertThat(render("[{{ params.missing || 'none' }}]").textValue()).isEqualTo("[none]");
+        assertThat(NullValues.givesDefault("a || b")).isTrue();
+        assertThat(NullValues.givesDefault("a || b.c[0]")).isTrue();
+        assertThat(NullValues.givesDefault("(a || b).c")).as("the default is inside, not at the end").isFalse();
+        assertThat(NullValues.givesDefault("a || b | c")).isFalse();
+        assertThat(NullValues.givesDefault("join('||', a)")).isFalse();
+        assertThat(NullValues.givesDefault("a == '||'")).isFalse();
     }
 
     @Test
