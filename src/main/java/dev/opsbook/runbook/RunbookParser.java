@@ -486,6 +486,9 @@ public final class RunbookParser {
                 if (kind.body() == BodyFormat.SCRIPT && body.isBlank()) {
                     error(origin, kind.name() + " step has an empty script; write the commands inside the block");
                 }
+                if (kind.body() == BodyFormat.SCRIPT) {
+                    promptedLine(body, origin, indent);
+                }
                 return null;
             }
             if (kind.body() == BodyFormat.YAML_OR_TEXT && !startsLikeSettings(body)) {
@@ -530,6 +533,21 @@ public final class RunbookParser {
                 }
             }
             return value;
+        }
+
+        /** A terminal transcript ({@code $ kubectl get pods}) fenced as a step: bash would run '$' as a command. */
+        private void promptedLine(String body, Position origin, int indent) {
+            List<String> scriptLines = body.lines().toList();
+            for (int i = 0; i < scriptLines.size(); i++) {
+                String line = scriptLines.get(i);
+                String content = line.stripLeading();
+                if (content.startsWith("$ ")) {
+                    warning(new Position(origin.line() + i, indent + 1 + line.length() - content.length()), "this line starts with a '$ ' prompt, as a terminal transcript does,"
+                            + " but the block is a script and bash would run '$' as a command: remove the prompts to run the lines,"
+                            + " or fence the block as ```bash to show it as an example (prose, never run)");
+                    return;
+                }
+            }
         }
 
         /** Settings start with a one-word key and a colon, or a flow mapping; an empty body is reported as missing them. */
