@@ -134,7 +134,7 @@ public class RunCommand implements Callable<Integer> {
         try (AwsClients clients = new AwsClients(awsSettings())) {
             StepExecutors executors = StandardSteps.with(clients);
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
-            TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, clock);
+            TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null && !Runbooks.isStdin(file), user, clock);
             RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
             RunControl control = new RunControl();
             Signal.handle(new Signal("INT"), signal -> {

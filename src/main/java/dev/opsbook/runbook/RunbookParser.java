@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  */
 public final class RunbookParser {
 
+    /** The name of a runbook read from standard input ({@code opsbook validate -}), in diagnostics and records. */
+    public static final String STDIN = "<stdin>";
+
     /** Attributes any step block accepts in its info string. */
     public static final Set<String> ATTRIBUTES = Set.of(
             "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs", "idempotent");
@@ -694,6 +697,9 @@ public final class RunbookParser {
     }
 
     static String idFromFile(String file) {
+        if (file.equals(STDIN)) {
+            return "stdin";
+        }
         String name = Path.of(file).getFileName().toString();
         if (name.toLowerCase(Locale.ROOT).endsWith(".md")) {
             name = name.substring(0, name.length() - 3);
