@@ -25,7 +25,7 @@ public record AuditSummary(Path file, long entries, String finalHash) {
         if (!Files.exists(record)) {
             return Optional.empty();
         }
-        String text = Files.readString(record, StandardCharsets.UTF_8);
+        String text = Files.readString(record, StandardCharsets.UTF_8).replace("\r\n", "\n"); // the record of a CRLF runbook is CRLF
         if (!text.startsWith("---\n")) {
             return Optional.empty();
         }

@@ -115,7 +115,7 @@ public class RunCommand implements Callable<Integer> {
         LoadedRunbook loaded = found.get();
         loaded.diagnostics().stream().filter(d -> !d.isError()).forEach(System.err::println);
         if (dryRun) {
-            return dryRun(loaded, json);
+            return dryRun(loaded, json, runTimeout);
         }
         // //why: checked before anything is created or called, so a rejected run leaves no files and makes no calls
         if (loaded.hasErrors()) {
@@ -141,7 +141,7 @@ public class RunCommand implements Callable<Integer> {
             }
             StepExecutors executors = StandardSteps.with(clients);
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
-            TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null, user, clock);
+            TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null && !Runbooks.isStdin(file), user, clock);
             RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
             RunControl control = new RunControl();
             Signal.handle(new Signal("INT"), signal -> {
@@ -244,7 +244,7 @@ public class RunCommand implements Callable<Integer> {
         return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private int dryRun(LoadedRunbook loaded, boolean json) {
+    private int dryRun(LoadedRunbook loaded, boolean json, Optional<Duration> runTimeout) {
         Plan plan;
         try {
             plan = Plan.of(loaded, params, StandardSteps.with(new AwsClients(awsSettings())));
@@ -265,19 +265,23 @@ public class RunCommand implements Callable<Integer> {
             params.fields().forEachRemaining(f -> line.append(' ').append(f.getKey()).append('=').append(f.getValue().isTextual() ? f.getValue().textValue() : f.getValue().toString()));
             out.println(line.toString());
         }
+        runTimeout.or(plan::timeout).ifPresent(t -> out.println("Run timeout: " + Durations.written(t)
+                + (runTimeout.isPresent() ? " (--timeout)" : "")));
         int n = 1;
         for (Plan.PlannedStep step : plan.steps()) {
             String head = step.handlerFor().isEmpty()
                     ? String.format("%3d. %s (%s)", n++, step.id(), step.kind())
                     : String.format("  ↩  %s (%s), handler for %s", step.id(), step.kind(), String.join(", ", step.handlerFor()));
             String after = step.handlerFor().isEmpty() ? (step.after().isEmpty() ? "  first" : "  after " + String.join(", ", step.after())) : "";
-            out.println(out.bold(head) + out.dim(after + step.condition().map(c -> "; if " + c).orElse("")));
+            String attributes = step.attributesText();
+            out.println(out.bold(head) + out.dim(after + step.condition().map(c -> "; if " + c).orElse("")
+                    + (attributes.isEmpty() ? "" : (after.isEmpty() && step.condition().isEmpty() ? "  " : "; ") + attributes)));
             JsonNode input = plan.redactor().json(step.input());
             String text = input.has("script") && input.size() == 1 ? input.get("script").asText() : pretty(input);
             text.lines().forEach(line -> out.println("       " + line));
         }
         if (plan.steps().isEmpty()) {
-            out.println("  no steps: a manual-only runbook");
+            out.println("  " + dev.opsbook.graph.GraphText.NO_STEPS);
         }
         return ExitCodes.OK;
     }

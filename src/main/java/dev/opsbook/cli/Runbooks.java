@@ -1,6 +1,7 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.RunbookParser;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.trigger.TriggerPatternCheck;
 import java.util.List;
@@ -17,9 +18,9 @@ final class Runbooks {
     static java.util.Optional<dev.opsbook.graph.LoadedRunbook> loadOrReport(java.nio.file.Path file, boolean errorsStop) {
         dev.opsbook.graph.LoadedRunbook loaded;
         try {
-            loaded = loader().load(file);
+            loaded = load(file);
         } catch (java.io.IOException e) {
-            System.err.println(file + ": error: cannot read: " + e.getMessage());
+            System.err.println(nameOf(file) + ": error: cannot read: " + e.getMessage());
             return java.util.Optional.empty();
         }
         if (errorsStop && loaded.hasErrors()) {
@@ -52,6 +53,24 @@ final class Runbooks {
             }
         }
         return missing ? java.util.Optional.empty() : java.util.Optional.of(files);
+    }
+
+    /** {@code -} stands for standard input, as in most command-line tools; a file named "-" is {@code ./-}. */
+    static boolean isStdin(java.nio.file.Path file) {
+        return file.toString().equals("-");
+    }
+
+    /** How diagnostics name the runbook: its path, or {@code <stdin>}. */
+    static String nameOf(java.nio.file.Path file) {
+        return isStdin(file) ? RunbookParser.STDIN : file.toString();
+    }
+
+    /** Reads and checks a runbook file, or standard input for {@code -}. */
+    static dev.opsbook.graph.LoadedRunbook load(java.nio.file.Path file) throws java.io.IOException {
+        if (isStdin(file)) {
+            return loader().load(RunbookParser.STDIN, new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return loader().load(file);
     }
 
     static RunbookLoader loader() {

@@ -1,12 +1,15 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.graph.RunbookIds;
 import dev.opsbook.runbook.Diagnostic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Exit status: 0 all valid (warnings allowed), 2 at least one error."})
 public class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook files or folders.")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Runbook files or folders; - reads one runbook from standard input.")
     List<Path> paths;
 
     @Override
@@ -25,50 +28,64 @@ public class ValidateCommand implements Callable<Integer> {
         Terminal out = Terminal.stdout();
         Terminal err = Terminal.stderr();
         List<Path> files = new ArrayList<>();
-        boolean missing = false;
+        int missing = 0;
         for (Path path : paths) {
-            if (Files.isDirectory(path)) {
+            if (Runbooks.isStdin(path)) {
+                files.add(path);
+            } else if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
                     walk.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p)).sorted().forEach(files::add);
                 } catch (IOException e) {
                     err.println(path + ": error: cannot read folder: " + e.getMessage());
-                    missing = true;
+                    missing++;
                 }
             } else if (Files.isRegularFile(path)) {
                 files.add(path);
             } else {
                 err.println(path + ": error: no such file or folder");
-                missing = true;
+                missing++;
             }
         }
-        int errors = 0;
-        int warnings = 0;
-        int invalidFiles = 0;
+        int unreadable = 0;
+        List<LoadedRunbook> read = new ArrayList<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         for (Path file : files) {
-            LoadedRunbook loaded;
-            try {
-                loaded = Runbooks.loader().load(file);
-            } catch (IOException e) {
-                err.println(file + ": error: cannot read: " + e.getMessage());
-                invalidFiles++;
-                errors++;
-                continue;
+            if (!seen.add(file.toAbsolutePath().normalize())) {
+                continue; // named twice, or a file inside a folder also given
             }
-            for (Diagnostic diagnostic : loaded.diagnostics()) {
+            try {
+                read.add(Runbooks.load(file));
+            } catch (IOException e) {
+                err.println(Runbooks.nameOf(file) + ": error: cannot read: " + e.getMessage());
+                unreadable++;
+            }
+        }
+        Map<String, List<Diagnostic>> byFile = new LinkedHashMap<>();
+        read.forEach(loaded -> byFile.put(loaded.runbook().file(), new ArrayList<>(loaded.diagnostics())));
+        for (RunbookIds.Duplicate duplicate : RunbookIds.check(read).duplicates()) {
+            byFile.get(duplicate.refused().runbook().file()).add(duplicate.diagnostic());
+        }
+        int errors = unreadable;
+        int warnings = 0;
+        int invalidFiles = unreadable;
+        for (List<Diagnostic> diagnostics : byFile.values()) {
+            diagnostics.sort(Diagnostic.IN_FILE_ORDER);
+            for (Diagnostic diagnostic : diagnostics) {
                 String line = diagnostic.toString();
                 out.println(diagnostic.isError() ? out.red(line) : out.yellow(line));
             }
-            long fileErrors = loaded.diagnostics().stream().filter(Diagnostic::isError).count();
+            long fileErrors = diagnostics.stream().filter(Diagnostic::isError).count();
             errors += fileErrors;
-            warnings += loaded.diagnostics().size() - fileErrors;
+            warnings += diagnostics.size() - fileErrors;
             if (fileErrors > 0) {
                 invalidFiles++;
             }
         }
-        String summary = files.size() + (files.size() == 1 ? " file" : " files") + " checked: "
-                + (invalidFiles == 0 ? "all valid" : invalidFiles + " invalid") + " (" + errors + (errors == 1 ? " error, " : " errors, ")
+        boolean valid = invalidFiles == 0 && missing == 0;
+        String summary = seen.size() + (seen.size() == 1 ? " file" : " files") + " checked: "
+                + (valid ? "all valid" : invalidFiles + " invalid" + (missing > 0 ? ", " + missing + " not found" : "")) + " (" + errors + (errors == 1 ? " error, " : " errors, ")
                 + warnings + (warnings == 1 ? " warning)" : " warnings)");
-        err.println(invalidFiles == 0 && !missing ? out.green(summary) : out.red(summary));
-        return invalidFiles == 0 && !missing ? ExitCodes.OK : ExitCodes.INVALID;
+        err.println(valid ? out.green(summary) : out.red(summary));
+        return valid ? ExitCodes.OK : ExitCodes.INVALID;
     }
 }

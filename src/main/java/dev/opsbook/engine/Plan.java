@@ -20,11 +20,20 @@ import java.util.function.Predicate;
  * What a run would do, for {@code --dry-run}: every step in order with its input rendered from
  * the parameters. Values that only a run can know (step outputs) stay as written.
  */
-public record Plan(String runbookId, String title, JsonNode params, List<PlannedStep> steps, Redactor redactor) {
+public record Plan(String runbookId, String title, JsonNode params, List<PlannedStep> steps, Redactor redactor,
+                   Optional<java.time.Duration> timeout) {
 
-    /** @param handlerFor for a rollback or on-failure handler, the steps it serves */
+    /**
+     * @param handlerFor for a rollback or on-failure handler, the steps it serves
+     * @param attributes what else shapes how it runs: retries, backoff, timeout, on-failure, rollback, idempotent ({@link Step#runAttributes()})
+     */
     public record PlannedStep(String id, String kind, String title, List<String> after, Optional<String> condition,
-                              JsonNode input, List<String> handlerFor) {
+                              JsonNode input, List<String> handlerFor, java.util.Map<String, String> attributes) {
+
+        /** The attributes as they would be written in an info string: {@code retries=2 backoff=1s timeout=30s}. */
+        public String attributesText() {
+            return String.join(" ", attributes.entrySet().stream().map(a -> a.getKey() + "=" + a.getValue()).toList());
+        }
     }
 
     public static Plan of(LoadedRunbook loaded, java.util.Map<String, String> params, StepExecutors executors) throws InvalidRunException {
@@ -51,13 +60,13 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         for (Step step : loaded.runbook().steps()) {
             List<String> owners = graph.isHandler(step.id()) ? graph.ownersOf(step.id()) : List.of();
             steps.add(new PlannedStep(step.id(), step.kind(), step.title(), graph.dependenciesOf(step.id()),
-                    step.condition(), preview(executors, step, render(step, context, unknownYet)), owners));
+                    step.condition(), preview(executors, step, render(step, context, unknownYet)), owners, step.runAttributes()));
         }
         // normal flow first, in reading order, then handlers
         List<PlannedStep> ordered = new ArrayList<>(steps.stream().filter(s -> s.handlerFor().isEmpty()).toList());
         ordered.addAll(steps.stream().filter(s -> !s.handlerFor().isEmpty()).toList());
         return new Plan(loaded.runbook().id(), loaded.runbook().title(), bound.values(), ordered,
-                Redactor.of(loaded.runbook(), bound.values(), null));
+                Redactor.of(loaded.runbook(), bound.values(), null), loaded.runbook().timeout());
     }
 
     private static JsonNode preview(StepExecutors executors, Step step, JsonNode input) {

@@ -41,12 +41,38 @@ public final class Expressions {
             var errors = e.iterator();
             if (errors.hasNext()) {
                 var first = errors.next();
-                message = first.message();
+                message = plain(first.message());
                 offset = first.position();
             }
             throw new ExpressionException("invalid JMESPath '" + expression + "': " + message
                     + identifierHint(expression), offset);
         }
+    }
+
+    private static final java.util.regex.Pattern UNEXPECTED = java.util.regex.Pattern.compile(
+            "syntax error (?:extraneous input|mismatched input|token recognition error at:) '(.*?)'(?: expecting .*)?", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern NO_VIABLE = java.util.regex.Pattern.compile(
+            "syntax error no viable alternative at input '(.*)'", java.util.regex.Pattern.DOTALL);
+    private static final java.util.regex.Pattern MISSING = java.util.regex.Pattern.compile(
+            "syntax error missing (.*?) at '(.*)'", java.util.regex.Pattern.DOTALL);
+
+    /** The parser's message in words a runbook's author reads: what it stopped at, not the grammar's token sets. */
+    static String plain(String message) {
+        java.util.regex.Matcher unexpected = UNEXPECTED.matcher(message);
+        if (unexpected.matches()) {
+            return unexpected.group(1).equals("<EOF>") ? "it ends where more was expected"
+                    : "unexpected '" + unexpected.group(1) + "'";
+        }
+        java.util.regex.Matcher noViable = NO_VIABLE.matcher(message);
+        if (noViable.matches()) {
+            return noViable.group(1).endsWith("<EOF>") ? "it ends where more was expected"
+                    : "cannot be read from '" + noViable.group(1) + "'";
+        }
+        java.util.regex.Matcher missing = MISSING.matcher(message);
+        if (missing.matches()) {
+            return missing.group(1) + " is missing before '" + missing.group(2) + "'";
+        }
+        return message.startsWith("syntax error ") ? message.substring("syntax error ".length()) : message;
     }
 
     private static String identifierHint(String expression) {

@@ -2,6 +2,7 @@ package dev.opsbook.expression;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -31,6 +32,9 @@ public final class Template {
     /** The secret stores a reference may name. */
     public static final java.util.Set<String> SECRET_STORES = java.util.Set.of("ssm", "secretsmanager");
 
+    /** A JMESPath raw string literal and nothing else: {@code '{{'}. */
+    private static final java.util.regex.Pattern RAW_STRING = java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)*'");
+
     private final String source;
     private final List<Part> parts;
 
@@ -44,41 +48,84 @@ public final class Template {
     }
 
     public static Template parse(String source) {
+        List<ExpressionException> problems = new ArrayList<>();
+        Template template = read(source, problems);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
+        return template;
+    }
+
+    /** Every problem of the template, in order: one per {@code {{ }}} that does not parse, not only the first. */
+    public static List<ExpressionException> problems(String source) {
+        return readAll(source).problems();
+    }
+
+    /** A template read on past its problems: the parts that parse, and every problem. */
+    public record Reading(Template template, List<ExpressionException> problems) {
+    }
+
+    public static Reading readAll(String source) {
+        List<ExpressionException> problems = new ArrayList<>();
+        Template template = read(source, problems);
+        return new Reading(template, List.copyOf(problems));
+    }
+
+    private static Template read(String source, List<ExpressionException> problems) {
         List<Part> parts = new ArrayList<>();
         int index = 0;
         while (index < source.length()) {
             int open = source.indexOf("{{", index);
             if (open < 0) {
-                parts.add(new Text(source.substring(index)));
+                text(parts, source.substring(index));
                 break;
             }
             if (open > index) {
-                parts.add(new Text(source.substring(index, open)));
+                text(parts, source.substring(index, open));
             }
             int close = source.indexOf("}}", open + 2);
             if (close < 0) {
-                throw new ExpressionException("'{{' is not closed by '}}'", open);
+                problems.add(new ExpressionException("'{{' is not closed by '}}'", open));
+                break;
             }
             String raw = source.substring(open + 2, close);
             String expression = raw.strip();
             int offset = open + 2 + raw.indexOf(expression.isEmpty() ? raw : expression);
+            index = close + 2;
             if (expression.isEmpty()) {
-                throw new ExpressionException("empty expression in '{{ }}'", open);
+                problems.add(new ExpressionException("empty expression in '{{ }}'", open));
+                continue;
             }
             if (expression.startsWith("secret:")) {
-                parts.add(secret(expression, offset));
-                index = close + 2;
+                try {
+                    parts.add(secret(expression, offset));
+                } catch (ExpressionException e) {
+                    problems.add(e);
+                }
                 continue;
             }
             try {
                 Expressions.compile(expression);
             } catch (ExpressionException e) {
-                throw new ExpressionException(e.getMessage(), offset + e.offset());
+                problems.add(new ExpressionException(e.getMessage(), offset + e.offset()));
+                continue;
+            }
+            if (RAW_STRING.matcher(expression).matches()) {
+                //why: a constant is text the author wrote, so {{ '{{' }} is a literal '{{' in every context, a script's quotes included
+                text(parts, Expressions.evaluate(expression, NullNode.getInstance()).textValue());
+                continue;
             }
             parts.add(new Expr(expression, offset));
-            index = close + 2;
         }
         return new Template(source, parts);
+    }
+
+    private static void text(List<Part> parts, String text) {
+        if (!parts.isEmpty() && parts.get(parts.size() - 1) instanceof Text before) {
+            parts.set(parts.size() - 1, new Text(before.text() + text));
+        } else {
+            parts.add(new Text(text));
+        }
     }
 
     private static SecretRef secret(String expression, int offset) {

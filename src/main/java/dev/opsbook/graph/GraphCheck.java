@@ -93,10 +93,14 @@ public final class GraphCheck {
             if (site.overResult()) {
                 continue; // outputs read the step's own result
             }
-            References.unknownRoot(site.expression()).ifPresent(name -> diagnostics.add(error(runbook, site.position(),
-                    site.where() + ": '" + name + "' is not something templates can read; they start from "
-                            + String.join(", ", References.ROOTS.stream().sorted().toList())
-                            + dev.opsbook.runbook.Suggestions.didYouMean(name, References.ROOTS))));
+            References.unknownRoot(site.expression()).ifPresent(name -> {
+                String didYouMean = dev.opsbook.runbook.Suggestions.didYouMean(name, References.ROOTS);
+                boolean foreign = didYouMean.isEmpty() && site.where().equals("script"); //why: no near name: likely another tool's template
+                diagnostics.add(error(runbook, site.position(), site.where() + ": '" + name
+                        + "' is not something templates can read; they start from "
+                        + String.join(", ", References.ROOTS.stream().sorted().toList()) + didYouMean
+                        + (foreign ? ExpressionSites.LITERAL_HINT : "")));
+            });
             for (Reference reference : References.in(site.expression())) {
                 String name = reference.name();
                 switch (reference.root()) {

@@ -8,6 +8,10 @@ import java.util.List;
 /** The step graph for people: an indented plan for the terminal, or a Mermaid flowchart GitHub draws. */
 public final class GraphText {
 
+    /** What the graph, the dry run and the record say of a file without steps. */
+    public static final String NO_STEPS = "No steps: nothing in it runs. Blocks fenced as `bash` or `sh` are prose;"
+            + " a block fenced as `shell` (or another step kind) or a `- [ ]` checklist item is a step.";
+
     private GraphText() {
     }
 
@@ -17,7 +21,7 @@ public final class GraphText {
         out.append(runbook.title()).append(" (").append(runbook.id()).append(", ").append(runbook.kind().label())
                 .append(")\n");
         if (graph.flow().isEmpty()) {
-            out.append("  no steps: a manual-only runbook; read it and follow the prose\n");
+            out.append("  ").append(NO_STEPS).append('\n');
             return out.toString();
         }
         int n = 1;

@@ -79,7 +79,14 @@ public final class MarkdownRecord {
         body(out);
         timeline(out);
         auditSection(out);
-        return redactor.text(out.toString());
+        return inLineEndingsOf(runbook.text(), redactor.text(out.toString()));
+    }
+
+    /** The record ends its lines as the runbook's first line ends: what opsbook writes into a CRLF file must not end in LF. */
+    static String inLineEndingsOf(String runbook, String record) {
+        int newline = runbook.indexOf('\n');
+        boolean crlf = newline > 0 && runbook.charAt(newline - 1) == '\r';
+        return crlf ? record.replace("\r\n", "\n").replace("\n", "\r\n") : record;
     }
 
     // ---- front matter and header -----------------------------------------------------------
@@ -176,7 +183,7 @@ public final class MarkdownRecord {
         if (notRun > 0) {
             parts.add(notRun + " not run");
         }
-        String text = normal == 0 ? "No steps: a manual-only runbook." : normal + (normal == 1 ? " step: " : " steps: ") + String.join(", ", parts) + ".";
+        String text = normal == 0 ? dev.opsbook.graph.GraphText.NO_STEPS : normal + (normal == 1 ? " step: " : " steps: ") + String.join(", ", parts) + ".";
         List<String> handlers = state.executions().values().stream()
                 .filter(x -> x.role() != Role.NORMAL)
                 .map(x -> x.role().label() + " " + Markdown.code(x.stepId()) + " " + x.status().label())

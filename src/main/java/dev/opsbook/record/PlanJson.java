@@ -22,6 +22,7 @@ public final class PlanJson {
         out.put("runbook", plan.runbookId());
         out.put("dryRun", true);
         out.set("parameters", plan.redactor().json(maskedParams(runbook, plan.params())));
+        plan.timeout().ifPresent(t -> out.put("timeout", dev.opsbook.runbook.Durations.written(t)));
         ArrayNode steps = out.putArray("steps");
         for (Plan.PlannedStep step : plan.steps()) {
             ObjectNode s = steps.addObject();
@@ -29,6 +30,13 @@ public final class PlanJson {
             s.put("kind", step.kind());
             s.set("after", JSON.valueToTree(step.after()));
             step.condition().ifPresent(c -> s.put("if", c));
+            step.attributes().forEach((name, value) -> {
+                switch (name) {
+                    case "retries" -> s.put(name, Integer.parseInt(value));
+                    case "idempotent" -> s.put(name, Boolean.parseBoolean(value));
+                    default -> s.put(name, value);
+                }
+            });
             if (!step.handlerFor().isEmpty()) {
                 s.set("handles", JSON.valueToTree(step.handlerFor()));
             }

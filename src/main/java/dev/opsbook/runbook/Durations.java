@@ -62,4 +62,19 @@ public final class Durations {
         }
         return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " m";
     }
+
+    /** The form a runbook writes a duration in, which {@link #parse} reads back: {@code 20m}, {@code 1h30m}, {@code 500ms}. */
+    public static String written(Duration duration) {
+        StringBuilder out = new StringBuilder();
+        long millis = duration.toMillis();
+        long[] units = {86_400_000, 3_600_000, 60_000, 1000, 1};
+        String[] names = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            if (millis >= units[i]) {
+                out.append(millis / units[i]).append(names[i]);
+                millis %= units[i];
+            }
+        }
+        return out.isEmpty() ? "0s" : out.toString();
+    }
 }

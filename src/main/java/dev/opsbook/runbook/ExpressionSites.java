@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.Expressions;
 import dev.opsbook.expression.ShellQuoting;
+import dev.opsbook.expression.References;
 import dev.opsbook.expression.Template;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -65,12 +66,10 @@ public final class ExpressionSites {
         }
         if (node.isTextual() && Template.isTemplate(node.textValue())) {
             Position at = step.positionOf(pointer);
-            try {
-                for (Template.Expr expr : Template.parse(node.textValue()).expressions()) {
-                    sites.add(new ExpressionSite(expr.expression(), at, pointer.substring(1), false));
-                }
-            } catch (ExpressionException e) {
-                problems.add(new Problem(at, "template in '" + pointer.substring(1) + "': " + e.getMessage()));
+            Template.Reading reading = Template.readAll(node.textValue());
+            reading.problems().forEach(e -> problems.add(new Problem(at, "template in '" + pointer.substring(1) + "': " + e.getMessage())));
+            for (Template.Expr expr : reading.template().expressions()) {
+                sites.add(new ExpressionSite(expr.expression(), at, pointer.substring(1), false));
             }
         } else if (node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -88,17 +87,33 @@ public final class ExpressionSites {
     private static void script(Step step, List<ExpressionSite> sites, List<Problem> problems) {
         String body = step.body();
         Position origin = new Position(step.position().line() + 1, step.span().indent() + 1);
-        try {
-            Template template = Template.parse(body);
-            for (Template.Expr expr : template.expressions()) {
-                sites.add(new ExpressionSite(expr.expression(), at(body, expr.offset(), origin), "script", false));
-            }
-            ShellQuoting.problems(template).forEach(p ->
-                    problems.add(new Problem(at(body, p.offset(), origin), "template in script: " + p.message())));
-        } catch (ExpressionException e) {
-            problems.add(new Problem(at(body, e.offset(), origin), "template in script: " + e.getMessage()));
+        //why: read on past a broken template, so each one a foreign template (Go's, in a kubectl line) breaks is reported, not only the first
+        Template.Reading reading = Template.readAll(body);
+        for (ExpressionException e : reading.problems()) {
+            problems.add(new Problem(at(body, e.offset(), origin), "template in script: " + e.getMessage()
+                    + (readsTheRunContext(body, e.offset()) ? "" : LITERAL_HINT)));
         }
+        for (Template.Expr expr : reading.template().expressions()) {
+            sites.add(new ExpressionSite(expr.expression(), at(body, expr.offset(), origin), "script", false));
+        }
+        ShellQuoting.problems(reading.template()).forEach(p ->
+                problems.add(new Problem(at(body, p.offset(), origin), "template in script: " + p.message())));
     }
+
+    /** Whether the template around {@code offset} starts from params, steps...: then it was meant for opsbook, and a typo is all that is wrong. */
+    private static boolean readsTheRunContext(String body, int offset) {
+        int open = body.lastIndexOf("{{", offset);
+        int close = open < 0 ? -1 : body.indexOf("}}", open + 2);
+        if (close < 0) {
+            return false;
+        }
+        String first = body.substring(open + 2, close).strip().split("[^A-Za-z0-9_]", 2)[0];
+        return References.ROOTS.contains(first);
+    }
+
+    /** What to do when a script's {@code {{ }}} is not meant for opsbook. */
+    public static final String LITERAL_HINT = "; every {{ }} in a shell step is an opsbook template: write a literal '{{' as {{ '{{' }},"
+            + " or fence an example as ```bash (prose, never run)";
 
     private static Position at(String body, int offset, Position origin) {
         int line = 0;

@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  */
 public final class RunbookParser {
 
+    /** The name of a runbook read from standard input ({@code opsbook validate -}), in diagnostics and records. */
+    public static final String STDIN = "<stdin>";
+
     /** Attributes any step block accepts in its info string. */
     public static final Set<String> ATTRIBUTES = Set.of(
             "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs", "idempotent");
@@ -486,6 +489,9 @@ public final class RunbookParser {
                 if (kind.body() == BodyFormat.SCRIPT && body.isBlank()) {
                     error(origin, kind.name() + " step has an empty script; write the commands inside the block");
                 }
+                if (kind.body() == BodyFormat.SCRIPT) {
+                    promptedLine(body, origin, indent);
+                }
                 return null;
             }
             if (kind.body() == BodyFormat.YAML_OR_TEXT && !startsLikeSettings(body)) {
@@ -530,6 +536,21 @@ public final class RunbookParser {
                 }
             }
             return value;
+        }
+
+        /** A terminal transcript ({@code $ kubectl get pods}) fenced as a step: bash would run '$' as a command. */
+        private void promptedLine(String body, Position origin, int indent) {
+            List<String> scriptLines = body.lines().toList();
+            for (int i = 0; i < scriptLines.size(); i++) {
+                String line = scriptLines.get(i);
+                String content = line.stripLeading();
+                if (content.startsWith("$ ")) {
+                    warning(new Position(origin.line() + i, indent + 1 + line.length() - content.length()), "this line starts with a '$ ' prompt, as a terminal transcript does,"
+                            + " but the block is a script and bash would run '$' as a command: remove the prompts to run the lines,"
+                            + " or fence the block as ```bash to show it as an example (prose, never run)");
+                    return;
+                }
+            }
         }
 
         /** Settings start with a one-word key and a colon, or a flow mapping; an empty body is reported as missing them. */
@@ -676,6 +697,9 @@ public final class RunbookParser {
     }
 
     static String idFromFile(String file) {
+        if (file.equals(STDIN)) {
+            return "stdin";
+        }
         String name = Path.of(file).getFileName().toString();
         if (name.toLowerCase(Locale.ROOT).endsWith(".md")) {
             name = name.substring(0, name.length() - 3);

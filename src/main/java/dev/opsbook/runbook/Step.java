@@ -60,6 +60,27 @@ public record Step(
         return "true".equals(attributes.get("idempotent"));
     }
 
+    /**
+     * The attributes that shape how the step runs, besides its order and condition, as they would be written
+     * ({@code timeout=30s}), in the order of the attribute table; those left at their default are left out.
+     */
+    public Map<String, String> runAttributes() {
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        if (retries > 0) {
+            shown.put("retries", Integer.toString(retries));
+            shown.put("backoff", Durations.written(backoff));
+        }
+        timeout.ifPresent(t -> shown.put("timeout", Durations.written(t)));
+        if (!(onFailure instanceof FailurePolicy.Abort)) {
+            shown.put("on-failure", onFailure.toString());
+        }
+        rollback.ifPresent(r -> shown.put("rollback", r));
+        if (isIdempotent()) {
+            shown.put("idempotent", "true");
+        }
+        return shown;
+    }
+
     public boolean isManual() {
         return kind.equals("manual");
     }

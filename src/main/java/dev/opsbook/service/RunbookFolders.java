@@ -1,6 +1,7 @@
 package dev.opsbook.service;
 
 import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.graph.RunbookIds;
 import dev.opsbook.graph.RunbookLoader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,16 +10,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * The runbooks and playbooks serve knows: every {@code *.md} under the configured folders,
  * read again when a file changes. A file that stops validating is reported and its last good
- * version stays in force; a removed file is forgotten. Thread-safe: readers get a snapshot.
+ * version stays in force; a removed file is forgotten. Ids are unique: of two files with one id,
+ * only one is served. Thread-safe: readers get a snapshot.
  */
 public final class RunbookFolders {
 
@@ -28,6 +32,9 @@ public final class RunbookFolders {
     private final Map<Path, FileTime> seen = new HashMap<>();
     private final Map<Path, LoadedRunbook> good = new LinkedHashMap<>();
     private volatile List<LoadedRunbook> current = List.of();
+    /** Files served, in the order they came to be; and files refused because another file has their id. */
+    private Set<Path> served = new java.util.LinkedHashSet<>();
+    private Set<Path> refused = new HashSet<>();
 
     public RunbookFolders(List<Path> folders, RunbookLoader loader, PrintStream report) {
         this.folders = List.copyOf(folders);
@@ -87,9 +94,35 @@ public final class RunbookFolders {
             }
         }
         if (any) {
-            current = List.copyOf(good.values());
+            current = servedOnePerId();
             changed.accept(current);
         }
         return any;
+    }
+
+    /**
+     * The good runbooks, one per id: of two files with one id, the one served already stays (at the
+     * first scan, the first in path order), and the other is refused, with one line naming both.
+     */
+    private List<LoadedRunbook> servedOnePerId() {
+        List<Path> order = new ArrayList<>();
+        served.stream().filter(good::containsKey).forEach(order::add);
+        good.keySet().stream().filter(p -> !served.contains(p)).sorted().forEach(order::add);
+        Map<LoadedRunbook, Path> paths = new java.util.IdentityHashMap<>();
+        order.forEach(p -> paths.put(good.get(p), p));
+        RunbookIds.Checked checked = RunbookIds.check(order.stream().map(good::get).toList());
+        Set<Path> nowRefused = new HashSet<>();
+        for (RunbookIds.Duplicate duplicate : checked.duplicates()) {
+            Path refused = paths.get(duplicate.refused());
+            nowRefused.add(refused);
+            if (!this.refused.contains(refused)) {
+                report.println("opsbook: " + refused + " is not served: its id '" + duplicate.id() + "' is also the id of "
+                        + paths.get(duplicate.kept()) + ", which is; give one of them another id: in its front matter");
+            }
+        }
+        this.refused = nowRefused;
+        served = new java.util.LinkedHashSet<>();
+        checked.kept().forEach(loaded -> served.add(paths.get(loaded)));
+        return checked.kept();
     }
 }

@@ -97,7 +97,8 @@ public final class Views {
     public static List<PlanRow> plan(Plan plan) {
         return plan.steps().stream().map(s -> new PlanRow(s.id(), s.kind(),
                 (s.handlerFor().isEmpty() ? "" : "runs only as the handler of " + String.join(", ", s.handlerFor()))
-                        + s.condition().map(c -> (s.handlerFor().isEmpty() ? "" : "; ") + "if " + c).orElse(""),
+                        + s.condition().map(c -> (s.handlerFor().isEmpty() ? "" : "; ") + "if " + c).orElse("")
+                        + (s.attributes().isEmpty() ? "" : (s.handlerFor().isEmpty() && s.condition().isEmpty() ? "" : "; ") + s.attributesText()),
                 pretty(plan.redactor().json(s.input())))).toList();
     }
 

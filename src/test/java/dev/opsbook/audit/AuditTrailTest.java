@@ -45,6 +45,15 @@ class AuditTrailTest {
     }
 
     @Test
+    void the_seal_is_read_from_a_record_written_with_crlf_line_endings_as_a_crlf_runbook_gets() throws Exception {
+        Path trail = dir.resolve("run-1.audit.jsonl");
+        Files.writeString(dir.resolve("run-1.md"), "---\r\nrun: run-1\r\naudit:\r\n  file: run-1.audit.jsonl\r\n  entries: 3\r\n"
+                + "  finalSha256: abc\r\n---\r\n\r\n# Restart\r\n");
+
+        assertThat(AuditSummary.sealedBeside(trail)).contains(new AuditSummary(trail, 3, "abc"));
+    }
+
+    @Test
     void a_trail_verifies_whatever_numbers_its_requests_hold() throws Exception {
         try (AuditTrail trail = AuditTrail.create(file)) {
             for (String number : new String[] {"0.00001", "1E+20", "1000.0", "1.5", "42"}) {

@@ -44,9 +44,15 @@ final class Cli {
     }
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return runWithInput(workDir, Path.of("/dev/null"), args);
+    }
+
+    /** With {@code input} as standard input. */
+    static Result runWithInput(Path workDir, Path input, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("opsbook-cli-", ".out");
         Path err = Files.createTempFile("opsbook-cli-", ".err");
-        Process process = builder(workDir, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process = builder(workDir, args).redirectInput(input.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("opsbook " + String.join(" ", args) + " did not finish in 60 s");

@@ -213,6 +213,14 @@ class EngineTest {
     }
 
     @Test
+    @FixtureRun("engine/literal-braces.md")
+    void a_literal_double_brace_written_as_a_raw_string_template_reaches_the_script_as_written_inside_single_quotes(RunResult result) {
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.state().execution("go-template").orElseThrow().result().path("stdout").asText())
+                .isEqualTo("{{range .items}}{{.metadata.name}}{{end}}\nnode-1\n");
+    }
+
+    @Test
     @FixtureRun("engine/handler.md")
     void an_on_failure_handler_runs_and_then_the_run_fails(RunResult result) {
         assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);

@@ -140,6 +140,30 @@ class TemplateTest {
     }
 
     @Test
+    void a_raw_string_literal_of_double_braces_is_how_a_literal_double_brace_is_written() {
+        Template template = Template.parse("kubectl get nodes --template='{{ '{{' }}range .items}}{{ '{{' }}.metadata.name}}{{ '{{' }}end}}'");
+
+        assertThat(template.expressions()).isEmpty();
+        assertThat(template.parts()).containsExactly(
+                new Template.Text("kubectl get nodes --template='{{range .items}}{{.metadata.name}}{{end}}'"));
+        assertThat(render("{{ '{{' }}")).isEqualTo(JsonNodeFactory.instance.textNode("{{"));
+        assertThat(render("a {{ 'it\\'s' }}").textValue()).isEqualTo("a it's");
+    }
+
+    @Test
+    void every_template_that_does_not_parse_is_a_problem_in_plain_words_not_only_the_first() {
+        String line = "{{range .items}}{{.metadata.name}} {{ params.n }} {{println $k}}";
+
+        assertThat(Template.problems(line)).extracting(ExpressionException::offset).containsExactly(18, 60);
+        assertThat(Template.problems(line)).extracting(ExpressionException::getMessage).containsExactly(
+                "invalid JMESPath '.metadata.name': unexpected '.'",
+                "invalid JMESPath 'println $k': unexpected '$'");
+        assertThat(Template.problems("{{ params.n == }}")).extracting(ExpressionException::getMessage)
+                .containsExactly("invalid JMESPath 'params.n ==': it ends where more was expected");
+        assertThat(Template.problems("{{ params.n }}")).isEmpty();
+    }
+
+    @Test
     void an_unquoted_id_with_a_dash_gets_a_hint_to_quote_it() {
         assertThatThrownBy(() -> Template.parse("{{ steps.check-disk.outputs }}"))
                 .isInstanceOf(ExpressionException.class)

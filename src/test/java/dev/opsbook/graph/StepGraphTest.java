@@ -172,7 +172,8 @@ class StepGraphTest {
     @Test
     void the_plain_graph_of_a_runbook_without_steps_says_so() {
         assertThat(GraphText.plain(load("# Just prose\n\nRead me.\n").graph()))
-                .isEqualTo("Just prose (graph, runbook)\n  no steps: a manual-only runbook; read it and follow the prose\n");
+                .isEqualTo("Just prose (graph, runbook)\n  No steps: nothing in it runs. Blocks fenced as `bash` or `sh` are prose;"
+                        + " a block fenced as `shell` (or another step kind) or a `- [ ]` checklist item is a step.\n");
     }
 
     @Test

@@ -61,4 +61,10 @@ class DurationsTest {
     void a_duration_is_formatted_for_people(long millis, String text) {
         assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
     }
+
+    @ParameterizedTest(name = "''{0}'' is written back as it reads")
+    @CsvSource({"500ms", "30s", "20m", "1h30m", "2d", "1m5s250ms"})
+    void a_duration_is_written_back_in_the_form_a_runbook_uses(String text) {
+        assertThat(Durations.written(Durations.parse(text).orElseThrow())).isEqualTo(text);
+    }
 }

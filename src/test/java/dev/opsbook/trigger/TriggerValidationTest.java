@@ -140,7 +140,7 @@ class TriggerValidationTest {
                 "t.md:11:19: error: pattern of trigger 1 is not a valid EventBridge pattern: Unrecognized match type prefx",
                 "t.md:13:7: error: trigger 1 maps 'instanceID', which is not a declared parameter; did you mean 'instanceId'?;"
                         + " parameters are instanceId, region, mode",
-                "t.md:14:15: error: trigger 1, parameter 'region': invalid JMESPath 'region[[': syntax error no viable alternative at input '[['",
+                "t.md:14:15: error: trigger 1, parameter 'region': invalid JMESPath 'region[[': cannot be read from '[['",
                 "t.md:15:13: error: trigger 1, parameter 'mode': write a JMESPath expression over the event (a string), e.g. 'detail.state'",
                 "t.md:16:14: error: pattern of trigger 2 must be a mapping (an EventBridge event pattern such as { source: [aws.ec2] }), not a list",
                 "t.md:18:42: error: pattern of trigger 3 is not a valid EventBridge pattern: Value of > must be numeric",
