@@ -90,7 +90,7 @@ public final class WebPages {
     // ---- login ---------------------------------------------------------------------------------
 
     private Response loginForm(Request request) {
-        return loginPage(200, request, "", safeNext(request.query("next")));
+        return loginPage(200, request, "", NextPage.from(request.query("next")));
     }
 
     /** The login form with a fresh pre-session CSRF token, in its hidden field and its cookie. */
@@ -101,7 +101,7 @@ public final class WebPages {
     }
 
     private Response login(Request request) {
-        String next = safeNext(request.formValue("next"));
+        String next = NextPage.from(request.formValue("next"));
         if (!Sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
             return loginPage(403, request, "This login form did not come from this page, or has expired. Log in again here.", next);
         }
@@ -117,12 +117,6 @@ public final class WebPages {
         request.session().ifPresent(s -> sessions.logout(s.id()));
         return Response.seeOther("/login")
                 .with("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    }
-
-    /** Only a path of this site: never {@code //evil.example} or {@code https://...}. */
-    private static String safeNext(Optional<String> next) {
-        return next.filter(n -> n.startsWith("/") && !n.startsWith("//") && !n.contains("\\") && !n.startsWith("/login"))
-                .orElse("/runs");
     }
 
     // ---- runbooks ------------------------------------------------------------------------------
