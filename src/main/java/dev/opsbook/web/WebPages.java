@@ -95,14 +95,14 @@ public final class WebPages {
 
     /** The login form with a fresh pre-session CSRF token, in its hidden field and its cookie. */
     private Response loginPage(int status, Request request, String error, String next) {
-        String csrf = Sessions.newLoginCsrf();
+        String csrf = sessions.newLoginCsrf();
         return page(status, "login", request, Map.of("error", error, "next", next, "loginCsrf", csrf))
                 .with("Set-Cookie", Sessions.loginCookie(csrf));
     }
 
     private Response login(Request request) {
         String next = NextPage.from(request.formValue("next"));
-        if (!Sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
+        if (!sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
             return loginPage(403, request, "This login form did not come from this page, or has expired. Log in again here.", next);
         }
         Optional<Sessions.Session> session = request.formValue("token").map(String::strip).flatMap(sessions::login);
