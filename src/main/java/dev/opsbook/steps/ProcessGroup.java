@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * group (SIGKILL 2 s later), passes the command's exit status on, and watches this JVM: once the
  * JVM is gone, killed by {@code kill -9} too, the guard ends the group within about a second
  * (SIGTERM, SIGKILL 5 s later). When the command ends, what it left running in the background
- * gets SIGTERM: a step's processes end with the step.
+ * gets SIGTERM: a step's processes end with the step. The guard itself writes nothing (bash
+ * reports jobs on its stderr): only the command has the pipes.
  *
  * //why: a bash guard rather than setsid, prctl(PR_SET_PDEATHSIG) or ProcessHandle.descendants():
  * Java can neither signal a process group nor set a death signal; PR_SET_PDEATHSIG (setpriv
@@ -27,10 +28,12 @@ final class ProcessGroup {
 
     private static final String GUARD = """
             jvm=$1; shift
+            exec 3>&1 4>&2 >/dev/null 2>&1
             set -m
-            "$@" &
+            "$@" >&3 2>&4 3>&- 4>&- &
             child=$!
             set +m
+            exec 3>&- 4>&-
             end() { kill -TERM -- "-$child" 2>/dev/null; (sleep %1$d; kill -KILL -- "-$child" 2>/dev/null) </dev/null >/dev/null 2>&1 & }
             trap end TERM INT HUP
             (while kill -0 "$jvm" 2>/dev/null; do sleep 1; done; kill -TERM -- "-$child" 2>/dev/null; sleep 5
