@@ -268,8 +268,10 @@ public final class Service implements AutoCloseable {
         Instant now = clock.instant();
         List<String> others = new ArrayList<>();
         for (EngineInstance other : store.registerInstance(self, now, now.minus(leaseTime))) {
-            // //why: an instance killed on this host (kill -9) looks alive for a lease; its process says at once that it is gone
-            if (other.goneFrom(self.host(), pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            // //why: an instance killed on this host (kill -9) looks alive for a lease; its process says at once that it is gone.
+            // Only on the embedded store: instances sharing PostgreSQL may run in containers of one host name, each with
+            // its own pids, where another's pid says nothing here
+            if (!store.multiInstance() && other.goneFrom(self.host(), pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
                 store.renewLeases(other.name(), Instant.EPOCH); // its leases expire now: its runs are taken over at the first tick
                 store.unregisterInstance(other.name());
                 log.println("instance " + other.name() + " (pid " + other.pid() + " on this host) is gone; its runs are taken over now");

@@ -90,7 +90,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 7;
+    static final int SCHEMA_VERSION = 9;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
