@@ -14,11 +14,14 @@ import java.util.Optional;
  * Every access decision the service makes, allowed or denied, in a hash-chained trail of its own
  * ({@code access.audit.jsonl} beside the records; {@code opsbook audit verify} checks it). An
  * entry says who (token id and name, never the secret), what (method, path, the action), the
- * decision, the status answered and why. Thread-safe.
+ * decision, the status answered and why; each field at most {@link #MAX_FIELD} characters. Thread-safe.
  */
 public final class AccessAudit implements AutoCloseable {
 
     public static final String FILE = "access.audit.jsonl";
+
+    /** Characters kept of each field of an entry (the path above all, which the client chooses); the rest is cut, and counted. */
+    public static final int MAX_FIELD = 512;
 
     /** One decision. {@code principal} is empty when the request carried no valid token. */
     public record Decision(boolean allowed, int status, Optional<Principal> principal, String method, String path, String action,
@@ -72,14 +75,23 @@ public final class AccessAudit implements AutoCloseable {
         data.put("status", decision.status());
         decision.principal().ifPresentOrElse(p -> {
             data.put("token", p.tokenId());
-            data.put("name", p.name());
+            data.put("name", cut(p.name()));
             data.put("roles", String.join(",", p.roles().stream().map(Role::label).sorted().toList()));
         }, () -> data.putNull("token"));
-        data.put("method", decision.method());
-        data.put("path", decision.path());
-        data.put("action", decision.action());
-        data.put("reason", decision.reason());
+        data.put("method", cut(decision.method()));
+        data.put("path", cut(decision.path()));
+        data.put("action", cut(decision.action()));
+        data.put("reason", cut(decision.reason()));
         trail.append(clock.instant(), "access", data);
+    }
+
+    /** The first {@link #MAX_FIELD} characters, and how many more there were: "/things/xx…[cut: 5488 more characters]". */
+    static String cut(String value) {
+        if (value == null || value.length() <= MAX_FIELD) {
+            return value;
+        }
+        int end = Character.isHighSurrogate(value.charAt(MAX_FIELD - 1)) ? MAX_FIELD - 1 : MAX_FIELD;
+        return value.substring(0, end) + "[cut: " + (value.length() - end) + " more characters]";
     }
 
     public Path file() {

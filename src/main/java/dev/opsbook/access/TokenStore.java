@@ -31,4 +31,10 @@ public interface TokenStore {
     void touchSession(String idHash, Instant lastUsed);
 
     void removeSession(String idHash);
+
+    /**
+     * The installation's signing key for {@code purpose}: the one kept, or else {@code candidate}, kept from now on (when
+     * two instances race, the first one kept wins and both get it).
+     */
+    String installationKey(String purpose, String candidate, Instant at);
 }

@@ -1,6 +1,9 @@
 package dev.opsbook.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.opsbook.access.Principal;
@@ -105,12 +108,30 @@ public final class Request {
         }
         try {
             return JSON.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw Problem.badRequest(beyondLimits(JSON.getFactory().streamReadConstraints(), e)).exception();
         } catch (JsonProcessingException e) {
-            throw Problem.badRequest("the body is not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "; send a JSON object with Content-Type: application/json").exception();
+            JsonLocation at = e.getLocation();
+            throw Problem.badRequest("the body is not JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + "; send a JSON object with Content-Type: application/json").exception();
         } catch (java.io.IOException e) {
             throw Problem.badRequest("the body cannot be read: " + e.getMessage()).exception();
         }
+    }
+
+    /**
+     * What the parser's limits refused, in the API's words.
+     *
+     * //why: the parser stops a document at its limits (nesting above all: a deep one would exhaust the stack of whatever
+     * walks it next); its message names the Java setting, not what the client sent
+     */
+    private static String beyondLimits(StreamReadConstraints limits, StreamConstraintsException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        String what = message.contains("nesting depth")
+                ? "arrays and objects nested deeper than " + limits.getMaxNestingDepth() + " levels"
+                : message.replaceAll(",? ?\\(?from `[^`]*`\\)?", "").strip();
+        return "the body is JSON beyond what the API reads: " + what + "; send a flatter or smaller document";
     }
 
     /** The body as an HTML form ({@code application/x-www-form-urlencoded}). */

@@ -37,6 +37,9 @@ public final class Server implements AutoCloseable {
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String CSRF_FIELD = "_csrf";
 
+    /** The longest request target (path and query, as sent) answered; a longer one is refused with 414. */
+    public static final int MAX_TARGET = 8192;
+
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     /** What to answer a request that needs a principal and has none (web pages redirect to a login form). */
@@ -101,6 +104,14 @@ public final class Server implements AutoCloseable {
         void handle(HttpExchange exchange) throws IOException {
             String method = exchange.getRequestMethod();
             String rawPath = exchange.getRequestURI().getRawPath();
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            int targetLength = rawPath.length() + (rawQuery == null ? 0 : rawQuery.length() + 1);
+            if (targetLength > MAX_TARGET) {
+                // //why: no instance member: the problem would echo what was refused for its length
+                send(exchange, Response.problem(new Problem(414, "URI too long", "the request's path and query are "
+                        + targetLength + " characters long, longer than " + MAX_TARGET + "; send parameters in a JSON body"), null));
+                return;
+            }
             Optional<Router.Match> match = router.match(method, rawPath);
             if (match.isEmpty()) {
                 List<String> allowed = router.methodsAt(rawPath);
@@ -120,7 +131,7 @@ public final class Server implements AutoCloseable {
                         + Request.MAX_BODY + " bytes"), rawPath));
                 return;
             }
-            Map<String, List<String>> query = Request.parseQuery(exchange.getRequestURI().getRawQuery());
+            Map<String, List<String>> query = Request.parseQuery(rawQuery);
             Request bare = new Request(method, rawPath, route.name(), match.get().params(), query, exchange.getRequestHeaders(), body,
                     Optional.empty(), Optional.empty());
             if (route.access() instanceof Access.Public) {

@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.opsbook.runbook.Durations;
+import dev.opsbook.store.EngineInstance;
 import dev.opsbook.store.Lease;
 import dev.opsbook.store.LeaseLost;
 import dev.opsbook.store.Takeover;
@@ -96,13 +97,15 @@ public final class Service implements AutoCloseable {
 
         /** host-pid: unique among live processes, and says where to look. */
         public static String defaultInstance() {
-            String host;
+            return hostName() + "-" + ProcessHandle.current().pid();
+        }
+
+        static String hostName() {
             try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
+                return java.net.InetAddress.getLocalHost().getHostName();
             } catch (java.io.IOException e) {
-                host = "localhost";
+                return "localhost";
             }
-            return host + "-" + ProcessHandle.current().pid();
         }
     }
 
@@ -116,6 +119,8 @@ public final class Service implements AutoCloseable {
     private final PrintStream log;
     private final Clock clock;
     private final String instance;
+    /** This instance and its process, as the store keeps it. */
+    private final EngineInstance self;
     private final Duration leaseTime;
     private final AwsClients clients;
     private final StepExecutors executors;
@@ -155,6 +160,7 @@ public final class Service implements AutoCloseable {
         this.log = log;
         this.clock = config.leasing().clock();
         this.instance = config.leasing().instance();
+        this.self = new EngineInstance(instance, Leasing.hostName(), ProcessHandle.current().pid());
         this.leaseTime = config.leasing().lease();
         this.clients = new AwsClients(config.aws());
         this.executors = StandardSteps.with(clients);
@@ -260,8 +266,19 @@ public final class Service implements AutoCloseable {
 
     public void start() throws IOException {
         Instant now = clock.instant();
-        List<String> others = store.registerInstance(instance, now, now.minus(leaseTime)).stream()
-                .filter(other -> !deadHere(other)).toList();
+        List<String> others = new ArrayList<>();
+        for (EngineInstance other : store.registerInstance(self, now, now.minus(leaseTime))) {
+            // //why: an instance killed on this host (kill -9) looks alive for a lease; its process says at once that it is gone.
+            // Only on the embedded store: instances sharing PostgreSQL may run in containers of one host name, each with
+            // its own pids, where another's pid says nothing here
+            if (!store.multiInstance() && other.goneFrom(self.host(), pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                store.renewLeases(other.name(), Instant.EPOCH); // its leases expire now: its runs are taken over at the first tick
+                store.unregisterInstance(other.name());
+                log.println("instance " + other.name() + " (pid " + other.pid() + " on this host) is gone; its runs are taken over now");
+            } else {
+                others.add(other.name());
+            }
+        }
         if (!store.multiInstance() && !others.isEmpty()) {
             store.unregisterInstance(instance);
             throw new IllegalStateException("another opsbook serve (" + String.join(", ", others) + ") is using " + store.describe()
@@ -273,6 +290,15 @@ public final class Service implements AutoCloseable {
                 + String.join(", ", config.runbookFolders().stream().map(Path::toString).toList()) + "; store: " + store.describe());
         log.println("instance: " + instance + " (leases of " + Durations.format(leaseTime) + ", at most " + config.maxConcurrentRuns()
                 + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
+        access = AccessAudit.in(config.recordDir(), instance, clock, store.auditSeals());
+        //why: listening comes before the queue: a port that is taken must stop serve before it takes any event
+        try {
+            http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
+                    (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
+        } catch (IOException | RuntimeException e) {
+            store.unregisterInstance(instance);
+            throw new IllegalStateException(cannotListen(config.host(), config.port(), e));
+        }
         long beat = Math.max(100, leaseTime.toMillis() / 3);
         heartbeat.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (config.queueUrl().isPresent()) {
@@ -294,11 +320,17 @@ public final class Service implements AutoCloseable {
         health.readiness("queue", intake::check);
         intake.start();
         log.println("queue: " + queueUrl);
-        access = AccessAudit.in(config.recordDir(), instance, clock, store.auditSeals());
-        http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
-                (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
         log.println("http: http://" + config.host() + ":" + http.port());
         ticks.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** One line: which address could not be listened on, why, and the option that chooses another. */
+    static String cannotListen(String host, int port, Exception e) {
+        String why = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                ? "the address is in use (another opsbook serve, or another program, listens there)"
+                : String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return "cannot listen on " + host + ":" + port + ": " + why + "; choose another port with --port N (0 picks a free one)"
+                + " or another address with --host";
     }
 
     public String queueUrl() {
@@ -493,7 +525,7 @@ public final class Service implements AutoCloseable {
         Map<String, Held> before = new java.util.HashMap<>(held);
         try {
             java.util.Set<String> kept = store.renewLeases(instance, now.plus(leaseTime));
-            store.registerInstance(instance, now, now.minus(leaseTime));
+            store.registerInstance(self, now, now.minus(leaseTime));
             lastRenewed = now;
             leasesHeld = kept.size();
             releaseOrphans(kept);
@@ -671,18 +703,6 @@ public final class Service implements AutoCloseable {
     }
 
     /** An instance named host-pid (the default) of this host whose process is gone: serve was killed and is being restarted. */
-    private static boolean deadHere(String other) {
-        String prefix = Leasing.defaultInstance().replaceAll("-\\d+$", "-");
-        if (!other.startsWith(prefix)) {
-            return false;
-        }
-        try {
-            return ProcessHandle.of(Long.parseLong(other.substring(prefix.length()))).map(p -> !p.isAlive()).orElse(true);
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
     public String instance() {
         return instance;
     }

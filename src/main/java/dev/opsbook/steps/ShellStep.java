@@ -16,12 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code shell}: the block is a bash script, run with {@code -e -o pipefail}, stdin closed.
  * Parameters are in its environment; what it writes to {@code $OPSBOOK_OUTPUT} becomes outputs
  * ({@link OutputFile}). stdout and stderr are kept up to a cap, with a note of what was dropped.
+ * The script runs in a {@link ProcessGroup} of its own, which ends with the step and with this JVM.
  */
 public final class ShellStep implements StepExecutor {
 
@@ -41,7 +41,8 @@ public final class ShellStep implements StepExecutor {
         Process process = null;
         try {
             outputFile = Files.createTempFile("opsbook-output-", ".env");
-            ProcessBuilder builder = new ProcessBuilder(List.of("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", call.script()));
+            ProcessBuilder builder = new ProcessBuilder(ProcessGroup.wrap(
+                    List.of("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", call.script())));
             builder.environment().putAll(call.environment());
             call.input().path("values").fields().forEachRemaining(v -> builder.environment().put(v.getKey(), v.getValue().asText()));
             builder.environment().put("OPSBOOK_OUTPUT", outputFile.toString());
@@ -96,21 +97,9 @@ public final class ShellStep implements StepExecutor {
         }
     }
 
-    /** The script's children first, so none is left holding our pipes open, then bash itself. */
+    /** The script's whole process group, so none of it is left running or holding our pipes open. */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                process.waitFor(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ProcessGroup.end(process);
     }
 
     static JsonNode parseJson(String text) {

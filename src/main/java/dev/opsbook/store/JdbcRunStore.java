@@ -92,7 +92,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 8;
+    static final int SCHEMA_VERSION = 10;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -454,31 +454,37 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public List<String> registerInstance(String name, Instant now, Instant aliveSince) {
+    public List<EngineInstance> registerInstance(EngineInstance self, Instant now, Instant aliveSince) {
         return inTransaction(connection -> {
             int updated;
-            try (PreparedStatement update = connection.prepareStatement("UPDATE engine_instances SET seen_at = ? WHERE name = ?")) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE engine_instances SET seen_at = ?, host = ?, pid = ? WHERE name = ?")) {
                 setInstant(update, 1, now);
-                update.setString(2, name);
+                update.setString(2, self.host());
+                update.setLong(3, self.pid());
+                update.setString(4, self.name());
                 updated = update.executeUpdate();
             }
             if (updated == 0) {
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO engine_instances (name, started_at, seen_at) VALUES (?, ?, ?)")) {
-                    insert.setString(1, name);
+                        "INSERT INTO engine_instances (name, started_at, seen_at, host, pid) VALUES (?, ?, ?, ?, ?)")) {
+                    insert.setString(1, self.name());
                     setInstant(insert, 2, now);
                     setInstant(insert, 3, now);
+                    insert.setString(4, self.host());
+                    insert.setLong(5, self.pid());
                     insert.executeUpdate();
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT name FROM engine_instances WHERE name <> ? AND seen_at >= ? ORDER BY name")) {
-                select.setString(1, name);
+                    "SELECT name, host, pid FROM engine_instances WHERE name <> ? AND seen_at >= ? ORDER BY name")) {
+                select.setString(1, self.name());
                 setInstant(select, 2, aliveSince);
-                List<String> others = new ArrayList<>();
+                List<EngineInstance> others = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        others.add(rows.getString(1));
+                        String host = rows.getString(2);
+                        others.add(new EngineInstance(rows.getString(1), host == null ? "" : host, rows.getLong(3)));
                     }
                 }
                 return others;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** API tokens in the run store's database (table {@code api_tokens}, migration V4). */
+/** API tokens, browser sessions and the installation's signing keys in the run store's database (migrations V4, V6, V10). */
 final class JdbcTokenStore implements TokenStore {
 
     private static final String COLUMNS = "id, name, roles, created_at, revoked_at";
@@ -115,6 +115,39 @@ final class JdbcTokenStore implements TokenStore {
     @Override
     public void removeSession(String idHash) {
         update("DELETE FROM browser_sessions WHERE id_hash = ?", null, idHash);
+    }
+
+    @Override
+    public String installationKey(String purpose, String candidate, Instant at) {
+        Optional<String> kept = installationKey(purpose);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        try {
+            db.query(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO installation_keys (purpose, key_value, created_at) VALUES (?, ?, ?)")) {
+                    insert.setString(1, purpose);
+                    insert.setString(2, candidate);
+                    JdbcRunStore.setInstant(insert, 3, at);
+                    return insert.executeUpdate();
+                }
+            });
+        } catch (StoreException e) {
+            // another instance kept one first: read below
+        }
+        return installationKey(purpose).orElseThrow(() -> new StoreException("the store keeps no key for " + purpose, null));
+    }
+
+    private Optional<String> installationKey(String purpose) {
+        return db.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT key_value FROM installation_keys WHERE purpose = ?")) {
+                select.setString(1, purpose);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(row.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
     }
 
     private void update(String sql, Instant at, String idHash) {

@@ -50,8 +50,8 @@ public interface RunStore extends AutoCloseable {
     /** Lets a run go at once (its lease expires), so another instance takes it over. False when {@code owner} did not hold it. */
     boolean releaseLease(String runId, String owner);
 
-    /** Says this instance is alive at {@code now}; returns the other instances seen since {@code aliveSince}. */
-    List<String> registerInstance(String name, Instant now, Instant aliveSince);
+    /** Says this instance (and its process) is alive at {@code now}; returns the other instances seen since {@code aliveSince}. */
+    List<EngineInstance> registerInstance(EngineInstance self, Instant now, Instant aliveSince);
 
     void unregisterInstance(String name);
 

@@ -91,19 +91,19 @@ public final class WebPages {
     // ---- login ---------------------------------------------------------------------------------
 
     private Response loginForm(Request request) {
-        return loginPage(200, request, "", safeNext(request.query("next")));
+        return loginPage(200, request, "", NextPage.from(request.query("next")));
     }
 
     /** The login form with a fresh pre-session CSRF token, in its hidden field and its cookie. */
     private Response loginPage(int status, Request request, String error, String next) {
-        String csrf = Sessions.newLoginCsrf();
+        String csrf = sessions.newLoginCsrf();
         return page(status, "login", request, Map.of("error", error, "next", next, "loginCsrf", csrf))
                 .with("Set-Cookie", Sessions.loginCookie(csrf));
     }
 
     private Response login(Request request) {
-        String next = safeNext(request.formValue("next"));
-        if (!Sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
+        String next = NextPage.from(request.formValue("next"));
+        if (!sessions.loginCsrfMatches(request.cookie(Sessions.LOGIN_COOKIE).orElse(null), request.formValue("_csrf").orElse(null))) {
             return loginPage(403, request, "This login form did not come from this page, or has expired. Log in again here.", next);
         }
         Optional<Sessions.Session> session = request.formValue("token").map(String::strip).flatMap(sessions::login);
@@ -118,12 +118,6 @@ public final class WebPages {
         request.session().ifPresent(s -> sessions.logout(s.id()));
         return Response.seeOther("/login")
                 .with("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    }
-
-    /** Only a path of this site: never {@code //evil.example} or {@code https://...}. */
-    private static String safeNext(Optional<String> next) {
-        return next.filter(n -> n.startsWith("/") && !n.startsWith("//") && !n.contains("\\") && !n.startsWith("/login"))
-                .orElse("/runs");
     }
 
     // ---- runbooks ------------------------------------------------------------------------------

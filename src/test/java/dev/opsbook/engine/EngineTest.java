@@ -106,6 +106,21 @@ class EngineTest {
     }
 
     @Test
+    void a_step_past_its_timeout_ends_with_every_process_it_started_detached_ones_too() throws Exception {
+        RunResult result = run("engine/timeout-detached.md", Map.of());
+
+        assertThat(result.state().execution("hang").orElseThrow().message()).isEqualTo("timed out after 500 ms");
+        long detached = dev.opsbook.testing.Processes.pidIn(workDir.resolve("detached.pid"));
+        assertThat(detached).as("the script wrote the pid of its detached sleep").isPositive();
+        try {
+            dev.opsbook.testing.Eventually.until("the detached sleep " + detached + " ended with its step", java.time.Duration.ofSeconds(10),
+                    () -> !dev.opsbook.testing.Processes.running(detached), () -> "");
+        } finally {
+            dev.opsbook.testing.Processes.kill(detached);
+        }
+    }
+
+    @Test
     void a_run_past_its_time_limit_stops_its_steps_and_rolls_back() throws Exception {
         RunResult result = run("engine/run-timeout.md", Map.of());
 

@@ -163,6 +163,39 @@ class ServerTest {
     }
 
     @Test
+    void a_body_nested_deeper_than_the_parser_takes_is_a_400_problem_not_a_500() throws Exception {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        HttpResponse<String> bad = send(get("/things", operator).POST(HttpRequest.BodyPublishers.ofString("{\"a\":" + deep + "}")));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+        assertThat(json.readTree(bad.body()).path("detail").asText()).contains("nested deeper than 1000");
+    }
+
+    @Test
+    void what_the_access_audit_keeps_of_a_long_path_is_cut_and_says_so() throws Exception {
+        String long_ = "x".repeat(6000);
+        assertThat(send(get("/things/" + long_, null)).statusCode()).isEqualTo(401);
+
+        String trail = Files.readString(dir.resolve(AccessAudit.FILE));
+        String entry = trail.lines().filter(l -> l.contains("/things/xxx")).findFirst().orElseThrow();
+        int kept = AccessAudit.MAX_FIELD - "/things/".length();
+        assertThat(entry).contains("\"path\":\"/things/" + "x".repeat(kept) + "[cut: " + (6000 - kept) + " more characters]\"");
+        assertThat(entry.length()).isLessThan(2 * AccessAudit.MAX_FIELD + 1000);
+        assertThat(AuditVerifier.verify(dir.resolve(AccessAudit.FILE), dev.opsbook.audit.AuditSeals.NONE).valid()).isTrue();
+    }
+
+    @Test
+    void an_absurdly_long_request_target_is_refused_with_414_and_not_echoed_or_recorded() throws Exception {
+        HttpResponse<String> refused = send(get("/things/" + "x".repeat(100_000) + "?q=" + "y".repeat(10), null));
+        assertThat(refused.statusCode()).isEqualTo(414);
+        assertThat(refused.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+        assertThat(json.readTree(refused.body()).path("detail").asText()).contains("longer than " + Server.MAX_TARGET);
+        assertThat(refused.body()).hasSizeLessThan(2000);
+        Path trail = dir.resolve(AccessAudit.FILE);
+        assertThat(Files.exists(trail) ? Files.size(trail) : 0).isLessThan(10_000);
+    }
+
+    @Test
     void an_unexpected_failure_is_a_500_problem_that_does_not_leak_its_message() throws Exception {
         HttpResponse<String> failed = send(get("/fails", viewer));
         assertThat(failed.statusCode()).isEqualTo(500);

@@ -573,12 +573,17 @@ abstract class RunStoreContractTest {
     }
 
     @Test
-    void the_store_knows_which_instances_are_alive() {
-        assertThat(store.registerInstance("a", T0, T0.minusSeconds(30))).isEmpty();
-        assertThat(store.registerInstance("b", T0.plusSeconds(10), T0.minusSeconds(20))).containsExactly("a");
-        assertThat(store.registerInstance("b", T0.plusSeconds(60), T0.plusSeconds(30))).as("a was not seen for a lease").isEmpty();
+    void the_store_knows_which_instances_are_alive_and_the_process_behind_each() {
+        EngineInstance a = new EngineInstance("a", "host-1", 4242);
+        EngineInstance b = new EngineInstance("b", "host-2", 77);
+        assertThat(store.registerInstance(a, T0, T0.minusSeconds(30))).isEmpty();
+        assertThat(store.registerInstance(b, T0.plusSeconds(10), T0.minusSeconds(20))).containsExactly(a);
+        assertThat(store.registerInstance(b, T0.plusSeconds(60), T0.plusSeconds(30))).as("a was not seen for a lease").isEmpty();
         store.unregisterInstance("b");
-        assertThat(store.registerInstance("a", T0.plusSeconds(61), T0.plusSeconds(31))).isEmpty();
+        assertThat(store.registerInstance(a, T0.plusSeconds(61), T0.plusSeconds(31))).isEmpty();
+        EngineInstance restarted = new EngineInstance("a", "host-1", 4343);
+        store.registerInstance(restarted, T0.plusSeconds(62), T0.plusSeconds(32));
+        assertThat(store.registerInstance(b, T0.plusSeconds(63), T0.plusSeconds(33))).as("the same name, a new process").containsExactly(restarted);
     }
 
     @Test

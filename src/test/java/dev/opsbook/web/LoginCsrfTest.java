@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Login CSRF over HTTP against the real service: a login form posted from another site (which
- * cannot read or send the SameSite=Strict login cookie) makes no session.
+ * cannot read or send the SameSite=Strict login cookie) makes no session, nor does a cookie and
+ * field pair that this installation did not sign (chosen by an attacker, made by another
+ * installation, or its expiry changed).
  */
 class LoginCsrfTest {
 
@@ -99,14 +101,24 @@ class LoginCsrfTest {
     }
 
     @Test
-    void a_login_posted_from_another_site_without_the_forms_token_makes_no_session() throws Exception {
+    void a_login_without_the_forms_token_signed_by_this_installation_makes_no_session() throws Exception {
         HttpResponse<String> crossSite = postLogin(Optional.empty(), Optional.empty());
         HttpResponse<String> guessed = postLogin(Optional.empty(), Optional.of("guessed"));
         String real = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString())
                 .headers().firstValue("Set-Cookie").orElseThrow().replaceAll("^[^=]+=([^;]+);.*$", "$1");
         HttpResponse<String> mismatched = postLogin(Optional.of(real), Optional.of("guessed"));
 
-        for (HttpResponse<String> refused : List.of(crossSite, guessed, mismatched)) {
+        HttpResponse<String> chosenPair = postLogin(Optional.of("attacker-chosen"), Optional.of("attacker-chosen"));
+        String elsewhere;
+        try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("other-installation")), "", "")) {
+            elsewhere = new Sessions(new ApiTokens(other.tokens(), Clock.systemUTC()), Clock.systemUTC()).newLoginCsrf();
+        }
+        HttpResponse<String> otherInstallation = postLogin(Optional.of(elsewhere), Optional.of(elsewhere));
+        String[] parts = real.split("\\.");
+        String forged = parts[0] + "." + (Long.parseLong(parts[1]) + 86_400) + "." + parts[2];
+        HttpResponse<String> longerLived = postLogin(Optional.of(forged), Optional.of(forged));
+
+        for (HttpResponse<String> refused : List.of(crossSite, guessed, mismatched, chosenPair, otherInstallation, longerLived)) {
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(makesASession(refused)).isFalse();
             assertThat(refused.body()).contains("did not come from this page").contains("name=\"_csrf\"");

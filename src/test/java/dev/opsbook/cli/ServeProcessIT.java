@@ -1,0 +1,156 @@
+package dev.opsbook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.opsbook.testing.Eventually;
+import dev.opsbook.testing.Processes;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code opsbook serve} as a process on the embedded store: a port that is taken, and an instance
+ * killed with {@code kill -9} while a shell step runs: its step's processes end with it, and a
+ * serve started again at once takes over, without waiting out the dead instance's lease.
+ */
+class ServeProcessIT {
+
+    private static final String HOLD = """
+            ---
+            title: Holds a shell step with processes of its own
+            ---
+
+            The first time, the step starts a child and a detached process and waits; taken over, it ends.
+
+            ```shell id=hold
+            if [ -e started-once ]; then exit 0; fi
+            touch started-once
+            sleep 300 &
+            echo $! > child.pid
+            (sleep 301 & echo $! > detached.pid)
+            echo $$ > script.pid
+            wait
+            ```
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final List<Serve> serves = new ArrayList<>();
+    private final List<Long> pids = new ArrayList<>();
+
+    /** One serve process and what it printed. */
+    private record Serve(Process process, List<String> output) {
+
+        String said() {
+            return String.join("\n", output);
+        }
+
+        String httpUrl() {
+            return output.stream().filter(l -> l.startsWith("http: ")).findFirst().orElseThrow().substring(6);
+        }
+    }
+
+    @BeforeEach
+    void runbooks() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("runbooks")).resolve("hold.md"), HOLD);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Serve serve : serves) {
+            if (serve.process().isAlive()) {
+                serve.process().destroy();
+                serve.process().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        pids.forEach(Processes::kill);
+    }
+
+    private Serve serve(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--runbooks", "runbooks", "--port", "0", "--record-dir", "records",
+                "--lease", "2m", "--drain", "0s"));
+        args.addAll(List.of(options));
+        Process process = Cli.builder(dir, args.toArray(String[]::new)).redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Serve serve = new Serve(process, output);
+        serves.add(serve);
+        Eventually.until("serve listens", Duration.ofSeconds(60), () -> output.stream().anyMatch(l -> l.startsWith("http: ")),
+                serve::said, process::isAlive);
+        return serve;
+    }
+
+    private long pid(String file) throws InterruptedException {
+        Eventually.until("the step wrote " + file, Duration.ofSeconds(60), () -> Processes.pidIn(dir.resolve(file)) > 0,
+                () -> serves.get(serves.size() - 1).said());
+        long pid = Processes.pidIn(dir.resolve(file));
+        pids.add(pid);
+        return pid;
+    }
+
+    @Test
+    void a_serve_killed_with_kill_9_takes_its_shell_steps_with_it_and_a_new_one_starts_and_takes_over_at_once() throws Exception {
+        String token = Cli.run(dir, "token", "create", "--role", "operator", "--name", "it").stdout().strip();
+        Serve first = serve("--instance", "first");
+        HttpResponse<String> launched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(first.httpUrl()
+                        + "/api/runbooks/hold/runs")).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        List<Long> step = List.of(pid("script.pid"), pid("child.pid"), pid("detached.pid"));
+        Eventually.until("the step's processes run", Duration.ofSeconds(10), () -> step.stream().allMatch(Processes::running), first::said);
+
+        first.process().destroyForcibly(); // SIGKILL: nothing in its JVM runs any more
+        first.process().waitFor(30, TimeUnit.SECONDS);
+
+        Eventually.until("the killed serve's step processes " + step + " end", Duration.ofSeconds(15),
+                () -> step.stream().noneMatch(Processes::running), first::said);
+        Serve second = serve("--instance", "second");
+        assertThat(second.said()).contains("instance first (pid " + first.process().pid() + " on this host) is gone");
+        Eventually.until("the run is taken over long before first's lease of 2m ends", Duration.ofSeconds(30),
+                () -> second.said().contains("taken over from first"), second::said, second.process()::isAlive);
+    }
+
+    @Test
+    void a_serve_whose_port_is_taken_says_so_in_one_line_and_exits_2() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Cli.Result refused = Cli.run(dir, "serve", "--runbooks", "runbooks", "--port", Integer.toString(taken.getLocalPort()),
+                    "--record-dir", "records");
+
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.stderr().strip()).isEqualTo("error: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the address is in use (another opsbook serve, or another program, listens there); choose another port with"
+                    + " --port N (0 picks a free one) or another address with --host");
+            assertThat(refused.all()).doesNotContain("Exception", "\tat ", "queue: ", "http: ");
+        }
+        Serve after = serve();
+        assertThat(after.said()).doesNotContain("is gone").contains("http: ");
+    }
+}
