@@ -126,9 +126,15 @@ public final class AuditVerifier {
                 problems.add(where + "the last line does not end with a newline: an entry cut short, or bytes added after the last one");
             }
             CanonicalLine.Read read = CanonicalLine.read(bytes);
+            if (read instanceof CanonicalLine.Blank blank) {
+                problems.add(where + blank.why());
+                continue;
+            }
             if (read instanceof CanonicalLine.Unreadable unreadable) {
+                // //why: the line stands where an entry stood; counting it keeps the entries after it, and the seal, from being reported as moved or cut
                 problems.add(where + unreadable.why());
-                previous = "?";
+                hashes.add(UNKNOWN);
+                previous = UNKNOWN;
                 continue;
             }
             CanonicalLine.Entry line = (CanonicalLine.Entry) read;
@@ -139,7 +145,7 @@ public final class AuditVerifier {
                 problems.add(where + "entry " + entry.seq() + " where entry " + expected
                         + " was expected: an entry was removed or inserted before it");
             }
-            if (!entry.previous().equals(previous)) {
+            if (!previous.equals(UNKNOWN) && !entry.previous().equals(previous)) {
                 problems.add(where + "entry " + entry.seq() + " does not follow the entry before it"
                         + " (its previous hash is " + shortHash(entry.previous()) + ", the entry before hashes to " + shortHash(previous) + ")");
             }
@@ -166,6 +172,9 @@ public final class AuditVerifier {
         JsonNode run = first.data().path("run");
         return first.type().equals("run-started") && run.isTextual() ? Optional.of(run.textValue()) : Optional.empty();
     }
+
+    /** The hash of a line that could not be read as an entry. */
+    private static final String UNKNOWN = "?";
 
     /** Marks bytes after the last newline. */
     private static final byte[] UNTERMINATED = new byte[0];

@@ -104,6 +104,31 @@ class AuditTrailTest {
     }
 
     @Test
+    void a_line_that_is_not_an_entry_is_the_one_problem_named_not_a_cut_or_a_broken_chain_after_it() throws Exception {
+        writeRunTrail(store.auditSeals());
+        editLine(2, line -> line.replace(",\"previous\":", ",\"note\":\"looks fine\",\"previous\":"));
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.valid()).isFalse();
+        assertThat(verification.problems()).singleElement().asString().contains(":2: unknown key 'note'");
+        assertThat(verification.entries()).isEqualTo(3);
+    }
+
+    @Test
+    void a_blank_line_is_the_one_problem_named_and_is_not_counted_as_an_entry() throws Exception {
+        writeRunTrail(store.auditSeals());
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.add(1, "");
+        Files.write(file, lines);
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.problems()).singleElement().asString().contains(":2: a blank line");
+        assertThat(verification.entries()).isEqualTo(3);
+    }
+
+    @Test
     void a_second_data_key_is_refused_whichever_a_reader_would_take() throws Exception {
         writeRunTrail(store.auditSeals());
         editLine(2, line -> line.replace("\"data\":", "\"data\":{\"operation\":\"StopInstances\"},\"data\":"));
