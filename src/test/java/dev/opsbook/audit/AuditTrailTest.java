@@ -116,6 +116,26 @@ class AuditTrailTest {
     }
 
     @Test
+    void an_entry_removed_from_the_middle_is_named_where_it_was_not_at_every_line_after_it_nor_as_a_cut_tail() throws Exception {
+        try (AuditTrail trail = AuditTrail.create(file, store.auditSeals())) {
+            trail.append(Instant.parse("2026-11-23T03:00:00Z"), "run-started",
+                    JsonNodeFactory.instance.objectNode().put("run", "20261123-030000-0a1b2c3d4e5f").put("runbook", "reboot"));
+            for (int i = 1; i <= 4; i++) {
+                trail.append(Instant.parse("2026-11-23T03:00:0" + i + "Z"), "step-started", JsonNodeFactory.instance.objectNode().put("step", "s" + i));
+            }
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(1);
+        Files.write(file, lines);
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.valid()).isFalse();
+        assertThat(verification.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains(".jsonl:2: entry 3 "));
+        assertThat(verification.problems()).noneSatisfy(p -> assertThat(p).contains("cut from its end"));
+    }
+
+    @Test
     void a_blank_line_is_the_one_problem_named_and_is_not_counted_as_an_entry() throws Exception {
         writeRunTrail(store.auditSeals());
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
