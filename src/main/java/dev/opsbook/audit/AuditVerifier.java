@@ -57,22 +57,22 @@ public final class AuditVerifier {
         if (seal.isEmpty()) {
             return unsealed(trail, scan, problems, seals.noSeal(scan.name()));
         }
-        if (seal.get().entries() > scan.count()) {
+        if (seal.get().entries() > scan.lastSeq()) {
             scan = scan(trail); // //why: the trail is written before its seal: entries sealed since the first read are in the file now
             problems = new ArrayList<>(scan.problems());
         }
-        if (scan.count() > seal.get().entries() && scan.agreesWith(seal.get())) {
+        if (scan.lastSeq() > seal.get().entries() && scan.agreesWith(seal.get())) {
             Optional<AuditSeal> before = seal;
             seal = seals.seal(scan.name()).or(() -> before); // written while it was read: the seal has moved on with it
         }
         AuditSeal sealed = seal.orElseThrow();
-        if (scan.count() < sealed.entries()) {
+        if (scan.lastSeq() < sealed.entries()) {
             problems.add(trail + ": the store sealed " + sealed.entries() + " entries, the trail has " + scan.count()
                     + ": entries were cut from its end");
         } else if (!scan.agreesWith(sealed)) {
             problems.add(trail + ": entry " + sealed.entries() + " is not the one the store sealed (it sealed "
                     + shortHash(sealed.finalHash()) + ")");
-        } else if (scan.count() > sealed.entries()) {
+        } else if (scan.lastSeq() > sealed.entries()) {
             problems.add(trail + ": the trail has " + scan.count() + " entries, the store sealed " + sealed.entries()
                     + ": the entries after " + sealed.entries() + " were not written by opsbook, or are being written right now");
         }
@@ -94,11 +94,19 @@ public final class AuditVerifier {
                 record.isPresent() ? SealedBy.RECORD : SealedBy.NONE, Optional.of(why));
     }
 
-    /** The trail read line by line: its problems, the hash of each entry in order, and the name it is sealed under. */
-    private record Scan(List<String> problems, List<String> hashes, String name) {
+    /**
+     * The trail read line by line: its problems, the number and hash of each entry in order, and the
+     * name it is sealed under. //why: the seal is checked against the entries' own numbers, so an
+     * entry removed from the middle (reported where it was) is not also reported as a cut tail.
+     */
+    private record Scan(List<String> problems, List<Long> seqs, List<String> hashes, String name) {
 
         long count() {
             return hashes.size();
+        }
+
+        long lastSeq() {
+            return seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
         }
 
         String last() {
@@ -106,13 +114,15 @@ public final class AuditVerifier {
         }
 
         boolean agreesWith(AuditSeal seal) {
-            return seal.entries() >= 1 && seal.entries() <= hashes.size() && hashes.get((int) seal.entries() - 1).equals(seal.finalHash());
+            int at = seqs.lastIndexOf(seal.entries());
+            return seal.entries() >= 1 && at >= 0 && hashes.get(at).equals(seal.finalHash());
         }
     }
 
     private static Scan scan(Path trail) throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
         List<byte[]> lines = lines(Files.readAllBytes(trail));
         Optional<String> name = Optional.empty();
         String previous = AuditEntry.GENESIS;
@@ -126,20 +136,27 @@ public final class AuditVerifier {
                 problems.add(where + "the last line does not end with a newline: an entry cut short, or bytes added after the last one");
             }
             CanonicalLine.Read read = CanonicalLine.read(bytes);
+            if (read instanceof CanonicalLine.Blank blank) {
+                problems.add(where + blank.why());
+                continue;
+            }
             if (read instanceof CanonicalLine.Unreadable unreadable) {
+                // //why: the line stands where an entry stood; counting it keeps the entries after it, and the seal, from being reported as moved or cut
                 problems.add(where + unreadable.why());
-                previous = "?";
+                seqs.add(seqs.isEmpty() ? 1 : seqs.get(seqs.size() - 1) + 1);
+                hashes.add(UNKNOWN);
+                previous = UNKNOWN;
                 continue;
             }
             CanonicalLine.Entry line = (CanonicalLine.Entry) read;
             AuditEntry entry = line.entry();
             line.notCanonical().ifPresent(why -> problems.add(where + "entry " + entry.seq() + " is not written as opsbook writes it: " + why));
-            long expected = hashes.size() + 1;
+            long expected = seqs.isEmpty() ? 1 : seqs.get(seqs.size() - 1) + 1; // //why: after a gap, reported once, the next entry follows the one before it
             if (entry.seq() != expected) {
                 problems.add(where + "entry " + entry.seq() + " where entry " + expected
                         + " was expected: an entry was removed or inserted before it");
             }
-            if (!entry.previous().equals(previous)) {
+            if (!previous.equals(UNKNOWN) && !entry.previous().equals(previous)) {
                 problems.add(where + "entry " + entry.seq() + " does not follow the entry before it"
                         + " (its previous hash is " + shortHash(entry.previous()) + ", the entry before hashes to " + shortHash(previous) + ")");
             }
@@ -152,13 +169,14 @@ public final class AuditVerifier {
             if (hashes.isEmpty()) {
                 name = runOf(entry);
             }
+            seqs.add(entry.seq());
             hashes.add(entry.hash());
             previous = entry.hash();
         }
         if (hashes.isEmpty() && problems.isEmpty()) {
             problems.add(trail + ": the trail is empty");
         }
-        return new Scan(problems, hashes, name.orElse(AuditSeals.nameOf(trail)));
+        return new Scan(problems, seqs, hashes, name.orElse(AuditSeals.nameOf(trail)));
     }
 
     // //why: a run's trail is sealed under its run id, which its first entry holds under the hash: a copy or a renamed file still finds its seal
@@ -166,6 +184,9 @@ public final class AuditVerifier {
         JsonNode run = first.data().path("run");
         return first.type().equals("run-started") && run.isTextual() ? Optional.of(run.textValue()) : Optional.empty();
     }
+
+    /** The hash of a line that could not be read as an entry. */
+    private static final String UNKNOWN = "?";
 
     /** Marks bytes after the last newline. */
     private static final byte[] UNTERMINATED = new byte[0];

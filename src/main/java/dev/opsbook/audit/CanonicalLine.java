@@ -28,7 +28,7 @@ final class CanonicalLine {
     private static final JsonMapper STRICT = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
-    /** What a line holds: an entry (in canonical form or not), or nothing readable. */
+    /** What a line holds: an entry (in canonical form or not), something unreadable in an entry's place, or nothing. */
     sealed interface Read {
     }
 
@@ -36,7 +36,12 @@ final class CanonicalLine {
     record Entry(AuditEntry entry, Optional<String> notCanonical) implements Read {
     }
 
+    /** A line that should hold an entry but cannot be read as one: it still takes an entry's place in the trail. */
     record Unreadable(String why) implements Read {
+    }
+
+    /** A blank line: no entry's place, and nothing in the chain. */
+    record Blank(String why) implements Read {
     }
 
     private CanonicalLine() {
@@ -45,7 +50,7 @@ final class CanonicalLine {
     static Read read(byte[] bytes) {
         String line = new String(bytes, StandardCharsets.UTF_8);
         if (line.isBlank()) {
-            return new Unreadable("a blank line: a trail is one entry per line, with no blank lines");
+            return new Blank("a blank line: a trail is one entry per line, with no blank lines");
         }
         JsonNode node;
         try (JsonParser parser = STRICT.createParser(line)) {

@@ -22,6 +22,7 @@ public final class References {
     private static final Pattern REFERENCE = Pattern.compile(
             "(?<![A-Za-z0-9_.\"])(params|steps|env|run|event)\\s*\\.\\s*(?:\"((?:[^\"\\\\]|\\\\.)*)\"|([A-Za-z_][A-Za-z0-9_]*))");
     private static final Pattern LEADING_NAME = Pattern.compile("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?![\\s(A-Za-z0-9_])");
+    private static final Pattern LEADING_QUOTED_NAME = Pattern.compile("^\\s*(\"((?:[^\"\\\\]|\\\\.)*)\")");
 
     private References() {
     }
@@ -44,6 +45,11 @@ public final class References {
      * say), which JMESPath would quietly evaluate to null.
      */
     public static Optional<String> unknownRoot(String expression) {
+        // //why: a quoted identifier ("\n", as Go templates write strings) is a name too, and as null when it is not a root
+        Matcher quoted = LEADING_QUOTED_NAME.matcher(expression);
+        if (quoted.find()) {
+            return ROOTS.contains(quoted.group(2)) ? Optional.empty() : Optional.of(quoted.group(1));
+        }
         String scanned = blankLiterals(expression);
         Matcher matcher = LEADING_NAME.matcher(scanned + " ");
         if (!matcher.find()) {

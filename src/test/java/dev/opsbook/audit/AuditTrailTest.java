@@ -104,6 +104,51 @@ class AuditTrailTest {
     }
 
     @Test
+    void a_line_that_is_not_an_entry_is_the_one_problem_named_not_a_cut_or_a_broken_chain_after_it() throws Exception {
+        writeRunTrail(store.auditSeals());
+        editLine(2, line -> line.replace(",\"previous\":", ",\"note\":\"looks fine\",\"previous\":"));
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.valid()).isFalse();
+        assertThat(verification.problems()).singleElement().asString().contains(":2: unknown key 'note'");
+        assertThat(verification.entries()).isEqualTo(3);
+    }
+
+    @Test
+    void an_entry_removed_from_the_middle_is_named_where_it_was_not_at_every_line_after_it_nor_as_a_cut_tail() throws Exception {
+        try (AuditTrail trail = AuditTrail.create(file, store.auditSeals())) {
+            trail.append(Instant.parse("2026-11-23T03:00:00Z"), "run-started",
+                    JsonNodeFactory.instance.objectNode().put("run", "20261123-030000-0a1b2c3d4e5f").put("runbook", "reboot"));
+            for (int i = 1; i <= 4; i++) {
+                trail.append(Instant.parse("2026-11-23T03:00:0" + i + "Z"), "step-started", JsonNodeFactory.instance.objectNode().put("step", "s" + i));
+            }
+        }
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(1);
+        Files.write(file, lines);
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.valid()).isFalse();
+        assertThat(verification.problems()).hasSize(2).allSatisfy(p -> assertThat(p).contains(".jsonl:2: entry 3 "));
+        assertThat(verification.problems()).noneSatisfy(p -> assertThat(p).contains("cut from its end"));
+    }
+
+    @Test
+    void a_blank_line_is_the_one_problem_named_and_is_not_counted_as_an_entry() throws Exception {
+        writeRunTrail(store.auditSeals());
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.add(1, "");
+        Files.write(file, lines);
+
+        AuditVerifier.Verification verification = AuditVerifier.verify(file, store.auditSeals());
+
+        assertThat(verification.problems()).singleElement().asString().contains(":2: a blank line");
+        assertThat(verification.entries()).isEqualTo(3);
+    }
+
+    @Test
     void a_second_data_key_is_refused_whichever_a_reader_would_take() throws Exception {
         writeRunTrail(store.auditSeals());
         editLine(2, line -> line.replace("\"data\":", "\"data\":{\"operation\":\"StopInstances\"},\"data\":"));

@@ -70,6 +70,14 @@ class ReferencesTest {
         assertThat(References.unknownRoot("region")).contains("region");
     }
 
+    @Test
+    void an_expression_starting_from_a_quoted_name_templates_do_not_know_is_flagged_as_written() {
+        assertThat(References.unknownRoot("\"\\n\"")).contains("\"\\n\"");
+        assertThat(References.unknownRoot("\"===> node:> \"")).contains("\"===> node:> \"");
+        assertThat(References.unknownRoot(" \"region\".name")).contains("\"region\"");
+        assertThat(References.unknownRoot("\"params\".region")).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"params.region", "steps.x.status", "env.USER", "run.id", "event.detail",
             "length(params.zones)", "true", "null", "`1` > `0`", "'text'", "!params.dryRun", "[params.a]", "@"})
