@@ -31,7 +31,8 @@ final class TerminalInteraction implements Interaction {
     public synchronized Answer ask(Prompt prompt) throws Unavailable, InterruptedException {
         boolean approval = prompt.kind().equals("approve");
         if (yes) {
-            terminal.println("  " + (approval ? "✔ approved " : "✔ confirmed ") + prompt.stepId() + " (--yes)");
+            terminal.println("  " + (approval && !prompt.approvers().allow(user) ? "✘ cannot approve " + prompt.stepId() + " as " + user
+                    : approval ? "✔ approved " + prompt.stepId() : "✔ confirmed " + prompt.stepId()) + " (--yes)");
             return new Answer(true, user, "", clock.instant(), "--yes");
         }
         if (!interactive) {

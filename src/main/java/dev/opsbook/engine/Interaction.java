@@ -1,5 +1,6 @@
 package dev.opsbook.engine;
 
+import dev.opsbook.runbook.Approvers;
 import java.time.Instant;
 
 /**
@@ -8,8 +9,14 @@ import java.time.Instant;
  */
 public interface Interaction {
 
-    /** @param kind "manual" (a task to confirm done) or "approve" (a gate to allow or refuse) */
-    record Prompt(String runId, String stepId, String kind, String text) {
+    /**
+     * @param kind "manual" (a task to confirm done) or "approve" (a gate to allow or refuse)
+     * @param approvers who may approve it, so a person is told before they answer
+     */
+    record Prompt(String runId, String stepId, String kind, String text, Approvers approvers) {
+        public Prompt(String runId, String stepId, String kind, String text) {
+            this(runId, stepId, kind, text, Approvers.ANYONE);
+        }
     }
 
     /** A person's answer. {@code confirmed} false means rejected (approve) or not done (manual). */

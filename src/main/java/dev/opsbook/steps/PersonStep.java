@@ -50,8 +50,8 @@ public final class PersonStep implements StepExecutor {
     public StepOutcome execute(StepCall call) throws InterruptedException {
         String prompt = call.input().path("prompt").asText(kind.equals("approve") ? "Approve step " + call.step().id() + "?" : call.step().title());
         try {
-            Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), kind, prompt));
             Approvers approvers = kind.equals("approve") ? Approvers.of(call.input()) : Approvers.ANYONE;
+            Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), kind, prompt, approvers));
             if (answer.confirmed() && !approvers.allow(answer.by())) {
                 // //why: the run waits rather than fails, so one of the approvers can still approve it (opsbook approve)
                 return new StepOutcome.Waiting("approval refused: " + approvers.refusal(call.step().id(), answer.by())
