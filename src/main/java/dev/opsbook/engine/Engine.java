@@ -341,6 +341,9 @@ public final class Engine implements AutoCloseable {
             List<JsonNode> secretReads = new ArrayList<>();
             SecretSource source = (store, id) -> secret(store, id, secretReads);
             try {
+                unkeptSecret(step, context).ifPresent(message -> {
+                    throw new ExpressionException(message, 0);
+                });
                 input = input(step, context, source);
                 if (step.settings().isNull()) {
                     ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context, source);
@@ -367,6 +370,32 @@ public final class Engine implements AutoCloseable {
             });
             tasks.put(start.key(), task);
             unstarted.put(start.key(), claimed);
+        }
+
+        /**
+         * A secret parameter this step reads, in a run that goes on from the store: the store keeps
+         * it masked, and running with the mask in its place would, say, set a password to it.
+         */
+        private Optional<String> unkeptSecret(Step step, JsonNode context) {
+            List<String> masked = request.runbook().runbook().parameters().stream()
+                    .filter(p -> p.isSecret() && context.path("params").path(p.name()).asText("").equals(Redactor.MASK))
+                    .map(dev.opsbook.runbook.Parameter::name).toList();
+            if (masked.isEmpty()) {
+                return Optional.empty();
+            }
+            //why: a script also reads parameters as environment variables ($token), which hold the mask too
+            java.util.stream.Stream<String> inScript = step.settings().isNull() && step.body() != null
+                    ? masked.stream().filter(name -> java.util.regex.Pattern.compile("\\$\\{?" + java.util.regex.Pattern.quote(name) + "(?![A-Za-z0-9_])")
+                            .matcher(step.body()).find())
+                    : java.util.stream.Stream.empty();
+            return java.util.stream.Stream.concat(dev.opsbook.runbook.ExpressionSites.of(step).sites().stream()
+                    .flatMap(site -> dev.opsbook.expression.References.in(site.expression()).stream())
+                    .filter(r -> r.root().equals("params") && masked.contains(r.name()))
+                    .map(dev.opsbook.expression.Reference::name), inScript)
+                    .findFirst()
+                    .map(name -> "params." + name + " is a secret, and the store does not keep secrets: a run that goes on from the store"
+                            + " (after an approval, a resume or a takeover) cannot read it; read it in this step with a secret reference"
+                            + " ({{ secret:ssm:NAME }} or {{ secret:secretsmanager:NAME }}), or start a new run");
         }
 
         private JsonNode input(Step step, JsonNode context, SecretSource source) {

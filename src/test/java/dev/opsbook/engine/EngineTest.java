@@ -152,6 +152,30 @@ class EngineTest {
     }
 
     @Test
+    void a_run_that_goes_on_from_its_stored_history_fails_a_step_reading_a_secret_parameter_instead_of_using_the_mask() throws Exception {
+        RunResult waiting = Fixtures.run("engine/secret-after-gate.md", Map.of("password", "s3cr3t-canary"), Interaction.NOBODY, workDir,
+                new RunControl(), RunListener.NONE);
+        assertThat(waiting.state().status()).isEqualTo(RunStatus.WAITING);
+
+        List<RunEvent> history = new ArrayList<>(waiting.events()); // as the store keeps them: the secret masked
+        java.time.Instant now = java.time.Instant.now();
+        history.add(new RunEvent.StepAnswered(now, "allow", new Interaction.Answer(true, "carol", "go", now, "opsbook approve")));
+        RunRequest request = new RunRequest(Fixtures.load("engine/secret-after-gate.md"), Map.of(), "tester", "test",
+                Interaction.NOBODY, Optional.empty(), workDir);
+        RunResult resumed;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            resumed = engine.resume(request, history, "tester", RunListener.NONE, new RunControl());
+        }
+
+        assertThat(resumed.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(resumed.state().execution("set-password").orElseThrow().message())
+                .contains("params.password is a secret, and the store does not keep secrets").contains("secret reference");
+        assertThat(resumed.state().execution("by-variable").orElseThrow().message()).contains("params.password is a secret");
+        assertThat(workDir.resolve("password-was-set")).doesNotExist();
+        assertThat(workDir.resolve("variable-was-read")).doesNotExist();
+    }
+
+    @Test
     void a_run_resumed_after_its_time_limit_ran_out_gets_the_whole_limit_again_from_the_restart() throws Exception {
         Path naptime = Files.writeString(workDir.resolve("naptime"), "5");
         RunResult first = run("engine/restart-timeout.md", Map.of("naptime", naptime.toString()));
