@@ -17,7 +17,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -63,23 +62,10 @@ public class EventsCommand {
             EventEnvelope event = (EventEnvelope) parsed;
 
             boolean defaults = paths == null || paths.isEmpty();
-            List<Path> files = new ArrayList<>();
-            boolean invalid = false;
-            for (Path path : defaults ? DEFAULT_PATHS : paths) {
-                if (Files.isDirectory(path)) {
-                    try (Stream<Path> walk = Files.walk(path)) {
-                        walk.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p)).sorted().forEach(files::add);
-                    } catch (IOException e) {
-                        err.println(path + ": error: cannot read folder: " + e.getMessage());
-                        invalid = true;
-                    }
-                } else if (Files.isRegularFile(path)) {
-                    files.add(path);
-                } else if (!defaults) {
-                    err.println(path + ": error: no such file or folder");
-                    invalid = true;
-                }
-            }
+            //why: the default folders may be absent; only a path someone named must exist
+            Runbooks.Found found = Runbooks.find(defaults ? DEFAULT_PATHS.stream().filter(Files::exists).toList() : paths);
+            List<Path> files = found.files();
+            boolean invalid = found.missing() > 0;
             List<Runbook> runbooks = new ArrayList<>();
             for (Path file : files) {
                 try {

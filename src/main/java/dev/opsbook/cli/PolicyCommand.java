@@ -26,13 +26,13 @@ public class PolicyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Optional<List<Path>> files = Runbooks.files(paths);
-        if (files.isEmpty()) {
+        Runbooks.Found files = Runbooks.find(paths);
+        if (files.missing() > 0) {
             return ExitCodes.INVALID;
         }
         List<Runbook> runbooks = new ArrayList<>();
         boolean invalid = false;
-        for (Path file : files.get()) {
+        for (Path file : files.files()) {
             Optional<LoadedRunbook> loaded = Runbooks.loadOrReport(file, true);
             loaded.ifPresent(l -> runbooks.add(l.runbook()));
             invalid |= loaded.isEmpty();

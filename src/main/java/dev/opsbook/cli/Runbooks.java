@@ -30,29 +30,33 @@ final class Runbooks {
         return java.util.Optional.of(loaded);
     }
 
+    /** The runbook files some paths name, and how many paths named none (each said on standard error). */
+    record Found(List<java.nio.file.Path> files, int missing) {
+    }
+
     /**
      * The runbook files that files and folders name, folders searched for {@code *.md} files at
-     * any depth, in name order; empty (after saying why on standard error) when a path is missing.
+     * any depth, in name order; {@code -} (standard input) is kept as it is.
      */
-    static java.util.Optional<List<java.nio.file.Path>> files(List<java.nio.file.Path> paths) {
+    static Found find(List<java.nio.file.Path> paths) {
         List<java.nio.file.Path> files = new java.util.ArrayList<>();
-        boolean missing = false;
+        int missing = 0;
         for (java.nio.file.Path path : paths) {
-            if (java.nio.file.Files.isDirectory(path)) {
+            if (isStdin(path) || java.nio.file.Files.isRegularFile(path)) {
+                files.add(path);
+            } else if (java.nio.file.Files.isDirectory(path)) {
                 try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
                     walk.filter(p -> p.toString().endsWith(".md") && java.nio.file.Files.isRegularFile(p)).sorted().forEach(files::add);
                 } catch (java.io.IOException | java.io.UncheckedIOException e) {
                     System.err.println(path + ": error: cannot read folder: " + e.getMessage());
-                    missing = true;
+                    missing++;
                 }
-            } else if (java.nio.file.Files.isRegularFile(path)) {
-                files.add(path);
             } else {
                 System.err.println(path + ": error: no such file or folder");
-                missing = true;
+                missing++;
             }
         }
-        return missing ? java.util.Optional.empty() : java.util.Optional.of(files);
+        return new Found(files, missing);
     }
 
     /** {@code -} stands for standard input, as in most command-line tools; a file named "-" is {@code ./-}. */

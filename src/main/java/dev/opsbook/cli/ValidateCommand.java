@@ -4,14 +4,12 @@ import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookIds;
 import dev.opsbook.runbook.Diagnostic;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,25 +25,9 @@ public class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Terminal out = Terminal.stdout();
         Terminal err = Terminal.stderr();
-        List<Path> files = new ArrayList<>();
-        int missing = 0;
-        for (Path path : paths) {
-            if (Runbooks.isStdin(path)) {
-                files.add(path);
-            } else if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(p -> p.toString().endsWith(".md") && Files.isRegularFile(p)).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    err.println(path + ": error: cannot read folder: " + e.getMessage());
-                    missing++;
-                }
-            } else if (Files.isRegularFile(path)) {
-                files.add(path);
-            } else {
-                err.println(path + ": error: no such file or folder");
-                missing++;
-            }
-        }
+        Runbooks.Found found = Runbooks.find(paths);
+        List<Path> files = found.files();
+        int missing = found.missing();
         int unreadable = 0;
         List<LoadedRunbook> read = new ArrayList<>();
         java.util.Set<Path> seen = new java.util.HashSet<>();
