@@ -310,4 +310,42 @@ abstract class RunLogContract extends StoreContract {
             assertThat(store.run("r1").orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
         }
     }
+
+    @Test
+    void of_eight_processes_taking_up_one_answered_run_at_the_same_moment_exactly_one_does() throws Exception {
+        create("w1", "gate", T0, "event", null);
+        store.append("w1", 2, new RunEvent.RunFinished(T0.plusSeconds(1), RunStatus.WAITING, "waiting for a person at allow"));
+        store.append("w1", 3, new RunEvent.StepAnswered(T0.plusSeconds(2), "allow", new Interaction.Answer(true, "carol", "", T0, "approve")));
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> takers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String by = "instance-" + i;
+                takers.add(threads.submit(() -> {
+                    go.await();
+                    try {
+                        store.append("w1", 4, new RunEvent.RunResumed(T0.plusSeconds(3), by), Optional.empty(),
+                                Optional.of(new Lease(by, T0.plusSeconds(33))));
+                        return true;
+                    } catch (IllegalStateException | StoreException refused) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> taker : takers) {
+                won += taker.get() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+        List<RunEvent> events = store.events("w1");
+        assertThat(events).hasSize(4);
+        String winner = ((RunEvent.RunResumed) events.get(3)).by();
+        assertThat(store.lease("w1")).contains(new Lease(winner, T0.plusSeconds(33)));
+        assertThat(store.run("w1").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    }
 }
