@@ -1,5 +1,6 @@
 package dev.opsbook.store;
 
+import dev.opsbook.audit.AuditFact;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
@@ -62,6 +63,7 @@ public final class JdbcRunStore implements RunStore {
     private final String description;
     private final JdbcTokenStore tokens = new JdbcTokenStore(this::query);
     private final JdbcAuditSeals seals;
+    private final JdbcAuditChain chains;
     private final boolean postgres;
 
     private JdbcRunStore(AgroalDataSource pool, String description, boolean postgres) {
@@ -69,6 +71,7 @@ public final class JdbcRunStore implements RunStore {
         this.description = description;
         this.postgres = postgres;
         this.seals = new JdbcAuditSeals(this::query, description);
+        this.chains = new JdbcAuditChain(this::query, description);
     }
 
     /**
@@ -92,7 +95,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
 
     /** The schema version Flyway recorded, 0 when it never ran here. */
     private static int schemaVersion(AgroalDataSource pool) {
@@ -196,6 +199,15 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease) {
+        create(run, runbookText, started, lease, JdbcAuditChain.derived(run.id(), started, run.runbookFile()));
+    }
+
+    @Override
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease, Optional<AuditFact> audit) {
+        create(run, runbookText, started, lease, JdbcAuditChain.given(audit));
+    }
+
+    private void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease, JdbcAuditChain.Source audit) {
         if (!run.id().equals(started.runId())) {
             throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
         }
@@ -230,6 +242,7 @@ public final class JdbcRunStore implements RunStore {
                 throw e;
             }
             insertEvent(connection, run.id(), 1, started);
+            JdbcAuditChain.append(connection, run.id(), audit);
             return null;
         });
     }
@@ -243,6 +256,15 @@ public final class JdbcRunStore implements RunStore {
      */
     @Override
     public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease) {
+        append(runId, seq, event, holder, lease, JdbcAuditChain.derived(runId, event, ""));
+    }
+
+    @Override
+    public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease, Optional<AuditFact> audit) {
+        append(runId, seq, event, holder, lease, JdbcAuditChain.given(audit));
+    }
+
+    private void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease, JdbcAuditChain.Source audit) {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
@@ -303,6 +325,7 @@ public final class JdbcRunStore implements RunStore {
                 throw refusal(connection, runId, seq, holder);
             }
             insertEvent(connection, runId, seq, event);
+            JdbcAuditChain.append(connection, runId, audit);
             if (event instanceof RunEvent.RunFinished finished
                     && (finished.status() == RunStatus.WAITING || finished.status() == RunStatus.NEEDS_ATTENTION)) {
                 StepStatus stoppedAt = finished.status() == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
@@ -787,6 +810,11 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public dev.opsbook.audit.AuditSeals auditSeals() {
         return seals;
+    }
+
+    @Override
+    public dev.opsbook.audit.AuditChains auditChains() {
+        return chains;
     }
 
     @Override

@@ -22,6 +22,14 @@ public interface RunStore extends AutoCloseable {
     /** Stores a new run held by {@code lease} when one is given (serve), else by nobody (a terminal). */
     void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease);
 
+    /**
+     * Stores a new run like {@link #create(StoredRun, String, RunEvent.RunStarted, Optional)}, with the
+     * first entry of its audit chain ({@code dev.opsbook.audit.AuditFacts}) in the same transaction. Without
+     * it, the store derives the entry from the event.
+     */
+    void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease,
+                Optional<dev.opsbook.audit.AuditFact> audit);
+
     /** Appends the run's next event ({@code seq} counts from 1, the start event) and updates its row. */
     default void append(String runId, long seq, RunEvent event) {
         append(runId, seq, event, Optional.empty(), Optional.empty());
@@ -35,6 +43,14 @@ public interface RunStore extends AutoCloseable {
      * @param lease for {@link RunEvent.RunResumed}: who holds the run from now on (none: a terminal)
      */
     void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease);
+
+    /**
+     * Appends the run's next event with the entry it makes in the run's audit chain ({@code audit}, empty when
+     * it makes none), in one transaction: fenced alike, so an instance that lost the lease writes neither.
+     * The other {@code append}s derive the entry from the stored history.
+     */
+    void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease,
+                Optional<dev.opsbook.audit.AuditFact> audit);
 
     // ---- leases: several instances on one store ----------------------------------------------
 
@@ -138,6 +154,9 @@ public interface RunStore extends AutoCloseable {
 
     /** The seals of audit trails (count and last hash of each), kept in the same database. */
     dev.opsbook.audit.AuditSeals auditSeals();
+
+    /** The audit trails kept in the same database: each run's chain, written with its events, and each instance's access trail. */
+    dev.opsbook.audit.AuditChains auditChains();
 
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
