@@ -22,10 +22,10 @@ public class AuditCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Checks audit trails: every entry in canonical form, the hash chain, and the end of the trail against its seal "
                     + "in the store.",
-                    "  opsbook audit verify RUN...           runs' trails as the store keeps them (the run ids opsbook runs lists)",
-                    "  opsbook audit verify --file TRAIL...  trail files (*.audit.jsonl: written under --record-dir, or by a run with "
-                            + "--no-store), against the store's seal, else the record beside the file",
-                    "  opsbook audit verify --access         the access trail of every serve instance, in the store"},
+                    "  RUN...              runs' trails in the store (ids as opsbook runs lists them)",
+                    "  --file TRAIL...     trail files (under --record-dir, or from --no-store runs),",
+                    "                      against the store's seal, else the record beside them",
+                    "  --access [INSTANCE] the access trails of serve instances, in the store"},
             footer = {"", "Exit status: 0 every trail verifies and ends where the store sealed it, 1 a trail was changed, cut, reordered or "
                     + "is not in canonical form, 2 a run or file cannot be read (not in the store, no such file), 3 every chain is intact "
                     + "but a trail has no seal in the store (no store, or a run made without one), so a cut tail could not be detected."})
@@ -127,7 +127,7 @@ public class AuditCommand {
                     outcome.report(out, trail.toString(), AuditVerifier.verify(trail, seals));
                 } catch (IOException e) {
                     boolean runId = !Files.exists(trail) && !name.contains("/") && !name.endsWith(AuditSeals.SUFFIX);
-                    System.err.println(trail + ": error: cannot read: " + e.getMessage()
+                    System.err.println(trail + ": error: cannot read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage())
                             + (runId ? "; to verify run " + name + " as the store keeps it, leave out --file" : ""));
                     outcome.worst = Math.max(outcome.worst, ExitCodes.INVALID);
                 }
