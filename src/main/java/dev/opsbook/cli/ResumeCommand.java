@@ -1,7 +1,5 @@
 package dev.opsbook.cli;
 
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsSecrets;
@@ -17,6 +15,7 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
@@ -76,27 +75,21 @@ public class ResumeCommand implements Callable<Integer> {
             Terminal terminal = Terminal.stdout();
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
-            Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
-            try (AuditTrail trail = AuditTrail.continueAt(trailFile, runs.auditSeals())) {
-                AuditLog audit = new AuditLog(trail, loaded.runbook());
-                Approvals.tellAnswers(history, audit);
-                StoringListener storing = StoringListener.continuing(runs, history.size());
-                RunListener listeners = (event, state) -> {
-                    storing.on(event, state);
-                    audit.on(event, state);
-                    progress.on(event, state);
-                };
-                RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
-                        Path.of("").toAbsolutePath());
-                RunResult result;
-                try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
-                        new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
-                    result = engine.resume(request, history, user, listeners, new RunControl());
-                }
-                Path record = RecordWriter.write(recordDir, result, Optional.of(trail.summary()));
-                terminal.println("Record: " + record);
-                return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+            StoringListener storing = StoringListener.continuing(runs, history.size());
+            RunListener listeners = (event, state) -> {
+                storing.on(event, state);
+                progress.on(event, state);
+            };
+            RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
+                    Path.of("").toAbsolutePath());
+            RunResult result;
+            try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
+                    new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
+                result = engine.resume(request, history, user, listeners, new RunControl());
             }
+            Path record = RecordWriter.write(recordDir, result, new RunAudits(runs).export(runId, recordDir));
+            terminal.println("Record: " + record);
+            return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

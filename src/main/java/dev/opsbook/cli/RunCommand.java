@@ -33,6 +33,7 @@ import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.RunIds;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.StepExecutors;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
 import java.io.IOException;
@@ -155,8 +156,9 @@ public class RunCommand implements Callable<Integer> {
             RunResult result;
             Optional<AuditSummary> audit;
             Optional<RunStore> runs = openStore(progressTerminal);
-            try (AuditTrail trail = AuditTrail.create(trailFile, runs.map(RunStore::auditSeals).orElse(dev.opsbook.audit.AuditSeals.NONE))) {
-                AuditLog auditLog = new AuditLog(trail, loaded.runbook());
+            // //why: a stored run's chain is written with its events; only a run without a store keeps its trail in a file as it goes
+            try (AuditTrail trail = runs.isPresent() ? null : AuditTrail.create(trailFile)) {
+                RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
                 RunListener listeners = (event, state) -> {
@@ -166,7 +168,7 @@ public class RunCommand implements Callable<Integer> {
                 };
                 AwsSecrets secrets = new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId);
                 result = new Engine(executors, clock, () -> runId, secrets).run(request, listeners, control);
-                audit = Optional.of(trail.summary());
+                audit = trail == null ? new RunAudits(runs.get()).export(runId, recordDir) : Optional.of(trail.summary());
             } catch (InvalidRunException e) {
                 e.problems().forEach(System.err::println);
                 return ExitCodes.INVALID;

@@ -1,7 +1,5 @@
 package dev.opsbook.service;
 
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.record.RecordWriter;
@@ -270,19 +268,13 @@ public final class RunOperations {
         }
     }
 
-    /** No process runs a waiting run: its trail and record are brought up to date here. */
+    /** No process runs a waiting run: its record and trail file are brought up to date here (the store holds its chain already). */
     private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
         LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
         List<RunEvent> all = new java.util.ArrayList<>(before);
-        Path trailFile = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
-        try (AuditTrail trail = AuditTrail.continueAt(trailFile, store.auditSeals())) {
-            AuditLog audit = new AuditLog(trail, runbook.runbook());
-            for (RunEvent event : added) {
-                all.add(event);
-                audit.on(event, RunState.fold(all));
-            }
-            RecordWriter.write(recordDir, RunResult.of(runbook.runbook(), all),
-                    Optional.of(trail.summary()));
+        all.addAll(added);
+        try {
+            RecordWriter.write(recordDir, RunResult.of(runbook.runbook(), all), new RunAudits(store).export(run.id(), recordDir));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);
         }
