@@ -37,7 +37,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * {@code opsbook serve}: events in (SQS, HTTP), runs out, every run durable in the store, waiting
  * runs resumed when a person answers. Runs started by events never ask anyone at a terminal:
- * their approvals and manual steps wait in the store for {@code opsbook approve}.
+ * their approvals and manual steps wait in the store for {@code opsbook approve}. This class only
+ * assembles: it builds the parts ({@link RunPool}, {@link Leases}, {@link Takeovers},
+ * {@link Resumptions}, {@link LongWaits}, {@link Drain}, the dispatcher and intakes), starts and
+ * stops them in order, and hands the API and web pages {@link RunOperations} and {@link RunQueries}.
  */
 public final class Service implements AutoCloseable {
 
