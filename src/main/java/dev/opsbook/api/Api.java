@@ -19,13 +19,11 @@ import dev.opsbook.http.Response;
 import dev.opsbook.http.Router;
 import dev.opsbook.record.PlanJson;
 import dev.opsbook.record.RecordHtml;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
-import dev.opsbook.service.Records;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunOperations;
-import dev.opsbook.store.RunQuery;
-import dev.opsbook.store.StoredRun;
+import dev.opsbook.service.RunQueries;
+import dev.opsbook.service.RunView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,9 +54,11 @@ public final class Api {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final RunOperations runs;
+    private final RunQueries queries;
 
-    public Api(RunOperations runs) {
+    public Api(RunOperations runs, RunQueries queries) {
         this.runs = runs;
+        this.queries = queries;
     }
 
     public void addTo(Router router) {
@@ -93,8 +93,8 @@ public final class Api {
         return Response.ok(Views.runbook(runbook, lastRuns(runbook.runbook().id())));
     }
 
-    private List<StoredRun> lastRuns(String runbookId) {
-        return runs.store().runs(new RunQuery(Optional.of(runbookId), Optional.empty(), Optional.empty(), 5));
+    private List<RunView> lastRuns(String runbookId) {
+        return queries.list(RunQueries.Filter.latestOf(runbookId, 5));
     }
 
     private LoadedRunbook runbook(String id) {
@@ -137,7 +137,7 @@ public final class Api {
                 return Response.ok(PlanJson.of(runs.plan(runbook, params), runbook.runbook()));
             }
             String runId = runs.launch(runbook, params, request.who().who(), "api");
-            StoredRun run = runs.store().run(runId).orElseThrow();
+            RunView run = queries.run(runId).orElseThrow();
             return Response.created("/api/runs/" + runId, Views.runSummary(run));
         } catch (RunOperations.Busy e) {
             throw new ProblemException(Problem.unavailable(e.getMessage()));
@@ -180,7 +180,7 @@ public final class Api {
         Optional<Instant> until = request.query("until").map(s -> instant("until", s));
         int limit = number(request, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         int offset = number(request, "offset", 0, 0, Integer.MAX_VALUE);
-        List<StoredRun> page = runs.store().runs(new RunQuery(request.query("runbook"), status, request.query("trigger"), since, until,
+        List<RunView> page = queries.list(new RunQueries.Filter(request.query("runbook"), status, request.query("trigger"), since, until,
                 offset, limit + 1));
         ObjectNode out = NODES.objectNode();
         ArrayNode list = out.putArray("runs");
@@ -223,30 +223,32 @@ public final class Api {
         throw Problem.badRequest(name + " must be a whole number from " + min + " to " + max + ", not '" + text.get() + "'").exception();
     }
 
-    private StoredRun storedRun(String runId) {
-        return runs.store().run(runId).orElseThrow(() -> Problem.notFound("no run " + runId + " in " + runs.store().describe()
-                + "; GET /api/runs lists them").exception());
+    private RunView storedRun(String runId) {
+        return queries.run(runId).orElseThrow(() -> notFound(runId));
+    }
+
+    private ProblemException notFound(String runId) {
+        return Problem.notFound("no run " + runId + " in " + queries.describe() + "; GET /api/runs lists them").exception();
     }
 
     private Response getRun(Request request) {
-        StoredRun run = storedRun(request.param("id"));
-        var runbook = runs.loader().load(run.runbookFile(), runs.store().runbookText(run.id()).orElse("")).runbook();
-        return Response.ok(Views.run(run, dev.opsbook.engine.RunResult.of(runbook, runs.store().events(run.id()))));
+        RunQueries.Detail run = queries.detail(request.param("id")).orElseThrow(() -> notFound(request.param("id")));
+        return Response.ok(Views.run(run.run(), run.result()));
     }
 
     /** Markdown (the record as {@code opsbook show} prints it) or HTML, by the Accept header. */
     private Response record(Request request) {
-        StoredRun run = storedRun(request.param("id"));
+        RunView run = storedRun(request.param("id"));
         String type = request.negotiate("text/markdown", "text/html").orElseThrow(() -> new Problem(406, "Not acceptable",
                 "a record is text/markdown or text/html; ask for one of them in Accept").exception());
-        String markdown = Records.render(runs.store(), runs.loader(), run.id()).orElseThrow();
+        String markdown = queries.record(run.id()).orElseThrow();
         return type.equals("text/html")
                 ? Response.html(RecordHtml.page(run.runbookId() + " " + run.id(), markdown))
                 : Response.text(200, "text/markdown; charset=utf-8", markdown);
     }
 
     private Response answer(Request request, boolean confirmed) {
-        StoredRun run = storedRun(request.param("id"));
+        RunView run = storedRun(request.param("id"));
         String comment = request.json().path("comment").asText("");
         Principal who = request.who();
         try {
@@ -290,13 +292,12 @@ public final class Api {
                 .with("Location", "/api/runs/" + runId);
     }
 
-    /** //why: the store keeps every run's chain, so any instance answers for any run, one it took over included */
     private RunAudits audits() {
-        return new RunAudits(runs.store());
+        return queries.audits();
     }
 
     private Response audit(Request request) throws IOException {
-        StoredRun run = storedRun(request.param("id"));
+        RunView run = storedRun(request.param("id"));
         ArrayNode entries = NODES.arrayNode();
         try {
             for (String line : audits().lines(run.id())) {
@@ -310,7 +311,7 @@ public final class Api {
 
     /** What {@code opsbook audit verify RUN} says of the run's trail: every line canonical, the chain, and its end against the store's seal. */
     private Response verification(Request request) throws IOException {
-        StoredRun run = storedRun(request.param("id"));
+        RunView run = storedRun(request.param("id"));
         AuditVerifier.Verification verification;
         try {
             verification = audits().verify(run.id());

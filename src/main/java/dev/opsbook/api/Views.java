@@ -15,13 +15,13 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Parameter;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Trigger;
-import dev.opsbook.store.StoredRun;
+import dev.opsbook.service.RunView;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The API's JSON documents, built from the model and the store. */
+/** The API's JSON documents, built from the model and the runs the service reads. */
 final class Views {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -29,7 +29,7 @@ final class Views {
     private Views() {
     }
 
-    static ObjectNode runbook(LoadedRunbook loaded, List<StoredRun> lastRuns) {
+    static ObjectNode runbook(LoadedRunbook loaded, List<RunView> lastRuns) {
         Runbook runbook = loaded.runbook();
         ObjectNode out = JSON.objectNode();
         out.put("id", runbook.id());
@@ -91,7 +91,7 @@ final class Views {
         return schema;
     }
 
-    static ObjectNode runSummary(StoredRun run) {
+    static ObjectNode runSummary(RunView run) {
         ObjectNode out = JSON.objectNode();
         out.put("id", run.id());
         out.put("runbook", run.runbookId());
@@ -109,7 +109,7 @@ final class Views {
     }
 
     /** A run in full: its summary, parameters, steps and approvals, shown through the run's redactor. */
-    static ObjectNode run(StoredRun run, RunResult result) {
+    static ObjectNode run(RunView run, RunResult result) {
         RunState state = result.state();
         Optional<Runbook> runbook = Optional.of(result.runbook());
         ObjectNode out = runSummary(run);

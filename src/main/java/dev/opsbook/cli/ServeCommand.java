@@ -105,8 +105,8 @@ public class ServeCommand implements Callable<Integer> {
              Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
                      Path.of("").toAbsolutePath(), new Service.Leasing(name, leaseTime.get(), Clock.systemUTC())), runs, Runbooks.loader(),
                      System.out)) {
-            new dev.opsbook.api.Api(service.operations()).addTo(service.router());
-            WebPages.addTo(service.router(), service.operations(), service.sessions());
+            new dev.opsbook.api.Api(service.operations(), service.queries()).addTo(service.router());
+            WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
             service.onUnauthenticated(WebPages.loginRedirect());
             try {
                 service.start();

@@ -89,10 +89,6 @@ public final class RunOperations {
         this.recordDir = recordDir;
     }
 
-    public RunStore store() {
-        return store;
-    }
-
     public RunbookLoader loader() {
         return loader;
     }

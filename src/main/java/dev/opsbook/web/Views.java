@@ -24,7 +24,7 @@ import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.Trigger;
 import dev.opsbook.service.RunAudits;
-import dev.opsbook.store.StoredRun;
+import dev.opsbook.service.RunView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ public final class Views {
                 loaded.hasErrors() ? String.join("; ", loaded.errors().stream().map(Diagnostic::toString).toList()) : "");
     }
 
-    public static RunRow row(StoredRun run) {
+    public static RunRow row(RunView run) {
         return new RunRow(run.id(), run.runbookId(), run.status().label(), run.trigger(), run.startedBy(), run.startedAt().toString(),
                 WHEN.format(run.startedAt()), run.waitingFor());
     }
@@ -153,7 +153,7 @@ public final class Views {
     }
 
     /** The run's trail in the store, verified as {@code opsbook audit verify RUN} does: the chain, and its end against the seal. */
-    public static AuditView audit(RunAudits audits, StoredRun run) {
+    public static AuditView audit(RunAudits audits, RunView run) {
         String where = "the store (run " + run.id() + ")";
         try {
             AuditVerifier.Verification verification = audits.verify(run.id());

@@ -17,9 +17,8 @@ import dev.opsbook.http.Router;
 import dev.opsbook.http.Server;
 import dev.opsbook.service.Approvals;
 import dev.opsbook.service.RunOperations;
-import dev.opsbook.store.RunQuery;
-import dev.opsbook.store.RunStore;
-import dev.opsbook.store.StoredRun;
+import dev.opsbook.service.RunQueries;
+import dev.opsbook.service.RunView;
 import io.quarkus.qute.RawString;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,17 +48,19 @@ public final class WebPages {
     static final Duration STREAM_LIFETIME = Duration.ofMinutes(10);
 
     private final RunOperations operations;
+    private final RunQueries queries;
     private final Sessions sessions;
     private final Pages pages = new Pages();
 
-    private WebPages(RunOperations operations, Sessions sessions) {
+    private WebPages(RunOperations operations, RunQueries queries, Sessions sessions) {
         this.operations = operations;
+        this.queries = queries;
         this.sessions = sessions;
     }
 
     /** Adds the pages' routes to the service's router. */
-    public static void addTo(Router router, RunOperations operations, Sessions sessions) {
-        WebPages web = new WebPages(operations, sessions);
+    public static void addTo(Router router, RunOperations operations, RunQueries queries, Sessions sessions) {
+        WebPages web = new WebPages(operations, queries, sessions);
         Access viewer = Access.role(Role.VIEWER);
         router.get("/", viewer, request -> Response.seeOther("/runs"));
         router.get("/login", Access.PUBLIC, web::loginForm);
@@ -176,8 +177,7 @@ public final class WebPages {
         data.put("problems", problems);
         data.put("plan", plan);
         data.put("graph", new RawString(GraphSvg.render(loaded.graph(), Map.of())));
-        data.put("runs", operations.store().runs(new RunQuery(Optional.of(loaded.runbook().id()), Optional.empty(), Optional.empty(), 10))
-                .stream().map(Views::row).toList());
+        data.put("runs", queries.list(RunQueries.Filter.latestOf(loaded.runbook().id(), 10)).stream().map(Views::row).toList());
         return page(status, "runbook", request, data);
     }
 
@@ -192,15 +192,14 @@ public final class WebPages {
             return error(request, 400, "Unknown status", "There is no status '" + statusText.get() + "'; choose one of "
                     + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList()) + ".");
         }
-        RunStore store = operations.store();
-        List<StoredRun> recent = store.runs(RunQuery.latest(500));
+        List<RunView> recent = queries.list(RunQueries.Filter.latest(500));
         TreeSet<String> runbookIds = new TreeSet<>();
         operations.runbooks().forEach(r -> runbookIds.add(r.runbook().id()));
         recent.forEach(r -> runbookIds.add(r.runbookId()));
         TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event", "web"));
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
-        data.put("runs", store.runs(new RunQuery(runbook, status, trigger, 200)).stream().map(Views::row).toList());
+        data.put("runs", queries.list(new RunQueries.Filter(runbook, status, trigger, 200)).stream().map(Views::row).toList());
         data.put("runbookIds", List.copyOf(runbookIds));
         data.put("statuses", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList());
         data.put("triggers", List.copyOf(triggers));
@@ -210,7 +209,7 @@ public final class WebPages {
 
     private Response run(Request request) {
         return runData(request).map(data -> page(200, "run", request, data))
-                .orElseGet(() -> notFound(request, "No run " + request.param("id") + " in " + operations.store().describe() + "."));
+                .orElseGet(() -> notFound(request, "No run " + request.param("id") + " in " + queries.describe() + "."));
     }
 
     /** The changing part of a run page, which the page's script fetches when the stream says the run moved. */
@@ -220,15 +219,13 @@ public final class WebPages {
     }
 
     private Optional<Map<String, Object>> runData(Request request) {
-        RunStore store = operations.store();
-        String runId = request.param("id");
-        Optional<StoredRun> run = store.run(runId);
+        Optional<RunQueries.Detail> run = queries.detail(request.param("id"));
         if (run.isEmpty()) {
             return Optional.empty();
         }
-        List<RunEvent> events = store.events(runId);
-        LoadedRunbook loaded = operations.loader().load(run.get().runbookFile(), store.runbookText(runId).orElse(""));
-        RunResult result = RunResult.of(loaded.runbook(), events);
+        List<RunEvent> events = run.get().events();
+        LoadedRunbook loaded = run.get().runbook();
+        RunResult result = run.get().result();
         RunState state = result.state();
         Map<String, Object> data = new HashMap<>();
         data.put("run", Views.summary(state));
@@ -238,7 +235,7 @@ public final class WebPages {
         data.put("record", new RawString(Views.recordHtml(result)));
         data.put("waiting", Views.waiting(loaded.graph(), state, result.redactor()));
         data.put("event", Views.event(state, result.redactor()).orElse(null));
-        data.put("audit", Views.audit(new dev.opsbook.service.RunAudits(store), run.get()));
+        data.put("audit", Views.audit(queries.audits(), run.get().run()));
         return Optional.of(data);
     }
 
@@ -254,21 +251,20 @@ public final class WebPages {
      */
     private Response stream(Request request) {
         String runId = request.param("id");
-        if (operations.store().run(runId).isEmpty()) {
+        if (queries.run(runId).isEmpty()) {
             return notFound(request, "No run " + runId + ".");
         }
         return Response.events(events -> {
-            RunStore store = operations.store();
             Instant until = Instant.now().plus(STREAM_LIFETIME);
             Instant nextKeepAlive = Instant.now().plusSeconds(15);
             // //why: what the page was rendered from; an update for that would only redraw it (and lose what someone is typing)
             String last = request.query("seen").orElse("");
             while (Instant.now().isBefore(until)) {
-                Optional<StoredRun> run = store.run(runId);
+                Optional<RunQueries.Progress> run = queries.progress(runId);
                 if (run.isEmpty()) {
                     return;
                 }
-                String now = run.get().status().label() + "-" + store.events(runId).size();
+                String now = run.get().status().label() + "-" + run.get().events();
                 if (!now.equals(last)) {
                     events.send("update", "{\"status\":\"" + run.get().status().label() + "\"}");
                     last = now;

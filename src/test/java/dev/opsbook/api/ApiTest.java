@@ -67,7 +67,7 @@ class ApiTest {
         service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        new Api(service.operations()).addTo(service.router());
+        new Api(service.operations(), service.queries()).addTo(service.router());
         service.start();
         base = service.httpUrl().toString();
         ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.opsbook.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -104,6 +105,35 @@ class PackageBoundariesTest {
     private static final ArchRule nothing_but_the_cli_knows_the_api = noClasses()
             .that().resideOutsideOfPackages("dev.opsbook.api..", "dev.opsbook.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.opsbook.api..");
+
+    // //why: the API and the pages read runs through the service's application services (RunQueries, RunOperations), so the
+    // store can change shape behind them, and any instance answers alike
+    private static final ArchRule the_api_and_the_pages_do_not_know_the_store = noClasses()
+            .that().resideInAnyPackage("dev.opsbook.api..", "dev.opsbook.web..")
+            .should().dependOnClassesThat().resideInAPackage("dev.opsbook.store..");
+
+    private static final ArchRule the_api_and_the_pages_do_not_write_audit_trails = noClasses()
+            .that().resideInAnyPackage("dev.opsbook.api..", "dev.opsbook.web..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("dev.opsbook.audit.AuditTrail")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.opsbook.audit.CanonicalLine")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.opsbook.audit.AuditLog");
+
+    private static final ArchRule packages_are_free_of_cycles = slices().matching("dev.opsbook.(*)..").should().beFreeOfCycles();
+
+    @Test
+    void the_api_and_the_pages_do_not_know_the_store() {
+        the_api_and_the_pages_do_not_know_the_store.check(CLASSES);
+    }
+
+    @Test
+    void the_api_and_the_pages_do_not_write_audit_trails() {
+        the_api_and_the_pages_do_not_write_audit_trails.check(CLASSES);
+    }
+
+    @Test
+    void packages_are_free_of_cycles() {
+        packages_are_free_of_cycles.check(CLASSES);
+    }
 
     @Test
     void access_and_http_know_nothing_of_runs() {

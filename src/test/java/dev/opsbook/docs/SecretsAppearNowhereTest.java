@@ -117,8 +117,8 @@ class SecretsAppearNowhereTest {
         service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl()))), 3, 8, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck())), everything);
-        new Api(service.operations()).addTo(service.router());
-        WebPages.addTo(service.router(), service.operations(), service.sessions());
+        new Api(service.operations(), service.queries()).addTo(service.router());
+        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
         service.start();
         base = service.httpUrl().toString();
         ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());

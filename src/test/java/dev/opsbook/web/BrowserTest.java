@@ -82,7 +82,7 @@ class BrowserTest {
         service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        WebPages.addTo(service.router(), service.operations(), service.sessions());
+        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
         service.onUnauthenticated(WebPages.loginRedirect());
         service.start();
         base = service.httpUrl().toString();

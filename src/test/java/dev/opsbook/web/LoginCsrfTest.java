@@ -58,7 +58,7 @@ class LoginCsrfTest {
         service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 1, 1, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        WebPages.addTo(service.router(), service.operations(), service.sessions());
+        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
         service.start();
         base = service.httpUrl().toString();
         token = new ApiTokens(store.tokens(), Clock.systemUTC()).issue("ada", Set.of(Role.VIEWER)).secret();

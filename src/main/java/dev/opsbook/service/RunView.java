@@ -1,0 +1,20 @@
+package dev.opsbook.service;
+
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.store.StoredRun;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A stored run as the API and the web pages list it.
+ *
+ * @param waitingFor the steps a waiting run waits for (comma-separated), empty otherwise
+ */
+public record RunView(String id, String runbookId, RunStatus status, String trigger, String startedBy, Optional<String> eventId,
+                      Instant startedAt, Optional<Instant> endedAt, String message, String waitingFor) {
+
+    static RunView of(StoredRun run) {
+        return new RunView(run.id(), run.runbookId(), run.status(), run.trigger(), run.startedBy(), run.eventId(), run.startedAt(),
+                run.endedAt(), run.message(), run.waitingFor());
+    }
+}
