@@ -18,10 +18,9 @@ import dev.opsbook.http.Request;
 import dev.opsbook.http.Response;
 import dev.opsbook.http.Router;
 import dev.opsbook.record.PlanJson;
-import dev.opsbook.record.RecordHtml;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
-import dev.opsbook.service.Records;
+import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.RunOperations;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.StoredRun;
@@ -238,10 +237,10 @@ public final class Api {
         StoredRun run = storedRun(request.param("id"));
         String type = request.negotiate("text/markdown", "text/html").orElseThrow(() -> new Problem(406, "Not acceptable",
                 "a record is text/markdown or text/html; ask for one of them in Accept").exception());
-        String markdown = Records.render(runs.store(), runs.loader(), run.id()).orElseThrow();
+        RunRecords.Rendered record = runs.records().of(run.id()).orElseThrow();
         return type.equals("text/html")
-                ? Response.html(RecordHtml.page(run.runbookId() + " " + run.id(), markdown))
-                : Response.text(200, "text/markdown; charset=utf-8", markdown);
+                ? Response.html(record.html())
+                : Response.text(200, "text/markdown; charset=utf-8", record.markdown());
     }
 
     private Response answer(Request request, boolean confirmed) {

@@ -3,7 +3,6 @@ package dev.opsbook.service;
 import dev.opsbook.audit.AuditLog;
 import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.engine.Interaction;
-import dev.opsbook.engine.RunResult;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.ParameterBinding;
@@ -72,13 +71,14 @@ public final class RunOperations {
     private final java.util.function.Predicate<String> heldHere;
     private final StepExecutors executors;
     private final Clock clock;
-    private final Path recordDir;
+    private final RecordExport export;
+    private final RunRecords records;
     /** Where shell steps run: serve's working directory, as for runs started by events. */
     private final Path workingDirectory;
 
     /** @param heldHere whether this instance's pool still holds a run (it may be writing the trail and record of its stop) */
     RunOperations(RunStore store, RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks, Executions executions,
-                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir,
+                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, RecordExport export,
                   Path workingDirectory) {
         this.workingDirectory = workingDirectory;
         this.heldHere = heldHere;
@@ -88,7 +88,8 @@ public final class RunOperations {
         this.executions = executions;
         this.executors = executors;
         this.clock = clock;
-        this.recordDir = recordDir;
+        this.export = export;
+        this.records = new RunRecords(store, loader);
     }
 
     public RunStore store() {
@@ -104,7 +105,12 @@ public final class RunOperations {
     }
 
     public Path recordDir() {
-        return recordDir;
+        return export.dir();
+    }
+
+    /** Records of runs, rendered from the store: what the API and the pages show. */
+    public RunRecords records() {
+        return records;
     }
 
     /** The runbooks and playbooks the service serves now, in folder order. */
@@ -270,22 +276,21 @@ public final class RunOperations {
         }
     }
 
-    /** No process runs a waiting run: its trail and record are brought up to date here. */
+    /** No process runs a waiting run: its trail and record are brought up to date here (the record from the store). */
     private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
         LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
         List<RunEvent> all = new java.util.ArrayList<>(before);
-        Path trailFile = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
+        Path trailFile = RecordWriter.trailFor(export.dir(), run.runbookId(), run.id());
         try (AuditTrail trail = AuditTrail.continueAt(trailFile, store.auditSeals())) {
             AuditLog audit = new AuditLog(trail, runbook.runbook());
             for (RunEvent event : added) {
                 all.add(event);
                 audit.on(event, RunState.fold(all));
             }
-            RecordWriter.write(recordDir, RunResult.of(runbook.runbook(), all),
-                    Optional.of(trail.summary()));
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);
+            throw new java.io.UncheckedIOException("cannot write the trail of run " + run.id(), e);
         }
+        export.write(run.id());
     }
 
     /** Answers a waiting step: the service resumes the run on its next tick. */

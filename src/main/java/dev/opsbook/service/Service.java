@@ -152,6 +152,7 @@ public final class Service implements AutoCloseable {
     private final dev.opsbook.metrics.ServiceMetrics metrics = new dev.opsbook.metrics.ServiceMetrics();
     private final dev.opsbook.metrics.Health health = new dev.opsbook.metrics.Health();
     private final RunOperations operations;
+    private final RecordExport export;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -184,6 +185,7 @@ public final class Service implements AutoCloseable {
                 });
         this.tokens = new ApiTokens(store.tokens(), clock);
         this.sessions = new Sessions(tokens, clock);
+        this.export = RecordExport.of(config.recordDir(), new RunRecords(store, loader), log);
         this.operations = newOperations();
         HttpIntake.addTo(router, body -> {
             if (freeSlots() <= 0) {
@@ -261,7 +263,7 @@ public final class Service implements AutoCloseable {
                             (engine, listeners, control) -> engine.resume(request, events, request.startedBy(), listeners, control), events);
                 }
             }
-        }, held::containsKey, executors, clock, config.recordDir(), config.workingDirectory());
+        }, held::containsKey, executors, clock, export, config.workingDirectory());
     }
 
     public void start() throws IOException {
@@ -414,9 +416,8 @@ public final class Service implements AutoCloseable {
                     store.releaseLease(runId, instance);
                     log.println("run " + runId + " of " + runbook.runbook().id() + " let go after its running steps ended (draining);"
                             + " another instance goes on with it");
-                } else {
-                    RecordWriter.write(config.recordDir(), result, Optional.of(trail.summary()));
                 }
+                export.write(runId);
             } catch (LeaseLost e) {
                 log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
             } catch (Exception e) {
@@ -610,6 +611,7 @@ public final class Service implements AutoCloseable {
         return (event, state) -> {
             storing.on(event, state);
             audit.on(event, state);
+            export.on(event, state);
             counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());
