@@ -155,7 +155,7 @@ class RecordsFromTheStoreTest {
     }
 
     @Test
-    void a_waiting_run_a_finished_run_and_a_run_resumed_after_approval_have_one_record_in_the_folder_the_api_and_show() throws Exception {
+    void a_waiting_a_finished_a_resumed_after_approval_and_a_cancelled_waiting_run_have_one_record_in_the_folder_the_api_and_show() throws Exception {
         Service service = start("instance-a", dir.resolve("records"));
 
         String gated = launch(service, "gated", "{\"change\":\"CHG-1\"}");
@@ -171,6 +171,11 @@ class RecordsFromTheStoreTest {
         String deploy = launch(service, "deploy", "{\"release\":\"r1\",\"marker\":\"" + dir.resolve("r1") + "\"}");
         eventually("it finished", () -> status(deploy) == RunStatus.SUCCEEDED);
         assertOneRecord(service, dir.resolve("records/deploy/" + deploy + ".md"), deploy, "succeeded");
+
+        String cancelled = launch(service, "gated", "{\"change\":\"CHG-3\"}");
+        eventually("it waits", () -> status(cancelled) == RunStatus.WAITING);
+        assertThat(call(service, "POST", "/api/runs/" + cancelled + "/cancel", operator, "{\"reason\":\"not tonight\"}").statusCode()).isEqualTo(200);
+        assertOneRecord(service, dir.resolve("records/gated/" + cancelled + ".md"), cancelled, "cancelled");
     }
 
     @Test
