@@ -12,10 +12,10 @@ final class JdbcAuditSeals implements AuditSeals {
 
     private static final String SQL_UNIQUE_VIOLATION = "23505";
 
-    private final JdbcRunStore.Db db;
+    private final Jdbc db;
     private final String description;
 
-    JdbcAuditSeals(JdbcRunStore.Db db, String description) {
+    JdbcAuditSeals(Jdbc db, String description) {
         this.db = db;
         this.description = description;
     }

@@ -19,9 +19,9 @@ final class JdbcTokenStore implements TokenStore {
 
     private static final String COLUMNS = "id, name, roles, created_at, revoked_at";
 
-    private final JdbcRunStore.Db db;
+    private final Jdbc db;
 
-    JdbcTokenStore(JdbcRunStore.Db db) {
+    JdbcTokenStore(Jdbc db) {
         this.db = db;
     }
 
@@ -34,8 +34,8 @@ final class JdbcTokenStore implements TokenStore {
                 insert.setString(2, token.name());
                 insert.setString(3, String.join(",", token.roles().stream().map(Role::label).sorted().toList()));
                 insert.setString(4, secretHash);
-                JdbcRunStore.setInstant(insert, 5, token.createdAt());
-                JdbcRunStore.setInstant(insert, 6, token.revokedAt().orElse(null));
+                Jdbc.setInstant(insert, 5, token.createdAt());
+                Jdbc.setInstant(insert, 6, token.revokedAt().orElse(null));
                 insert.executeUpdate();
                 return null;
             }
@@ -71,7 +71,7 @@ final class JdbcTokenStore implements TokenStore {
         return db.query(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-                JdbcRunStore.setInstant(update, 1, at);
+                Jdbc.setInstant(update, 1, at);
                 update.setString(2, id);
                 return update.executeUpdate() == 1;
             }
@@ -86,7 +86,7 @@ final class JdbcTokenStore implements TokenStore {
                 insert.setString(1, session.idHash());
                 insert.setString(2, session.tokenId());
                 insert.setString(3, session.csrf());
-                JdbcRunStore.setInstant(insert, 4, session.lastUsed());
+                Jdbc.setInstant(insert, 4, session.lastUsed());
                 insert.executeUpdate();
                 return null;
             }
@@ -101,7 +101,7 @@ final class JdbcTokenStore implements TokenStore {
                 select.setString(1, idHash);
                 try (ResultSet row = select.executeQuery()) {
                     return row.next() ? Optional.of(new StoredSession(row.getString("id_hash"), row.getString("token_id"),
-                            row.getString("csrf"), JdbcRunStore.instant(row, "last_used"))) : Optional.<StoredSession>empty();
+                            row.getString("csrf"), Jdbc.instant(row, "last_used"))) : Optional.<StoredSession>empty();
                 }
             }
         });
@@ -129,7 +129,7 @@ final class JdbcTokenStore implements TokenStore {
                         "INSERT INTO installation_keys (purpose, key_value, created_at) VALUES (?, ?, ?)")) {
                     insert.setString(1, purpose);
                     insert.setString(2, candidate);
-                    JdbcRunStore.setInstant(insert, 3, at);
+                    Jdbc.setInstant(insert, 3, at);
                     return insert.executeUpdate();
                 }
             });
@@ -155,7 +155,7 @@ final class JdbcTokenStore implements TokenStore {
             try (PreparedStatement update = connection.prepareStatement(sql)) {
                 int i = 1;
                 if (at != null) {
-                    JdbcRunStore.setInstant(update, i++, at);
+                    Jdbc.setInstant(update, i++, at);
                 }
                 update.setString(i, idHash);
                 return update.executeUpdate();
@@ -177,7 +177,7 @@ final class JdbcTokenStore implements TokenStore {
     private static ApiToken token(ResultSet row) throws SQLException {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         Arrays.stream(row.getString("roles").split(",")).map(Role::parse).flatMap(Optional::stream).forEach(roles::add);
-        return new ApiToken(row.getString("id"), row.getString("name"), roles, JdbcRunStore.instant(row, "created_at"),
-                Optional.ofNullable(JdbcRunStore.instant(row, "revoked_at")));
+        return new ApiToken(row.getString("id"), row.getString("name"), roles, Jdbc.instant(row, "created_at"),
+                Optional.ofNullable(Jdbc.instant(row, "revoked_at")));
     }
 }

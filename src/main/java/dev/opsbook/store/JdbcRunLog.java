@@ -1,0 +1,323 @@
+package dev.opsbook.store;
+
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.RunTransitions;
+import dev.opsbook.engine.StepExecution;
+import dev.opsbook.engine.StepStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The run log over JDBC: tables {@code runs} (one row a run, with its status, lease and
+ * {@code last_seq}) and {@code run_events} (each event as a {@link RunEventJson} document, which
+ * keeps its exact instant; row timestamps keep microseconds).
+ *
+ * <p>Misuse is refused with {@link IllegalArgumentException} (an unknown run) or
+ * {@link IllegalStateException} (an event out of order, or one the run's status does not take);
+ * a failing database with {@link StoreException}.
+ */
+final class JdbcRunLog implements RunLog {
+
+    private final Jdbc jdbc;
+    private final RunRows rows;
+    private final EventWritten written;
+
+    /** @param written called in the transaction of every event stored (the start included), on its connection */
+    JdbcRunLog(Jdbc jdbc, RunRows rows, EventWritten written) {
+        this.jdbc = jdbc;
+        this.rows = rows;
+        this.written = written;
+    }
+
+    @Override
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease) {
+        if (!run.id().equals(started.runId())) {
+            throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
+        }
+        jdbc.inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RunRows.COLUMNS
+                    + ", runbook_text, last_seq, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                insert.setString(1, run.id());
+                insert.setString(2, run.runbookId());
+                insert.setString(3, run.runbookFile());
+                insert.setString(4, run.contentHash());
+                insert.setString(5, run.status().name());
+                insert.setString(6, run.trigger());
+                insert.setString(7, run.startedBy());
+                insert.setString(8, run.eventId().orElse(null));
+                insert.setString(9, run.concurrencyKey().orElse(null));
+                Jdbc.setInstant(insert, 10, run.startedAt());
+                Jdbc.setInstant(insert, 11, run.endedAt().orElse(null));
+                insert.setString(12, Jdbc.orEmpty(run.message()));
+                insert.setString(13, Jdbc.orEmpty(run.waitingFor()));
+                insert.setString(14, runbookText);
+                insert.setString(15, lease.map(Lease::owner).orElse(null));
+                Jdbc.setInstant(insert, 16, lease.map(Lease::expiresAt).orElse(null));
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (Jdbc.uniqueViolation(e) && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("runs_one_per_event")) {
+                    throw new IllegalStateException("event " + run.eventId().orElse("") + " already started a run of " + run.runbookId(), e);
+                }
+                if (Jdbc.uniqueViolation(e)) {
+                    throw new IllegalStateException("run " + run.id() + " is already stored", e);
+                }
+                throw e;
+            }
+            insertEvent(connection, run.id(), 1, started);
+            return null;
+        });
+    }
+
+    /**
+     * Appends in one transaction with the row's update. The row is read first: the event must follow
+     * its {@code last_seq}, come from the lease's holder when one is named, and be one the run's
+     * status takes ({@link RunTransitions}, which also says the status that follows). The update
+     * then matches the row only while {@code last_seq} and the lease are still the ones read: it
+     * locks the row, so of two writers of one run (two processes resuming it) one appends the seq and
+     * the other's update matches nothing. The status changes only with {@code last_seq}, so the one
+     * read is the one the event follows. With a {@code holder}, an instance that lost its lease can
+     * write nothing more (fencing).
+     */
+    @Override
+    public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease) {
+        if (event instanceof RunEvent.RunStarted) {
+            throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
+        }
+        jdbc.inTransaction(connection -> {
+            Head head = head(connection, runId);
+            refuseUnlessNext(head, runId, seq, holder);
+            RunStatus next = RunTransitions.next(runId, head.status(), event);
+            if (update(connection, runId, seq, event, head.status(), next, holder, lease) == 0) {
+                Head now = head(connection, runId);
+                refuseUnlessNext(now, runId, seq, holder);
+                throw new IllegalStateException("run " + runId + " changed while event " + seq + " was appended");
+            }
+            insertEvent(connection, runId, seq, event);
+            if (event instanceof RunEvent.RunFinished && (next == RunStatus.WAITING || next == RunStatus.NEEDS_ATTENTION)) {
+                StepStatus stoppedAt = next == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
+                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
+                    update.setString(1, stoppedAt(events(connection, runId), stoppedAt));
+                    update.setString(2, runId);
+                    update.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The row as an append reads it. */
+    private record Head(RunStatus status, long lastSeq, String leaseOwner) {
+    }
+
+    private static Head head(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq, lease_owner FROM runs WHERE id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalArgumentException("no run " + runId);
+                }
+                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3));
+            }
+        }
+    }
+
+    private static void refuseUnlessNext(Head head, String runId, long seq, Optional<String> holder) {
+        if (holder.isPresent() && !holder.get().equals(head.leaseOwner())) {
+            throw new LeaseLost("run " + runId + " is no longer held by " + holder.get() + " but by "
+                    + (head.leaseOwner() == null ? "nobody" : head.leaseOwner()) + ": " + holder.get() + " lost its lease and writes nothing more to it");
+        }
+        if (head.lastSeq() != seq - 1) {
+            throw new IllegalStateException("run " + runId + ": event " + seq + " does not follow the last stored event, " + head.lastSeq());
+        }
+    }
+
+    /** A value bound to the next placeholder of the update. */
+    private interface Bind {
+        void at(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    private static int update(Connection connection, String runId, long seq, RunEvent event, RunStatus from, RunStatus next,
+                              Optional<String> holder, Optional<Lease> lease) throws SQLException {
+        List<String> sets = new ArrayList<>(List.of("last_seq = ?", "status = ?"));
+        List<Bind> binds = new ArrayList<>(List.of((s, i) -> s.setLong(i, seq), (s, i) -> s.setString(i, next.name())));
+        switch (RunTransitions.Change.of(event)) {
+            case FINISH -> {
+                sets.add("ended_at = ?, message = ?, waiting_for = ''");
+                binds.add((s, i) -> Jdbc.setInstant(s, i, event.at()));
+                binds.add((s, i) -> s.setString(i, Jdbc.orEmpty(((RunEvent.RunFinished) event).message())));
+            }
+            case RESUME, RESTART -> {
+                // //why: whoever takes a run up (or restarts it) holds it from now on: serve with a lease, a terminal without
+                sets.add("ended_at = NULL, waiting_for = '', message = '', lease_owner = ?, lease_expires_at = ?");
+                binds.add((s, i) -> s.setString(i, lease.map(Lease::owner).orElse(null)));
+                binds.add((s, i) -> Jdbc.setInstant(s, i, lease.map(Lease::expiresAt).orElse(null)));
+            }
+            case PROGRESS -> sets.add("ended_at = NULL, waiting_for = ''" + (from == RunStatus.WAITING ? ", message = ''" : ""));
+            default -> { } // an answer or a resolution alone resumes nothing: a process takes the run up (RunResumed)
+        }
+        String sql = "UPDATE runs SET " + String.join(", ", sets) + " WHERE id = ? AND last_seq = ?"
+                + (holder.isPresent() ? " AND lease_owner = ?" : "");
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (Bind bind : binds) {
+                bind.at(update, i++);
+            }
+            update.setString(i++, runId);
+            update.setLong(i++, seq - 1);
+            if (holder.isPresent()) {
+                update.setString(i, holder.get());
+            }
+            return update.executeUpdate();
+        }
+    }
+
+    /** The steps a stopped run waits for: those whose last word was "waiting" (or "needs attention"). */
+    private static String stoppedAt(List<RunEvent> events, StepStatus status) {
+        return String.join(",", RunState.fold(events).executions().values().stream()
+                .filter(x -> x.status() == status).map(StepExecution::stepId).distinct().toList());
+    }
+
+    private void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, runId);
+            insert.setLong(2, seq);
+            Jdbc.setInstant(insert, 3, event.at());
+            insert.setString(4, RunEventJson.type(event));
+            insert.setString(5, RunEventJson.write(event));
+            insert.executeUpdate();
+        }
+        written.written(connection, runId, seq, event);
+    }
+
+    // ---- reads ----------------------------------------------------------------------------
+
+    @Override
+    public Optional<StoredRun> run(String runId) {
+        return rows.run(runId);
+    }
+
+    @Override
+    public Optional<String> runbookText(String runId) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT runbook_text FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(row.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** Newest first; a limit of zero or less lists them all. */
+    @Override
+    public List<StoredRun> runs(RunQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + RunRows.COLUMNS + " FROM runs WHERE 1 = 1");
+        List<String> values = new ArrayList<>();
+        query.runbookId().ifPresent(id -> {
+            sql.append(" AND runbook_id = ?");
+            values.add(id);
+        });
+        query.status().ifPresent(status -> {
+            sql.append(" AND status = ?");
+            values.add(status.name());
+        });
+        query.trigger().ifPresent(trigger -> {
+            sql.append(" AND trigger_kind = ?");
+            values.add(trigger);
+        });
+        List<Instant> times = new ArrayList<>();
+        query.since().ifPresent(since -> {
+            sql.append(" AND started_at >= ?");
+            times.add(since);
+        });
+        query.until().ifPresent(until -> {
+            sql.append(" AND started_at < ?");
+            times.add(until);
+        });
+        sql.append(" ORDER BY started_at DESC, id DESC");
+        if (query.limit() > 0) {
+            sql.append(" LIMIT ").append(query.limit());
+        }
+        if (query.offset() > 0) {
+            sql.append(" OFFSET ").append(query.offset());
+        }
+        return rows.select(sql.toString(), values, times);
+    }
+
+    @Override
+    public List<StoredRun> answeredRuns(int limit) {
+        String columns = String.join(", ", Arrays.stream(RunRows.COLUMNS.split(", ")).map(c -> "r." + c).toList());
+        String sql = "SELECT " + columns + " FROM runs r JOIN run_events e ON e.run_id = r.id AND e.seq = r.last_seq "
+                + "WHERE (r.status = 'WAITING' AND e.type = ? OR r.status = 'NEEDS_ATTENTION' AND e.type = ?) ORDER BY r.started_at, r.id"
+                + (limit > 0 ? " LIMIT " + limit : "");
+        String answered = RunEventJson.type(new RunEvent.StepAnswered(Instant.EPOCH, "", null));
+        String resolved = RunEventJson.type(new RunEvent.StepResolved(Instant.EPOCH, "", null, "", ""));
+        return rows.select(sql, List.of(answered, resolved), List.of());
+    }
+
+    @Override
+    public List<RunEvent> events(String runId) {
+        return jdbc.query(connection -> events(connection, runId));
+    }
+
+    private static List<RunEvent> events(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
+            select.setString(1, runId);
+            List<RunEvent> events = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(RunEventJson.read(rows.getString(1)));
+                }
+            }
+            return events;
+        }
+    }
+
+    @Override
+    public long runsStartedSince(String runbookId, Instant since) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND started_at >= ?")) {
+                select.setString(1, runbookId);
+                Jdbc.setInstant(select, 2, since);
+                return Jdbc.count(select);
+            }
+        });
+    }
+
+    @Override
+    public long activeRuns(String runbookId, String concurrencyKey) {
+        String key = concurrencyKey == null ? "concurrency_key IS NULL" : "concurrency_key = ?";
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND "
+                    + key + " AND status IN ('RUNNING', 'WAITING', 'NEEDS_ATTENTION')")) {
+                select.setString(1, runbookId);
+                if (concurrencyKey != null) {
+                    select.setString(2, concurrencyKey);
+                }
+                return Jdbc.count(select);
+            }
+        });
+    }
+
+    @Override
+    public long countRuns(RunStatus status) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE status = ?")) {
+                select.setString(1, status.name());
+                return Jdbc.count(select);
+            }
+        });
+    }
+}

@@ -1,0 +1,65 @@
+package dev.opsbook.store;
+
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runs: each one's summary row (with the runbook's text as it was run) and its events in
+ * order. The state is their fold, so a run can be resumed or rendered from here alone.
+ * Thread-safe.
+ */
+public interface RunLog {
+
+    /** Stores a new run: its row (with the runbook's text as it was run) and its first event. */
+    default void create(StoredRun run, String runbookText, RunEvent.RunStarted started) {
+        create(run, runbookText, started, Optional.empty());
+    }
+
+    /** Stores a new run held by {@code lease} when one is given (serve), else by nobody (a terminal). */
+    void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease);
+
+    /** Appends the run's next event ({@code seq} counts from 1, the start event) and updates its row. */
+    default void append(String runId, long seq, RunEvent event) {
+        append(runId, seq, event, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Appends the run's next event: only right after the last stored one ({@code seq - 1}), and only
+     * when the run's status takes it ({@link dev.opsbook.engine.RunTransitions}); else
+     * {@link IllegalStateException}, and {@link IllegalArgumentException} for an unknown run.
+     *
+     * @param holder when present, the event is taken only while this instance holds the run's lease
+     *        ({@link LeaseLost} otherwise): an instance that lost a run cannot write to it
+     * @param lease for {@link RunEvent.RunResumed} and {@link RunEvent.RunRestarted}: who holds the
+     *        run from now on (none: a terminal)
+     */
+    void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease);
+
+    Optional<StoredRun> run(String runId);
+
+    /** The runbook text the run was started with. */
+    Optional<String> runbookText(String runId);
+
+    List<StoredRun> runs(RunQuery query);
+
+    /**
+     * Waiting runs a person answered that no process has taken up yet (their last event is an
+     * answer), and runs that needed attention whose last event is a person's resolution, oldest
+     * first, however many runs wait unanswered.
+     */
+    List<StoredRun> answeredRuns(int limit);
+
+    List<RunEvent> events(String runId);
+
+    /** Runs of a runbook started at or after {@code since}, whatever their status: the hourly limit counts these. */
+    long runsStartedSince(String runbookId, Instant since);
+
+    /** Runs of a runbook with this concurrency key that have not finished (running, waiting or needing attention). */
+    long activeRuns(String runbookId, String concurrencyKey);
+
+    /** Runs in this status, across runbooks: waiting approvals are {@code countRuns(WAITING)}. Also proves the store answers. */
+    long countRuns(RunStatus status);
+}
