@@ -21,6 +21,7 @@ import dev.opsbook.record.PlanJson;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
 import dev.opsbook.service.RunRecords;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunOperations;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.StoredRun;
@@ -288,32 +289,33 @@ public final class Api {
                 .with("Location", "/api/runs/" + runId);
     }
 
-    private Path trail(StoredRun run) {
-        Path trail = RecordWriter.trailFor(runs.recordDir(), run.runbookId(), run.id());
-        if (!Files.exists(trail)) {
-            throw Problem.notFound("run " + run.id() + " has no audit trail under " + runs.recordDir()
-                    + "; the instance that ran it keeps it under its own --record-dir").exception();
-        }
-        return trail;
+    /** //why: the store keeps every run's chain, so any instance answers for any run, one it took over included */
+    private RunAudits audits() {
+        return new RunAudits(runs.store());
     }
 
     private Response audit(Request request) throws IOException {
         StoredRun run = storedRun(request.param("id"));
-        Path trail = trail(run);
         ArrayNode entries = NODES.arrayNode();
-        for (String line : Files.readAllLines(trail, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
+        try {
+            for (String line : audits().lines(run.id())) {
                 entries.add(JSON.readTree(line));
             }
+        } catch (RunAudits.Unavailable e) {
+            throw Problem.notFound(e.getMessage()).exception();
         }
-        return Response.ok(NODES.objectNode().put("run", run.id()).put("file", trail.toString()).set("entries", entries));
+        return Response.ok(NODES.objectNode().put("run", run.id()).set("entries", entries));
     }
 
-    /** What {@code opsbook audit verify} says of the run's trail: every line canonical, the chain, and its end against the store's seal. */
+    /** What {@code opsbook audit verify RUN} says of the run's trail: every line canonical, the chain, and its end against the store's seal. */
     private Response verification(Request request) throws IOException {
         StoredRun run = storedRun(request.param("id"));
-        Path trail = trail(run);
-        AuditVerifier.Verification verification = AuditVerifier.verify(trail, runs.store().auditSeals());
+        AuditVerifier.Verification verification;
+        try {
+            verification = audits().verify(run.id());
+        } catch (RunAudits.Unavailable e) {
+            throw Problem.notFound(e.getMessage()).exception();
+        }
         ObjectNode out = NODES.objectNode().put("run", run.id()).put("valid", verification.valid()).put("entries", verification.entries())
                 .put("finalHash", verification.finalHash()).put("sealedBy", verification.sealedBy().name().toLowerCase(java.util.Locale.ROOT))
                 .put("checkedAgainstRecord", verification.sealedBy() == AuditVerifier.SealedBy.RECORD);

@@ -1,21 +1,16 @@
 package dev.opsbook.audit;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.runbook.Runbook;
 
 /**
- * Writes a run's audit trail as it happens: who started it, each outside call (without the
- * response), each answer of a person, each step's end, and the run's end. Events arrive with
- * secrets already masked; parameters of type secret are masked here.
+ * Writes a run's audit trail to a file as it happens ({@link AuditFacts} says what each entry
+ * holds): the trail of a run without a store ({@code opsbook run --no-store}). A run in the store
+ * keeps its chain there, written with each event.
  */
 public final class AuditLog implements RunListener {
-
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final AuditTrail trail;
     private final Runbook runbook;
@@ -27,90 +22,6 @@ public final class AuditLog implements RunListener {
 
     @Override
     public void on(RunEvent event, RunState state) {
-        ObjectNode data = JSON.objectNode();
-        String type;
-        if (event instanceof RunEvent.RunStarted e) {
-            type = "run-started";
-            data.put("run", e.runId());
-            data.put("runbook", e.runbookId());
-            data.put("source", runbook.file());
-            data.put("contentSha256", e.contentHash());
-            data.put("startedBy", e.startedBy());
-            data.put("trigger", e.trigger());
-            ObjectNode params = data.putObject("parameters");
-            e.params().fields().forEachRemaining(f -> {
-                boolean secret = runbook.parameter(f.getKey()).map(p -> p.isSecret()).orElse(false);
-                params.set(f.getKey(), secret && !f.getValue().isNull() ? JSON.textNode(Redactor.MASK) : f.getValue());
-            });
-        } else if (event instanceof RunEvent.StepStarted e) {
-            type = "step-started";
-            data.put("step", e.stepId());
-            data.put("role", e.role().label());
-            e.forStep().ifPresent(f -> data.put("for", f));
-        } else if (event instanceof RunEvent.CallMade e) {
-            type = "call";
-            data.put("step", stepOf(state, e.key()));
-            ObjectNode call = e.call().deepCopy();
-            call.remove("response"); // the record keeps responses; the trail keeps what was asked and how it ended
-            data.setAll(call);
-        } else if (event instanceof RunEvent.StepAnswered e) {
-            type = "answer";
-            data.put("step", stepOf(state, e.key()));
-            data.put("confirmed", e.answer().confirmed());
-            data.put("by", e.answer().by());
-            data.put("how", e.answer().how());
-            data.put("comment", e.answer().comment());
-        } else if (event instanceof RunEvent.StepFinished e) {
-            type = "step-finished";
-            data.put("step", stepOf(state, e.key()));
-            data.put("status", e.status().label());
-            state.execution(e.key()).ifPresent(x -> data.put("attempts", x.attempts().size()));
-            if (!e.message().isEmpty()) {
-                data.put("message", e.message());
-            }
-        } else if (event instanceof RunEvent.StepSkipped e) {
-            type = "step-skipped";
-            data.put("step", e.key());
-            data.put("reason", e.reason());
-        } else if (event instanceof RunEvent.CancelRequested e) {
-            type = "cancel-requested";
-            data.put("reason", e.reason());
-        } else if (event instanceof RunEvent.RunTimedOut e) {
-            type = "run-timed-out";
-            data.put("limitMs", e.limit().toMillis());
-        } else if (event instanceof RunEvent.RunRestarted e) {
-            type = "run-restarted";
-            data.put("by", e.by());
-            data.put("fromStep", e.fromStep());
-
-        } else if (event instanceof RunEvent.RunTakenOver e) {
-            type = "run-taken-over";
-            data.put("by", e.by());
-            data.put("from", e.from());
-        } else if (event instanceof RunEvent.StepInterrupted e) {
-            type = "step-interrupted";
-            data.put("step", stepOf(state, e.key()));
-            data.put("retry", e.retry());
-            data.put("detail", e.detail());
-        } else if (event instanceof RunEvent.StepResolved e) {
-            type = "step-resolved";
-            data.put("step", stepOf(state, e.key()));
-            data.put("resolution", e.resolution().label());
-            data.put("by", e.by());
-            data.put("comment", e.comment() == null ? "" : e.comment());
-        } else if (event instanceof RunEvent.RunFinished e) {
-            type = "run-finished";
-            data.put("status", e.status().label());
-            if (!e.message().isEmpty()) {
-                data.put("message", e.message());
-            }
-        } else {
-            return; // attempts are in the record; the trail keeps outcomes
-        }
-        trail.append(event.at(), type, data);
-    }
-
-    private static String stepOf(RunState state, String key) {
-        return state.execution(key).map(x -> x.stepId()).orElse(key);
+        AuditFacts.of(event, state, runbook).ifPresent(fact -> trail.append(fact.at(), fact.type(), fact.data()));
     }
 }

@@ -47,23 +47,43 @@ public final class AuditVerifier {
     /** The trail checked line by line and against its seal in {@code seals}; the record beside it only when the store has none. */
     public static Verification verify(Path trail, AuditSeals seals) throws IOException {
         Scan scan = scan(trail);
-        List<String> problems = new ArrayList<>(scan.problems());
         Optional<AuditSeal> seal;
         try {
             seal = seals.seal(scan.name());
         } catch (RuntimeException e) {
-            return unsealed(trail, scan, problems, "the store cannot be read: " + e.getMessage());
+            return unsealed(trail, scan, new ArrayList<>(scan.problems()), "the store cannot be read: " + e.getMessage());
         }
         if (seal.isEmpty()) {
-            return unsealed(trail, scan, problems, seals.noSeal(scan.name()));
+            return unsealed(trail, scan, new ArrayList<>(scan.problems()), seals.noSeal(scan.name()));
         }
         if (seal.get().entries() > scan.lastSeq()) {
             scan = scan(trail); // //why: the trail is written before its seal: entries sealed since the first read are in the file now
-            problems = new ArrayList<>(scan.problems());
         }
-        if (scan.lastSeq() > seal.get().entries() && scan.agreesWith(seal.get())) {
-            Optional<AuditSeal> before = seal;
-            seal = seals.seal(scan.name()).or(() -> before); // written while it was read: the seal has moved on with it
+        Scan read = scan;
+        return sealed(trail.toString(), read, seal.get(), () -> seals.seal(read.name()));
+    }
+
+    /**
+     * A chain kept in the store ({@link AuditChains}), checked as a trail file is: every entry's line
+     * canonical, the chain, and its end against the seal the store moved with it. {@code name} says
+     * where, for people ("run 20261202-...").
+     */
+    public static Verification verify(AuditChains chains, String trail, String name) {
+        AuditChains.Chain chain = chains.read(trail);
+        List<byte[]> bytes = chain.lines().stream().map(l -> l.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+        Scan scan = scan(name, bytes, i -> name + ", entry " + (i + 1) + " in the store: ", trail);
+        if (chain.seal().isEmpty()) {
+            return new Verification(scan.problems().isEmpty(), scan.count(), scan.last(), scan.problems(), SealedBy.NONE,
+                    Optional.of(chains.describe() + " holds no seal for " + trail));
+        }
+        return sealed(name, scan, chain.seal().get(), () -> chains.seal(trail));
+    }
+
+    private static Verification sealed(String trail, Scan scan, AuditSeal first, java.util.function.Supplier<Optional<AuditSeal>> again) {
+        List<String> problems = new ArrayList<>(scan.problems());
+        Optional<AuditSeal> seal = Optional.of(first);
+        if (scan.lastSeq() > first.entries() && scan.agreesWith(first)) {
+            seal = again.get().or(() -> Optional.of(first)); // written while it was read: the seal has moved on with it
         }
         AuditSeal sealed = seal.orElseThrow();
         if (scan.lastSeq() < sealed.entries()) {
@@ -77,6 +97,29 @@ public final class AuditVerifier {
                     + ": the entries after " + sealed.entries() + " were not written by opsbook, or are being written right now");
         }
         return new Verification(problems.isEmpty(), scan.count(), scan.last(), List.copyOf(problems), SealedBy.STORE, Optional.empty());
+    }
+
+    /**
+     * A trail file read to be imported: its entries when it verifies on its own (every line
+     * canonical, the chain unbroken from entry 1), else its problems; {@code name} is what it is
+     * sealed under (the run id its first entry names).
+     */
+    public record ReadTrail(String name, List<AuditEntry> entries, List<String> problems) {
+    }
+
+    public static ReadTrail read(Path trail) throws IOException {
+        List<byte[]> lines = lines(Files.readAllBytes(trail));
+        Scan scan = scan(trail.toString(), lines, i -> trail + ":" + (i + 1) + ": ", AuditSeals.nameOf(trail));
+        if (!scan.problems().isEmpty()) {
+            return new ReadTrail(scan.name(), List.of(), scan.problems());
+        }
+        List<AuditEntry> entries = new ArrayList<>();
+        for (byte[] line : lines) {
+            if (line != UNTERMINATED && CanonicalLine.read(line) instanceof CanonicalLine.Entry entry) {
+                entries.add(entry.entry());
+            }
+        }
+        return new ReadTrail(scan.name(), List.copyOf(entries), List.of());
     }
 
     private static Verification unsealed(Path trail, Scan scan, List<String> problems, String why) throws IOException {
@@ -120,14 +163,17 @@ public final class AuditVerifier {
     }
 
     private static Scan scan(Path trail) throws IOException {
+        return scan(trail.toString(), lines(Files.readAllBytes(trail)), i -> trail + ":" + (i + 1) + ": ", AuditSeals.nameOf(trail));
+    }
+
+    private static Scan scan(String trail, List<byte[]> lines, java.util.function.IntFunction<String> at, String defaultName) {
         List<String> problems = new ArrayList<>();
         List<String> hashes = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
-        List<byte[]> lines = lines(Files.readAllBytes(trail));
         Optional<String> name = Optional.empty();
         String previous = AuditEntry.GENESIS;
         for (int i = 0; i < lines.size(); i++) {
-            String where = trail + ":" + (i + 1) + ": ";
+            String where = at.apply(i);
             if (i == lines.size() - 1 && lines.get(i) == UNTERMINATED) {
                 continue;
             }
@@ -176,7 +222,7 @@ public final class AuditVerifier {
         if (hashes.isEmpty() && problems.isEmpty()) {
             problems.add(trail + ": the trail is empty");
         }
-        return new Scan(problems, seqs, hashes, name.orElse(AuditSeals.nameOf(trail)));
+        return new Scan(problems, seqs, hashes, name.orElse(defaultName));
     }
 
     // //why: a run's trail is sealed under its run id, which its first entry holds under the hash: a copy or a renamed file still finds its seal

@@ -1,7 +1,5 @@
 package dev.opsbook.cli;
 
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsSecrets;
@@ -18,6 +16,7 @@ import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
 import dev.opsbook.service.RecordExport;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.steps.StandardSteps;
@@ -78,28 +77,23 @@ public class ResumeCommand implements Callable<Integer> {
             Terminal terminal = Terminal.stdout();
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
-            Path trailFile = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
-            try (AuditTrail trail = AuditTrail.continueAt(trailFile, runs.auditSeals())) {
-                AuditLog audit = new AuditLog(trail, loaded.runbook());
-                Approvals.tellAnswers(history, audit);
-                StoringListener storing = StoringListener.continuing(runs, history.size());
-                RecordExport export = RecordExport.of(recordDir, new RunRecords(runs, Runbooks.loader()), System.err);
-                RunListener listeners = (event, state) -> {
-                    storing.on(event, state);
-                    audit.on(event, state);
-                    export.on(event, state);
-                    progress.on(event, state);
-                };
-                RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
-                        Path.of("").toAbsolutePath());
-                RunResult result;
-                try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
-                        new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
-                    result = engine.resume(request, history, user, listeners, new RunControl());
-                }
-                export.write(runId).ifPresent(record -> terminal.println("Record: " + record));
-                return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+            StoringListener storing = StoringListener.continuing(runs, history.size());
+            RecordExport export = RecordExport.of(recordDir, new RunRecords(runs, Runbooks.loader()), System.err)
+                    .withTrails((id, dir) -> new RunAudits(runs).export(id, dir));
+            RunListener listeners = (event, state) -> {
+                storing.on(event, state);
+                export.on(event, state);
+                progress.on(event, state);
+            };
+            RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
+                    Path.of("").toAbsolutePath());
+            RunResult result;
+            try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
+                    new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
+                result = engine.resume(request, history, user, listeners, new RunControl());
             }
+            export.write(runId).ifPresent(record -> terminal.println("Record: " + record));
+            return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 }

@@ -35,6 +35,7 @@ import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RunRecords;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
 import java.io.IOException;
@@ -157,11 +158,13 @@ public class RunCommand implements Callable<Integer> {
             RunResult result;
             RecordExport export;
             Optional<RunStore> runs = openStore(progressTerminal);
-            try (AuditTrail trail = AuditTrail.create(trailFile, runs.map(RunStore::auditSeals).orElse(dev.opsbook.audit.AuditSeals.NONE))) {
-                AuditLog auditLog = new AuditLog(trail, loaded.runbook());
+            // //why: a stored run's chain is written with its events; only a run without a store keeps its trail in a file as it goes
+            try (AuditTrail trail = runs.isPresent() ? null : AuditTrail.create(trailFile)) {
+                RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
-                export = runs.map(store -> RecordExport.of(recordDir, new RunRecords(store, Runbooks.loader()), System.err))
+                export = runs.map(store -> RecordExport.of(recordDir, new RunRecords(store, Runbooks.loader()), System.err)
+                                .withTrails((id, dir) -> new RunAudits(store).export(id, dir)))
                         .orElseGet(() -> RecordExport.unstored(recordDir, loaded.runbook(),
                                 () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err));
                 RunListener listeners = (event, state) -> {

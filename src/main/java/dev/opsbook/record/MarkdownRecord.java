@@ -519,7 +519,7 @@ public final class MarkdownRecord {
                 .append(a.entries()).append(" entries in ").append(Markdown.code(a.file().getFileName().toString()))
                 .append(", each chained to the one before by SHA-256. The last entry hashes to\n")
                 .append(Markdown.code(a.finalHash())).append(".\nCheck it with ")
-                .append(Markdown.code("opsbook audit verify " + a.file().getFileName())).append(".\n"));
+                .append(Markdown.code("opsbook audit verify --file " + a.file().getFileName())).append(".\n"));
     }
 
     // ---- helpers ----------------------------------------------------------------------------

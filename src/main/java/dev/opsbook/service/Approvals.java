@@ -118,26 +118,6 @@ public final class Approvals {
         return Optional.of(history);
     }
 
-    /** Tells a listener (the audit trail) the answers and resolutions given while the run waited: they went straight to the store. */
-    public static void tellAnswers(List<RunEvent> history, dev.opsbook.engine.RunListener listener) {
-        List<RunEvent> answers = answersSinceStop(history);
-        if (!answers.isEmpty()) {
-            RunState state = RunState.fold(history);
-            answers.forEach(answer -> listener.on(answer, state));
-        }
-    }
-
-    /** The answers given since the run last stopped: the audit trail has not heard them yet. */
-    static List<RunEvent> answersSinceStop(List<RunEvent> history) {
-        int lastStop = 0;
-        for (int i = 0; i < history.size(); i++) {
-            if (history.get(i) instanceof RunEvent.RunFinished) {
-                lastStop = i;
-            }
-        }
-        return history.subList(lastStop, history.size()).stream().filter(e -> e instanceof RunEvent.StepAnswered || e instanceof RunEvent.StepResolved).toList();
-    }
-
     /**
      * A waiting run with an answer after its last stop can go on; so can a run that needed attention
      * once a person resolved every step that needed it.

@@ -33,10 +33,7 @@ public final class RecordExport implements RunListener {
         Optional<RunRecords.Rendered> record(String runId);
     }
 
-    /**
-     * //why: the hook for the run's audit trail beside its record (the audit's own export of the chain in the store);
-     * today the trail file is written there as it happens, so nothing more is exported
-     */
+    /** The run's audit trail file beside its record, written with it (serve, run and resume plug in {@code RunAudits.export}). */
     @FunctionalInterface
     public interface TrailExport {
         void write(String runId, Path recordDir) throws IOException;

@@ -1,9 +1,6 @@
 package dev.opsbook.service;
 
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.engine.Interaction;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.Plan;
@@ -187,7 +184,7 @@ public final class RunOperations {
             }
             if (appended) {
                 awaitLetGo(runId);
-                recordCancelled(run, events, List.of(requested, finished));
+                recordCancelled(run);
                 return RunStatus.CANCELLED;
             }
         }
@@ -276,20 +273,8 @@ public final class RunOperations {
         }
     }
 
-    /** No process runs a waiting run: its trail and record are brought up to date here (the record from the store). */
-    private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
-        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-        List<RunEvent> all = new java.util.ArrayList<>(before);
-        Path trailFile = RecordWriter.trailFor(export.dir(), run.runbookId(), run.id());
-        try (AuditTrail trail = AuditTrail.continueAt(trailFile, store.auditSeals())) {
-            AuditLog audit = new AuditLog(trail, runbook.runbook());
-            for (RunEvent event : added) {
-                all.add(event);
-                audit.on(event, RunState.fold(all));
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the trail of run " + run.id(), e);
-        }
+    /** No process runs a waiting run: its record and trail file are brought up to date here, from the store. */
+    private void recordCancelled(StoredRun run) {
         export.write(run.id());
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.access.AccessAudit;
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Sessions;
@@ -31,7 +29,6 @@ import dev.opsbook.http.Response;
 import dev.opsbook.http.Router;
 import dev.opsbook.http.Server;
 import dev.opsbook.graph.RunbookLoader;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Escalation;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.steps.Notifier;
@@ -185,7 +182,8 @@ public final class Service implements AutoCloseable {
                 });
         this.tokens = new ApiTokens(store.tokens(), clock);
         this.sessions = new Sessions(tokens, clock);
-        this.export = RecordExport.of(config.recordDir(), new RunRecords(store, loader), log);
+        this.export = RecordExport.of(config.recordDir(), new RunRecords(store, loader), log)
+                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir));
         this.operations = newOperations();
         HttpIntake.addTo(router, body -> {
             if (freeSlots() <= 0) {
@@ -292,7 +290,7 @@ public final class Service implements AutoCloseable {
                 + String.join(", ", config.runbookFolders().stream().map(Path::toString).toList()) + "; store: " + store.describe());
         log.println("instance: " + instance + " (leases of " + Durations.format(leaseTime) + ", at most " + config.maxConcurrentRuns()
                 + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
-        access = AccessAudit.in(config.recordDir(), instance, clock, store.auditSeals());
+        access = AccessAudit.in(store.auditChains(), instance, clock);
         //why: listening comes before the queue: a port that is taken must stop serve before it takes any event
         try {
             http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
@@ -397,20 +395,11 @@ public final class Service implements AutoCloseable {
      * lease is let go, so another instance goes on with it at once), or lost (nothing more is written).
      */
     private void execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history) {
-        Path trailFile = RecordWriter.trailFor(config.recordDir(), runbook.runbook().id(), runId);
         RunControl control = new RunControl();
         held.put(runId, new Held(runbook.runbook().id(), storing, control));
         runs.submit(() -> {
-            try (AuditTrail trail = continuing ? AuditTrail.continueAt(trailFile, store.auditSeals()) : AuditTrail.create(trailFile, store.auditSeals());
-                 Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
-                AuditLog audit = new AuditLog(trail, runbook.runbook());
-                if (!history.isEmpty()) {
-                    Approvals.tellAnswers(history, audit);
-                    if (history.get(history.size() - 1) instanceof RunEvent.RunRestarted restarted) {
-                        audit.on(restarted, RunState.fold(history)); // //why: stored before the run went on here; its trail hears it now
-                    }
-                }
-                RunResult result = body.run(engine, both(storing, audit, runbook.runbook()), control);
+            try (Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
+                RunResult result = body.run(engine, both(storing, runbook.runbook()), control);
                 if (result.state().status() == RunStatus.RUNNING) {
                     storing.fence("let go while draining");
                     store.releaseLease(runId, instance);
@@ -606,11 +595,10 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    private RunListener both(RunListener storing, AuditLog audit, Runbook runbook) {
+    private RunListener both(RunListener storing, Runbook runbook) {
         RunListener counting = metrics.listener(runbook);
         return (event, state) -> {
             storing.on(event, state);
-            audit.on(event, state);
             export.on(event, state);
             counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {

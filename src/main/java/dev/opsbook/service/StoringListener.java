@@ -1,5 +1,7 @@
 package dev.opsbook.service;
 
+import dev.opsbook.audit.AuditFact;
+import dev.opsbook.audit.AuditFacts;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunState;
@@ -13,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes each event of a run to the store as it happens, so the run survives the process: the
- * start creates the run's row; every later event is appended in order.
+ * start creates the run's row; every later event is appended in order, each with the entry it
+ * makes in the run's audit chain ({@link AuditFacts}), in the same transaction.
  */
 public final class StoringListener implements RunListener {
 
@@ -26,12 +29,15 @@ public final class StoringListener implements RunListener {
     private final CountDownLatch created = new CountDownLatch(1);
     private final Optional<Lease> lease;
     private final Optional<String> holder;
+    private final Optional<dev.opsbook.runbook.Runbook> runbook;
     private volatile RuntimeException createFailure;
     private volatile String fenced;
 
     private StoringListener(RunStore store, String runbookText, String runbookFile, Optional<String> eventId,
-                            Optional<String> concurrencyKey, long lastSeq, Optional<Lease> lease, Optional<String> holder) {
+                            Optional<String> concurrencyKey, long lastSeq, Optional<Lease> lease, Optional<String> holder,
+                            Optional<dev.opsbook.runbook.Runbook> runbook) {
         this.store = store;
+        this.runbook = runbook;
         this.lease = lease;
         this.holder = holder;
         this.runbookText = runbookText;
@@ -55,7 +61,7 @@ public final class StoringListener implements RunListener {
                                             Optional<String> concurrencyKey, Optional<Lease> lease) {
         // //why: the engine masks secrets in every event before listeners hear it; the runbook's own text may hold a secret's default
         return new StoringListener(store, dev.opsbook.runbook.SecretDefaults.masked(runbook), runbook.file(), eventId, concurrencyKey, 0,
-                lease, lease.map(Lease::owner));
+                lease, lease.map(Lease::owner), Optional.of(runbook));
     }
 
     /** For a run that already has {@code lastSeq} stored events. */
@@ -65,7 +71,8 @@ public final class StoringListener implements RunListener {
 
     /** For a run that already has {@code lastSeq} stored events, written only while {@code holder} holds its lease. */
     public static StoringListener continuing(RunStore store, long lastSeq, Optional<String> holder) {
-        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, Optional.empty(), holder);
+        return new StoringListener(store, "", "", Optional.empty(), Optional.empty(), lastSeq, Optional.empty(), holder,
+                Optional.empty());
     }
 
     /**
@@ -90,7 +97,7 @@ public final class StoringListener implements RunListener {
             try {
                 store.create(new StoredRun(started.runId(), started.runbookId(), runbookFile, started.contentHash(), state.status(),
                         started.trigger(), started.startedBy(), eventId, concurrencyKey, started.at(), Optional.empty(), "", ""),
-                        runbookText, started, lease);
+                        runbookText, started, lease, audit(event, state));
             } catch (RuntimeException e) {
                 createFailure = e;
                 created.countDown();
@@ -100,9 +107,14 @@ public final class StoringListener implements RunListener {
             created.countDown();
         } else {
             // //why: the seq counts only what was stored, so a refused event is not skipped over by the next one
-            store.append(state.runId(), seq.get() + 1, event, holder, Optional.empty());
+            store.append(state.runId(), seq.get() + 1, event, holder, Optional.empty(), audit(event, state));
             seq.incrementAndGet();
         }
+    }
+
+    // //why: only the start needs the runbook (its source, its secret parameters); a continuing run's start is stored already
+    private Optional<AuditFact> audit(RunEvent event, RunState state) {
+        return runbook.isPresent() ? AuditFacts.of(event, state, runbook.get()) : AuditFacts.of(event, state, runbookFile, name -> false);
     }
 
     /** Waits until the run's row exists: only then may the event that started it be acknowledged. */

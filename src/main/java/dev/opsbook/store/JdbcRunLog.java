@@ -41,6 +41,16 @@ final class JdbcRunLog implements RunLog {
 
     @Override
     public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease) {
+        create(run, runbookText, started, lease, JdbcAuditChain.derived(run.id(), started, run.runbookFile()));
+    }
+
+    @Override
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease,
+                       Optional<dev.opsbook.audit.AuditFact> audit) {
+        create(run, runbookText, started, lease, JdbcAuditChain.given(audit));
+    }
+
+    private void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease, JdbcAuditChain.Source audit) {
         if (!run.id().equals(started.runId())) {
             throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
         }
@@ -74,6 +84,7 @@ final class JdbcRunLog implements RunLog {
                 throw e;
             }
             insertEvent(connection, run.id(), 1, started);
+            JdbcAuditChain.append(connection, run.id(), audit);
             return null;
         });
     }
@@ -90,6 +101,16 @@ final class JdbcRunLog implements RunLog {
      */
     @Override
     public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease) {
+        append(runId, seq, event, holder, lease, JdbcAuditChain.derived(runId, event, ""));
+    }
+
+    @Override
+    public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease,
+                       Optional<dev.opsbook.audit.AuditFact> audit) {
+        append(runId, seq, event, holder, lease, JdbcAuditChain.given(audit));
+    }
+
+    private void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease, JdbcAuditChain.Source audit) {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
@@ -103,6 +124,7 @@ final class JdbcRunLog implements RunLog {
                 throw new IllegalStateException("run " + runId + " changed while event " + seq + " was appended");
             }
             insertEvent(connection, runId, seq, event);
+            JdbcAuditChain.append(connection, runId, audit);
             if (event instanceof RunEvent.RunFinished && (next == RunStatus.WAITING || next == RunStatus.NEEDS_ATTENTION)) {
                 StepStatus stoppedAt = next == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
                 try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {

@@ -1,5 +1,6 @@
 package dev.opsbook.store;
 
+import dev.opsbook.audit.AuditFact;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 10;
+    static final int SCHEMA_VERSION = 11;
 
     private final Jdbc jdbc;
     private final RunLog runLog;
@@ -30,11 +31,13 @@ public final class JdbcRunStore implements RunStore {
     private final Escalations escalations;
     private final JdbcTokenStore tokens;
     private final JdbcAuditSeals seals;
+    private final JdbcAuditChain chains;
 
     private JdbcRunStore(Jdbc jdbc) {
         this.jdbc = jdbc;
         RunRows rows = new RunRows(jdbc);
         this.runLog = new JdbcRunLog(jdbc, rows, EventWritten.NOTHING);
+        this.chains = new JdbcAuditChain(jdbc, jdbc.description());
         this.leases = new JdbcLeases(jdbc, rows);
         this.inbox = new JdbcEventInbox(jdbc, rows);
         this.cancelRequests = new JdbcCancelRequests(jdbc);
@@ -96,6 +99,11 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public dev.opsbook.audit.AuditChains auditChains() {
+        return chains;
+    }
+
+    @Override
     public dev.opsbook.access.TokenStore tokens() {
         return tokens;
     }
@@ -113,8 +121,18 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease, Optional<AuditFact> audit) {
+        runLog.create(run, runbookText, started, lease, audit);
+    }
+
+    @Override
     public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease) {
         runLog.append(runId, seq, event, holder, lease);
+    }
+
+    @Override
+    public void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease, Optional<AuditFact> audit) {
+        runLog.append(runId, seq, event, holder, lease, audit);
     }
 
     @Override

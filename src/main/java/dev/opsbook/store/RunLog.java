@@ -21,6 +21,14 @@ public interface RunLog {
     /** Stores a new run held by {@code lease} when one is given (serve), else by nobody (a terminal). */
     void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease);
 
+    /**
+     * Stores a new run like {@link #create(StoredRun, String, RunEvent.RunStarted, Optional)}, with the
+     * first entry of its audit chain ({@code dev.opsbook.audit.AuditFacts}) in the same transaction. Without
+     * it, the store derives the entry from the event.
+     */
+    void create(StoredRun run, String runbookText, RunEvent.RunStarted started, Optional<Lease> lease,
+                Optional<dev.opsbook.audit.AuditFact> audit);
+
     /** Appends the run's next event ({@code seq} counts from 1, the start event) and updates its row. */
     default void append(String runId, long seq, RunEvent event) {
         append(runId, seq, event, Optional.empty(), Optional.empty());
@@ -37,6 +45,14 @@ public interface RunLog {
      *        run from now on (none: a terminal)
      */
     void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease);
+
+    /**
+     * Appends the run's next event with the entry it makes in the run's audit chain ({@code audit}, empty when
+     * it makes none), in one transaction: fenced alike, so an instance that lost the lease writes neither.
+     * The other {@code append}s derive the entry from the stored history.
+     */
+    void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease,
+                Optional<dev.opsbook.audit.AuditFact> audit);
 
     Optional<StoredRun> run(String runId);
 

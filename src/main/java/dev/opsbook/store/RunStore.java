@@ -8,6 +8,9 @@ package dev.opsbook.store;
  */
 public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Escalations, AutoCloseable {
 
+    /** The audit trails kept in the same database: each run's chain, written with its events, and each instance's access trail. */
+    dev.opsbook.audit.AuditChains auditChains();
+
     /** The seals of audit trails (count and last hash of each), kept in the same database. */
     dev.opsbook.audit.AuditSeals auditSeals();
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.audit.AuditEntry;
-import dev.opsbook.audit.AuditSeals;
 import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.engine.Plan;
 import dev.opsbook.engine.Redactor;
@@ -21,6 +20,7 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.Trigger;
+import dev.opsbook.service.RunAudits;
 import dev.opsbook.store.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,32 +144,20 @@ public final class Views {
         return state.event() == null || state.event().isNull() ? Optional.empty() : Optional.of(pretty(redactor.json(state.event())));
     }
 
-    /** The run's trail beside its record, verified as {@code opsbook audit verify} does: against its seal in the store. */
-    public static AuditView audit(Path recordDir, AuditSeals seals, StoredRun run) {
-        Path trail = RecordWriter.trailFor(recordDir, run.runbookId(), run.id());
-        if (!Files.isRegularFile(trail)) {
-            return new AuditView(false, trail.toString(), false, false, 0, List.of(), List.of());
-        }
+    /** The run's trail in the store, verified as {@code opsbook audit verify RUN} does: the chain, and its end against the seal. */
+    public static AuditView audit(RunAudits audits, StoredRun run) {
+        String where = "the store (run " + run.id() + ")";
         try {
-            AuditVerifier.Verification verification = AuditVerifier.verify(trail, seals);
+            AuditVerifier.Verification verification = audits.verify(run.id());
             List<AuditRow> rows = new ArrayList<>();
-            for (String line : Files.readAllLines(trail)) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    AuditEntry entry = AuditEntry.parse(line);
-                    rows.add(new AuditRow(entry.seq(), TIME.format(entry.at()), entry.type(), entry.hash(),
-                            entry.hash().substring(0, Math.min(12, entry.hash().length()))));
-                } catch (Exception e) {
-                    // the verifier names the line that does not parse
-                }
+            for (AuditEntry entry : audits.entries(run.id())) {
+                rows.add(new AuditRow(entry.seq(), TIME.format(entry.at()), entry.type(), entry.hash(),
+                        entry.hash().substring(0, Math.min(12, entry.hash().length()))));
             }
-            return new AuditView(true, trail.toString(), verification.valid(), verification.sealedBy() == AuditVerifier.SealedBy.STORE,
-                    verification.entries(),
-                    verification.problems(), rows);
-        } catch (IOException e) {
-            return new AuditView(true, trail.toString(), false, false, 0, List.of("cannot read " + trail + ": " + e.getMessage()), List.of());
+            return new AuditView(true, where, verification.valid(), verification.sealedBy() == AuditVerifier.SealedBy.STORE,
+                    verification.entries(), verification.problems(), rows);
+        } catch (RunAudits.Unavailable e) {
+            return new AuditView(false, where, false, false, 0, List.of(e.getMessage()), List.of());
         }
     }
 

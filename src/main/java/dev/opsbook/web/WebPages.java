@@ -238,7 +238,7 @@ public final class WebPages {
         data.put("record", new RawString(operations.records().of(loaded.runbook(), events).htmlFragment()));
         data.put("waiting", Views.waiting(loaded.graph(), state, result.redactor()));
         data.put("event", Views.event(state, result.redactor()).orElse(null));
-        data.put("audit", Views.audit(operations.recordDir(), store.auditSeals(), run.get()));
+        data.put("audit", Views.audit(new dev.opsbook.service.RunAudits(store), run.get()));
         return Optional.of(data);
     }
 

@@ -97,11 +97,11 @@ class AwsCliIT {
         assertThat(audit).contains("\"type\":\"call\"", "\"action\":\"ec2:RebootInstances\"", "\"requestId\":\"req-reboot\"",
                 "\"type\":\"answer\"", "\"type\":\"run-finished\"");
 
-        Cli.Result verify = Cli.run(dir, "audit", "verify", trail.toString());
+        Cli.Result verify = Cli.run(dir, "audit", "verify", "--file", trail.toString());
         assertThat(verify.exitCode()).as(verify.all()).isZero();
         assertThat(verify.stdout()).contains("chain intact, sealed in the store");
 
-        Cli.Result elsewhere = Cli.run(dir.resolve("out"), "audit", "verify", trail.toString());
+        Cli.Result elsewhere = Cli.run(dir.resolve("out"), "audit", "verify", "--file", trail.toString());
         assertThat(elsewhere.exitCode()).as("no store in that folder: " + elsewhere.all()).isEqualTo(3);
         assertThat(elsewhere.stdout()).contains("chain intact and as the record beside it sealed, but no seal in the store to detect a cut tail",
                 "does not exist here; name one with --store");
@@ -121,7 +121,7 @@ class AwsCliIT {
         int reboot = indexOf(changed, "\"action\":\"ec2:RebootInstances\"");
         changed.set(reboot, changed.get(reboot).replace("\"outcome\":\"ok\"", "\"outcome\":\"error\""));
         Files.write(edited, changed);
-        Cli.Result editedResult = Cli.run(dir, "audit", "verify", edited.toString());
+        Cli.Result editedResult = Cli.run(dir, "audit", "verify", "--file", edited.toString());
         assertThat(editedResult.exitCode()).isEqualTo(1);
         assertThat(editedResult.stdout()).contains(":" + (reboot + 1) + ": entry " + (reboot + 1) + " (call) was changed after it was written");
 
@@ -129,13 +129,13 @@ class AwsCliIT {
         List<String> missing = new ArrayList<>(lines);
         missing.remove(reboot);
         Files.write(removed, missing);
-        Cli.Result removedResult = Cli.run(dir, "audit", "verify", removed.toString());
+        Cli.Result removedResult = Cli.run(dir, "audit", "verify", "--file", removed.toString());
         assertThat(removedResult.exitCode()).isEqualTo(1);
         assertThat(removedResult.stdout()).contains("was removed or inserted before it", "does not follow the entry before it");
 
         Files.delete(trail.resolveSibling(trail.getFileName().toString().replace(".audit.jsonl", ".md")));
         Files.write(trail, lines.subList(0, lines.size() - 1)); // the last entry cut, and the record gone: the store's seal tells
-        Cli.Result cut = Cli.run(dir, "audit", "verify", trail.toString());
+        Cli.Result cut = Cli.run(dir, "audit", "verify", "--file", trail.toString());
         assertThat(cut.exitCode()).isEqualTo(1);
         assertThat(cut.stdout()).contains("the store sealed " + lines.size() + " entries, the trail has " + (lines.size() - 1)
                 + ": entries were cut from its end");

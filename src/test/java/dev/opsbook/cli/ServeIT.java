@@ -129,9 +129,15 @@ class ServeIT {
         assertThat(show.stdout()).contains("status: succeeded", "applying CHG-7");
 
         Path trail = records("gated").get(0).resolveSibling(runId + ".audit.jsonl");
-        Cli.Result verified = Cli.run(dir, "audit", "verify", trail.toString());
+        Cli.Result verified = Cli.run(dir, "audit", "verify", "--file", trail.toString());
         assertThat(verified.exitCode()).as("verified against the store serve holds: " + verified.all()).isZero();
         assertThat(verified.stdout()).contains("chain intact, sealed in the store");
+        Cli.Result fromStore = Cli.run(dir, "audit", "verify", runId);
+        assertThat(fromStore.exitCode()).as(fromStore.all()).isZero();
+        assertThat(fromStore.stdout()).contains("run " + runId + ": ", "chain intact, sealed in the store");
+        Cli.Result fileAsRun = Cli.run(dir, "audit", "verify", trail.toString());
+        assertThat(fileAsRun.exitCode()).isEqualTo(2);
+        assertThat(fileAsRun.stderr().strip()).doesNotContain("\n").endsWith("to verify a trail file, use opsbook audit verify --file " + trail);
     }
 
     @Test
@@ -183,14 +189,8 @@ class ServeIT {
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(afterRevoke.statusCode()).isEqualTo(401);
         assertThat(String.join("\n", output)).as("serve never logs a token").doesNotContain(token);
-        Path access;
-        try (var files = Files.list(dir.resolve("records"))) {
-            access = files.filter(f -> f.getFileName().toString().matches("access-.+\\.audit\\.jsonl")).findFirst().orElseThrow();
-        }
-        assertThat(Files.readString(access)).contains("\"decision\":\"denied\"", "\"name\":\"frank\"")
-                .doesNotContain(token);
-        Cli.Result verified = Cli.run(dir, "audit", "verify", access.toString());
-        assertThat(verified.exitCode()).as("the access trail of a live serve session: " + verified.all()).isZero();
-        assertThat(verified.stdout()).contains("chain intact, sealed in the store");
+        Cli.Result verified = Cli.run(dir, "audit", "verify", "--access");
+        assertThat(verified.exitCode()).as("the access trail of a live serve session, in the store: " + verified.all()).isZero();
+        assertThat(verified.stdout()).contains("access-", "chain intact, sealed in the store");
     }
 }
