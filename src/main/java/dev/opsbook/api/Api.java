@@ -18,8 +18,8 @@ import dev.opsbook.http.Request;
 import dev.opsbook.http.Response;
 import dev.opsbook.http.Router;
 import dev.opsbook.record.PlanJson;
-import dev.opsbook.record.RecordHtml;
 import dev.opsbook.service.Approvals;
+import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunOperations;
 import dev.opsbook.service.RunQueries;
@@ -241,10 +241,10 @@ public final class Api {
         RunView run = storedRun(request.param("id"));
         String type = request.negotiate("text/markdown", "text/html").orElseThrow(() -> new Problem(406, "Not acceptable",
                 "a record is text/markdown or text/html; ask for one of them in Accept").exception());
-        String markdown = queries.record(run.id()).orElseThrow();
+        RunRecords.Rendered record = queries.record(run.id()).orElseThrow();
         return type.equals("text/html")
-                ? Response.html(RecordHtml.page(run.runbookId() + " " + run.id(), markdown))
-                : Response.text(200, "text/markdown; charset=utf-8", markdown);
+                ? Response.html(record.html())
+                : Response.text(200, "text/markdown; charset=utf-8", record.markdown());
     }
 
     private Response answer(Request request, boolean confirmed) {

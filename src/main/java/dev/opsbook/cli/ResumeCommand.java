@@ -15,7 +15,9 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
+import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RunAudits;
+import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
@@ -76,8 +78,11 @@ public class ResumeCommand implements Callable<Integer> {
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
             StoringListener storing = StoringListener.continuing(runs, history.size());
+            RecordExport export = RecordExport.of(recordDir, new RunRecords(runs, Runbooks.loader()), System.err)
+                    .withTrails((id, dir) -> new RunAudits(runs).export(id, dir));
             RunListener listeners = (event, state) -> {
                 storing.on(event, state);
+                export.on(event, state);
                 progress.on(event, state);
             };
             RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
@@ -87,8 +92,7 @@ public class ResumeCommand implements Callable<Integer> {
                     new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
                 result = engine.resume(request, history, user, listeners, new RunControl());
             }
-            Path record = RecordWriter.write(recordDir, result, new RunAudits(runs).export(runId, recordDir));
-            terminal.println("Record: " + record);
+            export.write(runId).ifPresent(record -> terminal.println("Record: " + record));
             return result.state().status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

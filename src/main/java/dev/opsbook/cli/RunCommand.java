@@ -19,7 +19,7 @@ import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.audit.AuditLog;
-import dev.opsbook.audit.AuditSummary;
+import dev.opsbook.audit.AuditSeal;
 import dev.opsbook.audit.AuditTrail;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsClients;
@@ -33,6 +33,8 @@ import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.RunIds;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.StepExecutors;
+import dev.opsbook.service.RecordExport;
+import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
@@ -154,21 +156,25 @@ public class RunCommand implements Callable<Integer> {
             });
             Path trailFile = RecordWriter.trailFor(recordDir, loaded.runbook().id(), runId);
             RunResult result;
-            Optional<AuditSummary> audit;
+            RecordExport export;
             Optional<RunStore> runs = openStore(progressTerminal);
             // //why: a stored run's chain is written with its events; only a run without a store keeps its trail in a file as it goes
             try (AuditTrail trail = runs.isPresent() ? null : AuditTrail.create(trailFile)) {
                 RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
+                export = runs.map(store -> RecordExport.of(recordDir, new RunRecords(store, Runbooks.loader()), System.err)
+                                .withTrails((id, dir) -> new RunAudits(store).export(id, dir)))
+                        .orElseGet(() -> RecordExport.unstored(recordDir, loaded.runbook(),
+                                () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err));
                 RunListener listeners = (event, state) -> {
                     storing.on(event, state);
                     auditLog.on(event, state);
+                    export.on(event, state);
                     progress.on(event, state);
                 };
                 AwsSecrets secrets = new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId);
                 result = new Engine(executors, clock, () -> runId, secrets).run(request, listeners, control);
-                audit = trail == null ? new RunAudits(runs.get()).export(runId, recordDir) : Optional.of(trail.summary());
             } catch (InvalidRunException e) {
                 e.problems().forEach(System.err::println);
                 return ExitCodes.INVALID;
@@ -182,13 +188,7 @@ public class RunCommand implements Callable<Integer> {
                 System.err.println("error: cannot write the audit trail " + trailFile + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            String recordPath;
-            try {
-                recordPath = RecordWriter.write(recordDir, result, audit).toString();
-            } catch (IOException e) {
-                System.err.println("error: cannot write the record under " + recordDir + ": " + e.getMessage());
-                recordPath = null;
-            }
+            String recordPath = export.write(runId).map(Path::toString).orElse(null);
             return finish(result, recordPath, json, progressTerminal);
         }
     }

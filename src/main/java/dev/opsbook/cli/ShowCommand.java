@@ -1,6 +1,6 @@
 package dev.opsbook.cli;
 
-import dev.opsbook.service.Records;
+import dev.opsbook.service.RunRecords;
 import dev.opsbook.store.RunStore;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,6 +32,6 @@ public class ShowCommand implements Callable<Integer> {
     }
 
     static Optional<String> render(RunStore store, String runId) {
-        return Records.render(store, Runbooks.loader(), runId);
+        return new RunRecords(store, Runbooks.loader()).of(runId).map(RunRecords.Rendered::markdown);
     }
 }

@@ -1,8 +1,6 @@
 package dev.opsbook.service;
 
 import dev.opsbook.engine.Interaction;
-import dev.opsbook.engine.RunResult;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.Plan;
@@ -70,13 +68,14 @@ public final class RunOperations {
     private final java.util.function.Predicate<String> heldHere;
     private final StepExecutors executors;
     private final Clock clock;
-    private final Path recordDir;
+    private final RecordExport export;
+    private final RunRecords records;
     /** Where shell steps run: serve's working directory, as for runs started by events. */
     private final Path workingDirectory;
 
     /** @param heldHere whether this instance's pool still holds a run (it may be writing the trail and record of its stop) */
     RunOperations(RunStore store, RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks, Executions executions,
-                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, Path recordDir,
+                  java.util.function.Predicate<String> heldHere, StepExecutors executors, Clock clock, RecordExport export,
                   Path workingDirectory) {
         this.workingDirectory = workingDirectory;
         this.heldHere = heldHere;
@@ -86,7 +85,8 @@ public final class RunOperations {
         this.executions = executions;
         this.executors = executors;
         this.clock = clock;
-        this.recordDir = recordDir;
+        this.export = export;
+        this.records = new RunRecords(store, loader);
     }
 
     public RunbookLoader loader() {
@@ -98,7 +98,12 @@ public final class RunOperations {
     }
 
     public Path recordDir() {
-        return recordDir;
+        return export.dir();
+    }
+
+    /** Records of runs, rendered from the store: what the API and the pages show. */
+    public RunRecords records() {
+        return records;
     }
 
     /** The runbooks and playbooks the service serves now, in folder order. */
@@ -175,7 +180,7 @@ public final class RunOperations {
             }
             if (appended) {
                 awaitLetGo(runId);
-                recordCancelled(run, events, List.of(requested, finished));
+                recordCancelled(run);
                 return RunStatus.CANCELLED;
             }
         }
@@ -264,16 +269,9 @@ public final class RunOperations {
         }
     }
 
-    /** No process runs a waiting run: its record and trail file are brought up to date here (the store holds its chain already). */
-    private void recordCancelled(StoredRun run, List<RunEvent> before, List<RunEvent> added) {
-        LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-        List<RunEvent> all = new java.util.ArrayList<>(before);
-        all.addAll(added);
-        try {
-            RecordWriter.write(recordDir, RunResult.of(runbook.runbook(), all), new RunAudits(store).export(run.id(), recordDir));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the trail or record of run " + run.id(), e);
-        }
+    /** No process runs a waiting run: its record and trail file are brought up to date here, from the store. */
+    private void recordCancelled(StoredRun run) {
+        export.write(run.id());
     }
 
     /** Answers a waiting step: the service resumes the run on its next tick. */

@@ -18,7 +18,6 @@ import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.metrics.ServiceMetrics;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.store.Lease;
 import dev.opsbook.store.LeaseLost;
@@ -63,7 +62,7 @@ final class RunPool implements RunOperations.Executions {
     private final StepExecutors executors;
     private final AwsInvoker invoker;
     private final ServiceMetrics metrics;
-    private final Path recordDir;
+    private final RecordExport export;
     private final Path workingDirectory;
     private final int maxConcurrentRuns;
     private final ExecutorService runs = Executors.newCachedThreadPool(Service.daemon("opsbook-run"));
@@ -72,7 +71,7 @@ final class RunPool implements RunOperations.Executions {
     private volatile boolean draining;
 
     RunPool(Service.Config config, RunStore store, RunbookLoader loader, StepExecutors executors, AwsInvoker invoker,
-            ServiceMetrics metrics, PrintStream log) {
+            ServiceMetrics metrics, RecordExport export, PrintStream log) {
         this.store = store;
         this.loader = loader;
         this.log = log;
@@ -82,7 +81,7 @@ final class RunPool implements RunOperations.Executions {
         this.executors = executors;
         this.invoker = invoker;
         this.metrics = metrics;
-        this.recordDir = config.recordDir();
+        this.export = export;
         this.workingDirectory = config.workingDirectory();
         this.maxConcurrentRuns = config.maxConcurrentRuns();
     }
@@ -197,12 +196,10 @@ final class RunPool implements RunOperations.Executions {
                 if (result.state().status() == RunStatus.RUNNING) {
                     storing.fence("let go while draining");
                     store.releaseLease(runId, instance);
-                    new RunAudits(store).export(runId, recordDir);
                     log.println("run " + runId + " of " + runbook.runbook().id() + " let go after its running steps ended (draining);"
                             + " another instance goes on with it");
-                } else {
-                    RecordWriter.write(recordDir, result, new RunAudits(store).export(runId, recordDir));
                 }
+                export.write(runId);
             } catch (LeaseLost e) {
                 log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
             } catch (Exception e) {
@@ -226,6 +223,7 @@ final class RunPool implements RunOperations.Executions {
         RunListener counting = metrics.listener(runbook);
         return (event, state) -> {
             storing.on(event, state);
+            export.on(event, state);
             counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
                 log.println("run " + started.runId() + " of " + runbook.id() + " started by " + started.startedBy());

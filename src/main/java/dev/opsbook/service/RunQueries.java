@@ -94,8 +94,8 @@ public final class RunQueries {
     }
 
     /** The run's record as {@code opsbook show} prints it. */
-    public Optional<String> record(String runId) {
-        return Records.render(store, loader, runId);
+    public Optional<RunRecords.Rendered> record(String runId) {
+        return new RunRecords(store, loader).of(runId);
     }
 
     /** Where each audit trail's end is sealed, for verifying a trail. */

@@ -123,7 +123,9 @@ public final class Service implements AutoCloseable {
         StepExecutors executors = StandardSteps.with(clients);
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
-        this.pool = new RunPool(config, store, loader, executors, invoker, metrics, log);
+        RecordExport export = RecordExport.of(config.recordDir(), new RunRecords(store, loader), log)
+                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir));
+        this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);
@@ -150,7 +152,7 @@ public final class Service implements AutoCloseable {
                 });
         this.tokens = new ApiTokens(store.tokens(), clock);
         this.sessions = new Sessions(tokens, clock);
-        this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, config.recordDir(),
+        this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, export,
                 config.workingDirectory());
         HttpIntake.addTo(router, body -> {
             if (pool.freeSlots() <= 0) {

@@ -9,15 +9,12 @@ import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.engine.Plan;
 import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
-import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
 import dev.opsbook.expression.References;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.StepGraph;
-import dev.opsbook.record.MarkdownRecord;
-import dev.opsbook.record.RecordHtml;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Runbook;
@@ -100,11 +97,6 @@ public final class Views {
                         + s.condition().map(c -> (s.handlerFor().isEmpty() ? "" : "; ") + "if " + c).orElse("")
                         + (s.attributes().isEmpty() ? "" : (s.handlerFor().isEmpty() && s.condition().isEmpty() ? "" : "; ") + s.attributesText()),
                 pretty(plan.redactor().json(s.input())))).toList();
-    }
-
-    /** The record as HTML: the runbook as it was executed, with what happened under each step. */
-    public static String recordHtml(RunResult run) {
-        return RecordHtml.render(MarkdownRecord.render(run));
     }
 
     /** Step id to status label for the graph; a handler that ran for several owners shows its last run. */

@@ -232,7 +232,7 @@ public final class WebPages {
         data.put("seen", state.status().label() + "-" + events.size());
         data.put("live", isLive(state.status()));
         data.put("graph", new RawString(GraphSvg.render(loaded.graph(), Views.statuses(state))));
-        data.put("record", new RawString(Views.recordHtml(result)));
+        data.put("record", new RawString(operations.records().of(loaded.runbook(), events).htmlFragment()));
         data.put("waiting", Views.waiting(loaded.graph(), state, result.redactor()));
         data.put("event", Views.event(state, result.redactor()).orElse(null));
         data.put("audit", Views.audit(queries.audits(), run.get().run()));

@@ -1,0 +1,155 @@
+package dev.opsbook.service;
+
+import dev.opsbook.audit.AuditSeal;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunListener;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.runbook.Runbook;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * {@code --record-dir} as an export: the record of a run ({@link RunRecords}, rendered from the store) written to
+ * {@code DIR/RUNBOOK-ID/RUN-ID.md} each time the run's state changes, by whichever instance holds the run; never read
+ * back. A run taken over gets its whole record in the taker's folder. Each file is written whole (a temporary file moved
+ * in place), so a reader never sees half a record. A write that fails (a full disk, a folder removed) is told once per
+ * run and never stops the run: the store keeps the record's truth. Thread-safe.
+ */
+public final class RecordExport implements RunListener {
+
+    /** Where records come from: the store, or the events a run kept in no store heard. */
+    @FunctionalInterface
+    public interface Source {
+        Optional<RunRecords.Rendered> record(String runId);
+    }
+
+    /** The run's audit trail file beside its record, written with it (serve, run and resume plug in {@code RunAudits.export}). */
+    @FunctionalInterface
+    public interface TrailExport {
+        void write(String runId, Path recordDir) throws IOException;
+
+        TrailExport NONE = (runId, recordDir) -> {
+        };
+    }
+
+    private static final int STRIPES = 64;
+
+    private final Path dir;
+    private final Source source;
+    private final TrailExport trails;
+    private final PrintStream log;
+    private final RunListener before;
+    private final Set<String> told = ConcurrentHashMap.newKeySet();
+    /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
+    private final Object[] locks = new Object[STRIPES];
+
+    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before) {
+        this.dir = dir;
+        this.source = source;
+        this.trails = trails;
+        this.log = log;
+        this.before = before;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** Records of stored runs, into {@code dir}; failures told on {@code log}. */
+    public static RecordExport of(Path dir, RunRecords records, PrintStream log) {
+        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE);
+    }
+
+    /**
+     * For a run kept in no store ({@code opsbook run --no-store}): rendered from the events this export hears, with the
+     * seal its trail reports.
+     */
+    public static RecordExport unstored(Path dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
+        List<RunEvent> heard = new CopyOnWriteArrayList<>();
+        return new RecordExport(dir, runId -> Optional.of(RunRecords.render(runbook, List.copyOf(heard), seal.get())),
+                TrailExport.NONE, log, (event, state) -> heard.add(event));
+    }
+
+    /** The same export, with the audit trail of each run written beside its record by {@code trails}. */
+    public RecordExport withTrails(TrailExport trails) {
+        return new RecordExport(dir, source, trails, log, before);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Hears a run's events after the store (and its audit trail) did; writes the record when the run's state changed. */
+    @Override
+    public void on(RunEvent event, RunState state) {
+        before.on(event, state);
+        if (changesState(event)) {
+            write(state.runId());
+        }
+    }
+
+    /**
+     * Whether the record is written after {@code event}: the run started, a step ended, was skipped or interrupted, the
+     * run was taken over or resumed, or it stopped (waiting, needing attention, finished). Not for what happens inside a
+     * step (started, an attempt, a call).
+     */
+    static boolean changesState(RunEvent event) {
+        return event instanceof RunEvent.RunStarted || event instanceof RunEvent.StepFinished || event instanceof RunEvent.StepSkipped
+                || event instanceof RunEvent.StepInterrupted || event instanceof RunEvent.RunTakenOver
+                || event instanceof RunEvent.RunResumed || event instanceof RunEvent.RunRestarted || event instanceof RunEvent.RunFinished;
+    }
+
+    /**
+     * Writes the run's record as it stands now (and, through the trail hook, its audit trail).
+     *
+     * @return where it was written; empty when it could not be (told once per run)
+     */
+    public Optional<Path> write(String runId) {
+        synchronized (locks[Math.floorMod(runId.hashCode(), STRIPES)]) {
+            Path file = dir;
+            try {
+                Optional<RunRecords.Rendered> record = source.record(runId);
+                if (record.isEmpty()) {
+                    return Optional.empty();
+                }
+                file = record.get().fileIn(dir);
+                writeWhole(file, record.get().markdown());
+                trails.write(runId, dir);
+                return Optional.of(file);
+            } catch (IOException | RuntimeException e) {
+                if (told.add(runId)) {
+                    log.println("opsbook: cannot write the record of run " + runId + " to " + file + ": " + reason(e)
+                            + "; the run goes on (told once)");
+                }
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static void writeWhole(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        // //why: a name of its own per write (two instances may share a folder), and not createTempFile, whose file only its owner reads
+        Path partial = file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
+        try {
+            Files.writeString(partial, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+}

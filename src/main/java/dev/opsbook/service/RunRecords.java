@@ -1,0 +1,80 @@
+package dev.opsbook.service;
+
+import dev.opsbook.audit.AuditSeal;
+import dev.opsbook.audit.AuditSeals;
+import dev.opsbook.audit.AuditSummary;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunResult;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.record.MarkdownRecord;
+import dev.opsbook.record.RecordHtml;
+import dev.opsbook.record.RecordWriter;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.store.StoredRun;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A run's record, rendered from what the store keeps of the run: the runbook text it ran, its events, and the seal of
+ * its audit trail ({@code audit_seals}, under the run id). The one way a record is made: the API, the run page,
+ * {@code opsbook show} and the files {@link RecordExport} writes under {@code --record-dir} all show what this renders,
+ * so every instance shows the same record of every run. Thread-safe.
+ */
+public final class RunRecords {
+
+    /** A record as rendered, and where it goes in a record folder. */
+    public record Rendered(String runbookId, String runId, String markdown) {
+
+        /** {@code RECORD_DIR/RUNBOOK-ID/RUN-ID.md}. */
+        public Path fileIn(Path recordDir) {
+            return RecordWriter.fileFor(recordDir, runbookId, runId);
+        }
+
+        /** The record as an HTML page of its own (the API's {@code text/html}). */
+        public String html() {
+            return RecordHtml.page(runbookId + " " + runId, markdown);
+        }
+
+        /** The record as an HTML fragment, for a page with its own layout (the run page). */
+        public String htmlFragment() {
+            return RecordHtml.render(markdown);
+        }
+    }
+
+    private final RunStore store;
+    private final RunbookLoader loader;
+
+    public RunRecords(RunStore store, RunbookLoader loader) {
+        this.store = store;
+        this.loader = loader;
+    }
+
+    /** The record of a stored run, as it stands now. */
+    public Optional<Rendered> of(String runId) {
+        Optional<StoredRun> run = store.run(runId);
+        if (run.isEmpty()) {
+            return Optional.empty();
+        }
+        Runbook runbook = loader.load(run.get().runbookFile(), store.runbookText(runId).orElse("")).runbook();
+        return Optional.of(of(runbook, store.events(runId)));
+    }
+
+    /** The record of a stored run from the runbook and events a caller just read from the store (a page that shows both). */
+    public Rendered of(Runbook runbook, List<RunEvent> events) {
+        String runId = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? "" : started.runId();
+        return render(runbook, events, store.auditSeals().seal(runId));
+    }
+
+    /**
+     * The record of a run from its history and the seal of its audit trail (none: the record names no trail). Pure: the
+     * same history and seal make the same bytes, whoever renders them.
+     */
+    public static Rendered render(Runbook runbook, List<RunEvent> history, Optional<AuditSeal> seal) {
+        RunResult result = RunResult.of(runbook, history);
+        String runId = result.state().runId();
+        Optional<AuditSummary> audit = seal.map(s -> new AuditSummary(Path.of(runId + AuditSeals.SUFFIX), s.entries(), s.finalHash()));
+        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit));
+    }
+}
