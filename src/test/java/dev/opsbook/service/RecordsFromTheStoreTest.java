@@ -88,7 +88,7 @@ class RecordsFromTheStoreTest {
         Service service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), recordDir,
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir,
                 new Service.Leasing(instance, LEASE, Clock.systemUTC())), store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        new Api(service.operations()).addTo(service.router());
+        new Api(service.operations(), service.queries()).addTo(service.router());
         service.start();
         services.add(service);
         return service;
