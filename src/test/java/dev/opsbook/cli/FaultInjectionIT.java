@@ -233,6 +233,7 @@ class FaultInjectionIT {
         assertThat(verdict.notFinishedOnce).as("runs without exactly one RunFinished").isEmpty();
         assertThat(verdict.duplicates).as("steps whose call was made again after they completed, or a non-idempotent step called twice").isEmpty();
         assertThat(verdict.notSucceeded).as("runs that did not succeed (the drill cannot fail by itself)").isEmpty();
+        assertThat(verdict.untrue).as("runs whose chain does not verify from the store, or whose record file is not the store's record").isEmpty();
         assertThat(verdict.finalRuns).isEqualTo(RUNS);
         assertThat(counts.drainExits).as("serve drained on SIGTERM and exited 0 within its grace period").allMatch(exit -> exit == 0);
         assertThat(counts.pgRestarts).isEqualTo(1);
@@ -477,6 +478,8 @@ class FaultInjectionIT {
         final List<String> notFinishedOnce = new ArrayList<>();
         final List<String> duplicates = new ArrayList<>();
         final List<String> notSucceeded = new ArrayList<>();
+        /** Runs whose audit chain in the store does not verify, or whose record file is not the one rendered from the store. */
+        final List<String> untrue = new ArrayList<>();
     }
 
     /** Reads every run's events and every call WireMock saw, and says what went wrong. */
@@ -511,6 +514,7 @@ class FaultInjectionIT {
                 if (!row.status.equals("succeeded")) {
                     verdict.notSucceeded.add(row.id + " " + row.status + ": " + history(events));
                 }
+                checkChainAndRecord(store, row.id, verdict);
                 Map<String, String> stepOfKey = new HashMap<>();
                 Map<String, Instant> completed = new HashMap<>();
                 for (RunEvent event : events) {
@@ -536,6 +540,32 @@ class FaultInjectionIT {
             }
         }
         return verdict;
+    }
+
+    /**
+     * //why: kills and takeovers move a run between instances mid-way; its history must still be one chain that
+     * verifies against its seal, and the record file the last instance wrote the one any instance renders
+     */
+    private void checkChainAndRecord(JdbcRunStore store, String runId, Verdict verdict) {
+        try {
+            var verification = new dev.opsbook.service.RunAudits(store).verify(runId);
+            if (!verification.valid() || verification.sealedBy() != dev.opsbook.audit.AuditVerifier.SealedBy.STORE) {
+                verdict.untrue.add(runId + " chain: " + verification.problems() + " sealed by " + verification.sealedBy());
+            }
+        } catch (dev.opsbook.service.RunAudits.Unavailable e) {
+            verdict.untrue.add(runId + " chain: " + e.getMessage());
+        }
+        var rendered = new dev.opsbook.service.RunRecords(store, new dev.opsbook.graph.RunbookLoader(
+                dev.opsbook.steps.StandardSteps.all().catalog(), List.of())).of(runId).orElseThrow();
+        Path file = rendered.fileIn(dir.resolve("records"));
+        try {
+            if (!Files.isRegularFile(file) || !Files.readString(file).equals(rendered.markdown())) {
+                verdict.untrue.add(runId + " record: " + file + (Files.isRegularFile(file) ? " differs from the record rendered from the store"
+                        : " was not written"));
+            }
+        } catch (IOException e) {
+            verdict.untrue.add(runId + " record: " + e);
+        }
     }
 
     /** A run's events in a line, for a person reading a failure: "RunStarted StepStarted(describe) ...". */

@@ -211,7 +211,7 @@ class RecordsFromTheStoreTest {
     }
 
     @Test
-    void a_run_taken_over_by_an_instance_with_another_record_folder_has_its_whole_record_there() throws Exception {
+    void a_run_taken_over_by_an_instance_with_another_record_folder_has_one_whole_record_and_one_chain_that_verifies() throws Exception {
         Service first = start("instance-a", dir.resolve("records-a"));
         String run = launch(first, "deploy", "{\"release\":\"r1\",\"marker\":\"" + dir.resolve("r1") + "\"}");
         eventually("deploy is running on instance-a", () -> Files.exists(dir.resolve("r1.started")));
@@ -236,6 +236,26 @@ class RecordsFromTheStoreTest {
         eventually("the run succeeded", () -> status(run) == RunStatus.SUCCEEDED);
         assertOneRecord(second[0], file, run, "succeeded");
         assertThat(read(file)).contains("prepared r1", "`deploy` succeeded", "announced r1");
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var verification = json.readTree(call(second[0], "GET", "/api/runs/" + run + "/audit/verification", viewer, null).body());
+        assertThat(verification.path("valid").asBoolean()).as(verification.toString()).isTrue();
+        assertThat(verification.path("sealedBy").asText()).isEqualTo("store");
+        var trail = json.readTree(call(second[0], "GET", "/api/runs/" + run + "/audit", viewer, null).body()).path("entries");
+        List<String> types = new java.util.ArrayList<>();
+        for (int i = 0; i < trail.size(); i++) {
+            assertThat(trail.get(i).path("seq").asLong()).as("one chain, no second start at 1").isEqualTo(i + 1);
+            types.add(trail.get(i).path("type").asText());
+        }
+        assertThat(types).as("both instances' parts in one chain").startsWith("run-started").contains("run-taken-over", "step-resolved")
+                .endsWith("run-finished");
+        assertThat(verification.path("entries").asLong()).isEqualTo(trail.size());
+        assertThat(read(file)).as("the record seals the chain's end").contains(verification.path("finalHash").asText());
+        assertThat(new CommandLine(new dev.opsbook.cli.OpsbookCommand()).execute("audit", "verify", run, "--store", url))
+                .as("opsbook audit verify RUN").isZero();
+        assertThat(new CommandLine(new dev.opsbook.cli.OpsbookCommand()).execute("audit", "verify", "--file",
+                dir.resolve("records-b/deploy/" + run + ".audit.jsonl").toString(), "--store", url))
+                .as("the exported trail in instance-b's folder verifies too").isZero();
     }
 
     @Test
