@@ -1,6 +1,5 @@
 package dev.opsbook.service;
 
-import dev.opsbook.audit.AuditSeals;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunStatus;
@@ -96,11 +95,6 @@ public final class RunQueries {
     /** The run's record as {@code opsbook show} prints it. */
     public Optional<RunRecords.Rendered> record(String runId) {
         return new RunRecords(store, loader).of(runId);
-    }
-
-    /** Where each audit trail's end is sealed, for verifying a trail. */
-    public AuditSeals auditSeals() {
-        return store.auditSeals();
     }
 
     /** //why: the store keeps every run's chain, so any instance answers for any run, one it took over included */
