@@ -48,11 +48,11 @@ class ReplayTest {
     }
 
     /** Folds the history event by event, checking that each decision the engine carried out is one the scheduler makes again. */
-    private static RunState replay(Scheduler scheduler, List<RunEvent> events) {
+    static RunState replay(Scheduler scheduler, List<RunEvent> events) {
         RunState state = RunState.of((RunEvent.RunStarted) events.get(0));
         int decisionsChecked = 0;
         for (RunEvent event : events.subList(1, events.size())) {
-            List<Decision> decisions = scheduler.decide(state);
+            List<Decision> decisions = scheduler.decide(state, event.at());
             if (event instanceof RunEvent.StepStarted started && started.role() != null) {
                 boolean decided = decisions.stream().anyMatch(d ->
                         (d instanceof Decision.Start s && s.key().equals(started.key()) && s.role() == started.role())
@@ -61,6 +61,19 @@ class ReplayTest {
                 decisionsChecked++;
             } else if (event instanceof RunEvent.StepSkipped skipped) {
                 assertThat(decisions).contains(new Decision.Skip(skipped.key(), skipped.reason()));
+                decisionsChecked++;
+            } else if (event instanceof RunEvent.AttemptFinished finished && !finished.attempt().succeeded()
+                    && state.execution(finished.key()).map(x -> x.status() == StepStatus.RUNNING && x.retryAt().isEmpty()).orElse(false)
+                    && !finished.attempt().message().startsWith("interrupted: ")) {
+                assertThat(scheduler.retryAt(state, finished.key(), finished.attempt()))
+                        .as("the retry time decided after attempt %d of %s", finished.attempt().number(), finished.key())
+                        .isEqualTo(finished.retryAt());
+                decisionsChecked++;
+            } else if (event instanceof RunEvent.RetryStarted retry) {
+                assertThat(decisions).contains(new Decision.Retry(retry.key(), state.execution(retry.key()).orElseThrow().stepId(), retry.attempt()));
+                decisionsChecked++;
+            } else if (event instanceof RunEvent.StepFinished finished && state.execution(finished.key()).map(StepExecution::waitingToRetry).orElse(false)) {
+                assertThat(decisions).contains(new Decision.StopRetry(finished.key(), finished.status()));
                 decisionsChecked++;
             } else if (event instanceof RunEvent.RunFinished finished) {
                 assertThat(decisions).containsExactly(new Decision.Finish(finished.status(), finished.message()));
