@@ -13,6 +13,7 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +177,8 @@ public final class Engine implements AutoCloseable {
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
         /** What each step started in this session was rendered with, so its retries run the very same call. */
         private final Map<String, Prepared> prepared = new HashMap<>();
+        /** When each step waiting for its retry falls due by {@link System#nanoTime}, measured when this session first saw it wait. */
+        private final Map<String, Long> retryDueNanos = new HashMap<>();
         private final Map<String, Future<?>> tasks = new HashMap<>();
         private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
         private final List<RunEvent> events = new ArrayList<>();
@@ -246,7 +249,7 @@ public final class Engine implements AutoCloseable {
                 if (control.suspended() && !state.cancelRequested()) {
                     // draining: no new step or attempt; once the attempts in flight end the run is left, unfinished, for another process
                     if (state.inFlight().isEmpty()) {
-                        List<Decision> last = scheduler.decide(state, clock.instant());
+                        List<Decision> last = scheduler.decide(state, now());
                         if (last.size() == 1 && last.get(0) instanceof Decision.Finish finish) {
                             record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
                         }
@@ -259,7 +262,7 @@ public final class Engine implements AutoCloseable {
                     continue;
                 }
                 boolean progressed = false;
-                for (Decision decision : scheduler.decide(state, clock.instant())) {
+                for (Decision decision : scheduler.decide(state, now())) {
                     progressed = true;
                     if (decision instanceof Decision.Finish finish) {
                         record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
@@ -282,16 +285,37 @@ public final class Engine implements AutoCloseable {
             }
         }
 
+        /**
+         * The time the scheduler decides at: the clock's, or the stored time of a retry once its wait has passed by the
+         * monotonic clock. //why: a retry is due when either says so, so a clock that stands still (a test's fixed clock)
+         * or is set back does not hold a waiting step forever
+         */
+        private Instant now() {
+            Instant now = clock.instant();
+            long nanos = System.nanoTime();
+            retryDueNanos.keySet().removeIf(key -> !state.execution(key).map(StepExecution::waitingToRetry).orElse(false));
+            for (StepExecution waiting : state.executions().values()) {
+                if (waiting.waitingToRetry()) {
+                    Instant at = waiting.retryAt().orElseThrow();
+                    Instant seen = now;
+                    long due = retryDueNanos.computeIfAbsent(waiting.key(), k -> nanos + Math.max(0, Duration.between(seen, at).toNanos()));
+                    if (nanos - due >= 0 && at.isAfter(now)) {
+                        now = at;
+                    }
+                }
+            }
+            return now;
+        }
+
         /** How long to wait for a report: until the run's deadline or the next retry is due, at most a second. */
         private long pollInterval() {
-            Instant now = clock.instant();
             long wait = 1000;
             if (deadline.isPresent() && !timedOut) {
-                wait = Math.min(wait, Duration.between(now, deadline.get()).toMillis() + 1);
+                wait = Math.min(wait, Duration.between(clock.instant(), deadline.get()).toMillis() + 1);
             }
-            Optional<Instant> retry = state.nextRetry();
-            if (retry.isPresent()) {
-                wait = Math.min(wait, Duration.between(now, retry.get()).toMillis() + 1);
+            long nanos = System.nanoTime();
+            for (long due : retryDueNanos.values()) {
+                wait = Math.min(wait, TimeUnit.NANOSECONDS.toMillis(due - nanos) + 1);
             }
             return Math.max(1, wait);
         }
@@ -384,7 +408,9 @@ public final class Engine implements AutoCloseable {
          */
         private void retry(Decision.Retry retry) {
             Step step = request.runbook().graph().step(retry.stepId());
-            record(new RunEvent.RetryStarted(clock.instant(), retry.key(), retry.attempt()));
+            Instant due = state.execution(retry.key()).flatMap(StepExecution::retryAt).orElse(Instant.MIN);
+            Instant now = clock.instant();
+            record(new RunEvent.RetryStarted(now.isBefore(due) ? due : now, retry.key(), retry.attempt()));
             Prepared call = prepared.get(retry.key());
             if (call == null) {
                 List<JsonNode> secretReads = new ArrayList<>();
@@ -543,7 +569,7 @@ public final class Engine implements AutoCloseable {
         }
 
         private String refusal(Step step, Interaction.Answer answer) {
-            String what = step.isManual() ? "not done" : "rejected";
+            String what = step.has(StepKindSpec.Trait.APPROVAL) ? "rejected" : "not done";
             return what + " by " + answer.by() + (answer.comment().isBlank() ? "" : ": " + answer.comment());
         }
 

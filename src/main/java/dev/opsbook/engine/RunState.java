@@ -127,11 +127,6 @@ public record RunState(
         return executions.values().stream().filter(x -> x.status() == StepStatus.RUNNING && x.retryAt().isEmpty()).toList();
     }
 
-    /** The earliest time a step waiting to retry is due. */
-    public Optional<Instant> nextRetry() {
-        return executions.values().stream().filter(StepExecution::waitingToRetry).map(x -> x.retryAt().orElseThrow()).min(Instant::compareTo);
-    }
-
     public boolean isFinished() {
         return status != RunStatus.RUNNING;
     }

@@ -5,6 +5,7 @@ import dev.opsbook.expression.Expressions;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.runbook.FailurePolicy;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ public final class Scheduler {
         }
         Step step = graph.step(execution.get().stepId());
         int used = execution.get().retries();
-        if (used >= step.retries() || step.isManual() || step.kind().equals("approve")) {
+        if (used >= step.retries() || step.has(StepKindSpec.Trait.ASKS_A_PERSON)) {
             return Optional.empty();
         }
         return Optional.of(failed.endedAt().plus(backoff(step.backoff(), used + 1)));
