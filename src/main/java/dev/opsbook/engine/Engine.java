@@ -177,8 +177,7 @@ public final class Engine implements AutoCloseable {
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
         /** What each step started in this session was rendered with, so its retries run the very same call. */
         private final Map<String, Prepared> prepared = new HashMap<>();
-        /** When each step waiting for its retry falls due by {@link System#nanoTime}, measured when this session first saw it wait. */
-        private final Map<String, Long> retryDueNanos = new HashMap<>();
+        private final RetryClock retryClock = new RetryClock(clock);
         private final Map<String, Future<?>> tasks = new HashMap<>();
         private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
         private final List<RunEvent> events = new ArrayList<>();
@@ -285,26 +284,9 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        /**
-         * The time the scheduler decides at: the clock's, or the stored time of a retry once its wait has passed by the
-         * monotonic clock. //why: a retry is due when either says so, so a clock that stands still (a test's fixed clock)
-         * or is set back does not hold a waiting step forever
-         */
+        /** The time the scheduler decides at ({@link RetryClock}). */
         private Instant now() {
-            Instant now = clock.instant();
-            long nanos = System.nanoTime();
-            retryDueNanos.keySet().removeIf(key -> !state.execution(key).map(StepExecution::waitingToRetry).orElse(false));
-            for (StepExecution waiting : state.executions().values()) {
-                if (waiting.waitingToRetry()) {
-                    Instant at = waiting.retryAt().orElseThrow();
-                    Instant seen = now;
-                    long due = retryDueNanos.computeIfAbsent(waiting.key(), k -> nanos + Math.max(0, Duration.between(seen, at).toNanos()));
-                    if (nanos - due >= 0 && at.isAfter(now)) {
-                        now = at;
-                    }
-                }
-            }
-            return now;
+            return retryClock.now(state);
         }
 
         /** How long to wait for a report: until the run's deadline or the next retry is due, at most a second. */
@@ -313,11 +295,7 @@ public final class Engine implements AutoCloseable {
             if (deadline.isPresent() && !timedOut) {
                 wait = Math.min(wait, Duration.between(clock.instant(), deadline.get()).toMillis() + 1);
             }
-            long nanos = System.nanoTime();
-            for (long due : retryDueNanos.values()) {
-                wait = Math.min(wait, TimeUnit.NANOSECONDS.toMillis(due - nanos) + 1);
-            }
-            return Math.max(1, wait);
+            return retryClock.millisUntilNextRetry(wait);
         }
 
         private void take(Object report) {
