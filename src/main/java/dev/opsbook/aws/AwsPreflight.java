@@ -2,6 +2,7 @@ package dev.opsbook.aws;
 
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,7 @@ public final class AwsPreflight {
     public static Optional<String> problem(Runbook runbook, AwsClients clients) {
         boolean steps = !AwsSteps.of(runbook).isEmpty();
         boolean secrets = runbook.steps().stream().anyMatch(AwsPreflight::readsSecret);
-        boolean notifies = runbook.steps().stream().anyMatch(s -> s.kind().equals("notify") && s.settings() != null && s.settings().has("sns"));
+        boolean notifies = runbook.steps().stream().anyMatch(s -> s.has(StepKindSpec.Trait.NOTIFIES) && s.settings() != null && s.settings().has("sns"));
         if (!steps && !secrets && !notifies) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package dev.opsbook.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.runbook.RunbookKind;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.runbook.StepCheck;
 import dev.opsbook.runbook.Suggestions;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class AwsStepCheck implements StepCheck {
             problems.add(Problem.error("/paginate", serviceName + ":" + operation.get().name() + " has no pages to merge; remove paginate: true"));
         }
         boolean readOnly = OperationSafety.isReadOnly(operation.get());
-        if (!readOnly && !step.kind().equals("aws")) {
+        if (!readOnly && step.has(StepKindSpec.Trait.READ_ONLY)) {
             problems.add(Problem.error("/operation", step.kind() + " steps only read: " + serviceName + ":" + operation.get().name()
                     + " changes things; use an aws step for it"));
         } else if (runbookKind == RunbookKind.PLAYBOOK && !readOnly && !settings.path("mutating").asBoolean(false)) {

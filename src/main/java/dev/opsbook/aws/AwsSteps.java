@@ -2,6 +2,7 @@ package dev.opsbook.aws;
 
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.util.List;
 
 /** Which steps of a runbook call AWS: {@code aws} and {@code wait} steps, and {@code assert} steps with a call. */
@@ -15,7 +16,6 @@ public final class AwsSteps {
     }
 
     public static boolean callsAws(Step step) {
-        return step.kind().equals("aws") || step.kind().equals("wait")
-                || (step.kind().equals("assert") && step.settings().has("service"));
+        return step.has(StepKindSpec.Trait.CALLS_AWS) && step.settings().has("service");
     }
 }

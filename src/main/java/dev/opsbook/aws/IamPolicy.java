@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.runbook.Escalation;
 import java.util.Collection;
 import java.util.List;
@@ -112,7 +113,7 @@ public final class IamPolicy {
             text(step.settings().path("role").asText("")).ifPresent(role -> grants.roles().add(role));
         }
         for (Step step : runbook.steps()) {
-            if (step.kind().equals("notify") && step.settings() != null) {
+            if (step.has(StepKindSpec.Trait.NOTIFIES) && step.settings() != null) {
                 text(step.settings().path("sns").asText("")).ifPresent(topic -> grants.topics().add(topic));
             }
             secretReferences(step.body(), grants);

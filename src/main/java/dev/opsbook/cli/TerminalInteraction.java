@@ -29,7 +29,7 @@ final class TerminalInteraction implements Interaction {
 
     @Override
     public synchronized Answer ask(Prompt prompt) throws Unavailable, InterruptedException {
-        boolean approval = prompt.kind().equals("approve");
+        boolean approval = prompt.kind() == Interaction.Ask.APPROVAL;
         if (yes) {
             terminal.println("  " + (approval && !prompt.approvers().allow(user) ? "✘ cannot approve " + prompt.stepId() + " as " + user
                     : approval ? "✔ approved " + prompt.stepId() : "✔ confirmed " + prompt.stepId()) + " (--yes)");

@@ -17,4 +17,15 @@ public sealed interface Decision {
 
     record Finish(RunStatus status, String message) implements Decision {
     }
+
+    /** A step that waited for its retry time is due: its next attempt starts. */
+    record Retry(String key, String stepId, int attempt) implements Decision {
+    }
+
+    /**
+     * A step waiting for its retry time gives up without another attempt: the run was cancelled
+     * ({@link StepStatus#CANCELLED}) or timed out ({@link StepStatus#FAILED}).
+     */
+    record StopRetry(String key, StepStatus status) implements Decision {
+    }
 }

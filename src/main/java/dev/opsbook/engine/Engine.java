@@ -13,6 +13,7 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +40,11 @@ import java.util.function.Supplier;
  * Runs a runbook: carries out what the {@link Scheduler} decides, one thread per running step,
  * and folds what happens into the run's state. Only the calling thread changes the state; step
  * threads report through a queue. Retries, timeouts, cancellation and outputs are handled here
- * for every step kind alike.
+ * for every step kind alike. A step thread runs one attempt; a step waiting for its retry time
+ * holds no thread: the calling thread wakes when it is due and starts the next attempt.
  */
 public final class Engine implements AutoCloseable {
 
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final StepExecutors executors;
@@ -142,7 +143,8 @@ public final class Engine implements AutoCloseable {
         Session session = continuing(request, history, listener, control);
         Instant now = clock.instant();
         session.record(new RunEvent.RunTakenOver(now, by, from));
-        for (StepExecution cut : List.copyOf(session.state.running())) {
+        // //why: a step waiting for its retry time had no attempt in flight; it keeps its attempts and retry time, and retries when due
+        for (StepExecution cut : List.copyOf(session.state.inFlight())) {
             Step step = request.runbook().graph().step(cut.stepId());
             Optional<StepExecutor> executor = executors.find(step.kind());
             boolean safe = step.isIdempotent() || executor.map(e -> e.safeToRetry(cut.input())).orElse(false);
@@ -171,7 +173,11 @@ public final class Engine implements AutoCloseable {
         private final RunControl control;
         private final Scheduler scheduler;
         private final Redactor redactor;
-        private final BlockingQueue<RunEvent> inbox = new LinkedBlockingQueue<>();
+        /** What step threads report: {@link RunEvent}s, and {@link AttemptFailed}, on which the scheduler decides a retry. */
+        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        /** What each step started in this session was rendered with, so its retries run the very same call. */
+        private final Map<String, Prepared> prepared = new HashMap<>();
+        private final RetryClock retryClock = new RetryClock(clock);
         private final Map<String, Future<?>> tasks = new HashMap<>();
         private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
         private final List<RunEvent> events = new ArrayList<>();
@@ -240,22 +246,22 @@ public final class Engine implements AutoCloseable {
                     control.cancellation().orElse("cancelled"))));
             while (true) {
                 if (control.suspended() && !state.cancelRequested()) {
-                    // draining: no new step; once the running ones end the run is left, unfinished, for another process
-                    if (state.running().isEmpty()) {
-                        List<Decision> last = scheduler.decide(state);
+                    // draining: no new step or attempt; once the attempts in flight end the run is left, unfinished, for another process
+                    if (state.inFlight().isEmpty()) {
+                        List<Decision> last = scheduler.decide(state, now());
                         if (last.size() == 1 && last.get(0) instanceof Decision.Finish finish) {
                             record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
                         }
                         return new RunResult(runbook, state, events, redactor);
                     }
-                    RunEvent next = inbox.poll(100, TimeUnit.MILLISECONDS);
+                    Object next = inbox.poll(100, TimeUnit.MILLISECONDS);
                     if (next != null) {
                         take(next);
                     }
                     continue;
                 }
                 boolean progressed = false;
-                for (Decision decision : scheduler.decide(state)) {
+                for (Decision decision : scheduler.decide(state, now())) {
                     progressed = true;
                     if (decision instanceof Decision.Finish finish) {
                         record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
@@ -266,7 +272,7 @@ public final class Engine implements AutoCloseable {
                 if (progressed) {
                     continue;
                 }
-                RunEvent next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
+                Object next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
                 if (next != null) {
                     take(next);
                 }
@@ -278,15 +284,32 @@ public final class Engine implements AutoCloseable {
             }
         }
 
-        private long pollInterval() {
-            if (deadline.isEmpty() || timedOut) {
-                return 1000;
-            }
-            long left = Duration.between(clock.instant(), deadline.get()).toMillis();
-            return Math.max(1, Math.min(1000, left + 1));
+        /** The time the scheduler decides at ({@link RetryClock}). */
+        private Instant now() {
+            return retryClock.now(state);
         }
 
-        private void take(RunEvent event) {
+        /** How long to wait for a report: until the run's deadline or the next retry is due, at most a second. */
+        private long pollInterval() {
+            long wait = 1000;
+            if (deadline.isPresent() && !timedOut) {
+                wait = Math.min(wait, Duration.between(clock.instant(), deadline.get()).toMillis() + 1);
+            }
+            return retryClock.millisUntilNextRetry(wait);
+        }
+
+        private void take(Object report) {
+            if (report instanceof AttemptFailed failed) {
+                // //why: the retry is the scheduler's decision, stored with the attempt, so a takeover waits out the same backoff
+                tasks.remove(failed.key());
+                Optional<Instant> retryAt = scheduler.retryAt(state, failed.key(), failed.attempt());
+                record(new RunEvent.AttemptFinished(failed.attempt().endedAt(), failed.key(), failed.attempt(), retryAt));
+                if (retryAt.isEmpty()) {
+                    record(new RunEvent.StepFinished(failed.attempt().endedAt(), failed.key(), StepStatus.FAILED, null, failed.attempt().message()));
+                }
+                return;
+            }
+            RunEvent event = (RunEvent) report;
             if (event instanceof RunEvent.CancelRequested) {
                 if (state.cancelRequested()) {
                     return;
@@ -330,46 +353,83 @@ public final class Engine implements AutoCloseable {
                 record(new RunEvent.StepFinished(now, fail.key(), StepStatus.FAILED, null, fail.reason()));
             } else if (decision instanceof Decision.Start start) {
                 start(start);
+            } else if (decision instanceof Decision.Retry retry) {
+                retry(retry);
+            } else if (decision instanceof Decision.StopRetry stop) {
+                String why = stop.status() == StepStatus.CANCELLED ? "cancelled: " + control.cancellation().orElse("cancelled") : "the run timed out";
+                record(new RunEvent.StepFinished(clock.instant(), stop.key(), stop.status(), null, why));
             }
         }
 
         private void start(Decision.Start start) {
             Step step = request.runbook().graph().step(start.stepId());
-            JsonNode context = state.context();
-            JsonNode input;
-            String script = null;
+            Prepared call;
             List<JsonNode> secretReads = new ArrayList<>();
-            SecretSource source = (store, id) -> secret(store, id, secretReads);
             try {
-                unkeptSecret(step, context).ifPresent(message -> {
-                    throw new ExpressionException(message, 0);
-                });
-                input = input(step, context, source);
-                if (step.settings().isNull()) {
-                    ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context, source);
-                    script = rendered.script();
-                    input = rendered.input();
-                }
+                call = prepare(step, secretReads);
             } catch (ExpressionException e) {
                 Instant now = clock.instant();
                 record(new RunEvent.StepStarted(now, start.key(), start.stepId(), start.role(), start.forStep(), null));
                 record(new RunEvent.StepFinished(now, start.key(), StepStatus.FAILED, null, "cannot render input: " + e.getMessage()));
                 return;
             }
-            record(new RunEvent.StepStarted(clock.instant(), start.key(), start.stepId(), start.role(), start.forStep(), input));
+            record(new RunEvent.StepStarted(clock.instant(), start.key(), start.stepId(), start.role(), start.forStep(), call.input()));
             secretReads.forEach(read -> record(new RunEvent.CallMade(clock.instant(), start.key(), read)));
-            Map<String, String> environment = environment(step);
-            JsonNode finalInput = input;
-            String finalScript = script;
-            Optional<Interaction.Answer> given = state.execution(start.key()).flatMap(StepExecution::answer);
-            java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+            prepared.put(start.key(), call);
+            int attempt = state.execution(start.key()).map(x -> x.attempts().size()).orElse(0) + 1;
+            submit(start.key(), step, attempt, call, state.execution(start.key()).flatMap(StepExecution::answer));
+        }
+
+        /**
+         * The next attempt of a step whose retry time has come. In the session that started the step it is the
+         * same call; in one that took the run over the input is rendered again, as for a step that runs again.
+         */
+        private void retry(Decision.Retry retry) {
+            Step step = request.runbook().graph().step(retry.stepId());
+            Instant due = state.execution(retry.key()).flatMap(StepExecution::retryAt).orElse(Instant.MIN);
+            Instant now = clock.instant();
+            record(new RunEvent.RetryStarted(now.isBefore(due) ? due : now, retry.key(), retry.attempt()));
+            Prepared call = prepared.get(retry.key());
+            if (call == null) {
+                List<JsonNode> secretReads = new ArrayList<>();
+                try {
+                    call = prepare(step, secretReads);
+                } catch (ExpressionException e) {
+                    record(new RunEvent.StepFinished(clock.instant(), retry.key(), StepStatus.FAILED, null, "cannot render input: " + e.getMessage()));
+                    return;
+                }
+                secretReads.forEach(read -> record(new RunEvent.CallMade(clock.instant(), retry.key(), read)));
+                prepared.put(retry.key(), call);
+            }
+            submit(retry.key(), step, retry.attempt(), call, Optional.empty());
+        }
+
+        /** A step's input and script rendered over the run's context now; secrets it reads are added to {@code secretReads}. */
+        private Prepared prepare(Step step, List<JsonNode> secretReads) {
+            JsonNode context = state.context();
+            SecretSource source = (store, id) -> secret(store, id, secretReads);
+            unkeptSecret(step, context).ifPresent(message -> {
+                throw new ExpressionException(message, 0);
+            });
+            JsonNode input = input(step, context, source);
+            String script = null;
+            if (step.settings().isNull()) {
+                ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context, source);
+                script = rendered.script();
+                input = rendered.input();
+            }
+            return new Prepared(input, script, environment(step), context);
+        }
+
+        private void submit(String key, Step step, int attempt, Prepared call, Optional<Interaction.Answer> given) {
+            AtomicBoolean claimed = new AtomicBoolean();
             Future<?> task = threads.submit(() -> {
                 if (claimed.compareAndSet(false, true)) {
-                    runStep(start.key(), step, finalInput, finalScript, environment, context, given);
+                    runAttempt(key, step, attempt, call, given);
                 }
             });
-            tasks.put(start.key(), task);
-            unstarted.put(start.key(), claimed);
+            tasks.put(key, task);
+            unstarted.put(key, claimed);
         }
 
         /**
@@ -439,71 +499,55 @@ public final class Engine implements AutoCloseable {
 
         // ---- on a step thread -------------------------------------------------------------
 
-        private void runStep(String key, Step step, JsonNode input, String script, Map<String, String> environment, JsonNode context,
-                             Optional<Interaction.Answer> given) {
+        /** Runs one attempt and reports how it ended; a failed attempt is reported for the scheduler to decide its retry. */
+        private void runAttempt(String key, Step step, int attempt, Prepared prepared, Optional<Interaction.Answer> given) {
             StepExecutor executor = executors.find(step.kind()).orElseThrow();
             // //why: a step resumed after a person answered gets that answer instead of asking again
             Interaction interaction = given.<Interaction>map(answer -> prompt -> answer).orElse(request.interaction());
-            int earlier = state.execution(key).map(x -> x.attempts().size()).orElse(0);
-            for (int attempt = earlier + 1; ; attempt++) {
-                Instant startedAt = clock.instant();
-                StepCall call = new StepCall(state.runId(), runbook.kind(), step, attempt, input, script, environment,
-                        request.workingDirectory(), interaction, context,
-                        made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)), key);
-                StepOutcome outcome;
+            Instant startedAt = clock.instant();
+            StepCall call = new StepCall(state.runId(), runbook.kind(), step, attempt, prepared.input(), prepared.script(),
+                    prepared.environment(), request.workingDirectory(), interaction, prepared.context(),
+                    made -> inbox.add(new RunEvent.CallMade(clock.instant(), key, made)), key);
+            StepOutcome outcome;
+            try {
+                outcome = attempt(executor, call, step.timeout());
+            } catch (InterruptedException e) {
+                Instant now = clock.instant();
+                String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
+                inbox.add(new RunEvent.AttemptFinished(now, key, new Attempt(attempt, startedAt, now, false, why, null), Optional.empty()));
+                inbox.add(new RunEvent.StepFinished(now, key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
+                return;
+            }
+            Instant endedAt = clock.instant();
+            if (outcome instanceof StepOutcome.Answered answered) {
+                if (given.isEmpty()) {
+                    inbox.add(new RunEvent.StepAnswered(endedAt, key, answered.answer()));
+                }
+                outcome = answered.answer().confirmed()
+                        ? new StepOutcome.Succeeded(answered.result())
+                        : new StepOutcome.Failed(refusal(step, answered.answer()), answered.result());
+            }
+            if (outcome instanceof StepOutcome.Succeeded succeeded) {
                 try {
-                    outcome = attempt(executor, call, step.timeout());
-                } catch (InterruptedException e) {
-                    Instant now = clock.instant();
-                    String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
-                    inbox.add(new RunEvent.AttemptFinished(now, key, new Attempt(attempt, startedAt, now, false, why, null), Optional.empty()));
-                    inbox.add(new RunEvent.StepFinished(now, key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
+                    ObjectNode outputs = outputs(step, succeeded);
+                    inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, true, "", succeeded.result()), Optional.empty()));
+                    inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.SUCCEEDED, outputs, ""));
                     return;
-                }
-                Instant endedAt = clock.instant();
-                if (outcome instanceof StepOutcome.Answered answered) {
-                    if (given.isEmpty()) {
-                        inbox.add(new RunEvent.StepAnswered(endedAt, key, answered.answer()));
-                    }
-                    outcome = answered.answer().confirmed()
-                            ? new StepOutcome.Succeeded(answered.result())
-                            : new StepOutcome.Failed(refusal(step, answered.answer()), answered.result());
-                }
-                if (outcome instanceof StepOutcome.Succeeded succeeded) {
-                    try {
-                        ObjectNode outputs = outputs(step, succeeded);
-                        inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, true, "", succeeded.result()), Optional.empty()));
-                        inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.SUCCEEDED, outputs, ""));
-                        return;
-                    } catch (ExpressionException e) {
-                        outcome = new StepOutcome.Failed("outputs: " + e.getMessage(), succeeded.result());
-                    }
-                }
-                if (outcome instanceof StepOutcome.Waiting waiting) {
-                    inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, waiting.message(), waiting.result()), Optional.empty()));
-                    inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.WAITING, null, waiting.message()));
-                    return;
-                }
-                StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
-                boolean retry = attempt - earlier <= step.retries() && !(step.isManual() || step.kind().equals("approve"));
-                Optional<Duration> delay = retry ? Optional.of(backoff(step.backoff(), attempt)) : Optional.empty();
-                inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, failed.message(), failed.result()), delay));
-                if (!retry) {
-                    inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.FAILED, null, failed.message()));
-                    return;
-                }
-                try {
-                    Thread.sleep(delay.get().toMillis());
-                } catch (InterruptedException e) {
-                    String why = timedOut ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
-                    inbox.add(new RunEvent.StepFinished(clock.instant(), key, timedOut ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
-                    return;
+                } catch (ExpressionException e) {
+                    outcome = new StepOutcome.Failed("outputs: " + e.getMessage(), succeeded.result());
                 }
             }
+            if (outcome instanceof StepOutcome.Waiting waiting) {
+                inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, waiting.message(), waiting.result()), Optional.empty()));
+                inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.WAITING, null, waiting.message()));
+                return;
+            }
+            StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
+            inbox.add(new AttemptFailed(key, new Attempt(attempt, startedAt, endedAt, false, failed.message(), failed.result())));
         }
 
         private String refusal(Step step, Interaction.Answer answer) {
-            String what = step.isManual() ? "not done" : "rejected";
+            String what = step.has(StepKindSpec.Trait.APPROVAL) ? "rejected" : "not done";
             return what + " by " + answer.by() + (answer.comment().isBlank() ? "" : ": " + answer.comment());
         }
 
@@ -568,9 +612,12 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    static Duration backoff(Duration base, int attempt) {
-        Duration delay = base.multipliedBy(1L << Math.min(attempt - 1, 20));
-        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    /** A step's call as rendered when it started: its retries repeat it. */
+    private record Prepared(JsonNode input, String script, Map<String, String> environment, JsonNode context) {
+    }
+
+    /** A step thread's report of a failed attempt, before the scheduler decided whether and when it is retried. */
+    private record AttemptFailed(String key, Attempt attempt) {
     }
 
     /**

@@ -9,12 +9,20 @@ import java.time.Instant;
  */
 public interface Interaction {
 
+    /** What a person is asked for. */
+    enum Ask {
+        /** To confirm a task done (a manual step). */
+        TASK,
+        /** To allow or refuse what follows (an approval). */
+        APPROVAL
+    }
+
     /**
-     * @param kind "manual" (a task to confirm done) or "approve" (a gate to allow or refuse)
+     * @param kind what the person is asked for
      * @param approvers who may approve it, so a person is told before they answer
      */
-    record Prompt(String runId, String stepId, String kind, String text, Approvers approvers) {
-        public Prompt(String runId, String stepId, String kind, String text) {
+    record Prompt(String runId, String stepId, Ask kind, String text, Approvers approvers) {
+        public Prompt(String runId, String stepId, Ask kind, String text) {
             this(runId, stepId, kind, text, Approvers.ANYONE);
         }
     }

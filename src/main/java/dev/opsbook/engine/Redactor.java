@@ -157,7 +157,7 @@ public final class Redactor {
         if (event instanceof RunEvent.AttemptFinished e) {
             Attempt a = e.attempt();
             return new RunEvent.AttemptFinished(e.at(), e.key(), new Attempt(a.number(), a.startedAt(), a.endedAt(),
-                    a.succeeded(), text(a.message()), json(a.result())), e.retryIn());
+                    a.succeeded(), text(a.message()), json(a.result())), e.retryAt());
         }
         if (event instanceof RunEvent.StepFinished e) {
             return new RunEvent.StepFinished(e.at(), e.key(), e.status(), json(e.outputs()), text(e.message()));

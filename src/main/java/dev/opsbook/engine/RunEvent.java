@@ -28,7 +28,21 @@ public sealed interface RunEvent {
             implements RunEvent {
     }
 
-    record AttemptFinished(Instant at, String key, Attempt attempt, Optional<Duration> retryIn) implements RunEvent {
+    /**
+     * One attempt at a step ended. A failed attempt with retries left carries {@code retryAt}, the
+     * time its next attempt is due (decided by {@link Scheduler#retryAt}); until then the step holds
+     * no thread, and whichever instance has the run starts that attempt ({@link RetryStarted}).
+     */
+    record AttemptFinished(Instant at, String key, Attempt attempt, Optional<Instant> retryAt) implements RunEvent {
+
+        /** The wait before the next attempt, as the record and the terminal say it. */
+        public Optional<Duration> retryIn() {
+            return retryAt.map(next -> Duration.between(at, next));
+        }
+    }
+
+    /** The next attempt of a step that waited for its retry time starts. */
+    record RetryStarted(Instant at, String key, int attempt) implements RunEvent {
     }
 
     /** A call to the outside world a step made (an AWS API call): what, where, outcome, request id. */

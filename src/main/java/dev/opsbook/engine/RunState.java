@@ -64,7 +64,9 @@ public record RunState(
                     ? before.resumed() // a waiting or interrupted step starts again: its history stays
                     : StepExecution.started(e.key(), e.stepId(), e.role(), e.forStep(), e.input(), e.at()));
         } else if (event instanceof RunEvent.AttemptFinished e) {
-            next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt()));
+            next.computeIfPresent(e.key(), (k, x) -> x.withAttempt(e.attempt(), e.retryAt()));
+        } else if (event instanceof RunEvent.RetryStarted e) {
+            next.computeIfPresent(e.key(), (k, x) -> x.retrying());
         } else if (event instanceof RunEvent.CallMade e) {
             next.computeIfPresent(e.key(), (k, x) -> x.withCall(e.call()));
         } else if (event instanceof RunEvent.StepAnswered e) {
@@ -118,6 +120,11 @@ public record RunState(
 
     public Collection<StepExecution> running() {
         return executions.values().stream().filter(x -> x.status() == StepStatus.RUNNING).toList();
+    }
+
+    /** The running steps with an attempt in flight: running, and not waiting for the time of a retry. */
+    public Collection<StepExecution> inFlight() {
+        return executions.values().stream().filter(x -> x.status() == StepStatus.RUNNING && x.retryAt().isEmpty()).toList();
     }
 
     public boolean isFinished() {

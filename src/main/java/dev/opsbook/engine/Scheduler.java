@@ -5,6 +5,9 @@ import dev.opsbook.expression.Expressions;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.runbook.FailurePolicy;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +21,16 @@ import java.util.Optional;
  * nothing new, waits for running steps, runs each failed step's on-failure handler, then the
  * rollbacks of succeeded steps in reverse order of completion, one at a time, then ends failed.
  * Otherwise every step whose dependencies are settled starts (or is skipped by its condition).
+ *
+ * <p>Retries are decisions too: a failed attempt with retries left gets the time of its next
+ * attempt ({@link #retryAt}), stored with the attempt; the step then holds no thread, and the
+ * next attempt starts ({@link Decision.Retry}) once the time the engine passes in has reached it.
+ * A cancel or a run timeout ends such a step at once ({@link Decision.StopRetry}); a failure
+ * elsewhere lets it go on, as it lets running steps go on.
  */
 public final class Scheduler {
+
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     private final StepGraph graph;
 
@@ -27,25 +38,40 @@ public final class Scheduler {
         this.graph = graph;
     }
 
-    public List<Decision> decide(RunState state) {
+    /**
+     * What the run does next.
+     *
+     * @param now the engine's time, against which the retry times of waiting steps are compared; a
+     *            replay passes the time of the event it checks
+     */
+    public List<Decision> decide(RunState state, Instant now) {
         if (state.isFinished()) {
             return List.of();
         }
         boolean running = !state.running().isEmpty();
-        if (state.cancelRequested()) {
-            return running ? List.of() : List.of(new Decision.Finish(RunStatus.CANCELLED, "cancelled"));
+        List<StepExecution> waitingToRetry = state.executions().values().stream().filter(StepExecution::waitingToRetry).toList();
+        if (state.cancelRequested() || state.timedOut()) {
+            if (!waitingToRetry.isEmpty()) {
+                StepStatus status = state.cancelRequested() ? StepStatus.CANCELLED : StepStatus.FAILED;
+                return waitingToRetry.stream().<Decision>map(x -> new Decision.StopRetry(x.key(), status)).toList();
+            }
+            if (state.cancelRequested()) {
+                return running ? List.of() : List.of(new Decision.Finish(RunStatus.CANCELLED, "cancelled"));
+            }
         }
+        List<Decision> retries = waitingToRetry.stream().filter(x -> !x.retryAt().orElseThrow().isAfter(now))
+                .<Decision>map(x -> new Decision.Retry(x.key(), x.stepId(), x.attempts().size() + 1)).toList();
         Optional<StepExecution> attention = state.executions().values().stream()
                 .filter(x -> x.status() == StepStatus.NEEDS_ATTENTION).findFirst();
         if (attention.isPresent()) {
             // //why: a step that may or may not have acted stops the run until a person resolves it; nothing new starts meanwhile
-            return running ? List.of() : List.of(new Decision.Finish(RunStatus.NEEDS_ATTENTION, attention.get().message()));
+            return running ? retries : List.of(new Decision.Finish(RunStatus.NEEDS_ATTENTION, attention.get().message()));
         }
         Optional<String> failure = failure(state);
         if (failure.isPresent()) {
-            return running ? List.of() : recover(state, failure.get());
+            return running ? retries : recover(state, failure.get());
         }
-        List<Decision> decisions = new ArrayList<>();
+        List<Decision> decisions = new ArrayList<>(retries);
         for (StepExecution execution : state.executions().values()) {
             if (execution.status() == StepStatus.WAITING && execution.answer().isPresent()
                     || execution.status() == StepStatus.INTERRUPTED) {
@@ -86,6 +112,30 @@ public final class Scheduler {
                 ? new Decision.Finish(RunStatus.SUCCEEDED, "")
                 : new Decision.Finish(RunStatus.FAILED, "no step can start: " + String.join(", ", graph.flow().stream()
                         .filter(id -> state.execution(id).isEmpty()).toList())));
+    }
+
+    /**
+     * When the next attempt of a step whose attempt just failed is due, or empty when the step has
+     * no retries left, its kind is never retried (a person's answer), or the run is cancelled or
+     * timed out. The wait is the step's {@code backoff}, doubled for each further retry since the
+     * step last started, at most five minutes, counted from the end of the failed attempt.
+     */
+    public Optional<Instant> retryAt(RunState state, String key, Attempt failed) {
+        Optional<StepExecution> execution = state.execution(key);
+        if (execution.isEmpty() || failed.succeeded() || state.cancelRequested() || state.timedOut()) {
+            return Optional.empty();
+        }
+        Step step = graph.step(execution.get().stepId());
+        int used = execution.get().retries();
+        if (used >= step.retries() || step.has(StepKindSpec.Trait.ASKS_A_PERSON)) {
+            return Optional.empty();
+        }
+        return Optional.of(failed.endedAt().plus(backoff(step.backoff(), used + 1)));
+    }
+
+    static Duration backoff(Duration base, int retry) {
+        Duration delay = base.multipliedBy(1L << Math.min(retry - 1, 20));
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
     }
 
     /** Dependencies are settled when each succeeded, was skipped, or failed with on-failure=continue. */

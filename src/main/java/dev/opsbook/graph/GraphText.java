@@ -2,6 +2,7 @@ package dev.opsbook.graph;
 
 import dev.opsbook.runbook.FailurePolicy;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +42,7 @@ public final class GraphText {
             }
             step.rollback().ifPresent(r -> notes.add("rollback " + r));
             out.append(String.join("; ", notes));
-            if (step.isManual() && !step.title().equals(id)) {
+            if (step.has(StepKindSpec.Trait.TASK) && !step.title().equals(id)) {
                 out.append("\n").append(" ".repeat(5)).append("\"").append(abbreviate(step.title(), 70)).append("\"");
             }
             out.append('\n');
@@ -81,7 +82,7 @@ public final class GraphText {
     }
 
     private static String label(Step step) {
-        String text = step.isManual() ? abbreviate(step.title(), 40) : step.id() + " · " + step.kind();
+        String text = step.has(StepKindSpec.Trait.TASK) ? abbreviate(step.title(), 40) : step.id() + " · " + step.kind();
         if (step.condition().isPresent()) {
             text = text + " · if " + step.condition().get();
         }

@@ -18,6 +18,7 @@ import dev.opsbook.graph.StepGraph;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.runbook.StepForm;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,7 +358,7 @@ public final class MarkdownRecord {
     }
 
     private String answerText(Step step, Interaction.Answer answer) {
-        String verb = step.kind().equals("approve")
+        String verb = step.has(StepKindSpec.Trait.APPROVAL)
                 ? (answer.confirmed() ? "Approved" : "Rejected")
                 : (answer.confirmed() ? "Done, confirmed" : "Not done, said");
         return verb + " by **" + Markdown.inline(answer.by()) + "** (" + Markdown.inline(answer.how()) + ") at "
@@ -375,7 +376,7 @@ public final class MarkdownRecord {
             }
             return;
         }
-        if (step.kind().equals("manual") || step.kind().equals("approve")) {
+        if (step.has(StepKindSpec.Trait.ASKS_A_PERSON)) {
             return; // the prompt is the text above
         }
         folded(out, "Input", "json", pretty(input), true);

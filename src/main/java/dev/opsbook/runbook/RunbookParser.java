@@ -609,7 +609,8 @@ public final class RunbookParser {
                 outputs.put("", attributes.get("outputs")); // one expression giving all outputs as an object
             }
             Step step = new Step(id, generatedId, kind, form, title, body, settings, needs, condition, retries, backoff,
-                    timeout, onFailure, rollback, outputs, attributes, span, stepPositions);
+                    timeout, onFailure, rollback, outputs, attributes, span, stepPositions,
+                    catalog.find(kind).map(StepKindSpec::traits).orElse(java.util.Set.of()));
             ExpressionSites.of(step).problems().forEach(p -> error(p.position(), p.message()));
             return step;
         }

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param explicitNeeds the {@code needs} attribute; empty means "after the previous step in reading order"
  * @param outputs named JMESPath selections over the step's result
  * @param positions where each attribute and body key was written, by name ("attr:retries", "/url")
+ * @param traits the traits of its kind, from the kind's {@link StepKindSpec} (none for a kind the parser does not know)
  */
 public record Step(
         String id,
@@ -36,13 +37,15 @@ public record Step(
         Map<String, String> outputs,
         Map<String, String> attributes,
         SourceSpan span,
-        Map<String, Position> positions) {
+        Map<String, Position> positions,
+        java.util.Set<StepKindSpec.Trait> traits) {
 
     public Step {
         explicitNeeds = explicitNeeds.map(List::copyOf);
         outputs = Map.copyOf(outputs);
         attributes = Map.copyOf(attributes);
         positions = Map.copyOf(positions);
+        traits = java.util.Set.copyOf(traits);
         settings = settings == null ? NullNode.getInstance() : settings;
     }
 
@@ -81,7 +84,8 @@ public record Step(
         return shown;
     }
 
-    public boolean isManual() {
-        return kind.equals("manual");
+    /** Its kind has this trait. */
+    public boolean has(StepKindSpec.Trait trait) {
+        return traits.contains(trait);
     }
 }

@@ -10,6 +10,7 @@ import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.runbook.Approvers;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.time.Clock;
@@ -72,7 +73,7 @@ public final class Approvals {
         }
         if (confirmed) {
             Runbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse("")).runbook();
-            Optional<Step> gate = runbook.step(stepId).filter(s -> s.kind().equals("approve"));
+            Optional<Step> gate = runbook.step(stepId).filter(s -> s.has(StepKindSpec.Trait.APPROVAL));
             Approvers approvers = gate.map(s -> Approvers.of(s.settings())).orElse(Approvers.ANYONE);
             if (!approvers.allow(by)) {
                 throw new Refused(approvers.refusal(stepId, by), true);

@@ -34,7 +34,8 @@ public final class AssertStep implements StepExecutor {
     @Override
     public StepKindSpec spec() {
         return StepKindSpec.yaml("assert", Set.of("that"), Set.of("message", "service", "operation", "input", "region", "role"))
-                .withCheck(new AwsStepCheck(AwsServices.onClasspath(), false));
+                .withCheck(new AwsStepCheck(AwsServices.onClasspath(), false))
+                .withTraits(StepKindSpec.Trait.READ_ONLY, StepKindSpec.Trait.CALLS_AWS);
     }
 
     @Override

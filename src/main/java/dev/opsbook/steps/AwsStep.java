@@ -35,7 +35,8 @@ public final class AwsStep implements StepExecutor {
     @Override
     public StepKindSpec spec() {
         return StepKindSpec.yaml("aws", Set.of("service", "operation"), Set.of("input", "region", "role", "paginate", "mutating"))
-                .withCheck(new AwsStepCheck(AwsServices.onClasspath(), true));
+                .withCheck(new AwsStepCheck(AwsServices.onClasspath(), true))
+                .withTraits(StepKindSpec.Trait.CALLS_AWS);
     }
 
     @Override
@@ -45,7 +46,7 @@ public final class AwsStep implements StepExecutor {
         if (call.runbookKind() == RunbookKind.PLAYBOOK && !invoker.isReadOnly(aws)) {
             String prompt = "This playbook step calls " + invoker.action(aws) + ", which changes things. Allow it?";
             try {
-                Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), "approve", prompt));
+                Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), Interaction.Ask.APPROVAL, prompt));
                 if (!answer.confirmed()) {
                     return new StepOutcome.Failed("the mutating call was not approved: rejected by " + answer.by()
                             + (answer.comment().isBlank() ? "" : ": " + answer.comment()), approval(answer));

@@ -41,7 +41,7 @@ public final class NotifyStep implements StepExecutor {
                 problems.add(StepCheck.Problem.error("/webhook", "webhook must be an http(s) URL"));
             }
             return problems;
-        });
+        }).withTraits(StepKindSpec.Trait.NOTIFIES);
     }
 
     @Override

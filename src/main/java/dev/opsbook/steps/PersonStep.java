@@ -18,24 +18,25 @@ import java.util.Set;
  */
 public final class PersonStep implements StepExecutor {
 
-    private final String kind;
+    private final Interaction.Ask ask;
 
-    private PersonStep(String kind) {
-        this.kind = kind;
+    private PersonStep(Interaction.Ask ask) {
+        this.ask = ask;
     }
 
     public static PersonStep manual() {
-        return new PersonStep("manual");
+        return new PersonStep(Interaction.Ask.TASK);
     }
 
     public static PersonStep approve() {
-        return new PersonStep("approve");
+        return new PersonStep(Interaction.Ask.APPROVAL);
     }
 
     @Override
     public StepKindSpec spec() {
-        return kind.equals("manual")
+        return ask == Interaction.Ask.TASK
                 ? StepKindSpec.yamlOrText("manual", "prompt", Set.of("prompt"), Set.of())
+                        .withTraits(StepKindSpec.Trait.ASKS_A_PERSON, StepKindSpec.Trait.TASK)
                 : StepKindSpec.yamlOrText("approve", "prompt", Set.of(), Set.of("prompt", "approvers")).withCheck((step, runbookKind) -> {
                     JsonNode approvers = step.settings() == null ? null : step.settings().get("approvers");
                     boolean names = approvers == null || approvers.isTextual() && !approvers.asText().isBlank()
@@ -43,22 +44,22 @@ public final class PersonStep implements StepExecutor {
                                     .allMatch(n -> n.isTextual() && !n.asText().isBlank() && !n.asText().contains("{{"));
                     return names ? java.util.List.<StepCheck.Problem>of() : java.util.List.of(StepCheck.Problem.error("/approvers",
                             "approvers must be a list of the names that may approve, e.g. [alice, bob]: API token names, or user names at a terminal"));
-                });
+                }).withTraits(StepKindSpec.Trait.ASKS_A_PERSON, StepKindSpec.Trait.APPROVAL);
     }
 
     @Override
     public StepOutcome execute(StepCall call) throws InterruptedException {
-        String prompt = call.input().path("prompt").asText(kind.equals("approve") ? "Approve step " + call.step().id() + "?" : call.step().title());
+        String prompt = call.input().path("prompt").asText(ask == Interaction.Ask.APPROVAL ? "Approve step " + call.step().id() + "?" : call.step().title());
         try {
-            Approvers approvers = kind.equals("approve") ? Approvers.of(call.input()) : Approvers.ANYONE;
-            Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), kind, prompt, approvers));
+            Approvers approvers = ask == Interaction.Ask.APPROVAL ? Approvers.of(call.input()) : Approvers.ANYONE;
+            Interaction.Answer answer = call.interaction().ask(new Interaction.Prompt(call.runId(), call.step().id(), ask, prompt, approvers));
             if (answer.confirmed() && !approvers.allow(answer.by())) {
                 // //why: the run waits rather than fails, so one of the approvers can still approve it (opsbook approve)
                 return new StepOutcome.Waiting("approval refused: " + approvers.refusal(call.step().id(), answer.by())
                         + " (opsbook approve " + call.runId() + " " + call.step().id() + ")", null);
             }
             ObjectNode result = JsonNodeFactory.instance.objectNode();
-            result.put(kind.equals("manual") ? "done" : "approved", answer.confirmed());
+            result.put(ask == Interaction.Ask.TASK ? "done" : "approved", answer.confirmed());
             result.put("by", answer.by());
             result.put("comment", answer.comment());
             result.put("at", answer.at().toString());

@@ -38,7 +38,8 @@ public final class WaitStep implements StepExecutor {
     public StepKindSpec spec() {
         return StepKindSpec.yaml("wait", Set.of("service", "operation", "until"),
                         Set.of("input", "region", "role", "interval", "backoff", "maxInterval", "timeout"))
-                .withCheck(WaitStep::check);
+                .withCheck(WaitStep::check)
+                .withTraits(StepKindSpec.Trait.READ_ONLY, StepKindSpec.Trait.CALLS_AWS);
     }
 
     private static final AwsStepCheck CALL_CHECK = new AwsStepCheck(AwsServices.onClasspath(), true);

@@ -39,6 +39,8 @@ public final class RunEventJson {
             return "step-started";
         } else if (event instanceof RunEvent.AttemptFinished) {
             return "attempt-finished";
+        } else if (event instanceof RunEvent.RetryStarted) {
+            return "retry-started";
         } else if (event instanceof RunEvent.CallMade) {
             return "call-made";
         } else if (event instanceof RunEvent.StepAnswered) {
@@ -93,7 +95,10 @@ public final class RunEventJson {
             if (e.attempt() != null) {
                 json.set("attempt", attempt(e.attempt()));
             }
-            e.retryIn().ifPresent(retryIn -> json.put("retryInMs", retryIn.toMillis()));
+            e.retryAt().ifPresent(retryAt -> putInstant(json, "retryAt", retryAt));
+        } else if (event instanceof RunEvent.RetryStarted e) {
+            putText(json, "key", e.key());
+            json.put("attempt", e.attempt());
         } else if (event instanceof RunEvent.CallMade e) {
             putText(json, "key", e.key());
             putJson(json, "call", e.call());
@@ -157,7 +162,8 @@ public final class RunEventJson {
                     enumValue(json, "role", Role.class), Optional.ofNullable(text(json, "forStep")), payload(json, "input"));
             case "attempt-finished" -> new RunEvent.AttemptFinished(at, text(json, "key"),
                     json.hasNonNull("attempt") ? attempt(json.get("attempt")) : null,
-                    json.hasNonNull("retryInMs") ? Optional.of(Duration.ofMillis(json.get("retryInMs").asLong())) : Optional.empty());
+                    retryAt(json, at));
+            case "retry-started" -> new RunEvent.RetryStarted(at, text(json, "key"), json.path("attempt").asInt());
             case "call-made" -> new RunEvent.CallMade(at, text(json, "key"), payload(json, "call"));
             case "step-answered" -> new RunEvent.StepAnswered(at, text(json, "key"),
                     json.hasNonNull("answer") ? answer(json.get("answer")) : null);
@@ -179,6 +185,18 @@ public final class RunEventJson {
             case "run-finished" -> new RunEvent.RunFinished(at, enumValue(json, "status", RunStatus.class), text(json, "message"));
             default -> throw new IllegalArgumentException("unknown run event type '" + type + "'");
         };
+    }
+
+    /**
+     * When a failed attempt's retry is due. //why: histories stored before retries were the scheduler's decisions hold
+     * the wait ({@code retryInMs}) instead of the time; the old engine waited it out from the attempt's end, which is
+     * the event's time
+     */
+    private static Optional<Instant> retryAt(JsonNode json, Instant at) {
+        if (json.hasNonNull("retryAt")) {
+            return Optional.of(instant(json, "retryAt"));
+        }
+        return json.hasNonNull("retryInMs") ? Optional.of(at.plus(Duration.ofMillis(json.get("retryInMs").asLong()))) : Optional.empty();
     }
 
     /** The event as a JSON document's text, the form the store keeps. */

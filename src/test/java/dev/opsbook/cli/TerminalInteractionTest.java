@@ -18,7 +18,7 @@ class TerminalInteractionTest {
     private String yesAs(String user, Approvers approvers) throws Exception {
         Terminal terminal = new Terminal(new PrintStream(shown, true, StandardCharsets.UTF_8), false);
         new TerminalInteraction(terminal, true, false, user, Clock.systemUTC())
-                .ask(new Interaction.Prompt("run-1", "gate", "approve", "Go?", approvers));
+                .ask(new Interaction.Prompt("run-1", "gate", Interaction.Ask.APPROVAL, "Go?", approvers));
         return shown.toString(StandardCharsets.UTF_8);
     }
 

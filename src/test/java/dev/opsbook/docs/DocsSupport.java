@@ -39,7 +39,7 @@ final class DocsSupport {
             return new Answer(true, "tester", "checked by the test", Instant.now(), "test");
         }
 
-        Set<String> kinds() {
+        Set<Interaction.Ask> kinds() {
             return Set.copyOf(prompts.stream().map(Prompt::kind).toList());
         }
     }

@@ -122,7 +122,7 @@ class ExampleRunbooksTest {
         assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(record).contains("✅ **succeeded**");
         long taskItems = loaded.runbook().steps().stream().filter(s -> s.form() == StepForm.TASK_ITEM).count();
-        assertThat(person.prompts.stream().filter(p -> p.kind().equals("manual"))).hasSize((int) taskItems);
+        assertThat(person.prompts.stream().filter(p -> p.kind() == Interaction.Ask.TASK)).hasSize((int) taskItems);
         assertThat(record).doesNotContain("- [ ] ");
     }
 

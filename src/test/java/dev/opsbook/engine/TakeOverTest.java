@@ -2,9 +2,12 @@ package dev.opsbook.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.MarkdownRecord;
 import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.RunEventJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -145,5 +149,50 @@ class TakeOverTest {
         assertThat(result.state().message()).startsWith("step 'deploy' failed");
         assertThat(marker).as("nothing after deploy ran, and deploy never completed, so nothing is rolled back").doesNotExist();
         assertThat(result.state().execution("converge")).isEmpty();
+    }
+
+    @Test
+    @Timeout(30)
+    void a_run_taken_over_while_waiting_for_a_retry_waits_until_the_stored_time_and_keeps_its_attempt_count() throws Exception {
+        runbook = Fixtures.load("engine/backoff.md");
+        // instance-a: attempt 1 failed, retried 30 s later; attempt 2 failed 58.5 s ago with its retry due in 60 s; then it died
+        Instant now = Instant.now();
+        Instant secondEnded = now.minusMillis(58_500);
+        Instant retryAt = secondEnded.plusSeconds(60);
+        Instant secondStarted = secondEnded.minusMillis(100);
+        Instant firstEnded = secondStarted.minusSeconds(30);
+        Instant firstStarted = firstEnded.minusMillis(100);
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("succeedAt", "3");
+        List<RunEvent> history = List.of(
+                new RunEvent.RunStarted(firstStarted, "run-backoff", runbook.runbook().id(), runbook.runbook().title(),
+                        runbook.runbook().contentHash(), params, JsonNodeFactory.instance.objectNode(), "tester", "test"),
+                new RunEvent.StepStarted(firstStarted, "flaky", "flaky", Role.NORMAL, Optional.empty(), null),
+                failedAttempt(1, firstStarted, firstEnded, secondStarted),
+                failedAttempt(2, secondStarted, secondEnded, retryAt));
+        List<RunEvent> heard = new ArrayList<>();
+        RunRequest request = new RunRequest(runbook, Map.of("succeedAt", "3"), "tester", "test", Interaction.NOBODY, Optional.empty(), workDir);
+
+        RunResult result;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            result = engine.takeOver(request, history, "instance-b", "instance-a", (event, state) -> heard.add(event), new RunControl());
+        }
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(heard).as("nothing was in flight: no step was cut off").noneMatch(e -> e instanceof RunEvent.StepInterrupted);
+        List<Attempt> attempts = result.state().execution("flaky").orElseThrow().attempts();
+        assertThat(attempts).extracting(Attempt::number).containsExactly(1, 2, 3);
+        assertThat(attempts.get(2).startedAt()).as("the third attempt waited for the time instance-a stored, not a new backoff")
+                .isAfterOrEqualTo(retryAt.minusMillis(10)).isBefore(retryAt.plusSeconds(20));
+        ReplayTest.replay(new Scheduler(runbook.graph()), result.events());
+    }
+
+    /** A failed attempt as a stored event says it, with the time of the next attempt. */
+    private static RunEvent failedAttempt(int number, Instant started, Instant ended, Instant retryAt) {
+        ObjectNode attempt = JsonNodeFactory.instance.objectNode().put("number", number).put("startedAt", started.toString())
+                .put("endedAt", ended.toString()).put("succeeded", false).put("message", "exit status 1");
+        ObjectNode json = JsonNodeFactory.instance.objectNode().put("type", "attempt-finished").put("at", ended.toString())
+                .put("key", "flaky").put("retryAt", retryAt.toString());
+        json.set("attempt", attempt);
+        return RunEventJson.decode(json);
     }
 }

@@ -142,6 +142,36 @@ class TakeoverServiceTest {
     }
 
     @Test
+    void a_run_whose_instance_died_while_a_step_waited_to_retry_retries_on_the_new_instance_at_the_stored_time() throws Exception {
+        Files.write(runbooks.resolve("flaky.md"), getClass().getResourceAsStream("/leases/flaky.md").readAllBytes());
+        Service first = start("instance-a", 4);
+        SqsClient sqs = EmbeddedQueue.client(java.net.URI.create(first.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+        clients.add(sqs);
+        sqs.sendMessage(b -> b.queueUrl(first.queueUrl()).messageBody("""
+                {"version":"0","id":"evt-flaky","detail-type":"Flaky Release Ready","source":"opsbook.test","account":"123456789012",
+                 "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"release":"r9","marker":"%s"}}"""
+                .formatted(dir.resolve("r9").toString().replace("\\", "\\\\"))));
+        eventually("attempt 1 failed on instance-a and its retry is stored", () -> !store.runs(RunQuery.latest(10)).isEmpty()
+                && store.events(only().id()).stream().anyMatch(e -> e instanceof RunEvent.AttemptFinished a && a.retryAt().isPresent()));
+
+        first.abandon();
+        Thread.sleep(LEASE.toMillis() + 200);
+        start("instance-b", 4);
+
+        String runId = only().id();
+        eventually("the run succeeded on instance-b", () -> only().status() == RunStatus.SUCCEEDED);
+        List<RunEvent> events = store.events(runId);
+        java.time.Instant retryAt = events.stream().filter(e -> e instanceof RunEvent.AttemptFinished a && a.retryAt().isPresent())
+                .map(e -> ((RunEvent.AttemptFinished) e).retryAt().orElseThrow()).findFirst().orElseThrow();
+        assertThat(events).as("the waiting step was not in flight: nothing to interrupt").noneMatch(e -> e instanceof RunEvent.StepInterrupted);
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.RunTakenOver).hasSize(1);
+        assertThat(events).filteredOn(e -> e instanceof RunEvent.RetryStarted).singleElement()
+                .satisfies(e -> assertThat(((RunEvent.RetryStarted) e).attempt()).isEqualTo(2))
+                .satisfies(e -> assertThat(e.at()).as("not before the time instance-a stored").isAfterOrEqualTo(retryAt.minusMillis(10)));
+        assertThat(Files.readString(dir.resolve("r9.attempts"))).isEqualTo("attempt 1\nattempt 2\n");
+    }
+
+    @Test
     void a_second_live_instance_on_the_embedded_store_is_refused() throws Exception {
         start("instance-a", 4, Duration.ofSeconds(30));
 

@@ -106,12 +106,38 @@ class RunEventJsonTest {
     }
 
     @Test
+    void the_history_of_a_retried_step_holds_the_time_of_each_next_attempt() throws Exception {
+        RunResult result = Fixtures.run("engine/retry.md", Map.of(), Interaction.NOBODY, workDir, new RunControl(), RunListener.NONE);
+
+        List<JsonNode> retried = result.events().stream().filter(e -> e instanceof RunEvent.AttemptFinished a && !a.attempt().succeeded())
+                .map(RunEventJson::encode).map(JsonNode.class::cast).toList();
+        assertThat(retried).hasSize(2);
+        for (int i = 0; i < retried.size(); i++) {
+            Instant failedAt = Instant.parse(retried.get(i).path("at").asText());
+            Duration backoff = Duration.ofMillis(10L << i); // backoff=10ms, doubled for each further retry
+            assertThat(retried.get(i).path("retryAt").asText()).as("attempt %d", i + 1).isEqualTo(failedAt.plus(backoff).toString());
+        }
+    }
+
+    @Test
+    void an_attempt_stored_with_the_wait_before_its_retry_reads_back_with_the_time_the_retry_was_due() {
+        RunEvent read = RunEventJson.read("{\"type\":\"attempt-finished\",\"at\":\"2026-11-23T16:00:00Z\",\"key\":\"flaky\","
+                + "\"attempt\":{\"number\":1,\"startedAt\":\"2026-11-23T15:59:59Z\",\"endedAt\":\"2026-11-23T16:00:00Z\","
+                + "\"succeeded\":false,\"message\":\"exit status 1\"},\"retryInMs\":1500}");
+
+        RunEvent.AttemptFinished attempt = (RunEvent.AttemptFinished) read;
+        assertThat(attempt.retryAt()).contains(Instant.parse("2026-11-23T16:00:01.500Z"));
+        assertThat(attempt.retryIn()).contains(Duration.ofMillis(1500));
+    }
+
+    @Test
     void absent_values_and_json_nulls_stay_apart() {
         Instant at = Instant.parse("2026-11-23T16:00:00.123456789Z");
         List<RunEvent> events = List.of(
                 new RunEvent.StepStarted(at, "a/for-b", "a", null, Optional.of("b"), null),
                 new RunEvent.StepStarted(at, "c", "c", null, Optional.empty(), JsonNodeFactory.instance.nullNode()),
-                new RunEvent.AttemptFinished(at, "c", null, Optional.of(Duration.ofMillis(1500))),
+                new RunEvent.AttemptFinished(at, "c", null, Optional.of(at.plusMillis(1500))),
+                new RunEvent.RetryStarted(at.plusMillis(1500), "c", 2),
                 new RunEvent.StepFinished(at, "c", StepStatus.FAILED, null, null),
                 new RunEvent.StepAnswered(at, "c", new Interaction.Answer(false, "bob", null, at, "slack")),
                 new RunEvent.RunTimedOut(at, Duration.ofMinutes(90)));
