@@ -141,8 +141,17 @@ class BrowserTest {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
+    /** //why: the live part, status included, is swapped in whole whenever the run moves, so an element found may be gone when read */
     private String status() {
-        return browser.findElement(By.id("run-status")).getText();
+        for (int tries = 1; ; tries++) {
+            try {
+                return browser.findElement(By.id("run-status")).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (tries == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void screenshot(String name) throws Exception {
