@@ -42,6 +42,15 @@ public final class RecordExport implements RunListener {
         };
     }
 
+    /** Where a written export is noted, so that another instance catches up the files of a run whose writer was killed. */
+    @FunctionalInterface
+    interface Marks {
+        void exported(String runId, long events);
+
+        Marks NONE = (runId, events) -> {
+        };
+    }
+
     private static final int STRIPES = 64;
 
     private final Path dir;
@@ -49,12 +58,14 @@ public final class RecordExport implements RunListener {
     private final TrailExport trails;
     private final PrintStream log;
     private final RunListener before;
+    private final Marks marks;
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
     private final Object[] locks = new Object[STRIPES];
 
-    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before) {
+    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks) {
         this.dir = dir;
+        this.marks = marks;
         this.source = source;
         this.trails = trails;
         this.log = log;
@@ -66,7 +77,7 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir}; failures told on {@code log}. */
     public static RecordExport of(Path dir, RunRecords records, PrintStream log) {
-        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE);
+        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE, records::exported);
     }
 
     /**
@@ -76,12 +87,12 @@ public final class RecordExport implements RunListener {
     public static RecordExport unstored(Path dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
         return new RecordExport(dir, runId -> Optional.of(RunRecords.render(runbook, List.copyOf(heard), seal.get())),
-                TrailExport.NONE, log, (event, state) -> heard.add(event));
+                TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE);
     }
 
     /** The same export, with the audit trail of each run written beside its record by {@code trails}. */
     public RecordExport withTrails(TrailExport trails) {
-        return new RecordExport(dir, source, trails, log, before);
+        return new RecordExport(dir, source, trails, log, before, marks);
     }
 
     public Path dir() {
@@ -124,6 +135,7 @@ public final class RecordExport implements RunListener {
                 file = record.get().fileIn(dir);
                 writeWhole(file, record.get().markdown());
                 trails.write(runId, dir);
+                noteExported(runId, record.get().events());
                 return Optional.of(file);
             } catch (IOException | RuntimeException e) {
                 if (told.add(runId)) {
@@ -132,6 +144,24 @@ public final class RecordExport implements RunListener {
                 }
                 return Optional.empty();
             }
+        }
+    }
+
+    private void noteExported(String runId, long events) {
+        try {
+            marks.exported(runId, events);
+        } catch (RuntimeException e) {
+            // //why: the files are written; a store that cannot note it only means they are written once more later
+        }
+    }
+
+    /**
+     * Catches up the files of stopped runs that lag their history (their instance was killed between storing an event and
+     * writing them): those {@code lagging} names.
+     */
+    void catchUp(java.util.function.Supplier<List<String>> lagging) {
+        for (String runId : lagging.get()) {
+            write(runId);
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.Optional;
  */
 public final class RunRecords {
 
-    /** A record as rendered, and where it goes in a record folder. */
-    public record Rendered(String runbookId, String runId, String markdown) {
+    /** A record as rendered from the run's first {@code events} events, and where it goes in a record folder. */
+    public record Rendered(String runbookId, String runId, String markdown, long events) {
 
         /** {@code RECORD_DIR/RUNBOOK-ID/RUN-ID.md}. */
         public Path fileIn(Path recordDir) {
@@ -49,6 +49,16 @@ public final class RunRecords {
     public RunRecords(RunStore store, RunbookLoader loader) {
         this.store = store;
         this.loader = loader;
+    }
+
+    /** Notes that the files of {@code runId} under a record folder show its first {@code events} events. */
+    void exported(String runId, long events) {
+        store.exported(runId, events);
+    }
+
+    /** Stopped runs whose files under a record folder lag their history (an instance was killed before writing them). */
+    List<String> unexported(int limit) {
+        return store.unexported(limit);
     }
 
     /** The record of a stored run, as it stands now. */
@@ -75,6 +85,6 @@ public final class RunRecords {
         RunResult result = RunResult.of(runbook, history);
         String runId = result.state().runId();
         Optional<AuditSummary> audit = seal.map(s -> new AuditSummary(Path.of(runId + AuditSeals.SUFFIX), s.entries(), s.finalHash()));
-        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit));
+        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit), history.size());
     }
 }

@@ -123,8 +123,10 @@ public final class Service implements AutoCloseable {
         StepExecutors executors = StandardSteps.with(clients);
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
-        RecordExport export = RecordExport.of(config.recordDir(), new RunRecords(store, loader), log)
+        RunRecords records = new RunRecords(store, loader);
+        this.export = RecordExport.of(config.recordDir(), records, log)
                 .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir));
+        this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
@@ -254,6 +256,8 @@ public final class Service implements AutoCloseable {
     }
 
     private final AtomicInteger tickCount = new AtomicInteger();
+    private final RecordExport export;
+    private final java.util.function.Supplier<List<String>> lagging;
 
     private void tick() {
         try {
@@ -266,8 +270,12 @@ public final class Service implements AutoCloseable {
             resumptions.resumeAnswered();
             // //why: every fourth tick (2 s): it reads and folds every waiting run's events, and a wait's timeout is a
             // matter of seconds at least, while answers and takeovers above should be taken up at once
-            if (tickCount.incrementAndGet() % 4 == 1) {
+            int tick = tickCount.incrementAndGet();
+            if (tick % 4 == 1) {
                 longWaits.escalateLongWaits();
+            }
+            if (tick % 10 == 2) {
+                export.catchUp(lagging); // //why: every 5 s; files a killed instance did not write lag a stopped run, which nobody else would rewrite
             }
         } catch (RuntimeException e) {
             log.println("opsbook: " + e);

@@ -153,7 +153,7 @@ final class JdbcAuditChain implements AuditChains {
 
     @Override
     public AuditEntry append(String trail, AuditFact fact) {
-        return db.query(connection -> inTransaction(connection, () -> append(connection, trail, fact)));
+        return db.inTransaction(connection -> append(connection, trail, fact));
     }
 
     // //why: the seal first: the rows committed with it are all there when the rows are read after it
@@ -192,7 +192,7 @@ final class JdbcAuditChain implements AuditChains {
         if (entries.isEmpty()) {
             throw new IllegalStateException("the trail is empty");
         }
-        return db.query(connection -> inTransaction(connection, () -> {
+        return db.inTransaction(connection -> {
             Optional<AuditSeal> seal = seal(connection, trail);
             List<String> stored = lines(connection, trail, 1);
             java.util.Map<Long, String> byseq = new java.util.HashMap<>();
@@ -226,7 +226,7 @@ final class JdbcAuditChain implements AuditChains {
                 }
             }
             return added;
-        }));
+        });
     }
 
     private static AuditEntry parse(String line) throws SQLException {
@@ -235,32 +235,6 @@ final class JdbcAuditChain implements AuditChains {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             throw new IllegalStateException("an entry the store holds cannot be read (" + e.getMessage().lines().findFirst().orElse("")
                     + "); verify it with opsbook audit verify", e);
-        }
-    }
-
-    private interface Step<T> {
-        T run() throws SQLException;
-    }
-
-    private static <T> T inTransaction(Connection connection, Step<T> step) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            T result = step.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException e) {
-                // the pool validates it on the next borrow
-            }
         }
     }
 

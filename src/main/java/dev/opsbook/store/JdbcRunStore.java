@@ -21,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 11;
+    static final int SCHEMA_VERSION = 12;
 
     private final Jdbc jdbc;
     private final RunLog runLog;
@@ -29,6 +29,7 @@ public final class JdbcRunStore implements RunStore {
     private final EventInbox inbox;
     private final CancelRequests cancelRequests;
     private final Escalations escalations;
+    private final RecordExports exports;
     private final JdbcTokenStore tokens;
     private final JdbcAuditSeals seals;
     private final JdbcAuditChain chains;
@@ -42,6 +43,7 @@ public final class JdbcRunStore implements RunStore {
         this.inbox = new JdbcEventInbox(jdbc, rows);
         this.cancelRequests = new JdbcCancelRequests(jdbc);
         this.escalations = new JdbcEscalations(jdbc);
+        this.exports = new JdbcRecordExports(jdbc);
         this.tokens = new JdbcTokenStore(jdbc);
         this.seals = new JdbcAuditSeals(jdbc, jdbc.description());
     }
@@ -274,5 +276,17 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public boolean escalateOnce(String key, Instant now, Instant notBefore) {
         return escalations.escalateOnce(key, now, notBefore);
+    }
+
+    // ---- record exports ---------------------------------------------------------------------
+
+    @Override
+    public void exported(String runId, long seq) {
+        exports.exported(runId, seq);
+    }
+
+    @Override
+    public List<String> unexported(int limit) {
+        return exports.unexported(limit);
     }
 }

@@ -2,11 +2,11 @@ package dev.opsbook.store;
 
 /**
  * Where runs live between processes: the one object callers open, made of one port per concern
- * ({@link RunLog}, {@link Leases}, {@link EventInbox}, {@link CancelRequests}, {@link Escalations},
+ * ({@link RunLog}, {@link Leases}, {@link EventInbox}, {@link CancelRequests}, {@link Escalations}, {@link RecordExports},
  * the {@link #tokens() tokens} and the {@link #auditSeals() audit seals}), all in one database.
  * Implementations are thread-safe.
  */
-public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Escalations, AutoCloseable {
+public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Escalations, RecordExports, AutoCloseable {
 
     /** The audit trails kept in the same database: each run's chain, written with its events, and each instance's access trail. */
     dev.opsbook.audit.AuditChains auditChains();

@@ -15,7 +15,6 @@ import dev.opsbook.api.Api;
 import dev.opsbook.aws.AwsFakes;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.cli.RunCommand;
-import dev.opsbook.cli.ShowCommand;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.service.Service;
@@ -286,15 +285,7 @@ class SecretsAppearNowhereTest {
     }
 
     private String show(String run) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream before = System.out;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertThat(new CommandLine(new ShowCommand()).execute(run, "--store", url)).isZero();
-        } finally {
-            System.setOut(before);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return dev.opsbook.testing.Show.record(run, url);
     }
 
     private RunStatus status(String run) {

@@ -8,7 +8,6 @@ import dev.opsbook.api.Api;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.cli.ResumeCommand;
 import dev.opsbook.cli.RunCommand;
-import dev.opsbook.cli.ShowCommand;
 import dev.opsbook.engine.Resolution;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.RunbookLoader;
@@ -27,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,15 +114,7 @@ class RecordsFromTheStoreTest {
     }
 
     private String show(String run) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream before = System.out;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertThat(new CommandLine(new ShowCommand()).execute(run, "--store", url)).isZero();
-        } finally {
-            System.setOut(before);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return dev.opsbook.testing.Show.record(run, url);
     }
 
     private static String read(Path file) {
@@ -256,6 +248,25 @@ class RecordsFromTheStoreTest {
         assertThat(new CommandLine(new dev.opsbook.cli.OpsbookCommand()).execute("audit", "verify", "--file",
                 dir.resolve("records-b/deploy/" + run + ".audit.jsonl").toString(), "--store", url))
                 .as("the exported trail in instance-b's folder verifies too").isZero();
+    }
+
+    @Test
+    void a_stopped_run_whose_instance_was_killed_before_writing_its_files_gets_them_from_another_instance() throws Exception {
+        // //why: what kill -9 between storing the run's last event and writing its files leaves: a history, no files
+        String run = "20261202-000000-0123456789ab";
+        Instant at = Instant.parse("2026-12-02T00:00:00Z");
+        String text = Files.readString(runbooks.resolve("deploy.md"));
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        store.create(new dev.opsbook.store.StoredRun(run, "deploy", runbooks.resolve("deploy.md").toString(), "hash", RunStatus.RUNNING, "event",
+                "tester", Optional.empty(), Optional.empty(), at, Optional.empty(), "", ""), text,
+                new dev.opsbook.engine.RunEvent.RunStarted(at, run, "deploy", "Deploy", "hash",
+                        json.objectNode().put("release", "r9").put("marker", dir.resolve("r9").toString()), json.objectNode(), "tester", "event"));
+        store.append(run, 2, new dev.opsbook.engine.RunEvent.RunFinished(at.plusSeconds(1), RunStatus.CANCELLED, "stopped by the test"));
+
+        Service other = start("instance-b", dir.resolve("records-b"));
+        Path file = dir.resolve("records-b/deploy/" + run + ".md");
+        assertOneRecord(other, file, run, "cancelled");
+        assertThat(dir.resolve("records-b/deploy/" + run + ".audit.jsonl")).as("its trail file too").exists();
     }
 
     @Test

@@ -6,6 +6,14 @@ import org.junit.jupiter.api.Nested;
 class H2StoreContractsTest {
 
     @Nested
+    class RecordExportsOnH2 extends RecordExportsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
+
+    @Nested
     class RunLogOnH2 extends RunLogContract {
         @Override
         StoreBackend backend() {

@@ -6,6 +6,14 @@ import org.junit.jupiter.api.Nested;
 class PostgresStoreContractsTest {
 
     @Nested
+    class RecordExportsOnPostgres extends RecordExportsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
+
+    @Nested
     class RunLogOnPostgres extends RunLogContract {
         @Override
         StoreBackend backend() {
