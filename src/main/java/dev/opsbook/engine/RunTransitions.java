@@ -11,10 +11,12 @@ import java.util.Set;
  * The legal transitions of a run, in one table: which events a run in each status takes, and the
  * status that follows (the status of its row in the store, and of its listing). Pure.
  *
- * <p>Checked against the status the events up to {@code N} fold to, whoever appends event
- * {@code N + 1}: the store takes {@code N + 1} from one writer only, so that status cannot change
- * underneath. It is the row's status rather than {@link RunState#status()}: a waiting run that
- * gets any event but an answer is running again, while its state says waiting until it is resumed.
+ * <p>Checked above the store, against the status the events up to {@code N} fold to, by whoever
+ * appends event {@code N + 1} for a person or a request ({@code service.RunAppends}); the engine's
+ * scheduler decides only events its run takes. The store enforces sequence and lease only and
+ * writes the row's status with {@link #statusAfter(RunStatus, RunEvent)}. It is the row's status
+ * rather than {@link RunState#status()}: a waiting run that gets any event but an answer is running
+ * again, while its state says waiting until it is resumed.
  */
 public final class RunTransitions {
 
@@ -73,7 +75,7 @@ public final class RunTransitions {
     }
 
     /**
-     * The status after {@code event}.
+     * The status after {@code event}, when the run takes it.
      *
      * @throws IllegalStateException when the run does not take it, saying why ({@link #refusal})
      */
@@ -82,11 +84,15 @@ public final class RunTransitions {
         if (refusal.isPresent()) {
             throw new IllegalStateException(refusal.get());
         }
+        return statusAfter(from, event);
+    }
+
+    /** The status that follows {@code event} from {@code from}, whether or not the table allows it (the row's status in the store). */
+    public static RunStatus statusAfter(RunStatus from, RunEvent event) {
         return switch (Change.of(event)) {
-            case PROGRESS, RESUME, RESTART -> RunStatus.RUNNING;
+            case PROGRESS, RESUME, RESTART, START -> RunStatus.RUNNING;
             case ANSWER, RESOLVE -> from;
             case FINISH -> ((RunEvent.RunFinished) event).status();
-            case START -> throw new IllegalStateException("unreachable: no status takes a start");
         };
     }
 
@@ -101,12 +107,14 @@ public final class RunTransitions {
         return Optional.of("run " + runId + " is " + from.label() + ": this event cannot follow");
     }
 
-    /** The status a whole history ends in, from its start (running) through this table. */
+    /**
+     * The status a whole history ends in, from its start (running), event by event as the store
+     * writes it ({@link #statusAfter(RunStatus, RunEvent)}): the status of its row once it is stored.
+     */
     public static RunStatus statusAfter(List<RunEvent> history) {
-        String runId = ((RunEvent.RunStarted) history.get(0)).runId();
         RunStatus status = RunStatus.RUNNING;
         for (RunEvent event : history.subList(1, history.size())) {
-            status = next(runId, status, event);
+            status = statusAfter(status, event);
         }
         return status;
     }

@@ -85,7 +85,7 @@ public final class Approvals {
         }
         var now = clock.instant();
         try {
-            store.append(runId, events.size() + 1, new RunEvent.StepAnswered(now, step.get().key(),
+            RunAppends.checked(store, runId, events, new RunEvent.StepAnswered(now, step.get().key(),
                     new Interaction.Answer(confirmed, by, comment, now, how)));
         } catch (RuntimeException e) {
             throw new Refused("someone answered run " + runId + " at the same moment; look at it with opsbook show " + runId);
@@ -110,13 +110,10 @@ public final class Approvals {
     public static Optional<List<RunEvent>> claim(RunStore store, String runId, List<RunEvent> events, RunEvent.RunResumed resumed,
                                                  Optional<dev.opsbook.store.Lease> lease) {
         try {
-            store.append(runId, events.size() + 1, resumed, Optional.empty(), lease);
+            return Optional.of(RunAppends.checked(store, runId, events, resumed, Optional.empty(), lease));
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        List<RunEvent> history = new java.util.ArrayList<>(events);
-        history.add(resumed);
-        return Optional.of(history);
     }
 
     /**
@@ -166,7 +163,7 @@ public final class Approvals {
                     + (attention.size() == 1 ? "does" : "do"));
         }
         try {
-            store.append(runId, events.size() + 1, new RunEvent.StepResolved(clock.instant(), step.get().key(), resolution, by, comment));
+            RunAppends.checked(store, runId, events, new RunEvent.StepResolved(clock.instant(), step.get().key(), resolution, by, comment));
         } catch (RuntimeException e) {
             throw new Refused("run " + runId + " changed while it was being resolved (" + e.getMessage() + "); look at it with opsbook show " + runId);
         }

@@ -168,11 +168,10 @@ public final class RunOperations {
             RunEvent finished = new RunEvent.RunFinished(clock.instant(), RunStatus.CANCELLED, why);
             boolean appended;
             try {
-                store.append(runId, events.size() + 1, requested);
-                store.append(runId, events.size() + 2, finished);
+                RunAppends.checked(store, runId, RunAppends.checked(store, runId, events, requested), finished);
                 appended = true;
             } catch (IllegalStateException e) {
-                // //why: the store refused the event because the run moved on (answered and resumed, or cancelled, at this very
+                // //why: the event was refused because the run moved on (answered and resumed, or cancelled, at this very
                 // moment): if it runs somewhere, the request below reaches it. Only that refusal: any other failure is the
                 // caller's to see (it once surfaced as a misleading "run ... is cancelled" when writing the record failed here).
                 appended = false;
@@ -242,13 +241,12 @@ public final class RunOperations {
         }
         awaitLetGo(runId);
         RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
+        List<RunEvent> history;
         try {
-            store.append(runId, events.size() + 1, restarted, Optional.empty(), executions.lease());
+            history = RunAppends.checked(store, runId, events, restarted, Optional.empty(), executions.lease());
         } catch (RuntimeException e) {
             throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
         }
-        List<RunEvent> history = new java.util.ArrayList<>(events);
-        history.add(restarted);
         RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(), workingDirectory);
         executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
     }

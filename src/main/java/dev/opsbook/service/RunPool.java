@@ -255,7 +255,7 @@ final class RunPool implements RunOperations.Executions {
         try {
             Optional<StoredRun> row = store.run(runId);
             if (row.isPresent() && row.get().status() == RunStatus.RUNNING && store.lease(runId).map(l -> l.owner().equals(instance)).orElse(false)) {
-                store.append(runId, store.events(runId).size() + 1, new RunEvent.RunFinished(clock.instant(), RunStatus.FAILED,
+                RunAppends.checked(store, runId, store.events(runId), new RunEvent.RunFinished(clock.instant(), RunStatus.FAILED,
                         "opsbook could not go on with the run: " + cause.getMessage()), Optional.of(instance), Optional.empty());
             }
         } catch (RuntimeException e) {

@@ -22,9 +22,10 @@ import java.util.Optional;
  * {@code last_seq}) and {@code run_events} (each event as a {@link RunEventJson} document, which
  * keeps its exact instant; row timestamps keep microseconds).
  *
- * <p>Misuse is refused with {@link IllegalArgumentException} (an unknown run) or
- * {@link IllegalStateException} (an event out of order, or one the run's status does not take);
- * a failing database with {@link StoreException}.
+ * <p>Misuse is refused with {@link IllegalArgumentException} (an unknown run, a second start) or
+ * {@link IllegalStateException} (an event out of order; {@link LeaseLost} from an instance that no
+ * longer holds the run); a failing database with {@link StoreException}. Which events a run's
+ * status takes is not the store's to say: whoever appends checks {@link RunTransitions}.
  */
 final class JdbcRunLog implements RunLog {
 
@@ -91,8 +92,9 @@ final class JdbcRunLog implements RunLog {
 
     /**
      * Appends in one transaction with the row's update. The row is read first: the event must follow
-     * its {@code last_seq}, come from the lease's holder when one is named, and be one the run's
-     * status takes ({@link RunTransitions}, which also says the status that follows). The update
+     * its {@code last_seq} and come from the lease's holder when one is named; the row's status
+     * becomes the one the event leads to ({@link RunTransitions#statusAfter(RunStatus, RunEvent)}),
+     * whatever the event (the table is checked above the store, by whoever appends). The update
      * then matches the row only while {@code last_seq} and the lease are still the ones read: it
      * locks the row, so of two writers of one run (two processes resuming it) one appends the seq and
      * the other's update matches nothing. The status changes only with {@code last_seq}, so the one
@@ -117,7 +119,7 @@ final class JdbcRunLog implements RunLog {
         jdbc.inTransaction(connection -> {
             Head head = head(connection, runId);
             refuseUnlessNext(head, runId, seq, holder);
-            RunStatus next = RunTransitions.next(runId, head.status(), event);
+            RunStatus next = RunTransitions.statusAfter(head.status(), event);
             if (update(connection, runId, seq, event, head.status(), next, holder, lease) == 0) {
                 Head now = head(connection, runId);
                 refuseUnlessNext(now, runId, seq, holder);

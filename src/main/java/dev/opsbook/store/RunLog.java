@@ -35,9 +35,10 @@ public interface RunLog {
     }
 
     /**
-     * Appends the run's next event: only right after the last stored one ({@code seq - 1}), and only
-     * when the run's status takes it ({@link dev.opsbook.engine.RunTransitions}); else
-     * {@link IllegalStateException}, and {@link IllegalArgumentException} for an unknown run.
+     * Appends the run's next event: only right after the last stored one ({@code seq - 1}); else
+     * {@link IllegalStateException}, and {@link IllegalArgumentException} for an unknown run. Any
+     * event but a start is taken: whoever appends checks first that the run's status takes it
+     * ({@link dev.opsbook.engine.RunTransitions}); the row's status becomes the one it leads to.
      *
      * @param holder when present, the event is taken only while this instance holds the run's lease
      *        ({@link LeaseLost} otherwise): an instance that lost a run cannot write to it

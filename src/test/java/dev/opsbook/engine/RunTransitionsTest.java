@@ -90,8 +90,17 @@ class RunTransitionsTest {
         assertThat(RunTransitions.statusAfter(history)).isEqualTo(RunStatus.RUNNING);
         assertThat(RunTransitions.statusAfter(history.subList(0, 4))).isEqualTo(RunStatus.WAITING);
         assertThat(RunTransitions.statusAfter(history.subList(0, 7))).isEqualTo(RunStatus.FAILED);
-        assertThatThrownBy(() -> RunTransitions.statusAfter(List.of(started(), finish(RunStatus.SUCCEEDED), STEP)))
-                .isInstanceOf(IllegalStateException.class).hasMessage("run r1 has finished (succeeded): no event can follow");
+        assertThat(RunTransitions.statusAfter(List.of(started(), finish(RunStatus.SUCCEEDED), STEP)))
+                .as("the row follows whatever was stored: refusing is for whoever appends").isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
+    void the_status_after_an_event_the_table_refuses_is_still_the_one_it_leads_to() {
+        assertThat(RunTransitions.statusAfter(RunStatus.SUCCEEDED, RESTART)).isEqualTo(RunStatus.RUNNING);
+        assertThat(RunTransitions.statusAfter(RunStatus.CANCELLED, STEP)).isEqualTo(RunStatus.RUNNING);
+        assertThat(RunTransitions.statusAfter(RunStatus.NEEDS_ATTENTION, ANSWER)).isEqualTo(RunStatus.NEEDS_ATTENTION);
+        assertThat(RunTransitions.statusAfter(RunStatus.RUNNING, RESOLVE)).isEqualTo(RunStatus.RUNNING);
+        assertThat(RunTransitions.statusAfter(RunStatus.FAILED, finish(RunStatus.SUCCEEDED))).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     private static void assertRefused(RunStatus from, RunEvent event, String message) {
