@@ -91,7 +91,7 @@ public final class RunAudits {
      * line (so {@code opsbook audit verify --file} checks it), replacing what was there; what the record
      * beside it seals.
      *
-     * @return empty when the store holds no entry of the run
+     * @return empty when the store holds no entry of the run, or not its first: then the file is left as it is
      */
     public Optional<AuditSummary> export(String runId, Path recordDir) throws IOException {
         Optional<StoredRun> run = store.run(runId);
@@ -99,7 +99,8 @@ public final class RunAudits {
             return Optional.empty();
         }
         List<String> lines = store.auditChains().read(runId).lines();
-        if (lines.isEmpty()) {
+        // //why: a run from before the upgrade that went on has its first entries only in its old trail file; replacing it would lose them before they are imported
+        if (lines.isEmpty() || AuditEntry.parse(lines.get(0)).seq() != 1) {
             return Optional.empty();
         }
         Path file = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
