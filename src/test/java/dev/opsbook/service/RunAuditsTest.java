@@ -212,6 +212,8 @@ class RunAuditsTest {
         tell(goesOn, new RunEvent.StepFinished(T0.plusSeconds(6), "deploy", StepStatus.SUCCEEDED, null, ""));
         audits.export(RUN, dir.resolve("records"));
         assertThat(Files.readString(file)).as("the file holds the entries the store lacks: not replaced by the store's part").isEqualTo(before);
+        assertThat(audits.verify(RUN).problems()).as("says what to do").anySatisfy(p -> assertThat(p).contains(
+                "the store holds its entries from 5 on", "opsbook audit import"));
 
         assertThat(audits.importTrail(file)).isEqualTo(new RunAudits.Imported(RUN, 4, 4));
         assertThat(audits.verify(RUN).problems()).isEmpty();
