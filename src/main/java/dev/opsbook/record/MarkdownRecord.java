@@ -251,6 +251,12 @@ public final class MarkdownRecord {
         out.append(content).append(" *(").append(note).append(")*").append(newline);
     }
 
+    /** Whether the run has ended: a running, waiting or needs-attention run may still reach its later steps. */
+    private boolean stopped() {
+        RunStatus status = state.status();
+        return status == RunStatus.SUCCEEDED || status == RunStatus.FAILED || status == RunStatus.CANCELLED;
+    }
+
     private List<StepExecution> executionsOf(Step step) {
         return state.executions().values().stream().filter(x -> x.stepId().equals(step.id())).toList();
     }
@@ -261,7 +267,7 @@ public final class MarkdownRecord {
         if (executions.isEmpty()) {
             String why = isHandler(step)
                     ? "runs only if the run fails (" + (step.id()) + " handles " + ownersText(step) + ")"
-                    : "the run ended before this step";
+                    : stopped() ? "the run ended before this step" : "not reached yet";
             block.append("> ").append(StatusSymbols.NOT_RUN).append(" **Not run** · ").append(Markdown.code(step.id()))
                     .append(" · ").append(Markdown.inline(why)).append('\n');
         }
