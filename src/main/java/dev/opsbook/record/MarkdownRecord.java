@@ -523,7 +523,7 @@ public final class MarkdownRecord {
 
     private void auditSection(StringBuilder out) {
         audit.ifPresent(a -> out.append("\n## Audit trail\n\n")
-                .append(a.entries()).append(" entries in ").append(Markdown.code(a.file().getFileName().toString()))
+                .append(a.entries()).append(a.entries() == 1 ? " entry in " : " entries in ").append(Markdown.code(a.file().getFileName().toString()))
                 .append(", each chained to the one before by SHA-256. The last entry hashes to\n")
                 .append(Markdown.code(a.finalHash())).append(".\nCheck it with ")
                 .append(Markdown.code("opsbook audit verify --file " + a.file().getFileName())).append(".\n"));
