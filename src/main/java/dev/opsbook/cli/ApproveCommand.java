@@ -33,6 +33,9 @@ public class ApproveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String user = System.getProperty("user.name", "unknown");
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
         try (RunStore runs = store.open()) {
             Approvals.answer(runs, Runbooks.loader(), runId, stepId, !reject, user, comment, "opsbook approve", Clock.systemUTC());
             System.out.println((reject ? "rejected" : "approved") + " step " + stepId + " of run " + runId + " as " + user

@@ -176,6 +176,9 @@ public class AuditCommand {
         @Override
         public Integer call() {
             Terminal out = Terminal.stdout();
+            if (store.missingTold()) {
+                return ExitCodes.INVALID;
+            }
             RunStore opened;
             try {
                 opened = store.open();

@@ -55,6 +55,9 @@ public class ResolveCommand implements Callable<Integer> {
     public Integer call() {
         String who = by != null && !by.isBlank() ? by.strip() : System.getProperty("user.name", "unknown");
         Resolution resolution = decision.resolution();
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
         try (RunStore runs = store.open()) {
             Approvals.resolve(runs, runId, stepId, resolution, who, comment, Clock.systemUTC());
             System.out.println("resolved step " + stepId + " of run " + runId + ": " + resolution.label() + ", by " + who

@@ -51,6 +51,9 @@ public class ResumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Clock clock = Clock.systemUTC();
         String user = System.getProperty("user.name", "unknown");
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
         try (RunStore runs = store.open(); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
             Optional<StoredRun> run = runs.run(runId);
             if (run.isEmpty()) {

@@ -41,6 +41,9 @@ public class RunsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
         try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(), limit));
             if (found.isEmpty()) {

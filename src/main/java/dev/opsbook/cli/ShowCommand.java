@@ -20,6 +20,9 @@ public class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
         try (RunStore runs = store.open()) {
             Optional<String> record = render(runs, runId);
             if (record.isEmpty()) {

@@ -12,4 +12,16 @@ final class StoreOption {
     RunStore open() {
         return Stores.open(url);
     }
+
+    /**
+     * Tells, on stderr, that the default store does not exist here, for a command about runs already kept (it would
+     * otherwise open an empty store, and leave it behind).
+     *
+     * @return whether it is missing; the command then exits with 2
+     */
+    boolean missingTold() {
+        java.util.Optional<java.nio.file.Path> missing = Stores.missingDefault(url);
+        missing.ifPresent(file -> System.err.println("error: no store: " + file + " does not exist here; name one with --store"));
+        return missing.isPresent();
+    }
 }

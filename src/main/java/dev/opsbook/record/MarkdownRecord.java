@@ -251,6 +251,12 @@ public final class MarkdownRecord {
         out.append(content).append(" *(").append(note).append(")*").append(newline);
     }
 
+    /** Whether the run has ended: a running, waiting or needs-attention run may still reach its later steps. */
+    private boolean stopped() {
+        RunStatus status = state.status();
+        return status == RunStatus.SUCCEEDED || status == RunStatus.FAILED || status == RunStatus.CANCELLED;
+    }
+
     private List<StepExecution> executionsOf(Step step) {
         return state.executions().values().stream().filter(x -> x.stepId().equals(step.id())).toList();
     }
@@ -261,7 +267,7 @@ public final class MarkdownRecord {
         if (executions.isEmpty()) {
             String why = isHandler(step)
                     ? "runs only if the run fails (" + (step.id()) + " handles " + ownersText(step) + ")"
-                    : "the run ended before this step";
+                    : stopped() ? "the run ended before this step" : "not reached yet";
             block.append("> ").append(StatusSymbols.NOT_RUN).append(" **Not run** · ").append(Markdown.code(step.id()))
                     .append(" · ").append(Markdown.inline(why)).append('\n');
         }
@@ -517,7 +523,7 @@ public final class MarkdownRecord {
 
     private void auditSection(StringBuilder out) {
         audit.ifPresent(a -> out.append("\n## Audit trail\n\n")
-                .append(a.entries()).append(" entries in ").append(Markdown.code(a.file().getFileName().toString()))
+                .append(a.entries()).append(a.entries() == 1 ? " entry in " : " entries in ").append(Markdown.code(a.file().getFileName().toString()))
                 .append(", each chained to the one before by SHA-256. The last entry hashes to\n")
                 .append(Markdown.code(a.finalHash())).append(".\nCheck it with ")
                 .append(Markdown.code("opsbook audit verify --file " + a.file().getFileName())).append(".\n"));

@@ -73,7 +73,25 @@ public final class RunAudits {
                     + seal.get().entries() + " entries and holds none: they were deleted, or the trail is a file from before opsbook kept"
                     + " trails in the store (import it with opsbook audit import FILE)"), verification.sealedBy(), Optional.empty());
         }
+        long first = firstSeq(runId);
+        if (first > 1) {
+            List<String> problems = new java.util.ArrayList<>(List.of("run " + runId + ": the store holds its entries from " + first
+                    + " on: entries 1 to " + (first - 1) + " were deleted, or are in a trail file from before opsbook kept trails in the"
+                    + " store (import it with opsbook audit import FILE)"));
+            problems.addAll(verification.problems());
+            return new AuditVerifier.Verification(false, verification.entries(), verification.finalHash(), problems,
+                    verification.sealedBy(), verification.unsealed());
+        }
         return verification;
+    }
+
+    private long firstSeq(String runId) {
+        List<String> lines = store.auditChains().read(runId).lines();
+        try {
+            return lines.isEmpty() ? 1 : AuditEntry.parse(lines.get(0)).seq();
+        } catch (IOException | RuntimeException e) {
+            return 1; // //why: a line that cannot be read is named by the verification itself
+        }
     }
 
     /** The access trails kept in the store, by instance name. */
@@ -91,7 +109,7 @@ public final class RunAudits {
      * line (so {@code opsbook audit verify --file} checks it), replacing what was there; what the record
      * beside it seals.
      *
-     * @return empty when the store holds no entry of the run
+     * @return empty when the store holds no entry of the run, or not its first: then the file is left as it is
      */
     public Optional<AuditSummary> export(String runId, Path recordDir) throws IOException {
         Optional<StoredRun> run = store.run(runId);
@@ -99,7 +117,8 @@ public final class RunAudits {
             return Optional.empty();
         }
         List<String> lines = store.auditChains().read(runId).lines();
-        if (lines.isEmpty()) {
+        // //why: a run from before the upgrade that went on has its first entries only in its old trail file; replacing it would lose them before they are imported
+        if (lines.isEmpty() || AuditEntry.parse(lines.get(0)).seq() != 1) {
             return Optional.empty();
         }
         Path file = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);

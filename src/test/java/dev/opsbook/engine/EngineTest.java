@@ -303,6 +303,13 @@ class EngineTest {
     }
 
     @Test
+    @FixtureRun(value = "engine/named-approvers.md", answers = FixtureRun.Answers.NOBODY)
+    void the_record_of_a_waiting_run_says_its_later_steps_are_not_reached_yet_not_that_the_run_ended(RunResult result) {
+        assertThat(result.state().status()).isEqualTo(RunStatus.WAITING);
+        assertThat(MarkdownRecord.render(result)).contains("**Not run** · `after` · not reached yet").doesNotContain("the run ended before");
+    }
+
+    @Test
     @FixtureRun(value = "engine/people.md", answers = FixtureRun.Answers.NOBODY)
     void with_nobody_to_ask_the_run_stops_waiting_and_says_why(RunResult result) {
         assertThat(result.state().status()).isEqualTo(RunStatus.WAITING);

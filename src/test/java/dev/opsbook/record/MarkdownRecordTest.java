@@ -55,4 +55,13 @@ class MarkdownRecordTest {
 
         assertThat(record).contains("- [x] Tell the owner *(").doesNotContain("\r");
     }
+
+    @Test
+    void the_audit_section_of_a_record_written_as_the_run_starts_says_one_entry() throws Exception {
+        RunResult result = run("restart.md", "# Restart\n\n```shell id=restart\necho restarted\n```\n");
+        String record = MarkdownRecord.render(result, Optional.of(new dev.opsbook.audit.AuditSummary(
+                workDir.resolve("r.audit.jsonl"), 1, "0".repeat(64))));
+
+        assertThat(record).contains("1 entry in `r.audit.jsonl`").doesNotContain("1 entries");
+    }
 }

@@ -202,6 +202,27 @@ class RunAuditsTest {
     }
 
     @Test
+    void a_run_from_before_that_goes_on_after_the_upgrade_keeps_its_old_trail_file_to_import() throws Exception {
+        startOn("instance-a");
+        Path file = audits.export(RUN, dir.resolve("records")).orElseThrow().file();
+        String before = Files.readString(file);
+        sql("DELETE FROM audit_entries"); // //why: the previous version sealed trails in the store but kept their entries only in the file
+
+        StoringListener goesOn = StoringListener.continuing(store, history.size(), Optional.of("instance-a"));
+        tell(goesOn, new RunEvent.StepFinished(T0.plusSeconds(6), "deploy", StepStatus.SUCCEEDED, null, ""));
+        audits.export(RUN, dir.resolve("records"));
+        assertThat(Files.readString(file)).as("the file holds the entries the store lacks: not replaced by the store's part").isEqualTo(before);
+        assertThat(audits.verify(RUN).problems()).as("says what to do").anySatisfy(p -> assertThat(p).contains(
+                "the store holds its entries from 5 on", "opsbook audit import"));
+
+        assertThat(audits.importTrail(file)).isEqualTo(new RunAudits.Imported(RUN, 4, 4));
+        assertThat(audits.verify(RUN).problems()).isEmpty();
+        assertThat(audits.verify(RUN).entries()).isEqualTo(5);
+        audits.export(RUN, dir.resolve("records"));
+        assertThat(Files.readAllLines(file)).as("once whole in the store, exported whole").containsExactlyElementsOf(store.auditChains().read(RUN).lines());
+    }
+
+    @Test
     void an_instances_access_trail_is_chained_in_the_store_and_a_cut_tail_shows() throws Exception {
         Principal ada = new Principal("tok-1", "ada", Set.of(Role.OPERATOR));
         try (AccessAudit access = AccessAudit.in(store.auditChains(), "ops-1", Clock.systemUTC())) {
