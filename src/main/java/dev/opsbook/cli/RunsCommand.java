@@ -50,11 +50,11 @@ public class RunsCommand implements Callable<Integer> {
                 System.err.println("no runs in " + runs.describe());
                 return ExitCodes.OK;
             }
-            System.out.printf("%-22s %-24s %-15s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");
+            System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");
             for (StoredRun run : found) {
                 String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor()
                         : run.status() == RunStatus.NEEDS_ATTENTION ? "resolve " + run.waitingFor() + ": " + run.message() : run.message();
-                System.out.printf("%-22s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
+                System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
                         TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
             }
             return ExitCodes.OK;

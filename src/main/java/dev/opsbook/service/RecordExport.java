@@ -109,12 +109,13 @@ public final class RecordExport implements RunListener {
     }
 
     /**
-     * Whether the record is written after {@code event}: the run started, a step ended, was skipped or interrupted, the
-     * run was taken over or resumed, or it stopped (waiting, needing attention, finished). Not for what happens inside a
-     * step (started, an attempt, a call).
+     * Whether the record is written after {@code event}: the run started, a step ended, was skipped or interrupted, an
+     * attempt failed and the step waits for its retry, the run was taken over or resumed, or it stopped (waiting, needing
+     * attention, finished). Not for what happens inside a step (started, a call).
      */
     static boolean changesState(RunEvent event) {
-        return event instanceof RunEvent.RunStarted || event instanceof RunEvent.StepFinished || event instanceof RunEvent.StepSkipped
+        return event instanceof RunEvent.RunStarted
+                || event instanceof RunEvent.AttemptFinished attempt && attempt.retryAt().isPresent() || event instanceof RunEvent.StepFinished || event instanceof RunEvent.StepSkipped
                 || event instanceof RunEvent.StepInterrupted || event instanceof RunEvent.RunTakenOver
                 || event instanceof RunEvent.RunResumed || event instanceof RunEvent.RunRestarted || event instanceof RunEvent.RunFinished;
     }
@@ -165,7 +166,8 @@ public final class RecordExport implements RunListener {
         }
     }
 
-    private static void writeWhole(Path file, String text) throws IOException {
+    /** Writes {@code file} whole: a reader sees the old text or the new, never a part. */
+    static void writeWhole(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         // //why: a name of its own per write (two instances may share a folder), and not createTempFile, whose file only its owner reads
         Path partial = file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");

@@ -7,10 +7,8 @@ import dev.opsbook.record.RecordWriter;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -122,12 +120,9 @@ public final class RunAudits {
             return Optional.empty();
         }
         Path file = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         StringBuilder text = new StringBuilder();
         lines.forEach(line -> text.append(line).append('\n'));
-        Files.writeString(partial, text, StandardCharsets.UTF_8);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        RecordExport.writeWhole(file.toAbsolutePath(), text.toString());
         AuditEntry last = AuditEntry.parse(lines.get(lines.size() - 1));
         return Optional.of(new AuditSummary(file, last.seq(), last.hash()));
     }
