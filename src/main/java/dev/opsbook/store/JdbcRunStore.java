@@ -61,9 +61,11 @@ public final class JdbcRunStore implements RunStore {
     /**
      * The embedded store in {@code dir}: an H2 file that a second process (say {@code opsbook approve}
      * while {@code opsbook serve} runs) can use at the same time, the first one serving it to the others.
+     * //why: WRITE_DELAY=0 writes each commit to the file as it commits; H2's default keeps commits in memory for up to
+     * 500 ms, and a process killed then (kill -9) lost runs it had answered for and steps it had started.
      */
     public static String embeddedUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("store") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("store") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
     /** "H2 file /home/me/.opsbook/store (single instance)", "PostgreSQL opsbook at db.internal:5432". */

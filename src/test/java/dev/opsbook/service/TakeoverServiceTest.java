@@ -172,6 +172,27 @@ class TakeoverServiceTest {
     }
 
     @Test
+    void a_killed_instance_of_this_host_has_its_runs_taken_over_at_the_first_tick_not_when_its_lease_ends() throws Exception {
+        Duration longLease = Duration.ofMinutes(2);
+        Service first = start("instance-a", 4, longLease);
+        send(first, "evt-1", "r1");
+        eventually("deploy is running on instance-a", () -> Files.exists(dir.resolve("r1.started")));
+        first.abandon();
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        java.time.Instant now = Clock.systemUTC().instant();
+        store.registerInstance(new dev.opsbook.store.EngineInstance("instance-a", Service.Leasing.hostName(), ended.pid()), now,
+                now.minus(longLease));
+
+        start("instance-b", 4, longLease);
+
+        String runId = only().id();
+        assertThat(said()).contains("instance instance-a (pid " + ended.pid() + " on this host) is gone; its runs are taken over now");
+        eventually("the run is taken over long before instance-a's lease of 2 m ends",
+                () -> said().contains("run " + runId + " of deploy taken over from instance-a"));
+    }
+
+    @Test
     void a_second_live_instance_on_the_embedded_store_is_refused() throws Exception {
         start("instance-a", 4, Duration.ofSeconds(30));
 

@@ -39,7 +39,7 @@ class H2RunStoreTest extends StoreContract {
 
     @Test
     void the_embedded_store_is_a_file_in_the_directory_it_is_given_and_says_it_serves_one_instance() {
-        assertThat(url).startsWith("jdbc:h2:file:" + storeDir.toAbsolutePath()).endsWith("/store;AUTO_SERVER=TRUE");
+        assertThat(url).startsWith("jdbc:h2:file:" + storeDir.toAbsolutePath()).endsWith("/store;AUTO_SERVER=TRUE;WRITE_DELAY=0");
         assertThat(Files.exists(storeDir.resolve("store.mv.db"))).isTrue();
         assertThat(store.describe()).isEqualTo("H2 file " + storeDir.toAbsolutePath().resolve("store") + " (single instance)");
     }
@@ -80,6 +80,22 @@ class H2RunStoreTest extends StoreContract {
         assertThat(store.receivedEvents(10)).hasSize(4);
     }
 
+    @Test
+    void what_a_process_stored_is_there_after_it_is_killed_with_kill_9_at_once() throws Exception {
+        store.close();
+        store = null;
+        OtherProcess killed = new OtherProcess(url);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(killed.ask("claim evt-" + i)).isEqualTo("true");
+        }
+        killed.kill();
+
+        store = open(url);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(store.claim(received("evt-" + i, T0, EventOutcome.RECEIVED))).as("evt-%d, claimed before the kill", i).isFalse();
+        }
+    }
+
     /** A second JVM running {@link SecondProcess}. */
     private static final class OtherProcess implements AutoCloseable {
         private final Process process;
@@ -100,6 +116,12 @@ class H2RunStoreTest extends StoreContract {
             in.newLine();
             in.flush();
             return out.readLine();
+        }
+
+        /** SIGKILL: nothing in its JVM runs any more, nothing is written on the way out. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
 
         @Override

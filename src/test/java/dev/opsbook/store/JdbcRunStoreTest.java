@@ -21,7 +21,7 @@ class JdbcRunStoreTest {
     @Test
     void the_embedded_url_names_an_absolute_file_so_every_process_finds_the_same_one() {
         assertThat(JdbcRunStore.embeddedUrl(Path.of(".opsbook")))
-                .isEqualTo("jdbc:h2:file:" + Path.of("").toAbsolutePath().resolve(".opsbook").resolve("store") + ";AUTO_SERVER=TRUE");
+                .isEqualTo("jdbc:h2:file:" + Path.of("").toAbsolutePath().resolve(".opsbook").resolve("store") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
     }
 
     @org.junit.jupiter.api.Test
