@@ -59,12 +59,17 @@ public final class RecordExport implements RunListener {
     private final PrintStream log;
     private final RunListener before;
     private final Marks marks;
+    /** Where writes heard from a run's events go when a run must not wait for them (serve); none: written at once. */
+    private final java.util.concurrent.Executor background;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
     private final Object[] locks = new Object[STRIPES];
 
-    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks) {
+    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks,
+                         java.util.concurrent.Executor background) {
         this.dir = dir;
+        this.background = background;
         this.marks = marks;
         this.source = source;
         this.trails = trails;
@@ -77,7 +82,7 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir}; failures told on {@code log}. */
     public static RecordExport of(Path dir, RunRecords records, PrintStream log) {
-        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE, records::exported);
+        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
     }
 
     /**
@@ -87,12 +92,21 @@ public final class RecordExport implements RunListener {
     public static RecordExport unstored(Path dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
         return new RecordExport(dir, runId -> Optional.of(RunRecords.render(runbook, List.copyOf(heard), seal.get())),
-                TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE);
+                TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE, null);
     }
 
     /** The same export, with the audit trail of each run written beside its record by {@code trails}. */
     public RecordExport withTrails(TrailExport trails) {
-        return new RecordExport(dir, source, trails, log, before, marks);
+        return new RecordExport(dir, source, trails, log, before, marks, background);
+    }
+
+    /**
+     * The same export, with the writes a run's events call for done on {@code background}, several changes of one run
+     * written once. //why: rendering and writing a record on a run's thread at each step's end cost serve most of its
+     * throughput; the explicit {@link #write} at a run's stop stays on the caller's thread, so the last record is whole.
+     */
+    public RecordExport inBackground(java.util.concurrent.Executor background) {
+        return new RecordExport(dir, source, trails, log, before, marks, background);
     }
 
     public Path dir() {
@@ -104,7 +118,19 @@ public final class RecordExport implements RunListener {
     public void on(RunEvent event, RunState state) {
         before.on(event, state);
         if (changesState(event)) {
-            write(state.runId());
+            String runId = state.runId();
+            if (background == null) {
+                write(runId);
+            } else if (pending.add(runId)) {
+                try {
+                    background.execute(() -> {
+                        pending.remove(runId); // //why: before the write, so a change heard while it renders is written after it
+                        write(runId);
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    pending.remove(runId); // serve is stopping: the write at the run's stop, or the catch-up, writes it
+                }
+            }
         }
     }
 

@@ -45,6 +45,14 @@ public final class RunRecords {
 
     private final RunStore store;
     private final RunbookLoader loader;
+    /** //why: a run's record is rendered again at each export, and the runbook text it ran never changes: parsed once */
+    private final java.util.Map<String, Runbook> parsed = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Runbook> eldest) {
+                    return size() > 64;
+                }
+            });
 
     public RunRecords(RunStore store, RunbookLoader loader) {
         this.store = store;
@@ -67,7 +75,9 @@ public final class RunRecords {
         if (run.isEmpty()) {
             return Optional.empty();
         }
-        Runbook runbook = loader.load(run.get().runbookFile(), store.runbookText(runId).orElse("")).runbook();
+        String file = run.get().runbookFile();
+        String text = store.runbookText(runId).orElse("");
+        Runbook runbook = parsed.computeIfAbsent(file + '\u0000' + text, key -> loader.load(file, text).runbook());
         return Optional.of(of(runbook, store.events(runId)));
     }
 

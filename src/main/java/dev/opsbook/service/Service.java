@@ -125,7 +125,7 @@ public final class Service implements AutoCloseable {
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
         this.export = RecordExport.of(config.recordDir(), records, log)
-                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir));
+                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir)).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
@@ -257,6 +257,7 @@ public final class Service implements AutoCloseable {
 
     private final AtomicInteger tickCount = new AtomicInteger();
     private final RecordExport export;
+    private final java.util.concurrent.ExecutorService exports = Executors.newSingleThreadExecutor(daemon("opsbook-record-export"));
     private final java.util.function.Supplier<List<String>> lagging;
 
     private void tick() {
@@ -326,6 +327,7 @@ public final class Service implements AutoCloseable {
         pool.stopTaking();
         stopTaking();
         pool.cancelAll("opsbook serve is stopping");
+        exports.shutdown();
         leases.stop();
         leases.leave(true); // the store may be closed already; the row goes stale
         if (sqs != null) {
