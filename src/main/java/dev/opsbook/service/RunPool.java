@@ -195,11 +195,13 @@ final class RunPool implements RunOperations.Executions {
                 RunResult result = body.run(engine, both(storing, runbook.runbook()), control);
                 if (result.state().status() == RunStatus.RUNNING) {
                     storing.fence("let go while draining");
+                    export.write(runId); // //why: while this instance still holds the run, so the taker's files are always the later ones
                     store.releaseLease(runId, instance);
                     log.println("run " + runId + " of " + runbook.runbook().id() + " let go after its running steps ended (draining);"
                             + " another instance goes on with it");
+                } else {
+                    export.write(runId);
                 }
-                export.write(runId);
             } catch (LeaseLost e) {
                 log.println("run " + runId + " of " + runbook.runbook().id() + " stopped here: " + e.getMessage());
             } catch (Exception e) {

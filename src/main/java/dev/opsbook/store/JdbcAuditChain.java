@@ -23,8 +23,6 @@ import java.util.Optional;
  */
 final class JdbcAuditChain implements AuditChains {
 
-    private static final String SQL_UNIQUE_VIOLATION = "23505";
-
     private final Jdbc db;
     private final String description;
 
@@ -91,7 +89,7 @@ final class JdbcAuditChain implements AuditChains {
             insert.setString(3, entry.toJsonLine());
             insert.executeUpdate();
         } catch (SQLException e) {
-            if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (Jdbc.uniqueViolation(e)) {
                 throw new IllegalStateException("the audit trail " + trail + " already has an entry " + entry.seq()
                         + " after its seal: it was written by another writer", e);
             }
@@ -121,7 +119,7 @@ final class JdbcAuditChain implements AuditChains {
             insert.setString(3, to.finalHash());
             insert.executeUpdate();
         } catch (SQLException e) {
-            if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            if (Jdbc.uniqueViolation(e)) {
                 throw new IllegalStateException("the seal of the audit trail " + trail + " was written by another writer", e);
             }
             throw e;

@@ -10,8 +10,6 @@ import java.util.Optional;
 /** The seals of audit trails in the run store's database (table {@code audit_seals}, migration V8). */
 final class JdbcAuditSeals implements AuditSeals {
 
-    private static final String SQL_UNIQUE_VIOLATION = "23505";
-
     private final Jdbc db;
     private final String description;
 
@@ -55,7 +53,7 @@ final class JdbcAuditSeals implements AuditSeals {
                 insert.executeUpdate();
                 return true;
             } catch (SQLException e) {
-                if (SQL_UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (Jdbc.uniqueViolation(e)) {
                     return false;
                 }
                 throw e;
