@@ -253,7 +253,9 @@ class BrowserTest {
         browser.findElement(By.id("approve-allow")).click();
 
         waitFor(d -> status().equals("succeeded"));
-        assertThat(browser.findElement(By.id("record")).getText()).contains("Approved by").contains("ada").contains("restarting web");
+        //why: the live part may be swapped in once more after the status says succeeded, so the record is read as it settles
+        waitFor(d -> d.findElement(By.id("record")).getText().contains("Approved by") && d.findElement(By.id("record")).getText().contains("ada")
+                && d.findElement(By.id("record")).getText().contains("restarting web"));
     }
 
     @Test
