@@ -56,6 +56,8 @@ public final class RunQueries {
 
     private final RunStore store;
     private final RunbookLoader loader;
+    /** //why: one for every request, so its cache parses each runbook text a run ran once, not at every page or API call */
+    private final RunRecords records;
     // //why: cached: Prometheus scrapes often and a count over the runs table is not free
     private volatile long waitingCount;
     private volatile long waitingCountedAt;
@@ -63,6 +65,7 @@ public final class RunQueries {
     RunQueries(RunStore store, RunbookLoader loader) {
         this.store = store;
         this.loader = loader;
+        this.records = new RunRecords(store, loader);
     }
 
     /** Where runs are kept, for messages such as "no run X in ...". */
@@ -94,7 +97,7 @@ public final class RunQueries {
 
     /** The run's record as {@code opsbook show} prints it. */
     public Optional<RunRecords.Rendered> record(String runId) {
-        return new RunRecords(store, loader).of(runId);
+        return records.of(runId);
     }
 
     /** //why: the store keeps every run's chain, so any instance answers for any run, one it took over included */
