@@ -1,9 +1,7 @@
 package dev.opsbook.cli;
 
-import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
-@TopCommand
 @Command(name = "opsbook", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runs Markdown runbooks and playbooks, and writes down what happened.",
         subcommands = {RunCommand.class, ValidateCommand.class, GraphCommand.class, PolicyCommand.class, AuditCommand.class,

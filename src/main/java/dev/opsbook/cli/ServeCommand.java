@@ -2,7 +2,12 @@ package dev.opsbook.cli;
 
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.service.Service;
-import dev.opsbook.web.WebPages;
+import dev.opsbook.serve.Serving;
+import dev.opsbook.service.EmbeddedQueue;
+import io.quarkus.arc.Arc;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import dev.opsbook.store.RunStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -73,12 +78,42 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--instance", paramLabel = "NAME", description = "This instance's name in leases and logs (default: host-pid).")
     String instance;
 
-    @Override
-    public Integer call() throws Exception {
+    /** serve's options, checked, with the settings they default to. */
+    record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, Path records, AwsSettings aws,
+                    int maxReceives, int maxRuns, Duration lease, Duration drain, String instance) {
+
+        /**
+         * What Quarkus must know before it boots: where to listen, and the queue the channel {@code events} consumes.
+         *
+         * @param embedded the queue started in this process when none was given
+         */
+        Settings withPort(int chosen) {
+            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance);
+        }
+
+        Map<String, String> quarkusProperties(Optional<EmbeddedQueue> embedded) {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("quarkus.http.host", host);
+            properties.put("quarkus.http.port", String.valueOf(port));
+            properties.put("opsbook.queue-url", queueUrl.orElseGet(() -> embedded.orElseThrow().queueUrl()));
+            return properties;
+        }
+    }
+
+    /** @throws IllegalArgumentException with the one line to print, for an option that cannot be used */
+    Settings settings() {
         List<Path> folders = !runbooks.isEmpty() ? runbooks : Stores.setting("opsbook.runbooks")
                 .map(s -> Arrays.stream(s.split(",")).map(String::strip).map(Path::of).toList())
                 .orElse(List.of(Path.of("runbooks"), Path.of("playbooks")));
-        int httpPort = port != null ? port : Stores.setting("opsbook.http.port").map(Integer::parseInt).orElse(8080);
+        int httpPort;
+        try {
+            httpPort = port != null ? port : Stores.setting("opsbook.http.port").map(Integer::parseInt).orElse(8080);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("opsbook.http.port must be a port number, not '" + Stores.setting("opsbook.http.port").orElse("") + "'");
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535 (0 picks a free one), not " + httpPort);
+        }
         Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
         Path records = recordDir != null ? recordDir : Stores.setting("opsbook.record-dir").map(Path::of).orElse(Path.of("records"));
         AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(() -> Stores.setting("opsbook.aws.region")), Optional.empty(),
@@ -86,37 +121,55 @@ public class ServeCommand implements Callable<Integer> {
         Optional<Duration> leaseTime = Durations.parse(lease);
         Optional<Duration> grace = Durations.parse(drain);
         if (leaseTime.isEmpty() || leaseTime.get().compareTo(Duration.ofSeconds(1)) < 0) {
-            System.err.println("error: --lease must be a duration of at least 1s such as 30s or 2m, not '" + lease + "'");
-            return ExitCodes.INVALID;
+            throw new IllegalArgumentException("--lease must be a duration of at least 1s such as 30s or 2m, not '" + lease + "'");
         }
         if (grace.isEmpty()) {
-            System.err.println("error: --drain must be a duration such as 30s or 2m (0s: let runs go at once), not '" + drain + "'");
-            return ExitCodes.INVALID;
+            throw new IllegalArgumentException("--drain must be a duration such as 30s or 2m (0s: let runs go at once), not '" + drain + "'");
         }
         if (maxRuns < 1) {
-            System.err.println("error: --max-runs must be at least 1, not " + maxRuns);
-            return ExitCodes.INVALID;
+            throw new IllegalArgumentException("--max-runs must be at least 1, not " + maxRuns);
         }
         String name = instance != null && !instance.isBlank() ? instance.strip() : Service.Leasing.defaultInstance();
+        return new Settings(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns, leaseTime.get(), grace.get(), name);
+    }
+
+    /** Runs inside Quarkus, which {@link ServeLaunch} booted with these options: HTTP listens, the channel is up. */
+    @Override
+    public Integer call() throws Exception {
+        Optional<ServeLaunch.Prepared> prepared = ServeLaunch.prepared();
+        if (prepared.isEmpty()) {
+            System.err.println("error: opsbook serve runs from the opsbook launcher (java -jar quarkus-run.jar serve)");
+            return ExitCodes.INVALID;
+        }
+        Settings settings = prepared.get().settings();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        try (RunStore runs = store.open();
-             Service service = new Service(new Service.Config(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns,
-                     Path.of("").toAbsolutePath(), new Service.Leasing(name, leaseTime.get(), Clock.systemUTC())), runs, Runbooks.loader(),
-                     System.out)) {
-            new dev.opsbook.api.Api(service.operations(), service.queries()).addTo(service.router());
-            WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
-            service.onUnauthenticated(WebPages.loginRedirect());
+        Serving serving = Arc.container().instance(Serving.class).get();
+        RunStore runs;
+        try {
+            runs = store.open();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        try (runs;
+             Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
+                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())),
+                     runs, Runbooks.loader(), System.out)) {
             try {
                 service.start();
             } catch (IllegalStateException e) {
                 System.err.println("error: " + e.getMessage());
                 return ExitCodes.INVALID;
             }
+            serving.install(service);
+            System.out.println("queue: " + ConfigProvider.getConfig().getValue("opsbook.queue-url", String.class));
+            System.out.println("http: http://" + settings.host() + ":" + settings.port());
             System.out.flush();
             stop.await();
-            List<String> letGo = service.drain(grace.get());
+            List<String> letGo = service.drain(settings.drain());
+            serving.uninstall(service);
             System.out.println("opsbook: drained" + (letGo.isEmpty() ? "" : "; let go of " + String.join(", ", letGo)
                     + " for another instance to take over"));
             System.out.flush();

@@ -1,10 +1,13 @@
 package dev.opsbook.http;
 
-import com.sun.net.httpserver.Headers;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.util.Map;
 
-/** Sent with every response, problems and streams included. */
-public final class SecurityHeaders {
+/** Sent with every response of {@code serve}, problems, health and event streams included: a filter on Quarkus's router. */
+@Singleton
+public class SecurityHeaders {
 
     /** //why: no inline scripts or styles anywhere, so a value that slips into a page cannot run. */
     public static final Map<String, String> ALL = Map.of(
@@ -14,14 +17,14 @@ public final class SecurityHeaders {
             "Referrer-Policy", "no-referrer",
             "Cache-Control", "no-store");
 
-    private SecurityHeaders() {
-    }
-
-    static void addTo(Headers headers) {
-        ALL.forEach((name, value) -> {
-            if (!headers.containsKey(name)) {
-                headers.set(name, value);
-            }
-        });
+    void register(@Observes Filters filters) {
+        filters.register(context -> {
+            context.addHeadersEndHandler(ignored -> ALL.forEach((name, value) -> {
+                if (!context.response().headers().contains(name)) {
+                    context.response().putHeader(name, value);
+                }
+            }));
+            context.next();
+        }, 1000);
     }
 }

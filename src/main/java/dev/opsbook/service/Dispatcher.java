@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Dispatcher {
 
     /** What happened to a message, for the queue (delete it or not) and for HTTP callers. */
-    public record Outcome(SqsIntake.Verdict verdict, ObjectNode report) {
+    public record Outcome(EventIntake.Verdict verdict, ObjectNode report) {
     }
 
     /** Starts a run; returns its id once its first event is durably stored. */
@@ -109,7 +109,7 @@ public final class Dispatcher {
                     store.settle(id, EventOutcome.POISON, poison.reason(), List.of());
                 }
             }
-            return new Outcome(SqsIntake.Verdict.LATER, report(id, "failed", e.toString(), List.of()));
+            return new Outcome(EventIntake.Verdict.LATER, report(id, "failed", e.toString(), List.of()));
         }
     }
 
@@ -191,7 +191,7 @@ public final class Dispatcher {
             plans.add(new Plan(match, key));
         }
         if (plans.isEmpty() && busyAndQueued) {
-            return new Outcome(SqsIntake.Verdict.LATER, report(event.id(), "queued", String.join("; ", reasons), List.of()));
+            return new Outcome(EventIntake.Verdict.LATER, report(event.id(), "queued", String.join("; ", reasons), List.of()));
         }
         Instant now = clock.instant();
         boolean claimed = store.claim(new ReceivedEvent(event.id(), now, channel, event.source(), event.detailType(),
@@ -204,7 +204,7 @@ public final class Dispatcher {
             }
             if (!store.reclaim(event.id(), claimant, now, now.plus(claimTime))) {
                 // //why: not DONE: acknowledging it would lose the event if its claimant stops before settling it
-                return new Outcome(SqsIntake.Verdict.LATER, report(event.id(), "in-progress",
+                return new Outcome(EventIntake.Verdict.LATER, report(event.id(), "in-progress",
                         "another instance is starting this event's runs; the message comes back until it is settled", List.of()));
             }
         }
@@ -303,7 +303,7 @@ public final class Dispatcher {
     }
 
     private Outcome done(String id, String outcome, String reason, List<String> runs) {
-        return new Outcome(SqsIntake.Verdict.DONE, report(id, outcome, reason, runs));
+        return new Outcome(EventIntake.Verdict.DONE, report(id, outcome, reason, runs));
     }
 
     private static ObjectNode report(String id, String outcome, String reason, List<String> runs) {

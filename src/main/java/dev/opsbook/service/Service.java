@@ -1,6 +1,5 @@
 package dev.opsbook.service;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsbook.access.AccessAudit;
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Sessions;
@@ -11,18 +10,12 @@ import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.RunbookLoader;
-import dev.opsbook.http.Access;
-import dev.opsbook.http.Response;
-import dev.opsbook.http.Router;
-import dev.opsbook.http.Server;
 import dev.opsbook.metrics.Health;
 import dev.opsbook.metrics.ServiceMetrics;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code opsbook serve}: events in (SQS, HTTP), runs out, every run durable in the store, waiting
@@ -41,15 +33,17 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * assembles: it builds the parts ({@link RunPool}, {@link Heartbeat}, {@link Takeovers},
  * {@link Resumptions}, {@link LongWaits}, {@link Drain}, the dispatcher and intakes), starts and
  * stops them in order, and hands the API and web pages {@link RunOperations} and {@link RunQueries}.
+ * It listens on nothing: {@code serve}'s HTTP and messaging are Quarkus's, and reach it through
+ * {@link #intake()}, {@link #operations()} and {@link #queries()}.
  */
 public final class Service implements AutoCloseable {
 
-    public record Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
-                         AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory, Leasing leasing) {
+    public record Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                         Path workingDirectory, Leasing leasing) {
 
-        public Config(List<Path> runbookFolders, String host, int port, Optional<String> queueUrl, Path recordDir,
-                      AwsSettings aws, int maxReceives, int maxConcurrentRuns, Path workingDirectory) {
-            this(runbookFolders, host, port, queueUrl, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
+        public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory) {
+            this(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
         }
     }
 
@@ -98,16 +92,10 @@ public final class Service implements AutoCloseable {
     private final Resumptions resumptions;
     private final LongWaits longWaits;
     private final Drain drain;
-    private EmbeddedQueue embedded;
-    private SqsClient sqs;
-    private SqsIntake intake;
     private final ApiTokens tokens;
     private final Sessions sessions;
-    private final Router router = new Router();
-    private volatile Server.Unauthenticated unauthenticated = Server.PROBLEM;
+    private final EventIntake intake;
     private AccessAudit access;
-    private Server http;
-    private String queueUrl;
     private final ServiceMetrics metrics = new ServiceMetrics();
     private final Health health = new Health();
     private final RunOperations operations;
@@ -156,36 +144,37 @@ public final class Service implements AutoCloseable {
         this.sessions = new Sessions(tokens, clock);
         this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, export,
                 config.workingDirectory());
-        HttpIntake.addTo(router, body -> {
-            if (pool.freeSlots() <= 0) {
-                return new Dispatcher.Outcome(SqsIntake.Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
-                        .put("reason", pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
-                                : "this instance runs " + config.maxConcurrentRuns() + " runs already (--max-runs); try again, or send it to the queue"));
-            }
-            return dispatcher.handle("http", body, 1);
-        });
-        router.get("/q/health", Access.PUBLIC, request -> health(health.ready()))
-                .get("/q/health/ready", Access.PUBLIC, request -> health(health.ready()))
-                .get("/q/health/live", Access.PUBLIC, request -> health(health.live()))
-                .get("/q/metrics", Access.PUBLIC, request -> Response.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
     }
 
-    private static Response health(Health.Answer answer) {
-        return Response.json(answer.status(), answer.body());
-    }
-
-    /** Where the API and the web pages add their routes, before or after {@link #start}. */
-    public Router router() {
-        return router;
+    /** Events from any transport (the messaging channel, {@code POST /events}) to what became of each. */
+    public EventIntake intake() {
+        return intake;
     }
 
     public Sessions sessions() {
         return sessions;
     }
 
-    /** What a request without a principal gets (web pages send browsers to a login form); a 401 problem by default. */
-    public void onUnauthenticated(Server.Unauthenticated answer) {
-        this.unauthenticated = answer;
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    /** The access trail of this instance; open once {@link #start} has returned. */
+    public AccessAudit access() {
+        if (access == null) {
+            throw new IllegalStateException("the service has not started");
+        }
+        return access;
+    }
+
+    /** The readiness checks: the store, and whether this instance takes events. */
+    public Health health() {
+        return health;
+    }
+
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
@@ -198,7 +187,7 @@ public final class Service implements AutoCloseable {
         return queries;
     }
 
-    public void start() throws IOException {
+    public void start() {
         leases.join();
         folders.scan(matcher::use);
         log.println("runbooks: " + folders.current().size() + " loaded from "
@@ -206,53 +195,8 @@ public final class Service implements AutoCloseable {
         log.println("instance: " + instance + " (leases of " + Durations.format(config.leasing().lease()) + ", at most " + config.maxConcurrentRuns()
                 + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
         access = AccessAudit.in(store.auditChains(), instance, config.leasing().clock());
-        //why: listening comes before the queue: a port that is taken must stop serve before it takes any event
-        try {
-            http = Server.start(config.host(), config.port(), router, tokens, sessions, access,
-                    (method, path, accept, problem) -> unauthenticated.answer(method, path, accept, problem), log);
-        } catch (IOException | RuntimeException e) {
-            store.unregisterInstance(instance);
-            throw new IllegalStateException(cannotListen(config.host(), config.port(), e));
-        }
         leases.start();
-        if (config.queueUrl().isPresent()) {
-            queueUrl = config.queueUrl().get();
-            var builder = SqsClient.builder();
-            config.aws().region().ifPresent(r -> builder.region(software.amazon.awssdk.regions.Region.of(r)));
-            // //why: the queue's own origin, not --endpoint-url: that one is for the steps' AWS calls (WireMock, a game-day
-            // endpoint), and sending SQS there too made serve unable to consume a real queue while steps go elsewhere
-            URI queue = URI.create(queueUrl);
-            builder.endpointOverride(URI.create(queue.getScheme() + "://" + queue.getRawAuthority()));
-            sqs = builder.build();
-        } else {
-            embedded = EmbeddedQueue.start(0, config.maxReceives());
-            queueUrl = embedded.queueUrl();
-            sqs = EmbeddedQueue.client(embedded.endpoint());
-        }
-        intake = new SqsIntake(sqs, queueUrl, (body, receives, id) -> dispatcher.handle("sqs", body, receives).verdict(), 2, pool::freeSlots);
-        intake.observeLag(metrics::queueLag);
-        health.readiness("queue", intake::check);
-        intake.start();
-        log.println("queue: " + queueUrl);
-        log.println("http: http://" + config.host() + ":" + http.port());
         ticks.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
-    }
-
-    /** One line: which address could not be listened on, why, and the option that chooses another. */
-    static String cannotListen(String host, int port, Exception e) {
-        String why = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
-                ? "the address is in use (another opsbook serve, or another program, listens there)"
-                : String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        return "cannot listen on " + host + ":" + port + ": " + why + "; choose another port with --port N (0 picks a free one)"
-                + " or another address with --host";
-    }
-
-    public String queueUrl() {
-        return queueUrl;
-    }
-
-    public URI httpUrl() {
-        return URI.create("http://" + config.host() + ":" + http.port());
     }
 
     private final AtomicInteger tickCount = new AtomicInteger();
@@ -283,15 +227,10 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    /** Takes no more events, runs, takeovers or resumes: the ticks, the queue and the HTTP port stop first. */
+    /** Takes no more events, runs, takeovers or resumes: the ticks stop, and the intake answers "later" from now on. */
     private void stopTaking() {
         ticks.shutdownNow();
-        if (intake != null) {
-            intake.close(); // //why: first, so an event being handled still gets its run (and its message deleted) before the drain
-        }
-        if (http != null) {
-            http.close();
-        }
+        intake.close();
     }
 
     /**
@@ -330,17 +269,11 @@ public final class Service implements AutoCloseable {
         exports.shutdown();
         leases.stop();
         leases.leave(true); // the store may be closed already; the row goes stale
-        if (sqs != null) {
-            sqs.close();
-        }
-        if (embedded != null) {
-            embedded.close();
-        }
         clients.close();
         if (access != null) {
             try {
                 access.close();
-            } catch (IOException e) {
+            } catch (java.io.IOException e) {
                 log.println("opsbook: cannot close the access audit: " + e.getMessage());
             }
         }

@@ -85,7 +85,7 @@ class RecordsFromTheStoreTest {
 
     private Service start(String instance, Path recordDir) throws Exception {
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
-        Service service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), recordDir,
+        Service service = new Service(new Service.Config(List.of(runbooks), recordDir,
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir,
                 new Service.Leasing(instance, LEASE, Clock.systemUTC())), store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
         new Api(service.operations(), service.queries()).addTo(service.router());

@@ -68,8 +68,7 @@ class ServiceTest {
     }
 
     private Service newService() throws java.io.IOException {
-        Service started = new Service(new Service.Config(List.of(dir.resolve("runbooks")), "127.0.0.1", 0, Optional.empty(),
-                dir.resolve("records"), new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+        Service started = new Service(new Service.Config(List.of(dir.resolve("runbooks")), dir.resolve("records"), new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
         started.start();
         return started;

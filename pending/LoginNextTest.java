@@ -54,7 +54,7 @@ class LoginNextTest {
     void start(@TempDir Path dir) throws Exception {
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
-        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+        service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 1, 1, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());

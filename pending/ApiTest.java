@@ -64,7 +64,7 @@ class ApiTest {
                 StandardCharsets.UTF_8).replace("ESCALATION_URL", "http://127.0.0.1:9/escalate").replace(" timeout=1s", "").getBytes(StandardCharsets.UTF_8));
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
-        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+        service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
         new Api(service.operations(), service.queries()).addTo(service.router());

@@ -71,7 +71,7 @@ class TakeoverServiceTest {
 
     private Service start(String instance, int maxRuns, Duration lease) throws Exception {
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
-        Service service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+        Service service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, maxRuns, dir,
                 new Service.Leasing(instance, lease, Clock.systemUTC())), store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
         service.start();

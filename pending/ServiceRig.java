@@ -58,7 +58,7 @@ final class ServiceRig {
             System.setProperty("aws.secretAccessKey", "opsbook");
         }
         Path own = dir.resolve("instance-" + System.nanoTime());
-        Service service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, queueUrl, own.resolve("records"),
+        Service service = new Service(new Service.Config(List.of(runbooks), own.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), endpoint), 3, maxConcurrentRuns, Files.createDirectories(own)),
                 store, loader(), QUIET);
         service.start();

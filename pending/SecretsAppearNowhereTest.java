@@ -113,7 +113,7 @@ class SecretsAppearNowhereTest {
         Files.write(runbooks.resolve("canary.md"), getClass().getResourceAsStream("/secrets/canary.md").readAllBytes());
         url = JdbcRunStore.embeddedUrl(dir.resolve("store"));
         store = JdbcRunStore.open(url, "", "");
-        service = new Service(new Service.Config(List.of(runbooks), "127.0.0.1", 0, Optional.empty(), dir.resolve("records"),
+        service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl()))), 3, 8, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck())), everything);
         new Api(service.operations(), service.queries()).addTo(service.router());

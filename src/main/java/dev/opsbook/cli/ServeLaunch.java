@@ -1,0 +1,133 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.service.EmbeddedQueue;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+
+/**
+ * {@code serve} before and around Quarkus: its options are read and checked before anything
+ * boots (a bad option is one line and exit 2, with nothing listening), the HTTP address and the
+ * queue become Quarkus configuration ({@link ServeCommand.Settings#quarkusProperties}), the
+ * embedded queue starts when none is given, then Quarkus boots and runs {@link ServeCommand}.
+ */
+final class ServeLaunch {
+
+    /** What the command running inside Quarkus takes over: its settings and the embedded queue, if any. */
+    record Prepared(ServeCommand.Settings settings, Optional<EmbeddedQueue> embedded) {
+    }
+
+    private static volatile Prepared prepared;
+
+    private ServeLaunch() {
+    }
+
+    static boolean isServe(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg.equals("serve");
+            }
+        }
+        return false;
+    }
+
+    static Optional<Prepared> prepared() {
+        return Optional.ofNullable(prepared);
+    }
+
+    static int launch(String[] args) {
+        CommandLine cli = Main.commandLine();
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return cli.execute(args); // picocli says what is wrong, as for any command
+        }
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return ExitCodes.OK;
+        }
+        ServeCommand command = parsed.subcommand().commandSpec().commandLine().getCommand();
+        ServeCommand.Settings settings;
+        try {
+            settings = command.settings();
+            settings = settings.withPort(settings.port() == 0 ? freePort(settings.host()) : refuseTakenPort(settings.host(), settings.port()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        Optional<EmbeddedQueue> embedded = Optional.empty();
+        if (settings.queueUrl().isEmpty()) {
+            try {
+                embedded = Optional.of(EmbeddedQueue.start(0, settings.maxReceives()));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("error: cannot start the embedded queue: " + e.getMessage() + "; give one with --queue-url URL");
+                return ExitCodes.INVALID;
+            }
+        }
+        prepared = new Prepared(settings, embedded);
+        for (Map.Entry<String, String> property : settings.quarkusProperties(embedded).entrySet()) {
+            System.setProperty(property.getKey(), property.getValue());
+        }
+        AtomicInteger exit = new AtomicInteger();
+        try {
+            Quarkus.run(Application.class, (code, failure) -> {
+                if (failure != null) {
+                    System.err.println("error: opsbook serve could not start: " + rootMessage(failure));
+                    exit.set(ExitCodes.INVALID);
+                } else {
+                    exit.set(code);
+                }
+            }, args);
+        } finally {
+            embedded.ifPresent(EmbeddedQueue::close);
+        }
+        return exit.get();
+    }
+
+    /** One line for a port that is taken, before Quarkus tries it and says so at length. */
+    private static int refuseTakenPort(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            String why = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                    ? "the address is in use (another opsbook serve, or another program, listens there)"
+                    : String.valueOf(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + why
+                    + "; choose another port with --port N (0 picks a free one) or another address with --host");
+        }
+        return port;
+    }
+
+    /** --port 0: a port free now, so serve can say where it listens. //why: Quarkus does not tell the port it picked. */
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + host + ": " + e.getMessage() + "; choose another address with --host");
+        }
+    }
+
+    static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage()).lines().findFirst().orElse("");
+    }
+
+    /** serve inside Quarkus: picocli runs the command again, now with the application up. */
+    public static final class Application implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            return Main.commandLine().execute(args);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.opsbook.service;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Where every transport hands an event: the messaging channel {@code events} (SQS by default,
+ * any SmallRye connector by configuration) and {@code POST /events}. It says what became of the
+ * event, and whether the transport may forget it ({@link Verdict#DONE}: its run is stored or it
+ * is settled as rejected) or must keep it for later ({@link Verdict#LATER}: this instance is
+ * full or draining, the concurrency key is busy, the store failed).
+ */
+public final class EventIntake {
+
+    /** What a transport does with a message. */
+    public enum Verdict {
+        /** Recorded: acknowledge (delete) the message. */
+        DONE,
+        /** Not now (busy, or failed): leave it to come back. */
+        LATER
+    }
+
+    private final Dispatcher dispatcher;
+    private final RunPool pool;
+    private final int maxConcurrentRuns;
+    private volatile boolean closed;
+
+    EventIntake(Dispatcher dispatcher, RunPool pool, int maxConcurrentRuns) {
+        this.dispatcher = dispatcher;
+        this.pool = pool;
+        this.maxConcurrentRuns = maxConcurrentRuns;
+    }
+
+    /**
+     * @param channel where it came from, as the run's trigger and the records say ({@code sqs}, {@code http}, a channel name)
+     * @param receives how many times the transport has delivered it (1 when it cannot tell)
+     */
+    public Dispatcher.Outcome offer(String channel, String body, int receives) {
+        if (closed || pool.freeSlots() <= 0) {
+            return new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
+                    .put("reason", closed || pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
+                            : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue"));
+        }
+        return dispatcher.handle(channel, body, receives);
+    }
+
+    /** How many more runs this instance would start now: a transport takes no more messages than that. */
+    public int room() {
+        return closed ? 0 : Math.max(0, pool.freeSlots());
+    }
+
+    /** From now on every event is {@link Verdict#LATER}: the instance is stopping or draining. */
+    void close() {
+        closed = true;
+    }
+}
