@@ -4,7 +4,9 @@ import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunStore;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.eclipse.microprofile.config.Config;
 
 /**
  * The store every command shares: {@code --store}, else the {@code opsbook.store} setting
@@ -39,11 +41,37 @@ final class Stores {
         return JdbcRunStore.open(url, setting("opsbook.store.user").orElse(""), setting("opsbook.store.password").orElse(""));
     }
 
+    /**
+     * A setting from system properties, the environment ({@code OPSBOOK_STORE} for {@code opsbook.store}) or
+     * {@code config/application.properties} in the working directory, in that order: the sources Quarkus reads for
+     * {@code serve}, read the same way by commands that never boot it.
+     */
     static Optional<String> setting(String name) {
         try {
-            return ConfigProvider.getConfig().getOptionalValue(name, String.class);
+            return CONFIG.get().getOptionalValue(name, String.class);
         } catch (RuntimeException e) {
             return Optional.ofNullable(System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_')));
         }
     }
+
+    private static final java.util.function.Supplier<Config> CONFIG = new java.util.function.Supplier<>() {
+        private volatile Config config;
+
+        @Override
+        public Config get() {
+            if (config == null) {
+                SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources();
+                Path file = Path.of("config", "application.properties").toAbsolutePath();
+                if (java.nio.file.Files.isRegularFile(file)) {
+                    try {
+                        builder.withSources(new PropertiesConfigSource(file.toUri().toURL(), 260)); // //why: Quarkus's ordinal for it
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                config = builder.build();
+            }
+            return config;
+        }
+    };
 }
