@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The service, the store and the engine are parts with one job each: none of their classes grows past 400 lines. */
+/** The service, serve's resources, the store and the engine are parts with one job each: none of their classes grows past 400 lines. */
 class ClassSizeTest {
 
     static final int MAX_LINES = 400;
@@ -23,6 +23,13 @@ class ClassSizeTest {
     @Test
     void no_class_of_the_store_is_over_400_lines() throws IOException {
         assertEquals(List.of(), over(Path.of("src/main/java/dev/opsbook/store")));
+    }
+
+    @Test
+    void no_class_of_what_serve_answers_with_is_over_400_lines() throws IOException {
+        for (String part : List.of("serve", "api", "web", "http")) {
+            assertEquals(List.of(), over(Path.of("src/main/java/dev/opsbook/" + part)), part);
+        }
     }
 
     @Test

@@ -73,9 +73,44 @@ class PackageBoundariesTest {
             .that().resideOutsideOfPackage("dev.opsbook.trigger..")
             .should().dependOnClassesThat().resideInAPackage("software.amazon.event.ruler..");
 
+    // //why: Quarkus finds the pages' and the API's resources itself; nothing calls them
     private static final ArchRule nothing_but_the_cli_knows_the_web_pages = noClasses()
             .that().resideOutsideOfPackages("dev.opsbook.web..", "dev.opsbook.cli..")
             .should().dependOnClassesThat().resideInAPackage("dev.opsbook.web..");
+
+    private static final String[] QUARKUS_SERVING = {"io.vertx..", "io.quarkus.vertx..", "jakarta.ws.rs..", "io.quarkus.security..",
+            "io.quarkus.smallrye.health..", "org.eclipse.microprofile.health..", "org.eclipse.microprofile.reactive.messaging..",
+            "org.jboss.resteasy.reactive..", "com.sun.net.httpserver.."};
+
+    // //why: serve's HTTP, messaging and health are Quarkus's; the service under them runs runs and listens on nothing, so two of
+    // them can live in one JVM (takeover tests, benchmarks) and commands that never boot Quarkus can use them
+    private static final ArchRule only_serve_the_api_the_pages_and_http_know_quarkus_serving = noClasses()
+            .that().resideOutsideOfPackages("dev.opsbook.serve..", "dev.opsbook.api..", "dev.opsbook.web..", "dev.opsbook.http..",
+                    "dev.opsbook.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage(QUARKUS_SERVING);
+
+    private static final ArchRule nothing_below_serve_knows_it = noClasses()
+            .that().resideOutsideOfPackages("dev.opsbook.serve..", "dev.opsbook.api..", "dev.opsbook.web..", "dev.opsbook.cli..")
+            .should().dependOnClassesThat().resideInAPackage("dev.opsbook.serve..");
+
+    // //why: the JDK's HttpServer was the hand-made layer this project left for Quarkus's
+    private static final ArchRule no_server_of_our_own = noClasses()
+            .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..");
+
+    @Test
+    void only_serve_the_api_the_pages_and_http_know_quarkus_serving() {
+        only_serve_the_api_the_pages_and_http_know_quarkus_serving.check(CLASSES);
+    }
+
+    @Test
+    void nothing_below_serve_knows_it() {
+        nothing_below_serve_knows_it.check(CLASSES);
+    }
+
+    @Test
+    void no_server_of_our_own() {
+        no_server_of_our_own.check(CLASSES);
+    }
 
     private static final ArchRule only_the_web_pages_know_qute = noClasses()
             .that().resideOutsideOfPackage("dev.opsbook.web..")
