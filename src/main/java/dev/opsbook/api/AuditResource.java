@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.http.Problem;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunQueries;
@@ -36,8 +37,8 @@ public class AuditResource {
     Serving serving;
 
     @GET
-    @Path("runs/{id}/audit")
-    @RolesAllowed("viewer")
+    @Path("/runs/{id}/audit")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The run's audit trail, entry by entry, from the store (whichever instance ran it)")
     @APIResponse(responseCode = "200", description = "The entries")
     public Response audit(@PathParam("id") String id) throws IOException {
@@ -56,8 +57,8 @@ public class AuditResource {
 
     /** What {@code opsbook audit verify RUN} says of the run's trail: every line canonical, the chain, and its end against the store's seal. */
     @GET
-    @Path("runs/{id}/audit/verification")
-    @RolesAllowed("viewer")
+    @Path("/runs/{id}/audit/verification")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Whether the run's trail in the store is intact, as opsbook audit verify RUN says "
             + "(canonical lines, hash chain, and its end against the store's seal)")
     @APIResponse(responseCode = "200", description = "The verdict: valid, entries, finalHash, sealedBy (store, record, none), "

@@ -8,6 +8,7 @@ import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.http.Problem;
 import dev.opsbook.http.ProblemException;
 import dev.opsbook.record.PlanJson;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunOperations;
 import dev.opsbook.service.RunView;
@@ -25,6 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,10 +50,11 @@ public class LaunchResource {
     SecurityIdentity identity;
 
     @POST
-    @Path("runbooks/{id}/runs")
-    @RolesAllowed("operator")
+    @Path("/runbooks/{id}/runs")
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Launch a run (or, with dryRun, answer the plan with every input rendered and run nothing)")
-    @RequestBody(description = "{\"parameters\": {\"name\": \"value\"}, \"dryRun\": false}: parameters typed as the runbook's parameter schema says")
+    @RequestBody(required = false, description = "{\"parameters\": {\"name\": \"value\"}, \"dryRun\": false}: parameters typed as the runbook's parameter schema says",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "The plan (dryRun: true)")
     @APIResponse(responseCode = "201", description = "The run started; Location names it")
     @APIResponse(responseCode = "422", description = "Parameters do not fit: a problem with problems (one per parameter) and the parameter schema")

@@ -3,6 +3,7 @@ package dev.opsbook.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.opsbook.access.Principal;
 import dev.opsbook.http.Problem;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.Approvals;
 import dev.opsbook.service.RunView;
@@ -16,6 +17,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,10 +42,11 @@ public class RunAnswersResource {
     SecurityIdentity identity;
 
     @POST
-    @Path("runs/{id}/steps/{step}/approve")
-    @RolesAllowed("approver")
+    @Path("/runs/{id}/steps/{step}/approve")
+    @RolesAllowed(Roles.APPROVER)
     @Operation(summary = "Approve a waiting step (or, for a manual step, say it is done)")
-    @RequestBody(description = "{\"comment\": \"...\"}, or nothing")
+    @RequestBody(required = false, description = "{\"comment\": \"...\"}, or nothing",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "The answer is recorded; the service resumes the run")
     @APIResponse(responseCode = "403", description = "The step names its approvers and the caller is none of them")
     @APIResponse(responseCode = "409", description = "The run does not wait there, was answered, or the runbook wants another approver than its launcher")
@@ -50,10 +55,11 @@ public class RunAnswersResource {
     }
 
     @POST
-    @Path("runs/{id}/steps/{step}/reject")
-    @RolesAllowed("approver")
+    @Path("/runs/{id}/steps/{step}/reject")
+    @RolesAllowed(Roles.APPROVER)
     @Operation(summary = "Reject a waiting step (the run fails there)")
-    @RequestBody(description = "{\"comment\": \"...\"}, or nothing")
+    @RequestBody(required = false, description = "{\"comment\": \"...\"}, or nothing",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "The answer is recorded")
     @APIResponse(responseCode = "409", description = "The run does not wait there, or was answered")
     public Response reject(@PathParam("id") String id, @PathParam("step") String step, String body) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.http.Problem;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunOperations;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -18,6 +19,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,10 +39,11 @@ public class RunControlResource {
     SecurityIdentity identity;
 
     @POST
-    @Path("runs/{id}/cancel")
-    @RolesAllowed("operator")
+    @Path("/runs/{id}/cancel")
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Cancel a run, whichever instance runs it")
-    @RequestBody(description = "{\"reason\": \"...\"}, or nothing")
+    @RequestBody(required = false, description = "{\"reason\": \"...\"}, or nothing",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "A waiting run: cancelled at once")
     @APIResponse(responseCode = "202", description = "A running run: cancellation requested; the instance running it stops it within a second")
     @APIResponse(responseCode = "409", description = "The run has stopped already")
@@ -58,10 +63,11 @@ public class RunControlResource {
     }
 
     @POST
-    @Path("runs/{id}/resume")
-    @RolesAllowed("operator")
+    @Path("/runs/{id}/resume")
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Resume a failed run from a chosen step (it and every step after it run again)")
-    @RequestBody(description = "{\"fromStep\": \"STEP\"}")
+    @RequestBody(required = true, description = "{\"fromStep\": \"STEP\"}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "202", description = "The run goes on in this instance")
     @APIResponse(responseCode = "409", description = "Not failed, or a step before the chosen one failed or was rolled back")
     public Response resume(@PathParam("id") String id, String body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.graph.LoadedRunbook;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunQueries;
 import dev.opsbook.service.RunView;
@@ -32,8 +33,8 @@ public class RunbooksResource {
     Serving serving;
 
     @GET
-    @Path("runbooks")
-    @RolesAllowed("viewer")
+    @Path("/runbooks")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Every runbook and playbook served, with parameter schema, triggers, owner and last runs")
     @APIResponse(responseCode = "200", description = "The runbooks")
     public Response list() {
@@ -46,8 +47,8 @@ public class RunbooksResource {
     }
 
     @GET
-    @Path("runbooks/{id}")
-    @RolesAllowed("viewer")
+    @Path("/runbooks/{id}")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "One runbook or playbook")
     @APIResponse(responseCode = "200", description = "The runbook")
     @APIResponse(responseCode = "404", description = "No runbook or playbook of that id is served")

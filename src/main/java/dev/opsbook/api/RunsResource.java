@@ -1,6 +1,7 @@
 package dev.opsbook.api;
 
 import dev.opsbook.http.Problem;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunQueries;
 import dev.opsbook.service.RunRecords;
@@ -40,8 +41,8 @@ public class RunsResource {
     Serving serving;
 
     @GET
-    @Path("runs")
-    @RolesAllowed("viewer")
+    @Path("/runs")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Runs, newest first, filtered and a page at a time")
     @Parameter(name = "runbook", description = "A runbook's id", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "status", description = "running, succeeded, failed, cancelled, waiting", schema = @Schema(type = SchemaType.STRING))
@@ -59,8 +60,8 @@ public class RunsResource {
     }
 
     @GET
-    @Path("runs/{id}")
-    @RolesAllowed("viewer")
+    @Path("/runs/{id}")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "A run with its steps, attempts, outputs and approvals")
     @APIResponse(responseCode = "200", description = "The run")
     @APIResponse(responseCode = "404", description = "No such run in the store")
@@ -71,8 +72,8 @@ public class RunsResource {
     }
 
     @GET
-    @Path("runs/{id}/record")
-    @RolesAllowed("viewer")
+    @Path("/runs/{id}/record")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "The run's record, as Markdown or HTML (by Accept)")
     @APIResponse(responseCode = "200", description = "The record (text/markdown, as opsbook show prints it, or text/html)")
     @APIResponse(responseCode = "406", description = "Accept takes neither text/markdown nor text/html")

@@ -2,6 +2,7 @@ package dev.opsbook.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.http.Problem;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,6 +16,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -30,10 +34,12 @@ public class ValidateResource {
     Serving serving;
 
     @POST
-    @Path("validate")
-    @RolesAllowed("viewer")
+    @Path("/validate")
+    @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "Validate a runbook's text; diagnostics with line and column")
-    @RequestBody(description = "The runbook's Markdown (text/markdown), or {\"file\": \"name.md\", \"text\": \"...\"} (application/json)")
+    @RequestBody(required = true, description = "The runbook's Markdown (text/markdown), or {\"file\": \"name.md\", \"text\": \"...\"} (application/json)",
+            content = {@Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))})
     @APIResponse(responseCode = "200", description = "The diagnostics")
     public Response validate(@Parameter(description = "The file name diagnostics name") @QueryParam("file") @DefaultValue("runbook.md") String file,
                              @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
