@@ -3,6 +3,7 @@ package dev.opsbook.web;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.http.Problem;
 import dev.opsbook.http.ProblemException;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.LiveRuns;
 import io.smallrye.common.annotation.Blocking;
@@ -36,7 +37,7 @@ public class RunEventsResource {
     Serving serving;
 
     @GET
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // //why: only the first read of the run's row, on a worker thread; the stream itself holds none
     public Multi<OutboundSseEvent> stream(@RestPath String id, @RestQuery String seen, @Context Sse sse) {
