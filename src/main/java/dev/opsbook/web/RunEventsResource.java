@@ -20,6 +20,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The server-sent events of a run page ({@code /static/opsbook.js} listens): {@code update}
@@ -39,6 +40,7 @@ public class RunEventsResource {
     @GET
     @RolesAllowed(Roles.VIEWER)
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN) // //why: the data is written as it is, and no content-type line precedes each event
     @Blocking // //why: only the first read of the run's row, on a worker thread; the stream itself holds none
     public Multi<OutboundSseEvent> stream(@RestPath String id, @RestQuery String seen, @Context Sse sse) {
         UnicastProcessor<OutboundSseEvent> events = UnicastProcessor.create();
@@ -63,6 +65,6 @@ public class RunEventsResource {
     }
 
     private static OutboundSseEvent event(Sse sse, String name, RunStatus status) {
-        return sse.newEventBuilder().name(name).mediaType(MediaType.TEXT_PLAIN_TYPE).data("{\"status\":\"" + status.label() + "\"}").build();
+        return sse.newEventBuilder().name(name).data("{\"status\":\"" + status.label() + "\"}").build();
     }
 }
