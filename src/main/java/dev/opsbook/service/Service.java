@@ -100,6 +100,7 @@ public final class Service implements AutoCloseable {
     private final Health health = new Health();
     private final RunOperations operations;
     private final RunQueries queries;
+    private final LiveRuns live;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -145,6 +146,7 @@ public final class Service implements AutoCloseable {
         this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, export,
                 config.workingDirectory());
         this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
+        this.live = new LiveRuns(store, pool::holds, log);
     }
 
     /** Events from any transport (the messaging channel, {@code POST /events}) to what became of each. */
@@ -187,6 +189,11 @@ public final class Service implements AutoCloseable {
         return queries;
     }
 
+    /** The runs open pages follow: a broadcast per run, fed by the store's events. */
+    public LiveRuns live() {
+        return live;
+    }
+
     public void start() {
         leases.join();
         folders.scan(matcher::use);
@@ -196,6 +203,7 @@ public final class Service implements AutoCloseable {
                 + " runs at once" + (store.multiInstance() ? "" : "; the embedded store serves this instance only") + ")");
         access = AccessAudit.in(store.auditChains(), instance, config.leasing().clock());
         leases.start();
+        live.start();
         ticks.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -266,6 +274,7 @@ public final class Service implements AutoCloseable {
         pool.stopTaking();
         stopTaking();
         pool.cancelAll("opsbook serve is stopping");
+        live.close();
         exports.shutdown();
         leases.stop();
         leases.leave(true); // the store may be closed already; the row goes stale

@@ -32,6 +32,7 @@ final class JdbcRunLog implements RunLog {
     private final Jdbc jdbc;
     private final RunRows rows;
     private final EventWritten written;
+    private volatile java.util.function.Consumer<RunHead> stored = head -> { };
 
     /** @param written called in the transaction of every event stored (the start included), on its connection */
     JdbcRunLog(Jdbc jdbc, RunRows rows, EventWritten written) {
@@ -88,6 +89,7 @@ final class JdbcRunLog implements RunLog {
             JdbcAuditChain.append(connection, run.id(), audit);
             return null;
         });
+        stored.accept(new RunHead(run.id(), run.status(), 1));
     }
 
     /**
@@ -116,7 +118,7 @@ final class JdbcRunLog implements RunLog {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
-        jdbc.inTransaction(connection -> {
+        RunStatus after = jdbc.inTransaction(connection -> {
             Head head = head(connection, runId);
             refuseUnlessNext(head, runId, seq, holder);
             RunStatus next = RunTransitions.statusAfter(head.status(), event);
@@ -135,8 +137,9 @@ final class JdbcRunLog implements RunLog {
                     update.executeUpdate();
                 }
             }
-            return null;
+            return next;
         });
+        stored.accept(new RunHead(runId, after, seq));
     }
 
     /** The row as an append reads it. */
@@ -224,7 +227,36 @@ final class JdbcRunLog implements RunLog {
         written.written(connection, runId, seq, event);
     }
 
+    @Override
+    public void whenStored(java.util.function.Consumer<RunHead> observer) {
+        this.stored = observer;
+    }
+
     // ---- reads ----------------------------------------------------------------------------
+
+    @Override
+    public java.util.Map<String, RunHead> heads(java.util.Collection<String> runIds) {
+        java.util.Map<String, RunHead> heads = new java.util.HashMap<>();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(runIds));
+        for (int from = 0; from < ids.size(); from += 500) { // //why: a bounded number of placeholders per statement
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            jdbc.query(connection -> {
+                try (PreparedStatement select = connection.prepareStatement("SELECT id, status, last_seq FROM runs WHERE id IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet row = select.executeQuery()) {
+                        while (row.next()) {
+                            heads.put(row.getString(1), new RunHead(row.getString(1), RunStatus.valueOf(row.getString(2)), row.getLong(3)));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return heads;
+    }
 
     @Override
     public Optional<StoredRun> run(String runId) {

@@ -179,6 +179,16 @@ public final class JdbcRunStore implements RunStore {
         return runLog.countRuns(status);
     }
 
+    @Override
+    public java.util.Map<String, RunHead> heads(java.util.Collection<String> runIds) {
+        return runLog.heads(runIds);
+    }
+
+    @Override
+    public void whenStored(java.util.function.Consumer<RunHead> observer) {
+        runLog.whenStored(observer);
+    }
+
     // ---- leases and instances ---------------------------------------------------------------
 
     @Override

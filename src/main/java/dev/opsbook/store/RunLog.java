@@ -3,8 +3,11 @@ package dev.opsbook.store;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The runs: each one's summary row (with the runbook's text as it was run) and its events in
@@ -79,4 +82,14 @@ public interface RunLog {
 
     /** Runs in this status, across runbooks: waiting approvals are {@code countRuns(WAITING)}. Also proves the store answers. */
     long countRuns(RunStatus status);
+
+    /** How far each of these runs has come, in one read of their rows; runs not stored are left out. */
+    Map<String, RunHead> heads(Collection<String> runIds);
+
+    /**
+     * Tells {@code observer} of each event stored through this object (the start included), once
+     * its transaction has committed, on the writer's thread: the live run pages of {@code serve} hear
+     * of their run's events from here. One observer; a later call replaces it. It must return at once.
+     */
+    void whenStored(Consumer<RunHead> observer);
 }

@@ -366,4 +366,22 @@ abstract class RunLogContract extends StoreContract {
         assertThat(store.lease("w1")).contains(new Lease(winner, T0.plusSeconds(33)));
         assertThat(store.run("w1").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
     }
+
+    @Test
+    void heads_say_how_far_each_run_has_come_in_one_read_and_each_stored_event_is_told_once_committed() {
+        List<RunHead> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.whenStored(told::add);
+        createLeased("h1", "a", T0.plusSeconds(30));
+        createLeased("h2", "a", T0.plusSeconds(30));
+        store.append("h1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"), Optional.of("a"), Optional.empty());
+        store.append("h1", 3, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""), Optional.of("a"), Optional.empty());
+        assertThatThrownBy(() -> store.append("h2", 5, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""), Optional.of("a"),
+                Optional.empty())).isInstanceOf(IllegalStateException.class);
+
+        assertThat(store.heads(List.of("h1", "h2", "nope"))).isEqualTo(Map.of(
+                "h1", new RunHead("h1", RunStatus.SUCCEEDED, 3), "h2", new RunHead("h2", RunStatus.RUNNING, 1)));
+        assertThat(store.heads(List.of())).isEmpty();
+        assertThat(told).as("a refused append is not told").containsExactly(new RunHead("h1", RunStatus.RUNNING, 1),
+                new RunHead("h2", RunStatus.RUNNING, 1), new RunHead("h1", RunStatus.RUNNING, 2), new RunHead("h1", RunStatus.SUCCEEDED, 3));
+    }
 }
