@@ -1,5 +1,5 @@
 /**
- * The REST API under {@code /api} (JSON; problems as RFC 9457 documents), described by
- * {@code openapi.yaml} at {@code /q/openapi}: thin routes over the service's {@code RunOperations}.
+ * The REST API under {@code /api} (JSON; problems as RFC 9457 documents): thin Quarkus REST
+ * resources over the service's {@code RunOperations} and {@code RunQueries}, described at {@code /q/openapi}.
  */
 package dev.opsbook.api;
