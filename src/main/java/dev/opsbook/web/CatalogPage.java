@@ -3,6 +3,7 @@ package dev.opsbook.web;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.serve.Caller;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunOperations;
 import dev.opsbook.service.RunQueries;
@@ -46,7 +47,7 @@ public class CatalogPage {
     SecurityIdentity identity;
 
     @GET
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response catalog() {
         return pages.page(200, "catalog", identity,
                 Map.of("runbooks", serving.get().operations().runbooks().stream().map(Views::card).toList()));
@@ -54,7 +55,7 @@ public class CatalogPage {
 
     @GET
     @Path("{id}")
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response runbook(@PathParam("id") String id) {
         Service service = serving.get();
         Optional<LoadedRunbook> loaded = service.operations().runbook(id);
@@ -66,7 +67,7 @@ public class CatalogPage {
 
     @POST
     @Path("{id}/plan")
-    @RolesAllowed("operator")
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response plan(@PathParam("id") String id, MultivaluedMap<String, String> form) {
         Service service = serving.get();
@@ -76,7 +77,7 @@ public class CatalogPage {
 
     @POST
     @Path("{id}/launch")
-    @RolesAllowed("operator")
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response launch(@PathParam("id") String id, MultivaluedMap<String, String> form) {
         Service service = serving.get();

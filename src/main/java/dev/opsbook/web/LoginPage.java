@@ -2,6 +2,7 @@ package dev.opsbook.web;
 
 import dev.opsbook.access.Sessions;
 import dev.opsbook.serve.Caller;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -42,7 +43,7 @@ public class LoginPage {
     SecurityIdentity identity;
 
     @GET
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response home() {
         return PageResponses.seeOther(NextPage.HOME);
     }
@@ -71,7 +72,7 @@ public class LoginPage {
 
     @POST
     @Path("logout")
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response logout(RoutingContext routing) {
         Caller.session(identity).ifPresent(s -> serving.get().sessions().logout(s.id()));
         return Response.fromResponse(PageResponses.seeOther("/login")).cookie(sessionCookie("", routing, true)).build();

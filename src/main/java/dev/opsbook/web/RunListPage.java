@@ -1,6 +1,7 @@
 package dev.opsbook.web;
 
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunQueries;
 import dev.opsbook.service.RunView;
@@ -38,7 +39,7 @@ public class RunListPage {
     SecurityIdentity identity;
 
     @GET
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response runs(@QueryParam("runbook") String runbookParam, @QueryParam("status") String statusParam,
                          @QueryParam("trigger") String triggerParam) {
         Service service = serving.get();

@@ -6,6 +6,7 @@ import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.serve.Caller;
+import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.Approvals;
 import dev.opsbook.service.RunQueries;
@@ -49,7 +50,7 @@ public class RunPage {
     SecurityIdentity identity;
 
     @GET
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response run(@PathParam("id") String id) {
         Service service = serving.get();
         return runData(service, id).map(data -> pages.page(200, "run", identity, data))
@@ -59,7 +60,7 @@ public class RunPage {
     /** The changing part of a run page, which the page's script fetches when the stream says the run moved. */
     @GET
     @Path("live")
-    @RolesAllowed("viewer")
+    @RolesAllowed(Roles.VIEWER)
     public Response live(@PathParam("id") String id) {
         return runData(serving.get(), id).map(data -> pages.page(200, "run-live", identity, data))
                 .orElseGet(() -> pages.notFound("No run " + id + ".", identity));
@@ -67,7 +68,7 @@ public class RunPage {
 
     @POST
     @Path("steps/{step}/answer")
-    @RolesAllowed("approver")
+    @RolesAllowed(Roles.APPROVER)
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response answer(@PathParam("id") String runId, @PathParam("step") String step, @RestForm String answer,
                            @RestForm String comment) {
