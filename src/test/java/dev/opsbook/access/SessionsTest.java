@@ -93,14 +93,4 @@ class SessionsTest {
         store.tokens().revokeToken(issued.token().id(), now.get());
         assertThat(b.find(revoked.id())).as("its token was revoked").isEmpty();
     }
-
-    @Test
-    void a_login_forms_token_is_taken_by_every_instance_of_the_store_until_it_expires() {
-        String token = instance().newLoginCsrf();
-
-        assertThat(instance().loginCsrfMatches(token, token)).as("another instance, or after a restart").isTrue();
-        assertThat(instance().loginCsrfMatches(token, token + "x")).as("cookie and field differ").isFalse();
-        now.set(now.get().plus(Sessions.LOGIN_FORM).plusSeconds(1));
-        assertThat(instance().loginCsrfMatches(token, token)).as("expired").isFalse();
-    }
 }

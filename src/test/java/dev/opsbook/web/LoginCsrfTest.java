@@ -22,11 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.opsbook.testing.Served;
+import io.quarkus.csrf.reactive.runtime.CsrfTokenUtils;
+import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Login CSRF over HTTP against the real service: a login form posted from another site (which
- * cannot read or send the SameSite=Strict login cookie) makes no session, nor does a cookie and
- * field pair that this installation did not sign (chosen by an attacker, made by another
- * installation, or its expiry changed).
+ * cannot read or send the SameSite=Strict form-token cookie) makes no session, nor does a cookie
+ * and field pair that this installation did not sign (chosen by an attacker, made by another
+ * installation, or its token changed).
  */
+@QuarkusTest
 class LoginCsrfTest {
 
     private static final Pattern HIDDEN = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
@@ -47,6 +53,7 @@ class LoginCsrfTest {
 
     private RunStore store;
     private Service service;
+    private Served served;
     private String base;
     private String token;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -58,14 +65,14 @@ class LoginCsrfTest {
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 1, 1, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
-        service.start();
-        base = service.httpUrl().toString();
+        served = Served.start(service);
+        base = Served.base();
         token = new ApiTokens(store.tokens(), Clock.systemUTC()).issue("ada", Set.of(Role.VIEWER)).secret();
     }
 
     @AfterEach
     void stop() {
+        served.close();
         service.close();
         store.close();
     }
@@ -75,8 +82,12 @@ class LoginCsrfTest {
                 + csrf.map(c -> "&_csrf=" + URLEncoder.encode(c, StandardCharsets.UTF_8)).orElse("");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
-        cookie.ifPresent(c -> request.header("Cookie", Sessions.LOGIN_COOKIE + "=" + c));
+        cookie.ifPresent(c -> request.header("Cookie", FormTokens.COOKIE + "=" + c));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String key() {
+        return ConfigProvider.getConfig().getValue("quarkus.rest-csrf.token-signature-key", String.class);
     }
 
     private static boolean makesASession(HttpResponse<String> response) {
@@ -89,12 +100,15 @@ class LoginCsrfTest {
         String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
         Matcher hidden = HIDDEN.matcher(form.body());
 
-        assertThat(cookie).startsWith(Sessions.LOGIN_COOKIE + "=").contains("HttpOnly", "SameSite=Strict", "Path=/login");
+        assertThat(cookie).startsWith(FormTokens.COOKIE + "=");
+        // //why: cookie attributes are case-insensitive; Vert.x writes HTTPOnly
+        assertThat(cookie.toLowerCase(java.util.Locale.ROOT)).contains("httponly", "samesite=strict", "path=/");
         assertThat(hidden.find()).as("a hidden _csrf field").isTrue();
         String value = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
-        assertThat(hidden.group(1)).isEqualTo(value);
+        // //why: rest-csrf's cookie holds the field's HMAC under this installation's key, not the field itself
+        assertThat(CsrfTokenUtils.signCsrfToken(hidden.group(1), key())).isEqualTo(value);
 
-        HttpResponse<String> login = postLogin(Optional.of(value), Optional.of(value));
+        HttpResponse<String> login = postLogin(Optional.of(value), Optional.of(hidden.group(1)));
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).contains("/runbooks");
         assertThat(makesASession(login)).isTrue();
@@ -104,21 +118,24 @@ class LoginCsrfTest {
     void a_login_without_the_forms_token_signed_by_this_installation_makes_no_session() throws Exception {
         HttpResponse<String> crossSite = postLogin(Optional.empty(), Optional.empty());
         HttpResponse<String> guessed = postLogin(Optional.empty(), Optional.of("guessed"));
-        String real = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString())
-                .headers().firstValue("Set-Cookie").orElseThrow().replaceAll("^[^=]+=([^;]+);.*$", "$1");
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+        String real = form.headers().firstValue("Set-Cookie").orElseThrow().replaceAll("^[^=]+=([^;]+);.*$", "$1");
+        Matcher hidden = HIDDEN.matcher(form.body());
+        assertThat(hidden.find()).isTrue();
         HttpResponse<String> mismatched = postLogin(Optional.of(real), Optional.of("guessed"));
 
-        HttpResponse<String> chosenPair = postLogin(Optional.of("attacker-chosen"), Optional.of("attacker-chosen"));
-        String elsewhere;
-        try (RunStore other = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("other-installation")), "", "")) {
-            elsewhere = new Sessions(new ApiTokens(other.tokens(), Clock.systemUTC()), Clock.systemUTC()).newLoginCsrf();
-        }
-        HttpResponse<String> otherInstallation = postLogin(Optional.of(elsewhere), Optional.of(elsewhere));
-        String[] parts = real.split("\\.");
-        String forged = parts[0] + "." + (Long.parseLong(parts[1]) + 86_400) + "." + parts[2];
-        HttpResponse<String> longerLived = postLogin(Optional.of(forged), Optional.of(forged));
+        // a pair an attacker chose and planted: a well-formed token and a cookie equal to it (not signed)
+        String chosen = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        HttpResponse<String> chosenPair = postLogin(Optional.of(chosen), Optional.of(chosen));
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]);
+        String elsewhere = CsrfTokenUtils.signCsrfToken(token, "the key of another installation, 32+ characters long");
+        HttpResponse<String> otherInstallation = postLogin(Optional.of(elsewhere), Optional.of(token));
+        // the page's own token with one character changed, under the page's cookie
+        String field = hidden.group(1);
+        String changed = field.substring(0, field.length() - 1) + (field.endsWith("A") ? "B" : "A");
+        HttpResponse<String> altered = postLogin(Optional.of(real), Optional.of(changed));
 
-        for (HttpResponse<String> refused : List.of(crossSite, guessed, mismatched, chosenPair, otherInstallation, longerLived)) {
+        for (HttpResponse<String> refused : List.of(crossSite, guessed, mismatched, chosenPair, otherInstallation, altered)) {
             assertThat(refused.statusCode()).isEqualTo(403);
             assertThat(makesASession(refused)).isFalse();
             assertThat(refused.body()).contains("did not come from this page").contains("name=\"_csrf\"");

@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.opsbook.testing.Served;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -38,6 +40,7 @@ import org.junit.jupiter.params.provider.CsvFileSource;
  * Where a login sends the browser afterwards, over HTTP against the real service: only a path of
  * this site is followed; every hostile {@code next} in {@code web/login-next.csv} ends at /runs.
  */
+@QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoginNextTest {
 
@@ -46,6 +49,7 @@ class LoginNextTest {
 
     private RunStore store;
     private Service service;
+    private Served served;
     private String base;
     private String token;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -57,14 +61,14 @@ class LoginNextTest {
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 1, 1, dir),
                 store, new RunbookLoader(StandardSteps.all().catalog()), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
-        service.start();
-        base = service.httpUrl().toString();
+        served = Served.start(service);
+        base = Served.base();
         token = new ApiTokens(store.tokens(), Clock.systemUTC()).issue("ada", Set.of(Role.VIEWER)).secret();
     }
 
     @AfterAll
     void stop() {
+        served.close();
         service.close();
         store.close();
     }

@@ -10,6 +10,8 @@ import dev.opsbook.service.Service;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunStore;
+import dev.opsbook.testing.Served;
+import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -47,6 +49,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * chromedriver, against the service with its real parts (H2 store on disk, embedded SQS, shell
  * steps). Skipped, visibly, without Chromium, except on CI, where it fails.
  */
+@QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserTest {
 
@@ -57,6 +60,7 @@ class BrowserTest {
     private Path dir;
     private RunStore store;
     private Service service;
+    private Served served;
     private WebDriver browser;
     private String base;
     private String operatorToken;
@@ -82,10 +86,8 @@ class BrowserTest {
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
-        service.onUnauthenticated(WebPages.loginRedirect());
-        service.start();
-        base = service.httpUrl().toString();
+        served = Served.start(service);
+        base = Served.base();
         ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
         operatorToken = tokens.issue("ada", Set.of(Role.OPERATOR, Role.APPROVER)).secret();
         viewerToken = tokens.issue("val", Set.of(Role.VIEWER)).secret();
@@ -105,6 +107,9 @@ class BrowserTest {
     void stop() {
         if (browser != null) {
             browser.quit();
+        }
+        if (served != null) {
+            served.close();
         }
         if (service != null) {
             service.close();
@@ -345,10 +350,17 @@ class BrowserTest {
     void a_viewer_sees_no_controls_and_the_server_refuses_what_the_role_may_not_do() throws Exception {
         // a run waiting at an approval, launched by someone who may
         HttpClient http = HttpClient.newHttpClient();
+        // //why: a form post carries the form token its page gave (rest-csrf), also when a script sends it with a Bearer token
+        HttpResponse<String> formPage = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated"))
+                .header("Authorization", "Bearer " + operatorToken).build(), HttpResponse.BodyHandlers.ofString());
+        String formCookie = formPage.headers().firstValue("Set-Cookie").orElseThrow().replaceAll(";.*$", "");
+        java.util.regex.Matcher formToken = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(formPage.body());
+        assertThat(formToken.find()).isTrue();
         String runId = http.send(HttpRequest.newBuilder(URI.create(base + "/runbooks/gated/launch"))
-                        .header("Authorization", "Bearer " + operatorToken)
+                        .header("Authorization", "Bearer " + operatorToken).header("Cookie", formCookie)
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("service=api")).build(), HttpResponse.BodyHandlers.discarding())
+                        .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + formToken.group(1) + "&service=api")).build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .headers().firstValue("Location").orElseThrow().replaceAll(".*/runs/", "");
 
         logIn(viewerToken);
