@@ -78,7 +78,7 @@ public final class AccessAudit implements AutoCloseable {
                     chains.append(trail, new AuditFact(at, "access", data));
                 } catch (RuntimeException e) {
                     // //why: the request was answered already; the store being away must not turn it into an error
-                    System.err.println("opsbook: the access audit could not be written to " + chains.describe() + ": " + e.getMessage());
+                    org.jboss.logging.Logger.getLogger("opsbook").warn("the access audit could not be written to " + chains.describe() + ": " + e.getMessage());
                 }
             }
         }, () -> { }, clock);

@@ -2,6 +2,7 @@ package dev.opsbook.cli;
 
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.service.Service;
+import dev.opsbook.serve.ServiceLog;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.EmbeddedQueue;
 import io.quarkus.arc.Arc;
@@ -158,7 +159,7 @@ public class ServeCommand implements Callable<Integer> {
         try (runs;
              Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
                      settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())),
-                     runs, Runbooks.loader(), System.out)) {
+                     runs, Runbooks.loader(), ServiceLog.stream())) {
             try {
                 service.start();
             } catch (IllegalStateException e) {

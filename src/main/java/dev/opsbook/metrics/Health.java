@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Liveness and readiness, answered as MicroProfile Health does ({@code {"status":"UP","checks":[...]}},
- * 503 when anything is down) so that Kubernetes probes and load balancers need no special case.
- * Liveness says the process answers; readiness asks each dependency, each within a time limit,
- * so a store that hangs makes the instance not ready instead of making the probe hang.
+ * The readiness checks of a running service: each dependency asked within a time limit, so a
+ * store that hangs makes the instance not ready instead of making the probe hang. {@code serve}
+ * answers them at {@code /q/health/ready} through SmallRye Health ({@code serve.ServiceHealth});
+ * {@link #ready()} is the same answer for callers without Quarkus.
  */
 public final class Health implements AutoCloseable {
 
@@ -43,36 +43,49 @@ public final class Health implements AutoCloseable {
         return this;
     }
 
-    public Answer live() {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("status", "UP");
-        body.putArray("checks").addObject().put("name", "process").put("status", "UP");
-        return new Answer(200, body);
+    /** What one check said: up or down, and its detail (the reason when down). */
+    public record Result(String name, boolean up, String detail) {
     }
 
-    public synchronized Answer ready() {
+    /** The names of the readiness checks, in the order they were added. */
+    public synchronized java.util.List<String> names() {
+        return java.util.List.copyOf(checks.keySet());
+    }
+
+    /** Asks one check, within its time limit; a check that does not exist is down. */
+    public Result probe(String name) {
+        Check check;
+        synchronized (this) {
+            check = checks.get(name);
+        }
+        if (check == null) {
+            return new Result(name, false, "no such check");
+        }
+        Future<String> probe = probes.submit((Callable<String>) check::probe);
+        try {
+            String detail = probe.get(LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+            return new Result(name, true, detail == null ? "" : detail);
+        } catch (TimeoutException e) {
+            probe.cancel(true);
+            return new Result(name, false, "no answer within " + LIMIT_MILLIS + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return new Result(name, false, String.valueOf(e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(name, false, "interrupted");
+        }
+    }
+
+    public Answer ready() {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         var list = JsonNodeFactory.instance.arrayNode();
         boolean up = true;
-        for (var check : checks.entrySet()) {
-            ObjectNode result = list.addObject().put("name", check.getKey());
-            Future<String> probe = probes.submit((Callable<String>) check.getValue()::probe);
-            try {
-                String detail = probe.get(LIMIT_MILLIS, TimeUnit.MILLISECONDS);
-                result.put("status", "UP");
-                if (detail != null && !detail.isEmpty()) {
-                    result.putObject("data").put("detail", detail);
-                }
-            } catch (TimeoutException e) {
-                probe.cancel(true);
-                up = false;
-                result.put("status", "DOWN").putObject("data").put("detail", "no answer within " + LIMIT_MILLIS + " ms");
-            } catch (java.util.concurrent.ExecutionException e) {
-                up = false;
-                result.put("status", "DOWN").putObject("data").put("detail", String.valueOf(e.getCause().getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                up = false;
-                result.put("status", "DOWN");
+        for (String name : names()) {
+            Result result = probe(name);
+            up &= result.up();
+            ObjectNode entry = list.addObject().put("name", name).put("status", result.up() ? "UP" : "DOWN");
+            if (!result.detail().isEmpty()) {
+                entry.putObject("data").put("detail", result.detail());
             }
         }
         body.put("status", up ? "UP" : "DOWN");

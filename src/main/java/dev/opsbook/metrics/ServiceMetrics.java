@@ -6,33 +6,48 @@ import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * What {@code opsbook serve} counts, in Prometheus' text format at {@code /q/metrics}: runs by
- * runbook and how they ended, step durations, events received and what became of them, how long
- * events waited in the queue, leases held, approvals waiting.
- *
- * //why: Micrometer's Prometheus registry as a library, not the Quarkus extension: the extension
- * starts with every CLI command and wants Quarkus' HTTP server, which serve does not use.
+ * What a service counts: runs by runbook and how they ended, step durations, events received and
+ * what became of them, how long events waited in the queue, leases held, approvals waiting. The
+ * meters live in a registry of this service's own; {@code serve} {@link #publish()}es them to the
+ * Quarkus application's registry, which answers {@code /q/metrics} in Prometheus' text format with
+ * the JVM's meters beside them, and {@link #unpublish()}es them when the service goes (a test's
+ * service, so the next one counts from zero). Unpublished, the meters count nothing and cost nothing.
  */
 public final class ServiceMetrics {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
 
-    public ServiceMetrics() {
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+    /**
+     * Sends every meter to the application's registry from now on. Quarkus's Micrometer extension
+     * makes Micrometer's global registry its root registry, the one its Prometheus registry hangs from.
+     */
+    public void publish() {
+        registry.add(Metrics.globalRegistry);
+    }
+
+    /** Stops sending, and takes this service's meters out of the application's registry. */
+    public void unpublish() {
+        registry.remove(Metrics.globalRegistry);
+        for (Meter meter : registry.getMeters()) {
+            removeFrom(Metrics.globalRegistry, meter.getId());
+        }
+    }
+
+    /** //why: a composite registry does not pass a removal on to the registries below it. */
+    private static void removeFrom(MeterRegistry target, Meter.Id id) {
+        target.remove(id);
+        if (target instanceof CompositeMeterRegistry composite) {
+            composite.getRegistries().forEach(child -> removeFrom(child, id));
+        }
     }
 
     /** One event taken in by a channel (sqs, http), and what became of it (started, rejected, no-match, duplicate, ...). */
@@ -77,10 +92,5 @@ public final class ServiceMetrics {
                 });
             }
         };
-    }
-
-    /** The Prometheus text exposition. */
-    public String scrape() {
-        return registry.scrape();
     }
 }

@@ -20,7 +20,13 @@ public class Serving {
 
     private volatile Service service;
 
+    /** Serves this service from now on; its meters go to {@code /q/metrics}. */
     public void install(Service service) {
+        Service before = this.service;
+        if (before != null && before != service) {
+            before.metrics().unpublish();
+        }
+        service.metrics().publish();
         this.service = service;
     }
 
@@ -28,6 +34,7 @@ public class Serving {
     public void uninstall(Service service) {
         if (this.service == service) {
             this.service = null;
+            service.metrics().unpublish();
         }
     }
 
@@ -46,10 +53,12 @@ public class Serving {
 
     /** Thrown while no service is installed; mapped to 503 with Retry-After. */
     public static final class NotReady extends RuntimeException {
+        /** What a caller, and the health checks, are told. */
+        public static final String MESSAGE = "opsbook serve is starting: its store and runbooks are not loaded yet; try again in a moment";
         static final NotReady INSTANCE = new NotReady();
 
         private NotReady() {
-            super("opsbook serve is starting: its store and runbooks are not loaded yet; try again in a moment", null, false, false);
+            super(MESSAGE, null, false, false);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.opsbook.bench;
 
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.graph.RunbookLoader;
-import dev.opsbook.service.EmbeddedQueue;
+import dev.opsbook.service.EventIntake;
 import dev.opsbook.service.Service;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.JdbcRunStore;
@@ -21,12 +21,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-/** Shared plumbing of the service benchmarks: a runbook folder, in-process services, events into their queue. */
+/** Shared plumbing of the service benchmarks: a runbook folder, in-process services, events handed to them. */
 final class ServiceRig {
 
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -48,29 +50,70 @@ final class ServiceRig {
         return JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
     }
 
-    /** A started service on its own embedded queue, or on {@code first}'s queue when given. */
-    static Service service(Path dir, Path runbooks, RunStore store, int maxConcurrentRuns, Optional<Service> first) throws IOException {
-        Optional<String> queueUrl = first.map(Service::queueUrl);
-        Optional<URI> endpoint = first.map(s -> endpoint(s.queueUrl()));
-        if (first.isPresent()) {
-            // //why: the service's own SqsClient (for a configured queue) takes the default credentials chain
-            System.setProperty("aws.accessKeyId", "opsbook");
-            System.setProperty("aws.secretAccessKey", "opsbook");
-        }
+    /** A started service; events go to it through {@link #feed}, as the messaging channel hands them to it. */
+    static Service service(Path dir, Path runbooks, RunStore store, int maxConcurrentRuns) throws IOException {
         Path own = dir.resolve("instance-" + System.nanoTime());
         Service service = new Service(new Service.Config(List.of(runbooks), own.resolve("records"),
-                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), endpoint), 3, maxConcurrentRuns, Files.createDirectories(own)),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, maxConcurrentRuns, Files.createDirectories(own)),
                 store, loader(), QUIET);
         service.start();
         return service;
     }
 
-    static URI endpoint(String queueUrl) {
-        return URI.create(queueUrl.replaceAll("(http://[^/]+)/.*", "$1"));
+    /**
+     * Events handed to services as a queue and the channel would: each service takes events while it has
+     * room, with as many takers as it runs runs at once, and an event it answers LATER goes back to the
+     * queue for any of them. The queue's own network round trips are left out: these rows measure the engine.
+     */
+    static final class Feed implements AutoCloseable {
+        private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        private final List<Thread> takers = new ArrayList<>();
+        private volatile boolean open = true;
+
+        Feed(List<Service> services, int takersEach) {
+            for (Service service : services) {
+                for (int i = 0; i < takersEach; i++) {
+                    Thread taker = new Thread(() -> take(service), "bench-feed-" + takers.size());
+                    taker.setDaemon(true);
+                    takers.add(taker);
+                    taker.start();
+                }
+            }
+        }
+
+        void sendAll(List<String> bodies) {
+            queue.addAll(bodies);
+        }
+
+        private void take(Service service) {
+            try {
+                while (open) {
+                    if (service.intake().room() <= 0) {
+                        Thread.sleep(2);
+                        continue;
+                    }
+                    String body = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (body != null && service.intake().offer("sqs", body, 1).verdict() == EventIntake.Verdict.LATER) {
+                        queue.add(body);
+                        Thread.sleep(2);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            open = false;
+            for (Thread taker : takers) {
+                taker.join(2_000);
+            }
+        }
     }
 
-    static SqsClient client(Service service) {
-        return EmbeddedQueue.client(endpoint(service.queueUrl()));
+    static URI endpoint(String queueUrl) {
+        return URI.create(queueUrl.replaceAll("(http://[^/]+)/.*", "$1"));
     }
 
     static String event(String id, String detailType, String detailJson) {

@@ -70,7 +70,7 @@ public final class WaitingRunsBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("opsbook-bench-waiting");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (RunStore store = ServiceRig.h2(dir); Service service = ServiceRig.service(dir, ServiceRig.runbooks(dir, "waiting", RUNBOOK), store, 8, Optional.empty());
+        try (RunStore store = ServiceRig.h2(dir); Service service = ServiceRig.service(dir, ServiceRig.runbooks(dir, "waiting", RUNBOOK), store, 8);
              AwsClients clients = new AwsClients(new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()))) {
             LoadedRunbook runbook = ServiceRig.loader().load(dir.resolve("runbooks/waiting.md"));
             StepExecutors executors = StandardSteps.with(clients);
