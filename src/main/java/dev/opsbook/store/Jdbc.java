@@ -91,6 +91,24 @@ final class Jdbc implements AutoCloseable {
         return e.getMessage();
     }
 
+    /**
+     * The driver class of the URL's database, from this class's loader, used directly.
+     *
+     * //why: DriverManager hands a driver only to callers that see the class it registered, so a store opened
+     * where a Quarkus application (serve, its tests) registered the drivers first found "no suitable driver"
+     */
+    private static java.util.Optional<Class<?>> driverOf(String jdbcUrl) {
+        String name = jdbcUrl.startsWith("jdbc:h2:") ? "org.h2.Driver" : jdbcUrl.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : null;
+        if (name == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(Class.forName(name, true, Jdbc.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static AgroalDataSource pool(String jdbcUrl, String user, String password, String description) {
         AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool
@@ -103,6 +121,7 @@ final class Jdbc implements AutoCloseable {
                         .exceptionSorter(Jdbc::connectionLost)
                         .connectionFactoryConfiguration(factory -> {
                             factory.jdbcUrl(jdbcUrl).autoCommit(true);
+                            driverOf(jdbcUrl).ifPresent(factory::connectionProviderClass);
                             if (user != null) {
                                 factory.principal(new NamePrincipal(user));
                             }
