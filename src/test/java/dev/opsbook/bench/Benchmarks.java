@@ -16,8 +16,10 @@ public final class Benchmarks {
 
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
-        return List.of(new ParseBenchmark(), new StepOverheadBenchmark(), new EventLatencyBenchmark(), new ThroughputBenchmark(),
-                new WaitingRunsBenchmark(), new PeerBenchmark(), new CliStartupBenchmark());
+        // //why: rows 3, 4 and 5 (EventLatency, Throughput, WaitingRuns) come back with their ServiceRig from pending/ (i13-ops)
+        return List.of(new ParseBenchmark(), new StepOverheadBenchmark(),
+                new PeerBenchmark(), new CliStartupBenchmark(),
+                new SseBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
