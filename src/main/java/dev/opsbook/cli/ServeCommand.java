@@ -95,7 +95,8 @@ public class ServeCommand implements Callable<Integer> {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("quarkus.http.host", host);
             properties.put("quarkus.http.port", String.valueOf(port));
-            properties.put("opsbook.queue-url", queueUrl.orElseGet(() -> embedded.orElseThrow().queueUrl()));
+            properties.putAll(dev.opsbook.serve.QueueProperties.of(queueUrl.orElseGet(() -> embedded.orElseThrow().queueUrl()),
+                    aws.region(), queueUrl.isEmpty()));
             return properties;
         }
     }
@@ -115,6 +116,7 @@ public class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be between 0 and 65535 (0 picks a free one), not " + httpPort);
         }
         Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
+        queue.ifPresent(dev.opsbook.serve.QueueProperties::parse);
         Path records = recordDir != null ? recordDir : Stores.setting("opsbook.record-dir").map(Path::of).orElse(Path.of("records"));
         AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(() -> Stores.setting("opsbook.aws.region")), Optional.empty(),
                 Optional.ofNullable(endpointUrl));

@@ -1,6 +1,8 @@
 package dev.opsbook.service;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where every transport hands an event: the messaging channel {@code events} (SQS by default,
@@ -23,11 +25,13 @@ public final class EventIntake {
     private final RunPool pool;
     private final int maxConcurrentRuns;
     private volatile boolean closed;
+    private volatile CompletableFuture<Void> freed = new CompletableFuture<>();
 
     EventIntake(Dispatcher dispatcher, RunPool pool, int maxConcurrentRuns) {
         this.dispatcher = dispatcher;
         this.pool = pool;
         this.maxConcurrentRuns = maxConcurrentRuns;
+        pool.onFreed(this::freed);
     }
 
     /**
@@ -48,8 +52,32 @@ public final class EventIntake {
         return closed ? 0 : Math.max(0, pool.freeSlots());
     }
 
+    /**
+     * Completes once a run has ended here or the intake closed (at once when there is room now or
+     * it is closed): a transport that holds a message while the instance is full offers it then,
+     * rather than handing it back to be received again and again (each delivery counts towards
+     * the queue's redrive limit). Look at {@link #room()} again when it completes: another
+     * message may have taken the slot.
+     */
+    public CompletionStage<Void> whenRoom() {
+        CompletableFuture<Void> next = freed;
+        return closed || room() > 0 ? CompletableFuture.completedFuture(null) : next;
+    }
+
+    /** Whether every event is {@link Verdict#LATER} from now on (the service is stopping). */
+    public boolean closed() {
+        return closed;
+    }
+
+    private void freed() {
+        CompletableFuture<Void> was = freed;
+        freed = new CompletableFuture<>();
+        was.complete(null);
+    }
+
     /** From now on every event is {@link Verdict#LATER}: the instance is stopping or draining. */
     void close() {
         closed = true;
+        freed();
     }
 }

@@ -69,6 +69,7 @@ final class RunPool implements RunOperations.Executions {
     /** Every run executing here, by id; its size is what --max-runs bounds. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private volatile boolean draining;
+    private volatile Runnable freed = () -> { };
 
     RunPool(Service.Config config, RunStore store, RunbookLoader loader, StepExecutors executors, AwsInvoker invoker,
             ServiceMetrics metrics, RecordExport export, PrintStream log) {
@@ -99,6 +100,11 @@ final class RunPool implements RunOperations.Executions {
 
     boolean draining() {
         return draining;
+    }
+
+    /** Told each time a run ends here, so a transport holding an event for want of room can offer it now. */
+    void onFreed(Runnable listener) {
+        this.freed = listener;
     }
 
     /** From now on the pool takes on no run. */
@@ -217,6 +223,7 @@ final class RunPool implements RunOperations.Executions {
                 giveUp(runId, storing, e);
             } finally {
                 held.remove(runId);
+                freed.run();
             }
         });
     }

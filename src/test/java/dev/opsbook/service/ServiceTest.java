@@ -8,6 +8,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.opsbook.testing.Served;
+import dev.opsbook.testing.TestQueue;
+import io.quarkus.test.junit.QuarkusTest;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.RunbookLoader;
@@ -37,7 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
-/** The service with its real parts: ElasticMQ for SQS, an H2 store on disk, WireMock for the escalation webhook. */
+/**
+ * The service with its real parts, served by the booted application: its channel {@code events}
+ * on ElasticMQ (the test queue), {@code POST /events}, an H2 store on disk, WireMock for the
+ * escalation webhook.
+ */
+@QuarkusTest
 class ServiceTest {
 
     @TempDir
@@ -46,6 +54,7 @@ class ServiceTest {
     private RunStore store;
     private RunbookLoader loader;
     private Service service;
+    private Served served;
     private SqsClient sqs;
     private WireMockServer hooks;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -64,19 +73,20 @@ class ServiceTest {
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         service = newService();
-        sqs = EmbeddedQueue.client(java.net.URI.create(service.queueUrl().replaceAll("(http://[^/]+)/.*", "$1")));
+        sqs = TestQueue.client();
     }
 
     private Service newService() throws java.io.IOException {
         Service started = new Service(new Service.Config(List.of(dir.resolve("runbooks")), dir.resolve("records"), new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        started.start();
+        served = Served.start(started);
         return started;
     }
 
     @AfterEach
     void stop() {
         sqs.close();
+        served.close();
         service.close();
         store.close();
         hooks.stop();
@@ -90,7 +100,7 @@ class ServiceTest {
     }
 
     private void send(String body) {
-        sqs.sendMessage(b -> b.queueUrl(service.queueUrl()).messageBody(body));
+        sqs.sendMessage(b -> b.queueUrl(TestQueue.url()).messageBody(body));
     }
 
     private void eventually(String what, BooleanSupplier condition) throws InterruptedException {
@@ -102,7 +112,7 @@ class ServiceTest {
     }
 
     private long queued() {
-        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(service.queueUrl()).attributeNamesWithStrings(
+        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(TestQueue.url()).attributeNamesWithStrings(
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings().values().stream()
                 .mapToLong(Long::parseLong).sum() + "");
     }
@@ -165,7 +175,7 @@ class ServiceTest {
                     .messageBody(diskAlarm("burst-" + i, "host-" + (i % 20), 95)).build());
             if (batch.size() == 10) {
                 List<SendMessageBatchRequestEntry> entries = List.copyOf(batch);
-                sqs.sendMessageBatch(b -> b.queueUrl(service.queueUrl()).entries(entries));
+                sqs.sendMessageBatch(b -> b.queueUrl(TestQueue.url()).entries(entries));
                 batch.clear();
             }
         }
@@ -192,6 +202,7 @@ class ServiceTest {
         Thread.sleep(1200);
         hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")).withRequestBody(
                 com.github.tomakehurst.wiremock.client.WireMock.containing("step 'allow' of run " + runId + " has waited for a person longer than 1.0 s")));
+        served.close();
         service.close(); // //why: a restarted instance, like a second one, knows from the store that people were told
         service = newService();
         Thread.sleep(1500);
@@ -244,7 +255,7 @@ class ServiceTest {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, java.net.http.HttpResponse<String>> post = id -> {
             try {
-                return http.send(java.net.http.HttpRequest.newBuilder(service.httpUrl().resolve("/events"))
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Served.base() + "/events"))
                         .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
                                 {"version":"0","id":"%s","detail-type":"Service Down","source":"opsbook.test","account":"1",
                                  "time":"2026-11-23T03:00:00Z","region":"us-east-1","resources":[],"detail":{"service":"cart"}}"""
