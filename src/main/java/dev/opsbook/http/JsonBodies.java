@@ -8,14 +8,12 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 /** What the API says of a request body it cannot read: not JSON, JSON beyond the parser's limits, too large. */
 public final class JsonBodies {
 
-    /** The largest body taken, as {@code quarkus.http.limits.max-body-size} says (1M). */
-    public static final int MAX_BODY = 1 << 20;
-
     private JsonBodies() {
     }
 
-    public static Problem tooLarge() {
-        return new Problem(413, "Body too large", "the body is larger than " + MAX_BODY + " bytes");
+    /** @param limit {@code quarkus.http.limits.max-body-size}, in bytes */
+    public static Problem tooLarge(long limit) {
+        return new Problem(413, "Body too large", "the body is larger than " + limit + " bytes");
     }
 
     public static Problem problem(JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package dev.opsbook.http;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -8,12 +9,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.TreeSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Problem documents for what Quarkus's router answers before any REST resource sees the request:
  * a request target longer than {@link #MAX_TARGET} (414, without echoing it), a path nothing serves
- * (404), a method a non-REST route does not take (405 with Allow), a body over
- * {@code quarkus.http.limits.max-body-size} (413).
+ * (404), a method a non-REST route does not take (405 with Allow), a body whose Content-Length is
+ * over {@code quarkus.http.limits.max-body-size} (413, saying the limit).
  *
  * //why: Vert.x answers these itself in plain text; a client of the API gets a problem document
  * for every answer, and the router's error handlers are where Vert.x lets us say it.
@@ -29,7 +31,11 @@ public class RouterProblems {
         filters.register(context -> {
             String uri = context.request().uri();
             int length = uri == null ? 0 : uri.length();
-            if (length > MAX_TARGET) {
+            if (declaredLength(context) > maxBody.asLongValue()) {
+                // //why: before Quarkus's own check, which answers 413 with no body
+                context.response().putHeader("Connection", "close");
+                send(context, JsonBodies.tooLarge(maxBody.asLongValue()), rawPath(context));
+            } else if (length > MAX_TARGET) {
                 // //why: no instance member: the problem would echo what was refused for its length
                 send(context, new Problem(414, "URI too long", "the request's path and query are " + length
                         + " characters long, longer than " + MAX_TARGET + "; send parameters in a JSON body"), null);
@@ -41,6 +47,18 @@ public class RouterProblems {
 
     private volatile Router router;
 
+    @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M")
+    MemorySize maxBody;
+
+    private static long declaredLength(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     void register(@Observes Router router) {
         this.router = router;
         router.errorHandler(404, context -> send(context, Problem.notFound(context.request().method().name() + " "
@@ -51,7 +69,7 @@ public class RouterProblems {
             send(context, new Problem(405, "Method not allowed", rawPath(context) + " answers " + allowed + ", not "
                     + context.request().method().name()), rawPath(context));
         });
-        router.errorHandler(413, context -> send(context, JsonBodies.tooLarge(), rawPath(context)));
+        router.errorHandler(413, context -> send(context, JsonBodies.tooLarge(maxBody.asLongValue()), rawPath(context)));
     }
 
     private String allowed(RoutingContext context) {

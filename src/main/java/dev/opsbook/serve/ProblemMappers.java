@@ -47,6 +47,9 @@ public class ProblemMappers {
     @Inject
     AccessRecords records;
 
+    @Inject
+    RouteIndex routes;
+
     private RoutingContext context() {
         return current.getCurrent();
     }
@@ -124,6 +127,9 @@ public class ProblemMappers {
                     ? notServed(method, path) : e.getMessage()), path);
             case 405 -> {
                 String allow = e.getResponse().getHeaderString("Allow");
+                if (allow == null && !routes.methodsAt(path).isEmpty()) {
+                    allow = String.join(", ", routes.methodsAt(path));
+                }
                 yield Problems.response(new Problem(405, "Method not allowed", path + " answers "
                         + (allow == null ? "other methods" : allow) + ", not " + method), path).header("Allow", allow);
             }
@@ -131,7 +137,8 @@ public class ProblemMappers {
                     + request.getHeaderString("Accept")), path);
             case 415 -> Problems.response(new Problem(415, "Unsupported media type", path + " does not read "
                     + request.getHeaderString("Content-Type") + "; send application/json"), path);
-            case 413 -> Problems.response(JsonBodies.tooLarge(), path);
+            case 400 -> Problems.response(e.getCause() instanceof JsonProcessingException notJson ? JsonBodies.problem(notJson)
+                    : Problem.badRequest(String.valueOf(e.getMessage())), path);
             default -> Problems.response(new Problem(status, Response.Status.fromStatusCode(status) == null ? "Error"
                     : Response.Status.fromStatusCode(status).getReasonPhrase(), String.valueOf(e.getMessage())), path);
         };
