@@ -53,6 +53,10 @@ public final class EventLatencyBenchmark implements Benchmark {
         int warmup = smoke ? 5 : 100;
         int events = smoke ? 20 : 1000;
         long gapMillis = smoke ? 10 : 40;
+        if (!Files.isRegularFile(Serve.JAR)) {
+            return List.of(new Row("3 Event to first step", "p99 ms", "n/a", "n/a", "n/a", "p99 < 250 ms with long polling", false,
+                    "skipped: jar not built (" + Serve.JAR + "); run `./mvnw package` first (bench/run does)"));
+        }
         Path dir = Files.createTempDirectory("opsbook-bench-latency");
         double[] opsbook;
         String breakdown;

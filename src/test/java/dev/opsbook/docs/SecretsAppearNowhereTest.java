@@ -11,19 +11,20 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Role;
 import dev.opsbook.access.Sessions;
-import dev.opsbook.api.Api;
 import dev.opsbook.aws.AwsFakes;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.cli.RunCommand;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.serve.ServiceLog;
 import dev.opsbook.service.Service;
+import dev.opsbook.testing.Served;
+import io.quarkus.test.junit.QuarkusTest;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.trigger.TriggerPatternCheck;
-import dev.opsbook.web.WebPages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -59,8 +60,10 @@ import picocli.CommandLine;
  * docs/FORMAT.md promises that nothing secret is shown or kept, whatever the secret's source. A canary goes through each
  * source (the command line, the API, the web form, an event's mapping, the parameter's default, a secret reference), the
  * runs wait, are cancelled, answered and resumed, and then every file, every table of the store, every response and
- * everything printed is searched for the canaries.
+ * everything printed or logged is searched for the canaries. The service writes its lines through JBoss Logging as serve's
+ * does ({@link ServiceLog}), and every log record of the application (Quarkus's own included) is captured.
  */
+@QuarkusTest
 class SecretsAppearNowhereTest {
 
     private static final String CLI = "canary-cli-1a2b";
@@ -86,6 +89,35 @@ class SecretsAppearNowhereTest {
     private WireMockServer aws;
     private RunStore store;
     private Service service;
+    private Served served;
+    private final java.util.logging.Handler logged = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord record) {
+            // //why: the message, its parameters and its exception apart, so a secret in any of them shows, however it is formatted
+            StringBuilder line = new StringBuilder(String.valueOf(record.getLevel())).append(' ').append(record.getLoggerName()).append(' ')
+                    .append(record.getMessage());
+            if (record.getParameters() != null) {
+                line.append(' ').append(java.util.Arrays.toString(record.getParameters()));
+            }
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append('\n').append(trace);
+            }
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            synchronized (printed) {
+                printed.write(bytes, 0, bytes.length);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private String url;
     private String base;
     private String operator;
@@ -98,6 +130,7 @@ class SecretsAppearNowhereTest {
         PrintStream everything = new PrintStream(printed, true, StandardCharsets.UTF_8);
         System.setOut(everything);
         System.setErr(everything);
+        java.util.logging.Logger.getLogger("").addHandler(logged);
         AwsFakes.fakeCredentials();
         aws = new WireMockServer(options().dynamicPort());
         aws.start();
@@ -115,11 +148,9 @@ class SecretsAppearNowhereTest {
         store = JdbcRunStore.open(url, "", "");
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(aws.baseUrl()))), 3, 8, dir),
-                store, new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck())), everything);
-        new Api(service.operations(), service.queries()).addTo(service.router());
-        WebPages.addTo(service.router(), service.operations(), service.queries(), service.sessions());
-        service.start();
-        base = service.httpUrl().toString();
+                store, new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck())), ServiceLog.stream());
+        served = Served.start(service);
+        base = Served.base();
         ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
         operator = tokens.issue("otto", Set.of(Role.OPERATOR)).secret();
         approver = tokens.issue("anna", Set.of(Role.APPROVER)).secret();
@@ -128,12 +159,14 @@ class SecretsAppearNowhereTest {
     @AfterEach
     void stop() {
         try {
+            served.close();
             service.close();
             store.close();
             aws.stop();
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
+            java.util.logging.Logger.getLogger("").removeHandler(logged);
         }
     }
 

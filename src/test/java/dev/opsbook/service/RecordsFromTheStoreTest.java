@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Role;
-import dev.opsbook.api.Api;
 import dev.opsbook.aws.AwsSettings;
 import dev.opsbook.cli.ResumeCommand;
 import dev.opsbook.cli.RunCommand;
@@ -15,6 +14,8 @@ import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.RunStore;
+import dev.opsbook.testing.Served;
+import io.quarkus.test.junit.QuarkusTest;
 import dev.opsbook.trigger.TriggerPatternCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,8 +44,10 @@ import picocli.CommandLine;
 /**
  * A run's record is one text, rendered from the store: the file under {@code --record-dir} (written on each change of the
  * run's state, by whichever instance holds the run), the API's record and {@code opsbook show} say the same bytes.
- * Real service, H2 on disk, real shell steps; leases of one second, so a takeover happens in about that.
+ * Real service served by the application (the one started last), H2 on disk, real shell steps; leases of one second, so a
+ * takeover happens in about that.
  */
+@QuarkusTest
 @Timeout(120)
 class RecordsFromTheStoreTest {
 
@@ -57,6 +60,7 @@ class RecordsFromTheStoreTest {
     private RunStore store;
     private Path runbooks;
     private final List<Service> services = new ArrayList<>();
+    private final List<Served> served = new ArrayList<>();
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final HttpClient http = HttpClient.newHttpClient();
     private String viewer;
@@ -79,6 +83,7 @@ class RecordsFromTheStoreTest {
 
     @AfterEach
     void stop() {
+        served.forEach(Served::close);
         services.forEach(Service::close);
         store.close();
     }
@@ -88,14 +93,14 @@ class RecordsFromTheStoreTest {
         Service service = new Service(new Service.Config(List.of(runbooks), recordDir,
                 new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir,
                 new Service.Leasing(instance, LEASE, Clock.systemUTC())), store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        new Api(service.operations(), service.queries()).addTo(service.router());
-        service.start();
+        served.add(Served.start(service));
         services.add(service);
         return service;
     }
 
+    /** A request to the application, which serves the service started last ({@code service} names which one the test means). */
     private HttpResponse<String> call(Service service, String method, String path, String token, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(service.httpUrl() + path)).header("Authorization", "Bearer " + token)
+        return http.send(HttpRequest.newBuilder(URI.create(Served.base() + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").header("Accept", "text/markdown")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
