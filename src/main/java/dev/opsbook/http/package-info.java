@@ -1,5 +1,5 @@
 /**
- * The service's HTTP layer on the JDK's server: a router of method and path templates, requests
- * authenticated by token or browser session, role checks, RFC 9457 problems, security headers, streams.
+ * HTTP pieces with no domain knowledge, on Quarkus's router: RFC 9457 problems (and what the
+ * router answers before any resource, as problems), JSON body errors, security headers.
  */
 package dev.opsbook.http;

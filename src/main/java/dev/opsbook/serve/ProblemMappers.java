@@ -89,7 +89,7 @@ public class ProblemMappers {
         AccessAudit.Decision decision = new AccessAudit.Decision(false, 401, Optional.empty(), method, path,
                 Routes.action(route, method, path), failure);
         return records.record(context, decision, () -> wantsPage(method, path, request.getHeaderString("Accept"))
-                ? Response.seeOther(java.net.URI.create("/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8))).build()
+                ? Response.status(303).header("Location", "/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8)).build()
                 : Problems.response(Problem.unauthorized(failure), path).header("WWW-Authenticate", CHALLENGE).build());
     }
 

@@ -60,6 +60,13 @@ public class TestOnlyResource {
         return Response.status(201).header("Location", "/things/1").entity(body).build();
     }
 
+    @POST
+    @Path("/refuse")
+    @RolesAllowed(Roles.OPERATOR)
+    public String refuse() {
+        throw dev.opsbook.http.Problem.forbidden("otto is not among the approvers this step names").exception();
+    }
+
     @GET
     @Path("/doc")
     @RolesAllowed(Roles.VIEWER)
