@@ -4,6 +4,7 @@ import dev.opsbook.metrics.Health;
 import dev.opsbook.service.Service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The service's readiness checks ({@link Health}: the store, whether it takes events, each within
- * its time limit) as SmallRye Health checks, answered at {@code /q/health/ready} and {@code /q/health}
+ * its time limit) and the channel's ({@link #queue()}) as SmallRye Health checks, answered at {@code /q/health/ready} and {@code /q/health}
  * (503 when any is down); until {@code serve} has installed its service each says DOWN, starting.
  * Liveness says only that the process answers.
  */
@@ -22,6 +23,12 @@ public class ServiceHealth {
 
     @Inject
     Serving serving;
+
+    @Inject
+    QueueWatch queue;
+
+    @Inject
+    HealthCenter channels;
 
     @Produces
     @Readiness
@@ -33,6 +40,29 @@ public class ServiceHealth {
     @Readiness
     HealthCheck acceptingEvents() {
         return () -> answer("accepting events");
+    }
+
+    /**
+     * The channel {@code events}: SmallRye's report of it (a connector that failed, whatever the broker), and for SQS
+     * whether the queue answers receives ({@link QueueWatch}).
+     *
+     * //why: one check named "queue" in place of SmallRye's own readiness check (quarkus.messaging.health.enabled=false),
+     * so a probe reads the same three names whatever the connector
+     */
+    @Produces
+    @Readiness
+    HealthCheck queue() {
+        return () -> {
+            var response = HealthCheckResponse.named("queue");
+            try {
+                String detail = queue.check();
+                String failed = String.join("; ", channels.getReadiness().getChannels().stream().filter(c -> !c.isOk())
+                        .map(c -> "channel " + c.getChannel() + ": " + (c.getMessage() == null ? "down" : c.getMessage())).toList());
+                return (failed.isEmpty() ? response.up().withData("detail", detail) : response.down().withData("detail", failed)).build();
+            } catch (IllegalStateException e) {
+                return response.down().withData("detail", e.getMessage()).build();
+            }
+        };
     }
 
     @Produces
