@@ -149,15 +149,8 @@ public class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Serving serving = Arc.container().instance(Serving.class).get();
-        RunStore runs;
-        try {
-            runs = store.open();
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            return ExitCodes.INVALID;
-        }
-        try (runs;
-             Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
+        RunStore runs = prepared.get().store(); // //why: opened before boot, so a store that cannot be used stops serve before it listens
+        try (Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
                      settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())),
                      runs, Runbooks.loader(), ServiceLog.stream())) {
             try {

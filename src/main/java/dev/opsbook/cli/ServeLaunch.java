@@ -1,6 +1,10 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.service.EmbeddedQueue;
+import dev.opsbook.store.RunStore;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.IOException;
@@ -20,7 +24,7 @@ import picocli.CommandLine;
 final class ServeLaunch {
 
     /** What the command running inside Quarkus takes over: its settings and the embedded queue, if any. */
-    record Prepared(ServeCommand.Settings settings, Optional<EmbeddedQueue> embedded) {
+    record Prepared(ServeCommand.Settings settings, Optional<EmbeddedQueue> embedded, RunStore store) {
     }
 
     private static volatile Prepared prepared;
@@ -61,16 +65,27 @@ final class ServeLaunch {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;
         }
+        RunStore store;
+        try {
+            store = command.store.open();
+            if (Stores.setting(FORM_KEY).isEmpty()) {
+                System.setProperty(FORM_KEY, formKey(store));
+            }
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
         Optional<EmbeddedQueue> embedded = Optional.empty();
         if (settings.queueUrl().isEmpty()) {
             try {
                 embedded = Optional.of(EmbeddedQueue.start(0, settings.maxReceives()));
             } catch (IOException | RuntimeException e) {
+                store.close();
                 System.err.println("error: cannot start the embedded queue: " + e.getMessage() + "; give one with --queue-url URL");
                 return ExitCodes.INVALID;
             }
         }
-        prepared = new Prepared(settings, embedded);
+        prepared = new Prepared(settings, embedded, store);
         for (Map.Entry<String, String> property : settings.quarkusProperties(embedded).entrySet()) {
             System.setProperty(property.getKey(), property.getValue());
         }
@@ -86,8 +101,21 @@ final class ServeLaunch {
             }, args);
         } finally {
             embedded.ifPresent(EmbeddedQueue::close);
+            store.close();
         }
         return exit.get();
+    }
+
+    static final String FORM_KEY = "opsbook.csrf-key";
+
+    /**
+     * The key that signs the pages' form tokens when none is configured: the store's own, made by the first instance
+     * that asked and kept, so every instance on one store, and a restarted one, accepts the forms the others showed.
+     */
+    static String formKey(RunStore store) {
+        byte[] candidate = new byte[32];
+        new SecureRandom().nextBytes(candidate);
+        return store.tokens().installationKey("form-tokens", Base64.getUrlEncoder().withoutPadding().encodeToString(candidate), Instant.now());
     }
 
     /** One line for a port that is taken, before Quarkus tries it and says so at length. */

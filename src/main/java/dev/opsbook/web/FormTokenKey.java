@@ -7,9 +7,10 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * The key that signs form tokens when none is configured: random, made once per process. Any
- * configured {@code opsbook.csrf-key} (OPSBOOK_CSRF_KEY, application.properties, -D) wins, so
- * instances behind one balancer share the one they are given.
+ * The key that signs form tokens when nothing set one: random, made once per process. {@code serve}
+ * sets the store's key before Quarkus boots (cli.ServeLaunch), and any configured
+ * {@code opsbook.csrf-key} (OPSBOOK_CSRF_KEY, application.properties, -D) wins; this is for an
+ * application booted otherwise (the tests).
  *
  * //why: rest-csrf without a key takes any well-formed cookie and field pair an attacker planted;
  * a key of this process at least refuses those, at the cost of forms shown by another instance
