@@ -81,7 +81,7 @@ public class ServeCommand implements Callable<Integer> {
 
     /** serve's options, checked, with the settings they default to. */
     record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, Path records, AwsSettings aws,
-                    int maxReceives, int maxRuns, Duration lease, Duration drain, String instance) {
+                    int maxReceives, int maxRuns, Duration lease, Duration drain, String instance, dev.opsbook.serve.EventSource source) {
 
         /**
          * What Quarkus must know before it boots: where to listen, and the queue the channel {@code events} consumes.
@@ -89,15 +89,17 @@ public class ServeCommand implements Callable<Integer> {
          * @param embedded the queue started in this process when none was given
          */
         Settings withPort(int chosen) {
-            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance);
+            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance, source);
         }
 
         Map<String, String> quarkusProperties(Optional<EmbeddedQueue> embedded) {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("quarkus.http.host", host);
             properties.put("quarkus.http.port", String.valueOf(port));
-            properties.putAll(dev.opsbook.serve.QueueProperties.of(queueUrl.orElseGet(() -> embedded.orElseThrow().queueUrl()),
-                    aws.region(), queueUrl.isEmpty()));
+            if (source.sqs()) {
+                properties.putAll(dev.opsbook.serve.QueueProperties.of(queueUrl.orElseGet(() -> embedded.orElseThrow().queueUrl()),
+                        aws.region(), queueUrl.isEmpty()));
+            }
             return properties;
         }
     }
@@ -118,6 +120,11 @@ public class ServeCommand implements Callable<Integer> {
         }
         Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
         queue.ifPresent(dev.opsbook.serve.QueueProperties::parse);
+        dev.opsbook.serve.EventSource source = dev.opsbook.serve.EventSource.configured(Stores::setting);
+        if (!source.sqs() && queue.isPresent()) {
+            throw new IllegalArgumentException("--queue-url (or opsbook.queue-url) names an SQS queue, but the channel events is configured for "
+                    + source.connector() + " (" + dev.opsbook.serve.EventSource.CONNECTOR + "); drop one of them");
+        }
         Path records = recordDir != null ? recordDir : Stores.setting("opsbook.record-dir").map(Path::of).orElse(Path.of("records"));
         AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(() -> Stores.setting("opsbook.aws.region")), Optional.empty(),
                 Optional.ofNullable(endpointUrl));
@@ -133,7 +140,7 @@ public class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-runs must be at least 1, not " + maxRuns);
         }
         String name = instance != null && !instance.isBlank() ? instance.strip() : Service.Leasing.defaultInstance();
-        return new Settings(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns, leaseTime.get(), grace.get(), name);
+        return new Settings(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns, leaseTime.get(), grace.get(), name, source);
     }
 
     /** Runs inside Quarkus, which {@link ServeLaunch} booted with these options: HTTP listens, the channel is up. */
@@ -160,7 +167,8 @@ public class ServeCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
             serving.install(service);
-            System.out.println("queue: " + ConfigProvider.getConfig().getValue("opsbook.queue-url", String.class));
+            System.out.println(settings.source().sqs() ? "queue: " + ConfigProvider.getConfig().getValue("opsbook.queue-url", String.class)
+                    : settings.source().describe(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
             System.out.println("http: http://" + settings.host() + ":" + settings.port());
             System.out.flush();
             stop.await();

@@ -19,7 +19,8 @@ import picocli.CommandLine;
  * {@code serve} before and around Quarkus: its options are read and checked before anything
  * boots (a bad option is one line and exit 2, with nothing listening), the HTTP address and the
  * queue become Quarkus configuration ({@link ServeCommand.Settings#quarkusProperties}), the
- * embedded queue starts when none is given, then Quarkus boots and runs {@link ServeCommand}.
+ * embedded queue starts when none is given and the channel {@code events} is not pointed at another
+ * broker ({@link dev.opsbook.serve.EventSource}), then Quarkus boots and runs {@link ServeCommand}.
  */
 final class ServeLaunch {
 
@@ -76,7 +77,7 @@ final class ServeLaunch {
             return ExitCodes.INVALID;
         }
         Optional<EmbeddedQueue> embedded = Optional.empty();
-        if (settings.queueUrl().isEmpty()) {
+        if (settings.source().sqs() && settings.queueUrl().isEmpty()) {
             try {
                 embedded = Optional.of(EmbeddedQueue.start(0, settings.maxReceives()));
             } catch (IOException | RuntimeException e) {

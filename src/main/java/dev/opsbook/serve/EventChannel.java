@@ -26,7 +26,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * acknowledged (SQS: deleted) only once the intake says {@link EventIntake.Verdict#DONE}: its run
  * is stored, or it is settled as rejected, duplicate, suppressed. Otherwise it is handed back
  * (nack; SQS: visible again in {@link #RETRY_SECONDS} s, the connector's {@code visibility}
- * failure strategy), and it comes again, to this instance or another.
+ * failure strategy), and it comes again, to this instance or another. On Kafka a nack sends the
+ * record through the connector's retry topics ({@code failure-strategy=delayed-retry-topic},
+ * application.properties), so one that must wait does not stop the channel.
  *
  * <p>While the instance is full it holds the message it has instead of handing it back, and
  * offers it once a run ends: messages are taken one at a time, so the connector stops receiving
@@ -64,10 +66,12 @@ public class EventChannel {
     public CompletionStage<Void> receive(Message<String> message) {
         Optional<software.amazon.awssdk.services.sqs.model.Message> sqs = message.getMetadata(SqsIncomingMetadata.class)
                 .map(SqsIncomingMetadata::getMessage);
+        Optional<KafkaDelivery> kafka = KafkaDelivery.of(message);
         int receives = sqs.map(m -> m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-                .filter(s -> s.matches("\\d{1,9}")).map(Integer::parseInt).orElse(1);
+                .filter(s -> s.matches("\\d{1,9}")).map(Integer::parseInt).or(() -> kafka.map(KafkaDelivery::receives)).orElse(1);
         Optional<Duration> lag = sqs.map(m -> m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP))
-                .filter(s -> s.matches("\\d{1,18}")).map(s -> Duration.between(Instant.ofEpochMilli(Long.parseLong(s)), Instant.now()));
+                .filter(s -> s.matches("\\d{1,18}")).map(s -> Instant.ofEpochMilli(Long.parseLong(s)))
+                .or(() -> kafka.map(KafkaDelivery::produced)).map(sent -> Duration.between(sent, Instant.now()));
         lag.ifPresent(d -> serving.current().ifPresent(service -> service.metrics().queueLag(d)));
         return offerWhenRoom(message, receives);
     }

@@ -29,9 +29,10 @@ public class QueueWatch implements SqsReceiveMessageRequestCustomizer {
     private volatile Instant asked = Instant.now();
     private final AtomicInteger held = new AtomicInteger();
 
-    public QueueWatch(@ConfigProperty(name = "opsbook.queue-url", defaultValue = "") String queueUrl,
+    // //why: Optional, since an empty defaultValue counts as none and fails start when the channel is on another broker
+    public QueueWatch(@ConfigProperty(name = "opsbook.queue-url") java.util.Optional<String> queueUrl,
                       @ConfigProperty(name = "mp.messaging.incoming.events.connector", defaultValue = "smallrye-sqs") String connector) {
-        this.queueUrl = queueUrl;
+        this.queueUrl = queueUrl.orElse("");
         this.connector = connector;
     }
 
