@@ -153,4 +153,18 @@ class ServeProcessIT {
         Serve after = serve();
         assertThat(after.said()).doesNotContain("is gone").contains("http: ");
     }
+
+    @Test
+    void a_second_serve_on_the_embedded_store_says_so_in_one_line_and_exits_2() throws Exception {
+        Serve first = serve("--instance", "first");
+
+        Cli.Result refused = Cli.run(dir, "serve", "--runbooks", "runbooks", "--port", "0", "--record-dir", "records", "--instance", "second");
+
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+        assertThat(refused.stderr().strip()).startsWith("error: another opsbook serve (first) is using H2 file ")
+                .endsWith("stop it, or give every instance one PostgreSQL store: --store jdbc:postgresql://HOST/DB")
+                .doesNotContain("\n");
+        assertThat(refused.all()).as("nothing of Quarkus's or the queue's shutting down").doesNotContain("Exception", "\tat ", "ERROR");
+        assertThat(first.process().isAlive()).isTrue();
+    }
 }
