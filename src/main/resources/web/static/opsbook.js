@@ -15,7 +15,15 @@ document.addEventListener("DOMContentLoaded", function () {
     refreshing = true;
     fetch(live.dataset.fragment, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) { if (html !== null) { live.innerHTML = html; } })
+      .then(function (html) {
+        if (html === null) { return; }
+        live.innerHTML = html;
+        // the fragment came with a new form token (and its cookie): every form of the page takes it
+        var token = live.querySelector("[data-form-token]");
+        if (token) {
+          document.querySelectorAll("input[name=_csrf]").forEach(function (field) { field.value = token.dataset.formToken; });
+        }
+      })
       .finally(function () {
         refreshing = false;
         if (again) { again = false; refresh(); }
