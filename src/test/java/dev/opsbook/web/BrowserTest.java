@@ -217,6 +217,21 @@ class BrowserTest {
     }
 
     @Test
+    void a_form_outside_the_live_part_still_posts_after_the_run_moved_on_the_page() throws Exception {
+        logIn(operatorToken);
+        launch("slow", java.util.Map.of("name", "ada"));
+        waitFor(d -> status().equals("succeeded"));
+        //why: each live update is a page of its own with a new form token and cookie; the header's form must follow it
+        waitFor(d -> d.findElement(By.id("record")).getText().contains("three"));
+
+        browser.findElement(By.cssSelector("form.logout button")).click();
+
+        waitFor(d -> d.findElements(By.id("who")).isEmpty());
+        assertThat(browser.getPageSource()).doesNotContain("Form refused");
+        assertThat(browser.manage().getCookieNamed("opsbook_session")).as("logged out").isNull();
+    }
+
+    @Test
     void the_form_checks_a_pattern_in_the_browser_and_the_server_checks_it_again() throws Exception {
         logIn(operatorToken);
         browser.get(base + "/runbooks/slow");
