@@ -83,15 +83,15 @@ public class ServeCommand implements Callable<Integer> {
     record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, Path records, AwsSettings aws,
                     int maxReceives, int maxRuns, Duration lease, Duration drain, String instance, dev.opsbook.serve.EventSource source) {
 
+        Settings withPort(int chosen) {
+            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance, source);
+        }
+
         /**
          * What Quarkus must know before it boots: where to listen, and the queue the channel {@code events} consumes.
          *
          * @param embedded the queue started in this process when none was given
          */
-        Settings withPort(int chosen) {
-            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance, source);
-        }
-
         Map<String, String> quarkusProperties(Optional<EmbeddedQueue> embedded) {
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("quarkus.http.host", host);

@@ -51,15 +51,10 @@ public class EventChannel {
 
     @Inject
     public EventChannel(Serving serving, QueueWatch watch,
-                        @ConfigProperty(name = "mp.messaging.incoming.events.connector", defaultValue = "smallrye-sqs") String connector) {
+                        @ConfigProperty(name = EventSource.CONNECTOR, defaultValue = EventSource.SQS) String connector) {
         this.serving = serving;
         this.watch = watch;
-        this.source = sourceOf(connector);
-    }
-
-    /** What the records call the channel: {@code sqs} (as before), {@code kafka}, {@code amqp}... */
-    static String sourceOf(String connector) {
-        return connector.startsWith("smallrye-") ? connector.substring("smallrye-".length()) : connector;
+        this.source = new EventSource(connector).name();
     }
 
     @Incoming("events")

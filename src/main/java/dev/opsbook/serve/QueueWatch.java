@@ -31,7 +31,7 @@ public class QueueWatch implements SqsReceiveMessageRequestCustomizer {
 
     // //why: Optional, since an empty defaultValue counts as none and fails start when the channel is on another broker
     public QueueWatch(@ConfigProperty(name = "opsbook.queue-url") java.util.Optional<String> queueUrl,
-                      @ConfigProperty(name = "mp.messaging.incoming.events.connector", defaultValue = "smallrye-sqs") String connector) {
+                      @ConfigProperty(name = EventSource.CONNECTOR, defaultValue = EventSource.SQS) String connector) {
         this.queueUrl = queueUrl.orElse("");
         this.connector = connector;
     }
@@ -52,7 +52,7 @@ public class QueueWatch implements SqsReceiveMessageRequestCustomizer {
      * @throws IllegalStateException when the SQS queue has not answered a receive for 30 s
      */
     public String check() {
-        if (!connector.equals("smallrye-sqs")) {
+        if (!new EventSource(connector).sqs()) {
             return "channel events on " + connector; // //why: other connectors report through SmallRye's own messaging health
         }
         if (held.get() == 0 && asked.isBefore(Instant.now().minus(QUIET))) {
