@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code opsbook serve} as a process on the embedded store: a port that is taken, and an instance
+ * {@code opsbook serve} as a process on the embedded store: a port that is taken, no runbook to serve, every
+ * interface ({@code --host 0.0.0.0}), and an instance
  * killed with {@code kill -9} while a shell step runs: its step's processes end with it, and a
  * serve started again at once takes over, without waiting out the dead instance's lease.
  */
@@ -152,6 +153,41 @@ class ServeProcessIT {
         }
         Serve after = serve();
         assertThat(after.said()).doesNotContain("is gone").contains("http: ");
+    }
+
+    @Test
+    void a_serve_with_no_runbook_refuses_to_start_in_one_line_and_with_allow_empty_and_host_0_0_0_0_starts_on_every_interface()
+            throws Exception {
+        Files.delete(dir.resolve("runbooks/hold.md"));
+
+        Cli.Result refused = Cli.run(dir, "serve", "--runbooks", "runbooks", "--runbooks", "elsewhere", "--port", "0", "--record-dir", "records");
+
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+        assertThat(refused.stderr().strip()).isEqualTo("error: no runbook to serve: no *.md file in runbooks, elsewhere (no such folder);"
+                + " give the folders with --runbooks DIR (or OPSBOOK_RUNBOOKS=DIR,DIR), or start with none with --allow-empty");
+        assertThat(refused.all()).doesNotContain("Exception", "queue: ", "http: ");
+        assertThat(dir.resolve(".opsbook")).as("no store was made").doesNotExist();
+
+        Serve empty = serve("--allow-empty", "--host", "0.0.0.0");
+
+        assertThat(empty.said()).contains("warning: serving NO runbook (--allow-empty): no *.md file in runbooks;"
+                + " events start nothing until a runbook that loads is added there");
+        String port = empty.httpUrl().substring(empty.httpUrl().lastIndexOf(':') + 1);
+        assertThat(empty.httpUrl()).isEqualTo("http://0.0.0.0:" + port);
+        List<java.net.InetAddress> addresses = new ArrayList<>(List.of(java.net.InetAddress.getLoopbackAddress()));
+        java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream().filter(i -> {
+            try {
+                return i.isUp() && !i.isLoopback();
+            } catch (java.net.SocketException e) {
+                return false;
+            }
+        }).flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream()).filter(a -> a instanceof java.net.Inet4Address)
+                .findFirst().ifPresent(addresses::add);
+        for (java.net.InetAddress address : addresses) {
+            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + address.getHostAddress()
+                    + ":" + port + "/q/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).as("on " + address).isEqualTo(200);
+        }
     }
 
     @Test
