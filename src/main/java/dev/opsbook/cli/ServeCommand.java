@@ -30,8 +30,9 @@ import sun.misc.Signal;
         description = "Runs the engine as a service: EventBridge events from SQS (an embedded queue when none is given) and over HTTP"
                 + " start the runbooks whose triggers match, exactly once per event; waiting runs resume when answered.",
         footer = {"", "Prints 'queue: <url>' once it consumes and 'http: <url>' once it listens. Settings can also come from",
-                "configuration: opsbook.runbooks, opsbook.queue-url, opsbook.store, opsbook.record-dir, opsbook.http.port,",
-                "opsbook.aws.region (environment: OPSBOOK_RUNBOOKS, OPSBOOK_QUEUE_URL, ...). Ctrl-C or SIGTERM drains it: no new events,",
+                "configuration: opsbook.runbooks, opsbook.allow-empty, opsbook.queue-url, opsbook.store, opsbook.record-dir,",
+                "opsbook.http.host, opsbook.http.port, opsbook.aws.region (environment: OPSBOOK_RUNBOOKS, OPSBOOK_HTTP_HOST, ...).",
+                "It refuses to start when its folders hold no runbook that loads, unless --allow-empty. Ctrl-C or SIGTERM drains it: no new events,",
                 "running steps finish (for at most --drain), then the runs it held are let go to another instance; exit status 0.",
                 "Several instances can share one PostgreSQL store and one queue; the embedded H2 store serves one instance."})
 public class ServeCommand implements Callable<Integer> {
@@ -42,8 +43,13 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one).")
     Integer port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "HTTP address (default ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "HTTP address (default 127.0.0.1, this machine only; 0.0.0.0: every"
+            + " interface, as in the container image).")
     String host;
+
+    @Option(names = "--allow-empty", description = "Start even when the runbook folders hold no runbook that loads (they are"
+            + " read again as files change); without it serve refuses to start.")
+    boolean allowEmpty;
 
     @Option(names = "--queue-url", paramLabel = "URL", description = "The SQS queue to consume (default: an embedded ElasticMQ queue).")
     String queueUrl;
@@ -81,10 +87,16 @@ public class ServeCommand implements Callable<Integer> {
 
     /** serve's options, checked, with the settings they default to. */
     record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, Path records, AwsSettings aws,
-                    int maxReceives, int maxRuns, Duration lease, Duration drain, String instance, dev.opsbook.serve.EventSource source) {
+                    int maxReceives, int maxRuns, Duration lease, Duration drain, String instance, dev.opsbook.serve.EventSource source,
+                    boolean allowEmpty) {
 
         Settings withPort(int chosen) {
-            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance, source);
+            return new Settings(folders, host, chosen, queueUrl, records, aws, maxReceives, maxRuns, lease, drain, instance, source, allowEmpty);
+        }
+
+        /** Where it listens, as a URL: an IPv6 address in brackets. */
+        String httpUrl() {
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
 
         /**
@@ -106,27 +118,28 @@ public class ServeCommand implements Callable<Integer> {
 
     /** @throws IllegalArgumentException with the one line to print, for an option that cannot be used */
     Settings settings() {
-        List<Path> folders = !runbooks.isEmpty() ? runbooks : Stores.setting("opsbook.runbooks")
+        List<Path> folders = !runbooks.isEmpty() ? runbooks : Setting.RUNBOOKS.value()
                 .map(s -> Arrays.stream(s.split(",")).map(String::strip).map(Path::of).toList())
                 .orElse(List.of(Path.of("runbooks"), Path.of("playbooks")));
         int httpPort;
         try {
-            httpPort = port != null ? port : Stores.setting("opsbook.http.port").map(Integer::parseInt).orElse(8080);
+            httpPort = port != null ? port : Setting.HTTP_PORT.value().map(Integer::parseInt).orElse(8080);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("opsbook.http.port must be a port number, not '" + Stores.setting("opsbook.http.port").orElse("") + "'");
+            throw new IllegalArgumentException(Setting.HTTP_PORT.key() + " (" + Setting.HTTP_PORT.environment() + ") must be a port number, not '"
+                    + Setting.HTTP_PORT.value().orElse("") + "'");
         }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535 (0 picks a free one), not " + httpPort);
         }
-        Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
+        Optional<String> queue = Optional.ofNullable(queueUrl).or(Setting.QUEUE_URL::value);
         queue.ifPresent(dev.opsbook.serve.QueueProperties::parse);
         dev.opsbook.serve.EventSource source = dev.opsbook.serve.EventSource.configured(Stores::setting);
         if (!source.sqs() && queue.isPresent()) {
             throw new IllegalArgumentException("--queue-url (or opsbook.queue-url) names an SQS queue, but the channel events is configured for "
                     + source.connector() + " (" + dev.opsbook.serve.EventSource.CONNECTOR + "); drop one of them");
         }
-        Path records = recordDir != null ? recordDir : Stores.setting("opsbook.record-dir").map(Path::of).orElse(Path.of("records"));
-        AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(() -> Stores.setting("opsbook.aws.region")), Optional.empty(),
+        Path records = recordDir != null ? recordDir : Setting.RECORD_DIR.value().map(Path::of).orElse(Path.of("records"));
+        AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(Setting.AWS_REGION::value), Optional.empty(),
                 Optional.ofNullable(endpointUrl));
         Optional<Duration> leaseTime = Durations.parse(lease);
         Optional<Duration> grace = Durations.parse(drain);
@@ -140,7 +153,14 @@ public class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-runs must be at least 1, not " + maxRuns);
         }
         String name = instance != null && !instance.isBlank() ? instance.strip() : Service.Leasing.defaultInstance();
-        return new Settings(folders, host, httpPort, queue, records, aws, maxReceives, maxRuns, leaseTime.get(), grace.get(), name, source);
+        String address = host != null && !host.isBlank() ? host.strip() : Setting.HTTP_HOST.value().orElse("127.0.0.1");
+        Optional<String> emptyValue = Setting.ALLOW_EMPTY.value();
+        if (emptyValue.isPresent() && !emptyValue.get().equalsIgnoreCase("true") && !emptyValue.get().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(Setting.ALLOW_EMPTY.key() + " (" + Setting.ALLOW_EMPTY.environment() + ") must be true or false, not '"
+                    + emptyValue.get() + "'");
+        }
+        boolean empty = allowEmpty || emptyValue.map(Boolean::parseBoolean).orElse(false);
+        return new Settings(folders, address, httpPort, queue, records, aws, maxReceives, maxRuns, leaseTime.get(), grace.get(), name, source, empty);
     }
 
     /** Runs inside Quarkus, which {@link ServeLaunch} booted with these options: HTTP listens, the channel is up. */
@@ -169,7 +189,7 @@ public class ServeCommand implements Callable<Integer> {
             serving.install(service);
             System.out.println(settings.source().sqs() ? "queue: " + ConfigProvider.getConfig().getValue("opsbook.queue-url", String.class)
                     : settings.source().describe(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
-            System.out.println("http: http://" + settings.host() + ":" + settings.port());
+            System.out.println("http: " + settings.httpUrl());
             System.out.flush();
             stop.await();
             List<String> letGo = service.drain(settings.drain());

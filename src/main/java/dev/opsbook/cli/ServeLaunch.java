@@ -66,6 +66,9 @@ final class ServeLaunch {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;
         }
+        if (!RunbooksToServe.check(settings.folders(), settings.allowEmpty(), Runbooks.loader(), System.err)) {
+            return ExitCodes.INVALID;
+        }
         RunStore store;
         try {
             store = command.store.open();
@@ -107,7 +110,7 @@ final class ServeLaunch {
         return exit.get();
     }
 
-    static final String FORM_KEY = "opsbook.csrf-key";
+    static final String FORM_KEY = Setting.CSRF_KEY.key();
 
     /**
      * The key that signs the pages' form tokens when none is configured: the store's own, made by the first instance

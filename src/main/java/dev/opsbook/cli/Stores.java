@@ -21,7 +21,7 @@ final class Stores {
         if (option != null && !option.isBlank()) {
             return option;
         }
-        return setting("opsbook.store").orElseGet(() -> JdbcRunStore.embeddedUrl(Path.of(".opsbook").toAbsolutePath()));
+        return setting(Setting.STORE.key()).orElseGet(() -> JdbcRunStore.embeddedUrl(Path.of(".opsbook").toAbsolutePath()));
     }
 
     /**
@@ -29,7 +29,7 @@ final class Stores {
      * command that only reads (audit verify) says so rather than create an empty store.
      */
     static Optional<Path> missingDefault(String option) {
-        if ((option != null && !option.isBlank()) || setting("opsbook.store").isPresent()) {
+        if ((option != null && !option.isBlank()) || setting(Setting.STORE.key()).isPresent()) {
             return Optional.empty();
         }
         Path file = Path.of(".opsbook").toAbsolutePath().resolve("store.mv.db");
@@ -38,7 +38,7 @@ final class Stores {
 
     static RunStore open(String option) {
         String url = url(option);
-        return JdbcRunStore.open(url, setting("opsbook.store.user").orElse(""), setting("opsbook.store.password").orElse(""));
+        return JdbcRunStore.open(url, setting(Setting.STORE_USER.key()).orElse(""), setting(Setting.STORE_PASSWORD.key()).orElse(""));
     }
 
     /**
