@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the generated parts of deploy/cloudformation.yaml again, from the runbooks in runbooks/:
+# Writes the generated parts of deploy/cloudformation.yaml again, from the runbooks and playbooks the image serves (runbooks/, playbooks/):
 # the EventBridge rules and the queue's policy (opsbook deploy rules), the task role's policy
 # (opsbook policy --service). Run it from anywhere after changing a runbook's triggers or steps;
 # CloudFormationTemplateTest fails until the template matches.
@@ -9,8 +9,8 @@ cd "$root"
 template=deploy/cloudformation.yaml
 rules="$(mktemp)"; policy="$(mktemp)"; out="$(mktemp)"
 trap 'rm -f "$rules" "$policy" "$out"' EXIT
-./opsbook deploy rules runbooks/ --format cloudformation >"$rules"
-./opsbook policy runbooks/ --service --format cloudformation >"$policy"
+./opsbook deploy rules runbooks/ playbooks/ --format cloudformation >"$rules"
+./opsbook policy runbooks/ playbooks/ --service --format cloudformation >"$policy"
 # each BEGIN line is followed by the command's output, indented as the BEGIN line is, up to its END line
 awk -v rules="$rules" -v policy="$policy" '
   function splice(file, indent,   line) { while ((getline line < file) > 0) print (line == "" ? "" : indent line); close(file) }
@@ -21,4 +21,4 @@ awk -v rules="$rules" -v policy="$policy" '
 ' "$template" >"$out"
 mv "$out" "$template"
 trap 'rm -f "$rules" "$policy"' EXIT
-echo "deploy/generate.sh: $template written again from runbooks/" >&2
+echo "deploy/generate.sh: $template written again from runbooks/ and playbooks/" >&2

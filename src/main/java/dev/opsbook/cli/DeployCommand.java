@@ -66,7 +66,7 @@ public class DeployCommand {
 
     /** The folders {@code serve} reads when none is named: {@code opsbook.runbooks}, else those of runbooks and playbooks that exist. */
     static List<Path> servedFolders() {
-        return Stores.setting("opsbook.runbooks")
+        return Setting.RUNBOOKS.value()
                 .map(s -> Arrays.stream(s.split(",")).map(String::strip).filter(p -> !p.isEmpty()).map(Path::of).toList())
                 .orElseGet(() -> java.util.stream.Stream.of(Path.of("runbooks"), Path.of("playbooks")).filter(Files::isDirectory).toList());
     }

@@ -22,7 +22,7 @@ final class ServiceResources {
      * @return empty, with the reason on stderr, for a URL that is no SQS queue's
      */
     static Optional<ServicePolicy.Resources> of(String queueUrl, String recordDir) {
-        Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Stores.setting("opsbook.queue-url"));
+        Optional<String> queue = Optional.ofNullable(queueUrl).or(() -> Setting.QUEUE_URL.value());
         String queueArn = "*";
         if (queue.isEmpty()) {
             System.err.println("opsbook: no queue named (--queue-url or opsbook.queue-url): the policy lets serve read any queue");
@@ -36,7 +36,7 @@ final class ServiceResources {
             String region = sqs.group(1) != null ? sqs.group(1) : sqs.group(2);
             queueArn = "arn:" + partition(sqs.group(3)) + ":sqs:" + region + ":" + sqs.group(4) + ":" + sqs.group(5);
         }
-        Optional<String> records = Optional.ofNullable(recordDir).or(() -> Stores.setting("opsbook.record-dir"));
+        Optional<String> records = Optional.ofNullable(recordDir).or(() -> Setting.RECORD_DIR.value());
         Matcher s3 = S3_DIR.matcher(records.orElse(""));
         if (!s3.matches()) {
             return Optional.of(new ServicePolicy.Resources(queueArn, null, null));

@@ -10,18 +10,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * deploy/cloudformation.yaml, checked without AWS: it parses, every reference in it leads somewhere, the
  * queue takes events from its rules only and hands failures to its dead-letter queue, and what was
- * generated from runbooks/ is what {@code opsbook deploy rules} and {@code opsbook policy --service} print today.
+ * generated from runbooks/ and playbooks/ (what the image serves) is what {@code opsbook deploy rules} and {@code opsbook policy --service} print today.
  */
 class CloudFormationTemplateTest {
 
@@ -121,8 +119,8 @@ class CloudFormationTemplateTest {
     }
 
     @Test
-    void the_rules_in_the_template_are_those_opsbook_deploy_rules_prints_for_runbooks() throws IOException {
-        Commands.Result json = Commands.deploy("rules", "runbooks/");
+    void the_rules_in_the_template_are_those_opsbook_deploy_rules_prints_for_what_the_image_serves() throws IOException {
+        Commands.Result json = Commands.deploy("rules", "runbooks/", "playbooks/");
         assertThat(json.exitCode()).as(json.stderr()).isZero();
         List<JsonNode> printed = new ArrayList<>();
         new ObjectMapper().readTree(json.stdout()).forEach(rule -> printed.add(rule.path("eventPattern")));
@@ -133,13 +131,13 @@ class CloudFormationTemplateTest {
         }
         assertThat(inTemplate).isEqualTo(printed);
 
-        Commands.Result yaml = Commands.deploy("rules", "runbooks/", "--format", "cloudformation");
+        Commands.Result yaml = Commands.deploy("rules", "runbooks/", "playbooks/", "--format", "cloudformation");
         assertThat(generated("deploy rules")).as("the block deploy/generate.sh writes; run it again").isEqualTo(yaml.stdout());
     }
 
     @Test
-    void the_task_role_may_do_exactly_what_opsbook_policy_service_prints_for_runbooks() throws IOException {
-        Commands.Result json = Commands.policy("runbooks/", "--service", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+    void the_task_role_may_do_exactly_what_opsbook_policy_service_prints_for_what_the_image_serves() throws IOException {
+        Commands.Result json = Commands.policy("runbooks/", "playbooks/", "--service", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
                 "--record-dir", "s3://bucket/records");
         assertThat(json.exitCode()).as(json.stderr()).isZero();
         JsonNode resources = resources();
@@ -147,7 +145,7 @@ class CloudFormationTemplateTest {
         assertThat(actions(resources.at("/TaskRole/Properties/Policies"))).isEqualTo(actions(new ObjectMapper().readTree(json.stdout())))
                 .contains("sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:PutObject");
 
-        Commands.Result yaml = Commands.policy("runbooks/", "--service", "--format", "cloudformation");
+        Commands.Result yaml = Commands.policy("runbooks/", "playbooks/", "--service", "--format", "cloudformation");
         assertThat(generated("policy")).as("the block deploy/generate.sh writes; run it again").isEqualTo(yaml.stdout());
     }
 
@@ -158,7 +156,7 @@ class CloudFormationTemplateTest {
         variables.addAll(container.path("Secrets").findValuesAsText("Name"));
         Set<String> opsbook = new TreeSet<>(variables.stream().filter(v -> v.startsWith("OPSBOOK_")).toList());
         assertThat(opsbook).contains("OPSBOOK_QUEUE_URL", "OPSBOOK_STORE", "OPSBOOK_STORE_USER", "OPSBOOK_STORE_PASSWORD", "OPSBOOK_RECORD_DIR");
-        assertThat(settingsServeReads()).containsAll(opsbook);
+        assertThat(dev.opsbook.cli.Setting.environmentVariables()).containsAll(opsbook);
         assertThat(container.at("/Secrets").toString()).contains("OPSBOOK_STORE_PASSWORD").contains("MasterUserSecret");
         assertThat(container.path("Environment").toString()).doesNotContain("PASSWORD");
     }
@@ -206,30 +204,6 @@ class CloudFormationTemplateTest {
             }
         }
         throw new AssertionError("no block # BEGIN opsbook " + command + " ... # END in " + TEMPLATE);
-    }
-
-    /**
-     * The environment variables of the settings serve reads: each {@code opsbook.*} name the CLI and serve look up, and those
-     * application.properties refers to, as SmallRye Config maps them (OPSBOOK_STORE_USER for opsbook.store.user).
-     */
-    static Set<String> settingsServeReads() throws IOException {
-        Set<String> names = new TreeSet<>();
-        Pattern literal = Pattern.compile("\"(opsbook\\.[a-z0-9.-]+)\"");
-        try (Stream<Path> files = Stream.concat(Files.list(Path.of("src/main/java/dev/opsbook/cli")), Files.list(Path.of("src/main/java/dev/opsbook/serve")))) {
-            for (Path file : files.toList()) {
-                Matcher found = literal.matcher(Files.readString(file));
-                while (found.find()) {
-                    names.add(found.group(1));
-                }
-            }
-        }
-        Matcher property = Pattern.compile("\\$\\{(opsbook\\.[a-z0-9.-]+)").matcher(Files.readString(Path.of("src/main/resources/application.properties")));
-        while (property.find()) {
-            names.add(property.group(1));
-        }
-        Set<String> variables = new TreeSet<>();
-        names.forEach(name -> variables.add(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")));
-        return variables;
     }
 
     private static Set<String> actions(JsonNode policies) {
