@@ -81,9 +81,21 @@ public final class IamPolicy {
 
     /** One policy for all of them: the union of what each needs. */
     public static ObjectNode of(Collection<Runbook> runbooks, AwsServices services) {
+        return of(runbooks, services, true);
+    }
+
+    /**
+     * What the identity running the runbooks needs itself: as {@link #of(Collection, AwsServices)}, but without the calls of steps
+     * that assume a role (the role makes those; this identity only needs {@code sts:AssumeRole} on it).
+     */
+    public static ObjectNode ofRunner(Collection<Runbook> runbooks, AwsServices services) {
+        return of(runbooks, services, false);
+    }
+
+    private static ObjectNode of(Collection<Runbook> runbooks, AwsServices services, boolean callsUnderRoles) {
         Grants grants = new Grants();
         for (Runbook runbook : runbooks) {
-            collect(runbook, services, grants);
+            collect(runbook, services, grants, callsUnderRoles);
         }
         ObjectNode policy = JsonNodeFactory.instance.objectNode();
         policy.put("Version", "2012-10-17");
@@ -102,15 +114,19 @@ public final class IamPolicy {
         return policy;
     }
 
-    private static void collect(Runbook runbook, AwsServices services, Grants grants) {
+    private static void collect(Runbook runbook, AwsServices services, Grants grants, boolean callsUnderRoles) {
         for (Step step : AwsSteps.of(runbook)) {
+            Optional<String> role = text(step.settings().path("role").asText(""));
+            role.ifPresent(grants.roles()::add);
+            if (role.isPresent() && !callsUnderRoles) {
+                continue;
+            }
             String service = step.settings().path("service").asText();
             String written = step.settings().path("operation").asText();
             String operation = services.operation(service, written).map(AwsOperation::name).orElse(written);
             String prefix = services.find(service).map(AwsService::iamPrefix).orElse(service);
             String action = prefix + ":" + operation;
             grants.calls().add(ACTION_NAMES.getOrDefault(action, action));
-            text(step.settings().path("role").asText("")).ifPresent(role -> grants.roles().add(role));
         }
         for (Step step : runbook.steps()) {
             if (step.has(StepKindSpec.Trait.NOTIFIES) && step.settings() != null) {
