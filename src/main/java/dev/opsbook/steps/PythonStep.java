@@ -31,6 +31,10 @@ public final class PythonStep implements StepExecutor {
     public static final String DEFAULT_INTERPRETER = "python3";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FIX = "; install Python 3 or set opsbook.python (OPSBOOK_PYTHON) to its path";
+    /** bash's status, and the start of its message, when the process group's guard cannot find the interpreter. */
+    private static final int NOT_FOUND = 127;
+    private static final String GUARD_SAYS = "opsbook-step: ";
 
     //why: read the context from stdin, then give the program /dev/null there, as a shell step has
     private static final String PRELUDE = """
@@ -85,6 +89,9 @@ public final class PythonStep implements StepExecutor {
             ScriptProcess.Ended ended = ScriptProcess.run(List.of(interpreter, "-c", PRELUDE), environment, call.workingDirectory(),
                     given(call, outputs));
             ObjectNode result = ShellStep.result(ended, lastJson(ended.stdout()));
+            if (ended.exitCode() == NOT_FOUND && ended.stderr().startsWith(GUARD_SAYS)) {
+                return new StepOutcome.Failed("cannot run " + interpreter + ": " + ended.stderr().strip().replaceFirst("^.*: ", "") + FIX, result);
+            }
             if (ended.exitCode() != 0) {
                 return ShellStep.failed(ended, result);
             }
@@ -94,8 +101,7 @@ public final class PythonStep implements StepExecutor {
                 return new StepOutcome.Failed(e.getMessage(), result);
             }
         } catch (IOException e) {
-            return new StepOutcome.Failed("cannot run " + interpreter + ": " + PythonCheck.why(e)
-                    + "; install Python 3 or set opsbook.python (OPSBOOK_PYTHON) to its path", null);
+            return new StepOutcome.Failed("cannot run " + interpreter + ": " + PythonCheck.why(e) + FIX, null);
         } finally {
             ShellStep.deleteQuietly(outputs);
         }
