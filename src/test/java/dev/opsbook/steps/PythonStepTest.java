@@ -288,4 +288,41 @@ class PythonStepTest {
         assertThat(((StepOutcome.Failed) outcome).message()).startsWith("cannot run " + workDir.resolve("no-python") + ": No such file")
                 .endsWith("install Python 3 or set opsbook.python (OPSBOOK_PYTHON) to its path");
     }
+
+    @Test
+    void a_run_that_goes_on_from_its_stored_history_fails_a_python_step_reading_a_secret_rather_than_use_the_mask() throws Exception {
+        String text = """
+                ---
+                parameters:
+                  password: { type: secret }
+                ---
+                ```approve id=allow
+                prompt: Set the new password?
+                ```
+
+                ```python id=set-password
+                open("password-was-set", "w").write(params["password"])
+                ```
+                """;
+        RunRequest request = new RunRequest(load(text), Map.of("password", "s3cr3t-canary"), "tester", "test", Interaction.NOBODY,
+                Optional.empty(), workDir);
+        RunResult waiting;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            waiting = engine.run(request, RunListener.NONE, new RunControl());
+        }
+        assertThat(waiting.state().status()).isEqualTo(RunStatus.WAITING);
+
+        java.util.List<RunEvent> history = new java.util.ArrayList<>(waiting.events()); // as the store keeps them: the secret masked
+        java.time.Instant now = java.time.Instant.now();
+        history.add(new RunEvent.StepAnswered(now, "allow", new Interaction.Answer(true, "carol", "go", now, "opsbook approve")));
+        RunResult resumed;
+        try (Engine engine = new Engine(StandardSteps.all())) {
+            resumed = engine.resume(new RunRequest(load(text), Map.of(), "tester", "test", Interaction.NOBODY, Optional.empty(), workDir),
+                    history, "tester", RunListener.NONE, new RunControl());
+        }
+
+        assertThat(resumed.state().execution("set-password").orElseThrow().message())
+                .contains("params.password is a secret, and the store does not keep secrets");
+        assertThat(workDir.resolve("password-was-set")).doesNotExist();
+    }
 }
