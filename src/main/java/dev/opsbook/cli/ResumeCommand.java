@@ -91,7 +91,7 @@ public class ResumeCommand implements Callable<Integer> {
             RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
                     Path.of("").toAbsolutePath());
             RunResult result;
-            try (Engine engine = new Engine(StandardSteps.with(clients), clock, () -> runId,
+            try (Engine engine = new Engine(StandardSteps.with(clients, Runbooks.python()), clock, () -> runId,
                     new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
                 result = engine.resume(request, history, user, listeners, new RunControl());
             }

@@ -142,7 +142,7 @@ public class RunCommand implements Callable<Integer> {
                 System.err.println("error: " + notReady.get());
                 return ExitCodes.INVALID;
             }
-            StepExecutors executors = StandardSteps.with(clients);
+            StepExecutors executors = StandardSteps.with(clients, Runbooks.python());
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
             TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null && !Runbooks.isStdin(file), user, clock);
             RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
@@ -249,7 +249,7 @@ public class RunCommand implements Callable<Integer> {
     private int dryRun(LoadedRunbook loaded, boolean json, Optional<Duration> runTimeout) {
         Plan plan;
         try {
-            plan = Plan.of(loaded, params, StandardSteps.with(new AwsClients(awsSettings())));
+            plan = Plan.of(loaded, params, StandardSteps.with(new AwsClients(awsSettings()), Runbooks.python()));
         } catch (InvalidRunException e) {
             e.problems().forEach(System.err::println);
             return ExitCodes.INVALID;

@@ -2,11 +2,16 @@ package dev.opsbook.cli;
 
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.runbook.RunbookParser;
+import dev.opsbook.steps.PythonCheck;
+import dev.opsbook.steps.PythonStep;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.trigger.TriggerPatternCheck;
 import java.util.List;
 
-/** The one loader every command uses, with the step kinds this build ships and event-ruler's check of trigger patterns. */
+/**
+ * The one loader every command uses, with the step kinds this build ships, event-ruler's check of trigger patterns and
+ * the configured interpreter's check of python steps.
+ */
 final class Runbooks {
     private Runbooks() {
     }
@@ -78,6 +83,11 @@ final class Runbooks {
     }
 
     static RunbookLoader loader() {
-        return new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        return new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck(), new PythonCheck(python())));
+    }
+
+    /** The interpreter of python steps: the {@code opsbook.python} setting (OPSBOOK_PYTHON), else {@code python3}. */
+    static String python() {
+        return Stores.setting("opsbook.python").filter(p -> !p.isBlank()).orElse(PythonStep.DEFAULT_INTERPRETER);
     }
 }

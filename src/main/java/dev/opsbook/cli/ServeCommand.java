@@ -178,7 +178,7 @@ public class ServeCommand implements Callable<Integer> {
         Serving serving = Arc.container().instance(Serving.class).get();
         RunStore runs = prepared.get().store(); // //why: opened before boot, so a store that cannot be used stops serve before it listens
         try (Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
-                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())),
+                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python()),
                      runs, Runbooks.loader(), ServiceLog.stream())) {
             try {
                 service.start();

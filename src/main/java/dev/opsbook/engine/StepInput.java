@@ -64,7 +64,9 @@ final class StepInput {
         }
         //why: a script also reads parameters as environment variables ($token), which hold the mask too
         java.util.stream.Stream<String> inScript = step.settings().isNull() && step.body() != null
-                ? masked.stream().filter(name -> java.util.regex.Pattern.compile("\\$\\{?" + java.util.regex.Pattern.quote(name) + "(?![A-Za-z0-9_])")
+                ? masked.stream().filter(name -> java.util.regex.Pattern.compile(step.has(dev.opsbook.runbook.StepKindSpec.Trait.PROGRAM)
+                                ? "[\"']" + java.util.regex.Pattern.quote(name) + "[\"']" // a program reads params["name"], os.environ["name"]
+                                : "\\$\\{?" + java.util.regex.Pattern.quote(name) + "(?![A-Za-z0-9_])")
                         .matcher(step.body()).find())
                 : java.util.stream.Stream.empty();
         return java.util.stream.Stream.concat(dev.opsbook.runbook.ExpressionSites.of(step).sites().stream()

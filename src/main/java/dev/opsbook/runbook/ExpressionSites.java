@@ -37,6 +37,8 @@ public final class ExpressionSites {
         });
         if (step.settings().isObject()) {
             settings(step, step.settings(), "", sites, problems);
+        } else if (step.form() == StepForm.FENCED_BLOCK && Template.isTemplate(step.body()) && step.has(StepKindSpec.Trait.PROGRAM)) {
+            ProgramTemplates.problems(step).forEach(problems::add);
         } else if (step.form() == StepForm.FENCED_BLOCK && Template.isTemplate(step.body())) {
             script(step, sites, problems);
         }
@@ -115,7 +117,7 @@ public final class ExpressionSites {
     public static final String LITERAL_HINT = "; every {{ }} in a shell step is an opsbook template: write a literal '{{' as {{ '{{' }},"
             + " or fence an example as ```bash (prose, never run)";
 
-    private static Position at(String body, int offset, Position origin) {
+    static Position at(String body, int offset, Position origin) {
         int line = 0;
         int lineStart = 0;
         for (int i = 0; i < Math.min(offset, body.length()); i++) {

@@ -35,7 +35,9 @@ public record StepKindSpec(
         /** Only reads: an AWS operation that changes things is refused in it (wait, assert). */
         READ_ONLY,
         /** Publishes to the SNS topic its body names with {@code sns} (notify). */
-        NOTIFIES
+        NOTIFIES,
+        /** Its body is a program that reads the run's context as data, so a {@code {{ }}} template in it is an error (python). */
+        PROGRAM
     }
 
     public StepKindSpec {

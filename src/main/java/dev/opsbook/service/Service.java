@@ -13,6 +13,7 @@ import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.metrics.Health;
 import dev.opsbook.metrics.ServiceMetrics;
 import dev.opsbook.runbook.Durations;
+import dev.opsbook.steps.PythonStep;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
 import java.io.PrintStream;
@@ -38,12 +39,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Service implements AutoCloseable {
 
+    /** @param python the interpreter of python steps ({@code opsbook.python}) */
     public record Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
-                         Path workingDirectory, Leasing leasing) {
+                         Path workingDirectory, Leasing leasing, String python) {
 
         public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                       Path workingDirectory) {
             this(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
+        }
+
+        public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing) {
+            this(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, PythonStep.DEFAULT_INTERPRETER);
+        }
+
+        public Config withPython(String interpreter) {
+            return new Config(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter);
         }
     }
 
@@ -109,7 +120,7 @@ public final class Service implements AutoCloseable {
         Clock clock = config.leasing().clock();
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
-        StepExecutors executors = StandardSteps.with(clients);
+        StepExecutors executors = StandardSteps.with(clients, config.python());
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);

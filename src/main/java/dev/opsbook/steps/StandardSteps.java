@@ -19,8 +19,14 @@ public final class StandardSteps {
     }
 
     public static StepExecutors with(AwsClients clients) {
+        return with(clients, PythonStep.DEFAULT_INTERPRETER);
+    }
+
+    /** @param python the interpreter python steps run with (the {@code opsbook.python} setting) */
+    public static StepExecutors with(AwsClients clients, String python) {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker))));
+                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker)),
+                new PythonStep(python)));
     }
 }

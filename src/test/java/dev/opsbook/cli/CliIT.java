@@ -56,7 +56,7 @@ class CliIT {
                 "broken.md:4:63: error: default of parameter 'region' is invalid: 'US' does not match pattern '^[a-z]+-[0-9]$'",
                 "broken.md:7:19: error: step 'first' needs 'nowhere', which is not a step",
                 "broken.md:8:9: error: script: params.regoin is not a declared parameter; did you mean 'region'?; declare it under parameters: in the front matter",
-                "broken.md:11:4: error: unknown step kind 'shel'; did you mean 'shell'?; step kinds are approve, assert, aws, http, manual, notify, runbook, shell, wait");
+                "broken.md:11:4: error: unknown step kind 'shel'; did you mean 'shell'?; step kinds are approve, assert, aws, http, manual, notify, python, runbook, shell, wait");
         assertThat(result.stderr()).contains("1 file checked: 1 invalid (4 errors, 0 warnings)");
     }
 

@@ -61,11 +61,12 @@ class FormatExamplesTest {
     private static final Path DOC = DocsSupport.projectRoot().resolve("docs/FORMAT.md");
     private static final Pattern MARKER = Pattern.compile("<!-- example: (.*?) -->");
     private static final Pattern FENCE = Pattern.compile(" {0,3}(`{3,}|~{3,})(.*)");
-    /** Kinds an example may use and still be run by this test: nothing but bash and a person (and no assert with an AWS call). */
-    private static final Set<String> RUNNABLE_KINDS = Set.of("shell", "assert", "manual", "approve");
+    /** Kinds an example may use and still be run by this test: nothing but bash, python and a person (and no assert with an AWS call). */
+    private static final Set<String> RUNNABLE_KINDS = Set.of("shell", "python", "assert", "manual", "approve");
 
-    /** As the CLI loads runbooks: event patterns checked by event-ruler too. */
-    private final RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+    /** As the CLI loads runbooks: event patterns checked by event-ruler too, python steps by python3. */
+    private final RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(),
+            List.of(new TriggerPatternCheck(), new dev.opsbook.steps.PythonCheck("python3")));
 
     /** One example as the document gives it; {@code line} is where its comment is, for messages. */
     record Example(String name, boolean invalid, RunStatus expect, String text, List<String> diagnostics, int line) {

@@ -1,0 +1,48 @@
+package dev.opsbook.runbook;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code {{ }}} in the body of a kind whose body is a program ({@link StepKindSpec.Trait#PROGRAM}):
+ * such a program reads the run's context as variables, so a template pasted into its code is an
+ * error, with the variable to read instead ({@code params["host"]} for {@code {{ params.host }}}).
+ */
+final class ProgramTemplates {
+
+    private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)(\\}\\}|$)", Pattern.MULTILINE);
+    private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]+\"))*");
+
+    private ProgramTemplates() {
+    }
+
+    static List<ExpressionSites.Problem> problems(Step step) {
+        String body = step.body();
+        Position origin = new Position(step.position().line() + 1, step.span().indent() + 1);
+        List<ExpressionSites.Problem> problems = new ArrayList<>();
+        Matcher template = TEMPLATE.matcher(body);
+        while (template.find()) {
+            String expression = template.group(1).strip();
+            problems.add(new ExpressionSites.Problem(ExpressionSites.at(body, template.start(), origin), step.kind()
+                    + " step takes no {{ }} templates: the run's context is given to it as variables (params, steps, event, run, item,"
+                    + " index); write " + instead(expression) + " instead of {{ " + expression + " }}"));
+        }
+        return problems;
+    }
+
+    /** {@code params["host"]} for {@code params.host}; for anything but a plain path, the form to follow. */
+    static String instead(String expression) {
+        if (!PATH.matcher(expression).matches() || !expression.contains(".")) {
+            return "a variable such as params[\"name\"]";
+        }
+        String[] parts = expression.split("\\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+        StringBuilder python = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            String name = parts[i].startsWith("\"") ? parts[i].substring(1, parts[i].length() - 1) : parts[i];
+            python.append("[\"").append(name).append("\"]");
+        }
+        return python.toString();
+    }
+}
