@@ -88,6 +88,6 @@ final class Runbooks {
 
     /** The interpreter of python steps: the {@code opsbook.python} setting (OPSBOOK_PYTHON), else {@code python3}. */
     static String python() {
-        return Stores.setting("opsbook.python").filter(p -> !p.isBlank()).orElse(PythonStep.DEFAULT_INTERPRETER);
+        return Setting.PYTHON.value().orElse(PythonStep.DEFAULT_INTERPRETER);
     }
 }

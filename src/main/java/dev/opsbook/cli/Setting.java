@@ -23,6 +23,8 @@ public enum Setting {
     HTTP_HOST("opsbook.http.host"),
     HTTP_PORT("opsbook.http.port"),
     AWS_REGION("opsbook.aws.region"),
+    /** the interpreter of python steps (default {@code python3}) */
+    PYTHON("opsbook.python"),
     /** read by Quarkus (application.properties: the form tokens' key); serve makes one when it is not set */
     CSRF_KEY("opsbook.csrf-key"),
     /** read by Quarkus (application.properties: the console's JSON format) */
