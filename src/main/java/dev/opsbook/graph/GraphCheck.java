@@ -97,7 +97,7 @@ public final class GraphCheck {
             }
             References.unknownRoot(site.expression(), site.where().equals("foreach") ? Set.of() : itemRoots).ifPresent(name -> {
                 String didYouMean = dev.opsbook.runbook.Suggestions.didYouMean(name, References.ROOTS);
-                boolean foreign = didYouMean.isEmpty() && site.where().equals("script"); //why: no near name: likely another tool's template
+                boolean foreign = didYouMean.isEmpty() && site.where().equals("script") && ForEachCheck.hint(name).isEmpty(); //why: no near name: likely another tool's template
                 diagnostics.add(error(runbook, site.position(), site.where() + ": '" + name
                         + "' is not something templates can read; they start from "
                         + String.join(", ", References.ROOTS.stream().sorted().toList()) + didYouMean
