@@ -126,6 +126,9 @@ public final class Engine implements AutoCloseable {
         session.record(new RunEvent.RunTakenOver(now, by, from));
         // //why: a step waiting for its retry time had no attempt in flight; it keeps its attempts and retry time, and retries when due
         for (StepExecution cut : List.copyOf(session.state().inFlight())) {
+            if (ForEachItems.isForEach(request.runbook().graph(), cut)) {
+                continue; // runs nothing itself: its items in flight are cut, the ones that ended stay ended
+            }
             Step step = request.runbook().graph().step(cut.stepId());
             Optional<StepExecutor> executor = executors.find(step.kind());
             boolean safe = step.isIdempotent() || executor.map(e -> e.safeToRetry(cut.input())).orElse(false);
@@ -133,12 +136,13 @@ public final class Engine implements AutoCloseable {
             Instant attemptStarted = cut.attempts().isEmpty() ? cut.startedAt().orElse(now)
                     : cut.attempts().get(cut.attempts().size() - 1).endedAt();
             String doing = executor.map(e -> e.describe(step, cut.input())).orElse("ran the " + step.kind() + " step");
-            String detail = "step '" + cut.stepId() + "'" + (cut.role() == Role.NORMAL ? "" : " (" + cut.role().label() + " for '"
-                    + cut.forStep().orElse("?") + "')") + ", attempt " + attempt + " started at " + attemptStarted
+            String detail = "step '" + cut.stepId() + "'" + (cut.role() == Role.NORMAL ? ""
+                    : cut.role() == Role.ITEM ? " (item " + cut.key() + ")" : " (" + cut.role().label() + " for '" + cut.forStep().orElse("?") + "')") + ", attempt " + attempt + " started at " + attemptStarted
                     + ", was in flight when " + from + " stopped: it " + doing + ", and may or may not have done so. "
                     + (safe ? "It runs again: " + (step.isIdempotent() ? "it is declared idempotent=true." : "running it again is safe.")
                     : "It is not safe to run again on its own (it changes things and is not declared idempotent=true): check, then "
-                    + "opsbook resolve " + session.state().runId() + " " + cut.stepId() + " --retry, --skip or --fail.");
+                    + "opsbook resolve " + session.state().runId() + " " + (cut.role() == Role.ITEM ? cut.key() : cut.stepId())
+                    + " --retry, --skip or --fail.");
             session.record(new RunEvent.AttemptFinished(now, cut.key(), new Attempt(attempt, attemptStarted, now, false,
                     "interrupted: " + from + " stopped", null), Optional.empty()));
             session.record(new RunEvent.StepInterrupted(now, cut.key(), safe, detail));

@@ -121,7 +121,7 @@ final class RunSession {
         while (true) {
             if (control.suspended() && !state.cancelRequested()) {
                 // draining: no new step or attempt; once the attempts in flight end the run is left, unfinished, for another process
-                if (state.inFlight().isEmpty()) {
+                if (state.inFlight().stream().allMatch(x -> ForEachItems.isForEach(request.runbook().graph(), x))) {
                     List<Decision> last = scheduler.decide(state, now());
                     if (last.size() == 1 && last.get(0) instanceof Decision.Finish finish) {
                         record(new RunEvent.RunFinished(clock.instant(), finish.status(), finish.message()));
@@ -223,8 +223,13 @@ final class RunSession {
             record(new RunEvent.StepSkipped(clock.instant(), skip.key(), skip.reason()));
         } else if (decision instanceof Decision.Fail fail) {
             Instant now = clock.instant();
-            record(new RunEvent.StepStarted(now, fail.key(), fail.stepId(), Role.NORMAL, Optional.empty(), null));
+            record(new RunEvent.StepStarted(now, fail.key(), fail.stepId(), fail.role(), fail.forStep(), null));
             record(new RunEvent.StepFinished(now, fail.key(), StepStatus.FAILED, null, fail.reason()));
+        } else if (decision instanceof Decision.ListItems list) {
+            record(new RunEvent.StepStarted(clock.instant(), list.key(), list.stepId(), Role.NORMAL, Optional.empty(),
+                    ForEachItems.listed(list.expression(), list.items())));
+        } else if (decision instanceof Decision.Settle settle) {
+            record(new RunEvent.StepFinished(clock.instant(), settle.key(), settle.status(), settle.outputs(), settle.message()));
         } else if (decision instanceof Decision.Start start) {
             start(start);
         } else if (decision instanceof Decision.Retry retry) {
@@ -240,7 +245,7 @@ final class RunSession {
         StepInput.Prepared call;
         List<JsonNode> secretReads = new ArrayList<>();
         try {
-            call = input.prepare(step, state, secretReads);
+            call = input.prepare(step, state, ForEachItems.scope(start.key(), start.forStep()), secretReads);
         } catch (ExpressionException e) {
             Instant now = clock.instant();
             record(new RunEvent.StepStarted(now, start.key(), start.stepId(), start.role(), start.forStep(), null));
@@ -267,7 +272,8 @@ final class RunSession {
         if (call == null) {
             List<JsonNode> secretReads = new ArrayList<>();
             try {
-                call = input.prepare(step, state, secretReads);
+                call = input.prepare(step, state, ForEachItems.scope(retry.key(),
+                        state.execution(retry.key()).flatMap(StepExecution::forStep)), secretReads);
             } catch (ExpressionException e) {
                 record(new RunEvent.StepFinished(clock.instant(), retry.key(), StepStatus.FAILED, null, "cannot render input: " + e.getMessage()));
                 return;

@@ -74,11 +74,13 @@ public record RunState(
         } else if (event instanceof RunEvent.StepFinished e) {
             next.computeIfPresent(e.key(), (k, x) -> x.finished(e.status(), e.outputs(), e.message(), e.at()));
             StepExecution finished = next.get(e.key());
-            if (finished != null && e.status() == StepStatus.SUCCEEDED && finished.role() == Role.NORMAL) {
+            if (finished != null && e.status() == StepStatus.SUCCEEDED && (finished.role() == Role.NORMAL || finished.role() == Role.ITEM)) {
                 done.add(e.key());
             }
         } else if (event instanceof RunEvent.StepSkipped e) {
-            next.put(e.key(), StepExecution.skipped(e.key(), e.key(), e.reason(), e.at()));
+            next.put(e.key(), ForEachItems.parse(e.key())
+                    .map(item -> StepExecution.skipped(e.key(), item.stepId(), Role.ITEM, Optional.of(item.stepId()), e.reason(), e.at()))
+                    .orElseGet(() -> StepExecution.skipped(e.key(), e.key(), Role.NORMAL, Optional.empty(), e.reason(), e.at())));
         } else if (event instanceof RunEvent.StepInterrupted e) {
             next.computeIfPresent(e.key(), (k, x) -> x.finished(e.retry() ? StepStatus.INTERRUPTED : StepStatus.NEEDS_ATTENTION,
                     x.outputs(), e.detail(), e.at()));
@@ -132,7 +134,7 @@ public record RunState(
     }
 
     /**
-     * What templates and conditions see: {@code params}, {@code steps.<id>.{status,outputs,result}},
+     * What templates and conditions see: {@code params}, {@code steps.<id>.{status,outputs,result}} (and {@code items} of a for-each step),
      * {@code run} and the allow-listed {@code env}.
      */
     public ObjectNode context() {
@@ -141,12 +143,21 @@ public record RunState(
         context.set("params", params);
         ObjectNode steps = context.putObject("steps");
         for (StepExecution execution : executions.values()) {
+            if (execution.role() == Role.ITEM) {
+                continue; // read through their for-each step's items
+            }
             ObjectNode step = steps.putObject(execution.stepId());
             step.put("status", execution.status().label());
             step.set("outputs", execution.outputs());
             JsonNode result = execution.result();
             step.set("result", result == null ? json.nullNode() : result);
             step.put("message", execution.message());
+            ForEachItems.items(execution).ifPresent(items -> {
+                com.fasterxml.jackson.databind.node.ArrayNode table = ForEachItems.table(this, execution, items);
+                step.set("items", table);
+                com.fasterxml.jackson.databind.node.ArrayNode results = step.putArray("result");
+                table.forEach(row -> results.add(row.get("result")));
+            });
         }
         ObjectNode run = context.putObject("run");
         run.put("id", runId);

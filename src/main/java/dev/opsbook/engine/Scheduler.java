@@ -33,9 +33,11 @@ public final class Scheduler {
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     private final StepGraph graph;
+    private final ForEachDecisions forEach;
 
     public Scheduler(StepGraph graph) {
         this.graph = graph;
+        this.forEach = new ForEachDecisions(graph);
     }
 
     /**
@@ -48,16 +50,22 @@ public final class Scheduler {
         if (state.isFinished()) {
             return List.of();
         }
-        boolean running = !state.running().isEmpty();
+        // a for-each step's own execution runs nothing: its items do, and it ends when they let it (ForEachDecisions)
+        boolean running = state.running().stream().anyMatch(x -> !ForEachItems.isForEach(graph, x));
         List<StepExecution> waitingToRetry = state.executions().values().stream().filter(StepExecution::waitingToRetry).toList();
         if (state.cancelRequested() || state.timedOut()) {
             if (!waitingToRetry.isEmpty()) {
                 StepStatus status = state.cancelRequested() ? StepStatus.CANCELLED : StepStatus.FAILED;
                 return waitingToRetry.stream().<Decision>map(x -> new Decision.StopRetry(x.key(), status)).toList();
             }
-            if (state.cancelRequested()) {
-                return running ? List.of() : List.of(new Decision.Finish(RunStatus.CANCELLED, "cancelled"));
-            }
+        }
+        Optional<String> failure = failure(state);
+        List<Decision> settled = forEach.settle(state, state.cancelRequested() ? Optional.of("cancelled") : failure);
+        if (!settled.isEmpty()) {
+            return settled;
+        }
+        if (state.cancelRequested()) {
+            return running ? List.of() : List.of(new Decision.Finish(RunStatus.CANCELLED, "cancelled"));
         }
         List<Decision> retries = waitingToRetry.stream().filter(x -> !x.retryAt().orElseThrow().isAfter(now))
                 .<Decision>map(x -> new Decision.Retry(x.key(), x.stepId(), x.attempts().size() + 1)).toList();
@@ -67,7 +75,6 @@ public final class Scheduler {
             // //why: a step that may or may not have acted stops the run until a person resolves it; nothing new starts meanwhile
             return running ? retries : List.of(new Decision.Finish(RunStatus.NEEDS_ATTENTION, attention.get().message()));
         }
-        Optional<String> failure = failure(state);
         if (failure.isPresent()) {
             return running ? retries : recover(state, failure.get());
         }
@@ -79,12 +86,17 @@ public final class Scheduler {
                 decisions.add(new Decision.Start(execution.key(), execution.stepId(), execution.role(), execution.forStep()));
             }
         }
+        decisions.addAll(forEach.start(state));
         var context = state.context();
         for (String id : graph.flow()) {
             if (state.execution(id).isPresent() || !settled(state, graph.dependenciesOf(id))) {
                 continue;
             }
             Step step = graph.step(id);
+            if (dev.opsbook.runbook.ForEach.of(step).isPresent()) {
+                decisions.add(forEach.list(id, state)); // its if= is read per item
+                continue;
+            }
             if (step.condition().isPresent()) {
                 try {
                     if (!Expressions.isTruthy(Expressions.evaluate(step.condition().get(), context))) {
@@ -184,7 +196,11 @@ public final class Scheduler {
         List<String> completed = state.completed();
         for (int i = completed.size() - 1; i >= 0; i--) {
             String owner = completed.get(i);
-            Optional<String> rollback = graph.step(owner).rollback();
+            StepExecution done = state.execution(owner).orElse(null);
+            if (done == null || ForEachItems.isForEach(graph, done)) {
+                continue; // a for-each step is rolled back item by item: its items that succeeded are in completed
+            }
+            Optional<String> rollback = graph.step(done.stepId()).rollback();
             if (rollback.isPresent() && graph.runbook().step(rollback.get()).isPresent()) {
                 String key = rollback.get() + "/for-" + owner;
                 if (state.execution(key).isEmpty()) {

@@ -44,8 +44,8 @@ public record StepExecution(
                 Optional.of(at), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), 0);
     }
 
-    static StepExecution skipped(String key, String stepId, String reason, Instant at) {
-        return new StepExecution(key, stepId, Role.NORMAL, Optional.empty(), StepStatus.SKIPPED, null, List.of(), null,
+    static StepExecution skipped(String key, String stepId, Role role, Optional<String> forStep, String reason, Instant at) {
+        return new StepExecution(key, stepId, role, forStep, StepStatus.SKIPPED, null, List.of(), null,
                 reason, Optional.empty(), Optional.of(at), Optional.empty(), List.of(), Optional.empty(), 0);
     }
 

@@ -34,9 +34,13 @@ final class StepInput {
         this.redactor = redactor;
     }
 
-    /** A step's input and script rendered over the run's context now; secrets it reads are added to {@code secretReads}. */
-    Prepared prepare(Step step, RunState state, List<JsonNode> secretReads) {
-        JsonNode context = state.context();
+    /**
+     * A step's input and script rendered over the run's context now; secrets it reads are added to {@code secretReads}.
+     *
+     * @param item the for-each item whose {@code item} and {@code index} the call sees ({@link ForEachItems#scope}), if any
+     */
+    Prepared prepare(Step step, RunState state, Optional<String> item, List<JsonNode> secretReads) {
+        JsonNode context = ForEachItems.context(state, item);
         SecretSource source = (store, id) -> secret(store, id, secretReads);
         unkeptSecret(step, context).ifPresent(message -> {
             throw new ExpressionException(message, 0);

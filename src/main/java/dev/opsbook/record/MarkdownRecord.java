@@ -186,7 +186,7 @@ public final class MarkdownRecord {
         }
         String text = normal == 0 ? dev.opsbook.graph.GraphText.NO_STEPS : normal + (normal == 1 ? " step: " : " steps: ") + String.join(", ", parts) + ".";
         List<String> handlers = state.executions().values().stream()
-                .filter(x -> x.role() != Role.NORMAL)
+                .filter(x -> x.role() != Role.NORMAL && x.role() != Role.ITEM)
                 .map(x -> x.role().label() + " " + Markdown.code(x.stepId()) + " " + x.status().label())
                 .toList();
         if (!handlers.isEmpty()) {
@@ -272,7 +272,9 @@ public final class MarkdownRecord {
                     .append(" · ").append(Markdown.inline(why)).append('\n');
         }
         for (StepExecution execution : executions) {
-            execution(block, step, execution);
+            if (execution.role() != Role.ITEM) { // shown in their for-each step's table
+                execution(block, step, execution);
+            }
         }
         for (String line : block.toString().split("\n", -1)) {
             out.append(line.isEmpty() ? "" : indent).append(line).append('\n');
@@ -316,6 +318,10 @@ public final class MarkdownRecord {
             List<String> outputs = new ArrayList<>();
             x.outputs().fields().forEachRemaining(f -> outputs.add(Markdown.code(f.getKey()) + " = " + Markdown.code(shortJson(f.getValue()))));
             out.append(String.join(" · ", outputs)).append('\n');
+        }
+        if (dev.opsbook.engine.ForEachItems.items(x).isPresent()) {
+            ForEachRecord.items(out, state, x, redactor, (item, itemExecution) -> execution(item, step, itemExecution));
+            return;
         }
         input(out, step, x);
         if (x.calls().isEmpty()) {
@@ -466,6 +472,9 @@ public final class MarkdownRecord {
             return Optional.of("Run started by " + e.startedBy() + " (" + e.trigger() + ")");
         }
         if (event instanceof RunEvent.StepStarted e) {
+            if (e.role() == Role.ITEM) {
+                return Optional.of("`" + e.key() + "` started (item of `" + e.stepId() + "`)");
+            }
             String role = e.role() == Role.NORMAL ? "" : " as " + e.role().label() + " for `" + e.forStep().orElse("?") + "`";
             return Optional.of("`" + e.stepId() + "` started" + role);
         }
@@ -518,7 +527,7 @@ public final class MarkdownRecord {
     }
 
     private String stepOf(String key) {
-        return state.execution(key).map(StepExecution::stepId).orElse(key);
+        return state.execution(key).map(x -> x.role() == Role.ITEM ? x.key() : x.stepId()).orElse(key);
     }
 
     private void auditSection(StringBuilder out) {

@@ -223,8 +223,11 @@ public final class RunOperations {
         List<String> reset = new java.util.ArrayList<>();
         for (var execution : state.executions().values()) {
             boolean normal = execution.role() == dev.opsbook.engine.Role.NORMAL;
-            if (normal && again.contains(execution.stepId())) {
+            boolean item = execution.role() == dev.opsbook.engine.Role.ITEM; // goes with its for-each step
+            if ((normal || item) && again.contains(execution.stepId())) {
                 reset.add(execution.key());
+            } else if (item) {
+                continue;
             } else if (!normal) {
                 String owner = execution.forStep().orElse("");
                 if (execution.role() == dev.opsbook.engine.Role.ROLLBACK && !again.contains(owner)

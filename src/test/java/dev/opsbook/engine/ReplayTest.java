@@ -56,7 +56,8 @@ class ReplayTest {
             if (event instanceof RunEvent.StepStarted started && started.role() != null) {
                 boolean decided = decisions.stream().anyMatch(d ->
                         (d instanceof Decision.Start s && s.key().equals(started.key()) && s.role() == started.role())
-                                || (d instanceof Decision.Fail f && f.key().equals(started.key())));
+                                || (d instanceof Decision.Fail f && f.key().equals(started.key()))
+                                || (d instanceof Decision.ListItems l && l.key().equals(started.key()) && l.items().equals(started.input().get("items"))));
                 assertThat(decided).as("replayed decisions %s include starting %s", decisions, started.key()).isTrue();
                 decisionsChecked++;
             } else if (event instanceof RunEvent.StepSkipped skipped) {

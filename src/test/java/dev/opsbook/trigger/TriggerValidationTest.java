@@ -70,7 +70,7 @@ class TriggerValidationTest {
         assertThat(runbook.positionOf(second.pointer() + "/pattern/source")).isEqualTo(new Position(10, 15));
         assertThat(runbook.concurrency()).contains(new Concurrency(Optional.of("{{ params.instanceId }}"), 2, Concurrency.WhenBusy.DROP,
                 new Position(14, 14)));
-        assertThat(runbook.limits().orElseThrow().maxRunsPerHour()).isEqualTo(5);
+        assertThat(runbook.limits().orElseThrow().maxRunsPerHour()).contains(5);
         assertThat(runbook.escalation().orElseThrow().sns()).contains("arn:aws:sns:us-east-1:123456789012:oncall");
         assertThat(runbook.escalation().orElseThrow().webhook()).contains("https://hooks.example.com/{{ secret:ssm:/hooks/oncall }}");
     }
@@ -162,7 +162,7 @@ class TriggerValidationTest {
                 "t.md:24:79: error: concurrency limit must be a whole number of runs at once, 1 or more, not 0",
                 "t.md:24:92: error: whenBusy must be 'queue' (wait for a running one to end) or 'drop' (do not run, escalate), not 'wait'",
                 "t.md:25:27: error: maxRunsPerHour must be a whole number of runs, 1 or more, not 0",
-                "t.md:25:30: error: unknown key 'perDay' in limits; limits takes maxRunsPerHour",
+                "t.md:25:30: error: unknown key 'perDay' in limits; limits takes maxItems, maxRunsPerHour",
                 "t.md:26:20: error: sns must be the ARN of an SNS topic, e.g. arn:aws:sns:us-east-1:123456789012:oncall,"
                         + " not 'arn:aws:sqs:us-east-1:123456789012:x'",
                 "t.md:26:69: error: webhook must be an http:// or https:// URL, not 'ftp://example.com/hook': its scheme is ftp");
@@ -184,8 +184,9 @@ class TriggerValidationTest {
                 """)).containsExactly(
                 "t.md:2:11: error: triggers must be a list, each entry a pattern and its parameters: - pattern: { source: [aws.ec2] }",
                 "t.md:3:14: error: concurrency must be a mapping such as { key: \"{{ params.instanceId }}\", limit: 1, whenBusy: queue }",
-                "t.md:4:9: error: limits needs maxRunsPerHour:, the most runs events may start in an hour, e.g. { maxRunsPerHour: 5 }",
-                "t.md:4:11: error: unknown key 'perHour' in limits; limits takes maxRunsPerHour",
+                "t.md:4:9: error: limits needs maxRunsPerHour:, the most runs events may start in an hour, e.g. { maxRunsPerHour: 5 },"
+                        + " or maxItems:, the most items a for-each step may have, e.g. { maxItems: 200 }",
+                "t.md:4:11: error: unknown key 'perHour' in limits; limits takes maxItems, maxRunsPerHour",
                 "t.md:5:13: error: escalation needs sns: (an SNS topic ARN), webhook: (an http(s) URL) or both");
     }
 
