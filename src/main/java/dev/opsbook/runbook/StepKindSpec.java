@@ -35,7 +35,9 @@ public record StepKindSpec(
         /** Only reads: an AWS operation that changes things is refused in it (wait, assert). */
         READ_ONLY,
         /** Publishes to the SNS topic its body names with {@code sns} (notify). */
-        NOTIFIES
+        NOTIFIES,
+        /** Runs another runbook, named by {@code runbook} (an id) or {@code path}, as a child run (runbook). */
+        RUNS_A_RUNBOOK
     }
 
     public StepKindSpec {

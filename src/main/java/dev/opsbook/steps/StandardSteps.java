@@ -19,8 +19,14 @@ public final class StandardSteps {
     }
 
     public static StepExecutors with(AwsClients clients) {
+        return with(clients, dev.opsbook.engine.ChildRuns.NONE);
+    }
+
+    /** @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's) */
+    public static StepExecutors with(AwsClients clients, dev.opsbook.engine.ChildRuns children) {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker))));
+                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker)),
+                new RunbookStep(children)));
     }
 }
