@@ -48,7 +48,7 @@ final class Views {
             trigger.parameters().forEach(m -> mapping.put(m.parameter(), m.expression()));
         }
         runbook.concurrency().ifPresent(c -> out.putObject("concurrency").put("key", c.key().orElse(null)).put("limit", c.limit()));
-        runbook.limits().ifPresent(l -> out.putObject("limits").put("maxRunsPerHour", l.maxRunsPerHour()));
+        runbook.limits().flatMap(l -> l.maxRunsPerHour()).ifPresent(n -> out.putObject("limits").put("maxRunsPerHour", n));
         out.putObject("approval").put("separateApprover", runbook.approval().separateApprover());
         ArrayNode steps = out.putArray("steps");
         runbook.steps().forEach(s -> steps.addObject().put("id", s.id()).put("kind", s.kind()).put("title", s.title()));

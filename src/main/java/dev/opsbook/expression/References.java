@@ -45,10 +45,15 @@ public final class References {
      * say), which JMESPath would quietly evaluate to null.
      */
     public static Optional<String> unknownRoot(String expression) {
+        return unknownRoot(expression, Set.of());
+    }
+
+    /** As {@link #unknownRoot(String)}, with names a step has beyond the roots (a for-each step's {@code item} and {@code index}). */
+    public static Optional<String> unknownRoot(String expression, Set<String> more) {
         // //why: a quoted identifier ("\n", as Go templates write strings) is a name too, and as null when it is not a root
         Matcher quoted = LEADING_QUOTED_NAME.matcher(expression);
         if (quoted.find()) {
-            return ROOTS.contains(quoted.group(2)) ? Optional.empty() : Optional.of(quoted.group(1));
+            return ROOTS.contains(quoted.group(2)) || more.contains(quoted.group(2)) ? Optional.empty() : Optional.of(quoted.group(1));
         }
         String scanned = blankLiterals(expression);
         Matcher matcher = LEADING_NAME.matcher(scanned + " ");
@@ -58,7 +63,7 @@ public final class References {
         String name = matcher.group(1);
         int after = matcher.end(1);
         String rest = scanned.substring(after).stripLeading();
-        if (rest.startsWith("(") || ROOTS.contains(name)
+        if (rest.startsWith("(") || ROOTS.contains(name) || more.contains(name)
                 || Set.of("true", "false", "null").contains(name)) {
             return Optional.empty();
         }

@@ -68,6 +68,7 @@ public final class GraphCheck {
         for (Step step : runbook.steps()) {
             references(graph, step, diagnostics);
         }
+        diagnostics.addAll(ForEachCheck.check(graph));
         return diagnostics;
     }
 
@@ -89,17 +90,18 @@ public final class GraphCheck {
     private static void references(StepGraph graph, Step step, List<Diagnostic> diagnostics) {
         Runbook runbook = graph.runbook();
         Set<String> reachable = null; // //why: computed only for a step that reads another step's results
+        Set<String> itemRoots = ForEachCheck.hasItem(graph, step) ? ForEachCheck.ROOTS : Set.of();
         for (ExpressionSite site : ExpressionSites.of(step).sites()) {
             if (site.overResult()) {
                 continue; // outputs read the step's own result
             }
-            References.unknownRoot(site.expression()).ifPresent(name -> {
+            References.unknownRoot(site.expression(), site.where().equals("foreach") ? Set.of() : itemRoots).ifPresent(name -> {
                 String didYouMean = dev.opsbook.runbook.Suggestions.didYouMean(name, References.ROOTS);
                 boolean foreign = didYouMean.isEmpty() && site.where().equals("script"); //why: no near name: likely another tool's template
                 diagnostics.add(error(runbook, site.position(), site.where() + ": '" + name
                         + "' is not something templates can read; they start from "
                         + String.join(", ", References.ROOTS.stream().sorted().toList()) + didYouMean
-                        + (foreign ? ExpressionSites.LITERAL_HINT : "")));
+                        + ForEachCheck.hint(name) + (foreign ? ExpressionSites.LITERAL_HINT : "")));
             });
             for (Reference reference : References.in(site.expression())) {
                 String name = reference.name();

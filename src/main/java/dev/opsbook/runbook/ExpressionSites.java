@@ -29,6 +29,16 @@ public final class ExpressionSites {
     public static Scan of(Step step) {
         List<ExpressionSite> sites = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        String forEach = step.attributes().get("foreach");
+        if (forEach != null && !RunbookParser.unwrapTemplate(forEach).isEmpty()) {
+            int before = problems.size();
+            expression(RunbookParser.unwrapTemplate(forEach), step.positionOf("attr:foreach"), "foreach", false, sites, problems);
+            if (problems.size() > before) {
+                Problem problem = problems.remove(before);
+                problems.add(new Problem(problem.position(), problem.message()
+                        + "; foreach takes a JMESPath expression that yields a list, e.g. foreach=\"steps.find.outputs.ids\""));
+            }
+        }
         step.condition().ifPresent(condition ->
                 expression(condition, step.positionOf("attr:if"), "if", false, sites, problems));
         step.outputs().forEach((name, expression) -> {

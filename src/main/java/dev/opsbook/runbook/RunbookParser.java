@@ -49,7 +49,8 @@ public final class RunbookParser {
 
     /** Attributes any step block accepts in its info string. */
     public static final Set<String> ATTRIBUTES = Set.of(
-            "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs", "idempotent");
+            "id", "title", "needs", "if", "retries", "backoff", "timeout", "on-failure", "rollback", "outputs", "idempotent",
+            "foreach", "concurrency", "max-errors");
 
     static final Set<String> FRONT_MATTER_KEYS = Set.of(
             "id", "title", "kind", "owner", "description", "parameters", "env", "timeout", "approval", "outputs");
@@ -612,6 +613,7 @@ public final class RunbookParser {
                     timeout, onFailure, rollback, outputs, attributes, span, stepPositions,
                     catalog.find(kind).map(StepKindSpec::traits).orElse(java.util.Set.of()));
             ExpressionSites.of(step).problems().forEach(p -> error(p.position(), p.message()));
+            ForEach.problems(attributes, stepPositions, span.start()).forEach(p -> error(p.position(), p.message()));
             return step;
         }
 

@@ -31,7 +31,7 @@ final class TriggerSettings {
     static final Set<String> ENVELOPE_FIELDS = Set.copyOf(ENVELOPE_FIELDS_IN_ORDER);
     static final Set<String> TRIGGER_KEYS = Set.of("pattern", "parameters");
     static final Set<String> CONCURRENCY_KEYS = Set.of("key", "limit", "whenBusy");
-    static final Set<String> LIMITS_KEYS = Set.of("maxRunsPerHour");
+    static final Set<String> LIMITS_KEYS = Set.of("maxRunsPerHour", "maxItems");
     static final Set<String> ESCALATION_KEYS = Set.of("sns", "webhook");
     /** What a concurrency key can read: it is computed before the run starts. */
     static final Set<String> KEY_ROOTS = Set.of("params", "event");
@@ -307,16 +307,30 @@ final class TriggerSettings {
         }
         unknownKeys(node, "/limits", "limits", LIMITS_KEYS);
         JsonNode max = node.get("maxRunsPerHour");
-        if (max == null || max.isNull()) {
-            sink.error(at, "limits needs maxRunsPerHour:, the most runs events may start in an hour, e.g. { maxRunsPerHour: 5 }");
+        JsonNode items = node.get("maxItems");
+        if ((max == null || max.isNull()) && (items == null || items.isNull())) {
+            sink.error(at, "limits needs maxRunsPerHour:, the most runs events may start in an hour, e.g. { maxRunsPerHour: 5 },"
+                    + " or maxItems:, the most items a for-each step may have, e.g. { maxItems: 200 }");
             return Optional.empty();
         }
-        Optional<Integer> value = atLeastOne(max);
-        if (value.isEmpty()) {
-            sink.error(position.apply("/limits/maxRunsPerHour"), "maxRunsPerHour must be a whole number of runs, 1 or more, not " + shown(max));
-            return Optional.empty();
+        Optional<Integer> perHour = Optional.empty();
+        if (max != null && !max.isNull()) {
+            perHour = atLeastOne(max);
+            if (perHour.isEmpty()) {
+                sink.error(position.apply("/limits/maxRunsPerHour"), "maxRunsPerHour must be a whole number of runs, 1 or more, not " + shown(max));
+                return Optional.empty();
+            }
         }
-        return Optional.of(new Limits(value.get(), at));
+        Optional<Integer> maxItems = Optional.empty();
+        if (items != null && !items.isNull()) {
+            maxItems = atLeastOne(items);
+            if (maxItems.isEmpty()) {
+                sink.error(position.apply("/limits/maxItems"), "maxItems must be a whole number of items, 1 or more, not " + shown(items)
+                        + "; without it a for-each may have " + ForEach.DEFAULT_MAX_ITEMS + " items");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Limits(perHour, at, maxItems));
     }
 
     private Optional<Escalation> escalation(JsonNode node) {

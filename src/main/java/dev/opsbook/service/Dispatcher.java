@@ -272,7 +272,7 @@ public final class Dispatcher {
 
     /** Why a limit keeps this runbook from starting now, if one does. */
     private Optional<String> limited(Runbook runbook, Optional<String> key) {
-        Optional<Integer> perHour = runbook.limits().map(Limits::maxRunsPerHour);
+        Optional<Integer> perHour = runbook.limits().flatMap(Limits::maxRunsPerHour);
         if (perHour.isPresent()) {
             long started = store.runsStartedSince(runbook.id(), clock.instant().minus(Duration.ofHours(1)));
             if (started >= perHour.get()) {

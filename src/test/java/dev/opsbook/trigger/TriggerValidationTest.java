@@ -70,7 +70,7 @@ class TriggerValidationTest {
         assertThat(runbook.positionOf(second.pointer() + "/pattern/source")).isEqualTo(new Position(10, 15));
         assertThat(runbook.concurrency()).contains(new Concurrency(Optional.of("{{ params.instanceId }}"), 2, Concurrency.WhenBusy.DROP,
                 new Position(14, 14)));
-        assertThat(runbook.limits().orElseThrow().maxRunsPerHour()).isEqualTo(5);
+        assertThat(runbook.limits().orElseThrow().maxRunsPerHour()).contains(5);
         assertThat(runbook.escalation().orElseThrow().sns()).contains("arn:aws:sns:us-east-1:123456789012:oncall");
         assertThat(runbook.escalation().orElseThrow().webhook()).contains("https://hooks.example.com/{{ secret:ssm:/hooks/oncall }}");
     }
