@@ -21,6 +21,11 @@ import dev.opsbook.store.StoredRun;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link ChildRuns} of a process with a store ({@code opsbook run}, {@code resume}, {@code serve}): a child run is
@@ -63,13 +68,46 @@ public final class ChildRunner implements ChildRuns {
         this.clock = clock;
     }
 
+    /**
+     * //why: the store is read and written on a thread of its own, never on the step's: a step is stopped by interrupting
+     * its thread, and an interrupt in the middle of H2's file I/O closes the database for every run of the process
+     */
     @Override
     public Child run(Call call) throws Refused, InterruptedException {
         String childId = call.childRunId();
-        if (store.run(childId).isEmpty()) {
-            start(call, childId);
+        CompletableFuture<Child> done = new CompletableFuture<>();
+        AtomicReference<String> stop = new AtomicReference<>();
+        Thread follower = new Thread(() -> {
+            try {
+                if (store.run(childId).isEmpty()) {
+                    start(call, childId);
+                }
+                done.complete(follow(childId, stop));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "opsbook-child-" + childId);
+        follower.setDaemon(true);
+        follower.start();
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            stop.set("its parent run " + call.parentRunId() + " stopped its step '" + call.stepKey() + "'");
+            long until = System.nanoTime() + 12_000_000_000L;
+            while (!done.isDone() && System.nanoTime() < until) {
+                try {
+                    done.get(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException | ExecutionException | TimeoutException ignored) {
+                    // waiting a while for the child to stop, whatever interrupts the step's thread meanwhile
+                }
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused refused) {
+                throw refused;
+            }
+            throw new Refused("child run " + childId + " could not be followed: " + e.getCause());
         }
-        return follow(childId, call.parentRunId());
     }
 
     private void start(Call call, String childId) throws Refused {
@@ -108,8 +146,8 @@ public final class ChildRunner implements ChildRuns {
         }
     }
 
-    /** Follows the child in the store until it stops; an interrupt cancels it. */
-    private Child follow(String childId, String parentId) throws Refused, InterruptedException {
+    /** Follows the child in the store until it stops; once {@code stop} says why, cancels it. */
+    private Child follow(String childId, AtomicReference<String> stop) throws Refused, InterruptedException {
         long storedBy = System.nanoTime() + 30_000_000_000L;
         int resumedAt = -1;
         while (true) {
@@ -133,12 +171,11 @@ public final class ChildRunner implements ChildRuns {
             } else if (System.nanoTime() > storedBy) {
                 throw new Refused("child run " + childId + " was not stored within 30 s");
             }
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                cancel(childId, "its parent run " + parentId + " stopped its step");
-                throw e;
+            if (stop.get() != null) {
+                cancel(childId, stop.get());
+                return ended(store.run(childId).orElseThrow(), RunState.fold(store.events(childId)));
             }
+            Thread.sleep(POLL_MS);
         }
     }
 
@@ -170,14 +207,18 @@ public final class ChildRunner implements ChildRuns {
         if (!host.cancelHere(childId, why)) {
             cancelStored(store, childId, why, clock);
         }
+        // //why: the parent's step is stopped by interrupts, more than one; the child's end is waited for all the same, a while
         long until = System.nanoTime() + 10_000_000_000L;
+        boolean interrupted = false;
         while (System.nanoTime() < until && store.run(childId).map(r -> r.status() == RunStatus.RUNNING).orElse(false)) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
