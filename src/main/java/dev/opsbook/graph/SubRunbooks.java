@@ -141,6 +141,26 @@ public final class SubRunbooks {
         }
     }
 
+    /** The runbooks a runbook's steps run, their children's, and so on, each once, in the order first met. */
+    public static List<Runbook> descendants(Runbook runbook, RunbookCatalog catalog) {
+        java.util.Map<String, Runbook> found = new java.util.LinkedHashMap<>();
+        java.util.Deque<Runbook> next = new java.util.ArrayDeque<>(List.of(runbook));
+        while (!next.isEmpty()) {
+            Runbook parent = next.pop();
+            for (Step step : parent.steps()) {
+                if (!step.has(StepKindSpec.Trait.RUNS_A_RUNBOOK) || !step.settings().isObject()) {
+                    continue;
+                }
+                JsonNode body = step.settings();
+                Optional<LoadedRunbook> child = body.path("runbook").isTextual() ? catalog.byId(body.get("runbook").asText())
+                        : body.path("path").isTextual() ? catalog.byPath(parent.file(), body.get("path").asText()) : Optional.empty();
+                child.map(LoadedRunbook::runbook).filter(c -> !c.id().equals(runbook.id()) && found.putIfAbsent(c.id(), c) == null)
+                        .ifPresent(next::add);
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
     /** Front-matter outputs read steps this runbook has. */
     private static void outputs(Runbook runbook, List<Diagnostic> problems) {
         runbook.outputs().forEach((name, expression) -> {
