@@ -56,6 +56,8 @@ public class PolicyCommand implements Callable<Integer> {
         for (Path file : files.files()) {
             Optional<LoadedRunbook> loaded = Runbooks.loadOrReport(file, true);
             loaded.ifPresent(l -> runbooks.add(l.runbook()));
+            // a parent's policy allows what its child runs call too
+            loaded.ifPresent(l -> runbooks.addAll(dev.opsbook.graph.SubRunbooks.descendants(l.runbook(), Runbooks.catalogFor(file))));
             invalid |= loaded.isEmpty();
         }
         if (invalid) {

@@ -19,7 +19,6 @@ import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.StoringListener;
-import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.nio.file.Path;
@@ -91,7 +90,8 @@ public class ResumeCommand implements Callable<Integer> {
             RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
                     Path.of("").toAbsolutePath());
             RunResult result;
-            try (Engine engine = new Engine(StandardSteps.with(clients, Runbooks.python()), clock, () -> runId,
+            try (Engine engine = new Engine(TerminalChildren.executors(clients, Optional.of(runs), run.get().runbookFile(), export,
+                    interaction, clock), clock, () -> runId,
                     new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId))) {
                 result = engine.resume(request, history, user, listeners, new RunControl());
             }

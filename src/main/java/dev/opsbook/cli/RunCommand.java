@@ -142,7 +142,6 @@ public class RunCommand implements Callable<Integer> {
                 System.err.println("error: " + notReady.get());
                 return ExitCodes.INVALID;
             }
-            StepExecutors executors = StandardSteps.with(clients, Runbooks.python());
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
             TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null && !Runbooks.isStdin(file), user, clock);
             RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
@@ -174,6 +173,7 @@ public class RunCommand implements Callable<Integer> {
                     progress.on(event, state);
                 };
                 AwsSecrets secrets = new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId);
+                StepExecutors executors = TerminalChildren.executors(clients, runs, loaded.runbook().file(), export, interaction, clock);
                 result = new Engine(executors, clock, () -> runId, secrets).run(request, listeners, control);
             } catch (InvalidRunException e) {
                 e.problems().forEach(System.err::println);

@@ -76,10 +76,20 @@ final class Runbooks {
 
     /** Reads and checks a runbook file, or standard input for {@code -}. */
     static dev.opsbook.graph.LoadedRunbook load(java.nio.file.Path file) throws java.io.IOException {
+        // //why: a runbook step's child is checked with its parent: the runbooks of the parent's folder, by id or path
+        dev.opsbook.graph.RunbookCatalog children = catalogFor(file);
         if (isStdin(file)) {
-            return loader().load(RunbookParser.STDIN, new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return dev.opsbook.graph.SubRunbooks.check(loader().load(RunbookParser.STDIN,
+                    new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)), children);
         }
-        return loader().load(file);
+        return dev.opsbook.graph.SubRunbooks.check(loader().load(file), children);
+    }
+
+    /** The runbooks a runbook step of {@code file} can name by id: those of its folder. */
+    static dev.opsbook.graph.RunbookCatalog catalogFor(java.nio.file.Path file) {
+        java.nio.file.Path folder = isStdin(file) || file.toAbsolutePath().getParent() == null ? java.nio.file.Path.of("")
+                : file.toAbsolutePath().getParent();
+        return dev.opsbook.graph.RunbookCatalog.ofFolder(loader(), folder);
     }
 
     static RunbookLoader loader() {

@@ -69,7 +69,9 @@ public record StepExecution(
 
     StepExecution finished(StepStatus newStatus, JsonNode newOutputs, String newMessage, Instant at) {
         return new StepExecution(key, stepId, role, forStep, newStatus, input, attempts, newOutputs, newMessage, startedAt,
-                newStatus.isTerminal() ? Optional.of(at) : endedAt, answer, calls,
+                newStatus.isTerminal() ? Optional.of(at) : endedAt,
+                newStatus == StepStatus.WAITING ? Optional.empty() : answer, // //why: waiting again (a child run's next approval) waits for a new answer; the old one would start it again at once
+                calls,
                 newStatus == StepStatus.RUNNING ? retryAt : Optional.empty(), retries);
     }
 

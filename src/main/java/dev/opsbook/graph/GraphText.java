@@ -41,6 +41,12 @@ public final class GraphText {
                 notes.add("on failure " + step.onFailure());
             }
             step.rollback().ifPresent(r -> notes.add("rollback " + r));
+            if (step.has(StepKindSpec.Trait.RUNS_A_RUNBOOK) && step.settings().isObject()) {
+                // one node for the whole child run; its own graph is one command away
+                String child = step.settings().path(step.settings().hasNonNull("path") ? "path" : "runbook").asText();
+                notes.add("runs " + child + " (its graph: opsbook graph " + (step.settings().hasNonNull("path")
+                        ? RunbookCatalog.resolve(graph.runbook().file(), child) : child + ".md in this folder") + ")");
+            }
             out.append(String.join("; ", notes));
             if (step.has(StepKindSpec.Trait.TASK) && !step.title().equals(id)) {
                 out.append("\n").append(" ".repeat(5)).append("\"").append(abbreviate(step.title(), 70)).append("\"");

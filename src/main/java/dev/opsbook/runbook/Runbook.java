@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param limits how many runs events may start ({@code limits:})
  * @param escalation whom to tell when limits suppress a run ({@code escalation:})
  * @param approval who may approve its steps ({@code approval:})
+ * @param outputs what a parent run reads of a run of it as {@code steps.ID.outputs.NAME} ({@code outputs:}): name to JMESPath over its context
  */
 public record Runbook(
         String id,
@@ -40,9 +41,11 @@ public record Runbook(
         Optional<Concurrency> concurrency,
         Optional<Limits> limits,
         Optional<Escalation> escalation,
-        ApprovalPolicy approval) {
+        ApprovalPolicy approval,
+        Map<String, String> outputs) {
 
     public Runbook {
+        outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
         parameters = List.copyOf(parameters);
         envAllowList = List.copyOf(envAllowList);
         steps = List.copyOf(steps);
@@ -55,7 +58,7 @@ public record Runbook(
                    String owner, String description, List<Parameter> parameters, List<String> envAllowList,
                    Optional<Duration> timeout, List<Step> steps, Map<String, Position> positions) {
         this(id, file, text, bodyOffset, contentHash, title, kind, owner, description, parameters, envAllowList, timeout,
-                steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), ApprovalPolicy.ANYONE);
+                steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), ApprovalPolicy.ANYONE, Map.of());
     }
 
     public Optional<Step> step(String id) {

@@ -53,7 +53,7 @@ public final class RunbookParser {
             "foreach", "concurrency", "max-errors");
 
     static final Set<String> FRONT_MATTER_KEYS = Set.of(
-            "id", "title", "kind", "owner", "description", "parameters", "env", "timeout", "approval");
+            "id", "title", "kind", "owner", "description", "parameters", "env", "timeout", "approval", "outputs");
     /** Keys for automation: read and checked here (see {@link TriggerSettings}), used by the service. */
     static final Set<String> FRONT_MATTER_SERVICE_KEYS = Set.of(
             "triggers", "concurrency", "limits", "escalation", "tags");
@@ -136,7 +136,7 @@ public final class RunbookParser {
             Runbook runbook = new Runbook(id, file, text, bodyStart(frontMatter), sha256(text), title, kind,
                     text(meta, "owner").orElse(""), text(meta, "description").orElse(""), parameters, env,
                     timeout, steps, positions, automation.triggers(), automation.concurrency(), automation.limits(),
-                    automation.escalation(), approval(meta.get("approval")));
+                    automation.escalation(), approval(meta.get("approval")), RunbookOutputs.read(meta.get("outputs"), this::position, this::error));
             diagnostics.sort(Diagnostic.IN_FILE_ORDER);
             return new ParsedRunbook(runbook, diagnostics);
         }

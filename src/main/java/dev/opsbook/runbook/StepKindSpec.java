@@ -37,7 +37,9 @@ public record StepKindSpec(
         /** Publishes to the SNS topic its body names with {@code sns} (notify). */
         NOTIFIES,
         /** Its body is a program that reads the run's context as data, so a {@code {{ }}} template in it is an error (python). */
-        PROGRAM
+        PROGRAM,
+        /** Runs another runbook, named by {@code runbook} (an id) or {@code path}, as a child run (runbook). */
+        RUNS_A_RUNBOOK
     }
 
     public StepKindSpec {

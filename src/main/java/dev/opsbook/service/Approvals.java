@@ -90,6 +90,35 @@ public final class Approvals {
         } catch (RuntimeException e) {
             throw new Refused("someone answered run " + runId + " at the same moment; look at it with opsbook show " + runId);
         }
+        answerParents(store, run, new Interaction.Answer(confirmed, by, "answered in child run " + runId + " at step '" + stepId + "'"
+                + (comment == null || comment.isBlank() ? "" : ": " + comment), now, how));
+    }
+
+    /**
+     * //why: a parent whose runbook step waits for this child waits too; the same answer on that step makes it resumable,
+     * so whoever takes answered runs up (serve, opsbook resume) goes on with the parent, which goes on with the child.
+     */
+    private static void answerParents(RunStore store, StoredRun child, Interaction.Answer answer) {
+        String[] parent = dev.opsbook.engine.ChildRuns.parentOf(child.startedBy());
+        if (parent == null) {
+            return;
+        }
+        Optional<StoredRun> above = store.run(parent[0]);
+        if (above.isEmpty()) {
+            return;
+        }
+        List<RunEvent> events = store.events(parent[0]);
+        Optional<StepExecution> waiting = RunState.fold(events).execution(parent[1])
+                .filter(x -> x.status() == StepStatus.WAITING && x.answer().isEmpty());
+        if (waiting.isEmpty() || above.get().status() != RunStatus.WAITING) {
+            return;
+        }
+        try {
+            RunAppends.checked(store, parent[0], events, new RunEvent.StepAnswered(answer.at(), parent[1], answer));
+        } catch (RuntimeException e) {
+            return; // the parent moved on meanwhile (cancelled, say): nothing waits for the answer there
+        }
+        answerParents(store, above.get(), answer);
     }
 
     static String person(String by) {

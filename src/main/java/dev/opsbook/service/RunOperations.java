@@ -179,6 +179,7 @@ public final class RunOperations {
             }
             if (appended) {
                 awaitLetGo(runId);
+                ChildRunner.cancelWaitingChildren(store, runId, events, why, clock);
                 recordCancelled(run);
                 return RunStatus.CANCELLED;
             }

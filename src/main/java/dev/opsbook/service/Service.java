@@ -120,7 +120,8 @@ public final class Service implements AutoCloseable {
         Clock clock = config.leasing().clock();
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
-        StepExecutors executors = StandardSteps.with(clients, config.python());
+        ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
+        StepExecutors executors = StandardSteps.with(clients, config.python(), call -> children[0].run(call));
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
@@ -128,6 +129,8 @@ public final class Service implements AutoCloseable {
                 .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir)).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
+        children[0] = new ChildRunner(store, loader, new dev.opsbook.graph.RunbookCatalog(loader, folders::current),
+                new PoolChildren(store, pool, clock, instance), clock);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);

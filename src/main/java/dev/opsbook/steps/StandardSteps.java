@@ -19,14 +19,27 @@ public final class StandardSteps {
     }
 
     public static StepExecutors with(AwsClients clients) {
-        return with(clients, PythonStep.DEFAULT_INTERPRETER);
+        return with(clients, PythonStep.DEFAULT_INTERPRETER, dev.opsbook.engine.ChildRuns.NONE);
     }
 
     /** @param python the interpreter python steps run with (the {@code opsbook.python} setting) */
     public static StepExecutors with(AwsClients clients, String python) {
+        return with(clients, python, dev.opsbook.engine.ChildRuns.NONE);
+    }
+
+    /** @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's) */
+    public static StepExecutors with(AwsClients clients, dev.opsbook.engine.ChildRuns children) {
+        return with(clients, PythonStep.DEFAULT_INTERPRETER, children);
+    }
+
+    /**
+     * @param python the interpreter python steps run with (the {@code opsbook.python} setting)
+     * @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's)
+     */
+    public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children) {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
                 new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker)),
-                new PythonStep(python)));
+                new PythonStep(python), new RunbookStep(children)));
     }
 }

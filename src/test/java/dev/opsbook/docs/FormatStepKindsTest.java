@@ -32,6 +32,11 @@ class FormatStepKindsTest {
     void the_reserved_kinds_are_exactly_the_kinds_the_build_does_not_run() throws Exception {
         String doc = Files.readString(DocsSupport.projectRoot().resolve("docs/FORMAT.md"));
         int start = doc.indexOf("\n### Reserved kinds\n");
+        if (start < 0) {
+            assertThat(catalog.names()).as("no section of reserved kinds: every kind runs")
+                    .allMatch(kind -> catalog.find(kind).orElseThrow().available());
+            return;
+        }
         String section = doc.substring(start, doc.indexOf("\n## ", start));
         String firstSentence = section.substring(section.indexOf("\n\n") + 2, section.indexOf(". "));
         Set<String> named = new LinkedHashSet<>();

@@ -209,8 +209,8 @@ class ValidationDiagnosticsTest {
     }
 
     @Test
-    void a_block_of_a_reserved_kind_is_a_step_that_cannot_run() {
-        LoadedRunbook loaded = load("invalid/reserved-kind-unavailable.md");
+    void a_runbook_step_that_names_two_runbooks_is_a_step_with_an_error() {
+        LoadedRunbook loaded = load("invalid/runbook-step-names-two.md");
 
         assertThat(loaded.runbook().steps()).extracting(Step::id, Step::kind)
                 .containsExactly(tuple("page", "runbook"));
