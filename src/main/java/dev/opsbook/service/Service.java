@@ -12,6 +12,8 @@ import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.metrics.Health;
 import dev.opsbook.metrics.ServiceMetrics;
+import dev.opsbook.record.RecordFolder;
+import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
@@ -38,8 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Service implements AutoCloseable {
 
-    public record Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+    /** @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller */
+    public record Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                          Path workingDirectory, Leasing leasing) {
+
+        public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing) {
+            this(runbookFolders, new RecordFolder(recordDir), aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing);
+        }
 
         public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                       Path workingDirectory) {
@@ -113,8 +121,8 @@ public final class Service implements AutoCloseable {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
-        this.export = RecordExport.of(config.recordDir(), records, log)
-                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir)).inBackground(exports);
+        this.export = RecordExport.of(config.records(), records, log)
+                .withTrails((runId, place) -> new RunAudits(store).export(runId, place)).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
