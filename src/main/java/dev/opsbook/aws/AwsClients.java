@@ -88,6 +88,15 @@ public final class AwsClients implements AutoCloseable {
         return clients.computeIfAbsent(key, k -> build(service.clientInterface(), region, credentials));
     }
 
+    /**
+     * A client of {@code clientInterface} for opsbook's own calls (records to S3), cached: the run's credentials, endpoint
+     * (path-style for S3 on a custom endpoint) and retries, as the steps get them.
+     */
+    public <T extends SdkClient> T client(Class<T> clientInterface, String region) {
+        return clientInterface.cast(clients.computeIfAbsent(clientInterface.getName() + "|" + region + "|",
+                k -> build(clientInterface, region, baseCredentials())));
+    }
+
     private AwsCredentialsProvider baseCredentials() {
         return settings.profile().<AwsCredentialsProvider>map(ProfileCredentialsProvider::create)
                 .orElseGet(DefaultCredentialsProvider::create);
@@ -120,6 +129,8 @@ public final class AwsClients implements AutoCloseable {
                 builder.endpointOverride(settings.endpoint().get());
                 if (builder instanceof software.amazon.awssdk.services.s3.S3BaseClientBuilder<?, ?> s3) {
                     s3.forcePathStyle(true); // S3 on a custom endpoint needs path-style addressing
+                    // //why: S3-compatible servers (s3proxy, older MinIO) refuse the SDK's default streamed trailing checksum
+                    s3.requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED);
                 }
             }
             return (SdkClient) builder.build();

@@ -18,7 +18,7 @@ public final class ServicePolicy {
     public static final List<String> QUEUE_ACTIONS = List.of(
             "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage");
     /** Each run's record and trail objects: written on each change of the run, read back to continue one taken over. */
-    public static final List<String> RECORD_OBJECT_ACTIONS = List.of("s3:GetObject", "s3:PutObject");
+    public static final List<String> RECORD_OBJECT_ACTIONS = List.of("s3:PutObject"); // //why: records are only written; nothing reads the objects back
     /** Listing the records (what is there already). */
     public static final List<String> RECORD_BUCKET_ACTIONS = List.of("s3:ListBucket");
 

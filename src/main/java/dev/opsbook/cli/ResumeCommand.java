@@ -15,7 +15,9 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.service.Approvals;
+import dev.opsbook.record.RecordPlace;
 import dev.opsbook.service.RecordExport;
+import dev.opsbook.service.RecordPlaces;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.StoringListener;
@@ -40,8 +42,9 @@ public class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "The run.")
     String runId;
 
-    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go (default: ${DEFAULT-VALUE}).")
-    Path recordDir;
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go: a folder or"
+            + " s3://BUCKET/PREFIX (default: ${DEFAULT-VALUE}).")
+    String recordDir;
 
     @Mixin
     StoreOption store;
@@ -53,7 +56,14 @@ public class ResumeCommand implements Callable<Integer> {
         if (store.missingTold()) {
             return ExitCodes.INVALID;
         }
-        try (RunStore runs = store.open(); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
+        RecordPlace place;
+        try {
+            place = RecordPlaces.open(recordDir, AwsSettings.DEFAULTS);
+        } catch (RecordPlaces.Unusable e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        try (place; RunStore runs = store.open(); AwsClients clients = new AwsClients(AwsSettings.DEFAULTS)) {
             Optional<StoredRun> run = runs.run(runId);
             if (run.isEmpty()) {
                 System.err.println("error: no run " + runId + " in " + runs.describe());
@@ -80,8 +90,8 @@ public class ResumeCommand implements Callable<Integer> {
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
             StoringListener storing = StoringListener.continuing(runs, history.size());
-            RecordExport export = RecordExport.of(recordDir, new RunRecords(runs, Runbooks.loader()), System.err)
-                    .withTrails((id, dir) -> new RunAudits(runs).export(id, dir));
+            RecordExport export = RecordExport.of(place, new RunRecords(runs, Runbooks.loader()), System.err)
+                    .withTrails((id, to) -> new RunAudits(runs).export(id, to));
             RunListener listeners = (event, state) -> {
                 storing.on(event, state);
                 export.on(event, state);

@@ -15,7 +15,7 @@ import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.record.JsonSummary;
-import dev.opsbook.record.RecordWriter;
+import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.audit.AuditLog;
@@ -34,6 +34,7 @@ import dev.opsbook.engine.RunIds;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.service.RecordExport;
+import dev.opsbook.service.RecordPlaces;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.StoringListener;
@@ -66,8 +67,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeat for each.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go (default: ${DEFAULT-VALUE}).")
-    Path recordDir;
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "records", description = "Where records go: a folder or"
+            + " s3://BUCKET/PREFIX (default: ${DEFAULT-VALUE}).")
+    String recordDir;
 
     @Option(names = "--dry-run", description = "Print the plan with every rendered input; run nothing.")
     boolean dryRun;
@@ -135,7 +137,14 @@ public class RunCommand implements Callable<Integer> {
         String user = System.getProperty("user.name", "unknown");
         Clock clock = Clock.systemUTC();
         String runId = RunIds.from(clock).get();
-        try (AwsClients clients = new AwsClients(awsSettings())) {
+        RecordPlace place;
+        try {
+            place = RecordPlaces.open(recordDir, awsSettings()); // //why: a bucket that cannot take the record stops the run before it starts
+        } catch (RecordPlaces.Unusable e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        try (place; AwsClients clients = new AwsClients(awsSettings())) {
             // //why: before the store, the record or the audit trail know of the run: a run that cannot reach AWS never starts
             Optional<String> notReady = AwsPreflight.problem(loaded.runbook(), clients);
             if (notReady.isPresent()) {
@@ -153,7 +162,7 @@ public class RunCommand implements Callable<Integer> {
                 }
                 control.cancel("interrupted (Ctrl-C)");
             });
-            Path trailFile = RecordWriter.trailFor(recordDir, loaded.runbook().id(), runId);
+            Path trailFile = UnstoredTrail.file(place, loaded.runbook().id(), runId);
             RunResult result;
             RecordExport export;
             Optional<RunStore> runs = openStore(progressTerminal);
@@ -162,10 +171,11 @@ public class RunCommand implements Callable<Integer> {
                 RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
-                export = runs.map(store -> RecordExport.of(recordDir, new RunRecords(store, Runbooks.loader()), System.err)
-                                .withTrails((id, dir) -> new RunAudits(store).export(id, dir)))
-                        .orElseGet(() -> RecordExport.unstored(recordDir, loaded.runbook(),
-                                () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err));
+                export = runs.map(store -> RecordExport.of(place, new RunRecords(store, Runbooks.loader()), System.err)
+                                .withTrails((id, to) -> new RunAudits(store).export(id, to)))
+                        .orElseGet(() -> RecordExport.unstored(place, loaded.runbook(),
+                                () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err)
+                                .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())));
                 RunListener listeners = (event, state) -> {
                     storing.on(event, state);
                     auditLog.on(event, state);
@@ -188,7 +198,7 @@ public class RunCommand implements Callable<Integer> {
                 System.err.println("error: cannot write the audit trail " + trailFile + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            String recordPath = export.write(runId).map(Path::toString).orElse(null);
+            String recordPath = export.write(runId).orElse(null);
             return finish(result, recordPath, json, progressTerminal);
         }
     }

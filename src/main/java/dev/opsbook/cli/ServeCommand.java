@@ -57,8 +57,9 @@ public class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOption store;
 
-    @Option(names = "--record-dir", paramLabel = "DIR", description = "Where records go (default: records).")
-    Path recordDir;
+    @Option(names = "--record-dir", paramLabel = "DIR", description = "Where records go: a folder, or s3://BUCKET/PREFIX so that"
+            + " instances share no file system (default: records).")
+    String recordDir;
 
     @Option(names = "--region", paramLabel = "REGION", description = "AWS region for steps and the queue.")
     String region;
@@ -86,7 +87,7 @@ public class ServeCommand implements Callable<Integer> {
     String instance;
 
     /** serve's options, checked, with the settings they default to. */
-    record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, Path records, AwsSettings aws,
+    record Settings(List<Path> folders, String host, int port, Optional<String> queueUrl, String records, AwsSettings aws,
                     int maxReceives, int maxRuns, Duration lease, Duration drain, String instance, dev.opsbook.serve.EventSource source,
                     boolean allowEmpty) {
 
@@ -138,7 +139,7 @@ public class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--queue-url (or opsbook.queue-url) names an SQS queue, but the channel events is configured for "
                     + source.connector() + " (" + dev.opsbook.serve.EventSource.CONNECTOR + "); drop one of them");
         }
-        Path records = recordDir != null ? recordDir : Setting.RECORD_DIR.value().map(Path::of).orElse(Path.of("records"));
+        String records = recordDir != null ? recordDir : Setting.RECORD_DIR.value().orElse("records");
         AwsSettings aws = new AwsSettings(Optional.ofNullable(region).or(Setting.AWS_REGION::value), Optional.empty(),
                 Optional.ofNullable(endpointUrl));
         Optional<Duration> leaseTime = Durations.parse(lease);
@@ -177,7 +178,7 @@ public class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Serving serving = Arc.container().instance(Serving.class).get();
         RunStore runs = prepared.get().store(); // //why: opened before boot, so a store that cannot be used stops serve before it listens
-        try (Service service = new Service(new Service.Config(settings.folders(), settings.records(), settings.aws(), settings.maxReceives(),
+        try (Service service = new Service(new Service.Config(settings.folders(), prepared.get().records(), settings.aws(), settings.maxReceives(),
                      settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python()),
                      runs, Runbooks.loader(), ServiceLog.stream())) {
             try {

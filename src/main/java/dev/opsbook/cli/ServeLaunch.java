@@ -1,6 +1,8 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.service.EmbeddedQueue;
+import dev.opsbook.record.RecordPlace;
+import dev.opsbook.service.RecordPlaces;
 import dev.opsbook.store.RunStore;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -25,7 +27,7 @@ import picocli.CommandLine;
 final class ServeLaunch {
 
     /** What the command running inside Quarkus takes over: its settings and the embedded queue, if any. */
-    record Prepared(ServeCommand.Settings settings, Optional<EmbeddedQueue> embedded, RunStore store) {
+    record Prepared(ServeCommand.Settings settings, Optional<EmbeddedQueue> embedded, RunStore store, RecordPlace records) {
     }
 
     private static volatile Prepared prepared;
@@ -79,17 +81,26 @@ final class ServeLaunch {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;
         }
+        RecordPlace records;
+        try {
+            records = RecordPlaces.open(settings.records(), settings.aws()); // //why: a bucket that cannot take records stops serve before it listens
+        } catch (RecordPlaces.Unusable e) {
+            store.close();
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
         Optional<EmbeddedQueue> embedded = Optional.empty();
         if (settings.source().sqs() && settings.queueUrl().isEmpty()) {
             try {
                 embedded = Optional.of(EmbeddedQueue.start(0, settings.maxReceives()));
             } catch (IOException | RuntimeException e) {
                 store.close();
+                records.close();
                 System.err.println("error: cannot start the embedded queue: " + e.getMessage() + "; give one with --queue-url URL");
                 return ExitCodes.INVALID;
             }
         }
-        prepared = new Prepared(settings, embedded, store);
+        prepared = new Prepared(settings, embedded, store, records);
         for (Map.Entry<String, String> property : settings.quarkusProperties(embedded).entrySet()) {
             System.setProperty(property.getKey(), property.getValue());
         }
@@ -106,6 +117,7 @@ final class ServeLaunch {
         } finally {
             embedded.ifPresent(EmbeddedQueue::close);
             store.close();
+            records.close();
         }
         return exit.get();
     }

@@ -4,13 +4,12 @@ import dev.opsbook.audit.AuditSeal;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
 import dev.opsbook.engine.RunState;
+import dev.opsbook.record.RecordFolder;
+import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Runbook;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,10 +19,11 @@ import java.util.function.Supplier;
 
 /**
  * {@code --record-dir} as an export: the record of a run ({@link RunRecords}, rendered from the store) written to
- * {@code DIR/RUNBOOK-ID/RUN-ID.md} each time the run's state changes, by whichever instance holds the run; never read
- * back. A run taken over gets its whole record in the taker's folder. Each file is written whole (a temporary file moved
- * in place), so a reader never sees half a record. A write that fails (a full disk, a folder removed) is told once per
- * run and never stops the run: the store keeps the record's truth. Thread-safe.
+ * {@code DIR/RUNBOOK-ID/RUN-ID.md} (a folder or a bucket: a {@link RecordPlace}) each time the run's state changes, by
+ * whichever instance holds the run; never read back. A run taken over gets its whole record in the taker's place. Each
+ * record is written whole, so a reader never sees half a record. A write that fails (a full disk, a folder removed, a
+ * bucket out of reach) is told once per run and never stops the run: the store keeps the record's truth, and a later
+ * change (or, for a stopped run, serve's catch-up) writes it again. Thread-safe.
  */
 public final class RecordExport implements RunListener {
 
@@ -36,9 +36,9 @@ public final class RecordExport implements RunListener {
     /** The run's audit trail file beside its record, written with it (serve, run and resume plug in {@code RunAudits.export}). */
     @FunctionalInterface
     public interface TrailExport {
-        void write(String runId, Path recordDir) throws IOException;
+        void write(String runId, RecordPlace place) throws IOException;
 
-        TrailExport NONE = (runId, recordDir) -> {
+        TrailExport NONE = (runId, place) -> {
         };
     }
 
@@ -53,7 +53,7 @@ public final class RecordExport implements RunListener {
 
     private static final int STRIPES = 64;
 
-    private final Path dir;
+    private final RecordPlace dir;
     private final Source source;
     private final TrailExport trails;
     private final PrintStream log;
@@ -66,7 +66,7 @@ public final class RecordExport implements RunListener {
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
     private final Object[] locks = new Object[STRIPES];
 
-    private RecordExport(Path dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks,
+    private RecordExport(RecordPlace dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks,
                          java.util.concurrent.Executor background) {
         this.dir = dir;
         this.background = background;
@@ -82,6 +82,11 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir}; failures told on {@code log}. */
     public static RecordExport of(Path dir, RunRecords records, PrintStream log) {
+        return of(new RecordFolder(dir), records, log);
+    }
+
+    /** Records of stored runs, into {@code dir} (a folder or a bucket); failures told on {@code log}. */
+    public static RecordExport of(RecordPlace dir, RunRecords records, PrintStream log) {
         return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
     }
 
@@ -89,7 +94,7 @@ public final class RecordExport implements RunListener {
      * For a run kept in no store ({@code opsbook run --no-store}): rendered from the events this export hears, with the
      * seal its trail reports.
      */
-    public static RecordExport unstored(Path dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
+    public static RecordExport unstored(RecordPlace dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
         return new RecordExport(dir, runId -> Optional.of(RunRecords.render(runbook, List.copyOf(heard), seal.get())),
                 TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE, null);
@@ -109,7 +114,7 @@ public final class RecordExport implements RunListener {
         return new RecordExport(dir, source, trails, log, before, marks, background);
     }
 
-    public Path dir() {
+    public RecordPlace dir() {
         return dir;
     }
 
@@ -151,22 +156,22 @@ public final class RecordExport implements RunListener {
      *
      * @return where it was written; empty when it could not be (told once per run)
      */
-    public Optional<Path> write(String runId) {
+    public Optional<String> write(String runId) {
         synchronized (locks[Math.floorMod(runId.hashCode(), STRIPES)]) {
-            Path file = dir;
+            String file = dir.describe();
             try {
                 Optional<RunRecords.Rendered> record = source.record(runId);
                 if (record.isEmpty()) {
                     return Optional.empty();
                 }
-                file = record.get().fileIn(dir);
-                writeWhole(file, record.get().markdown());
+                file = record.get().name();
+                String written = dir.write(file, record.get().markdown());
                 trails.write(runId, dir);
                 noteExported(runId, record.get().events());
-                return Optional.of(file);
+                return Optional.of(written);
             } catch (IOException | RuntimeException e) {
                 if (told.add(runId)) {
-                    log.println("opsbook: cannot write the record of run " + runId + " to " + file + ": " + reason(e)
+                    log.println("opsbook: cannot write the record of run " + runId + " to " + file + " in " + dir.describe() + ": " + reason(e)
                             + "; the run goes on (told once)");
                 }
                 return Optional.empty();
@@ -189,20 +194,6 @@ public final class RecordExport implements RunListener {
     void catchUp(java.util.function.Supplier<List<String>> lagging) {
         for (String runId : lagging.get()) {
             write(runId);
-        }
-    }
-
-    /** Writes {@code file} whole: a reader sees the old text or the new, never a part. */
-    static void writeWhole(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        // //why: a name of its own per write (two instances may share a folder), and not createTempFile, whose file only its owner reads
-        Path partial = file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".partial");
-        try {
-            Files.writeString(partial, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
         }
     }
 

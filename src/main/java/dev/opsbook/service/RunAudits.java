@@ -110,6 +110,17 @@ public final class RunAudits {
      * @return empty when the store holds no entry of the run, or not its first: then the file is left as it is
      */
     public Optional<AuditSummary> export(String runId, Path recordDir) throws IOException {
+        Optional<AuditEntry> last = export(runId, new dev.opsbook.record.RecordFolder(recordDir));
+        return last.map(entry -> new AuditSummary(RecordWriter.trailFor(recordDir, store.run(runId).orElseThrow().runbookId(), runId),
+                entry.seq(), entry.hash()));
+    }
+
+    /**
+     * The same into a folder or a bucket: {@code RUNBOOK/RUN.audit.jsonl} in {@code place}.
+     *
+     * @return the trail's last entry; empty when nothing was written
+     */
+    public Optional<AuditEntry> export(String runId, dev.opsbook.record.RecordPlace place) throws IOException {
         Optional<StoredRun> run = store.run(runId);
         if (run.isEmpty()) {
             return Optional.empty();
@@ -119,12 +130,10 @@ public final class RunAudits {
         if (lines.isEmpty() || AuditEntry.parse(lines.get(0)).seq() != 1) {
             return Optional.empty();
         }
-        Path file = RecordWriter.trailFor(recordDir, run.get().runbookId(), runId);
         StringBuilder text = new StringBuilder();
         lines.forEach(line -> text.append(line).append('\n'));
-        RecordExport.writeWhole(file.toAbsolutePath(), text.toString());
-        AuditEntry last = AuditEntry.parse(lines.get(lines.size() - 1));
-        return Optional.of(new AuditSummary(file, last.seq(), last.hash()));
+        place.write(dev.opsbook.record.RecordPlace.trailName(run.get().runbookId(), runId), text.toString());
+        return Optional.of(AuditEntry.parse(lines.get(lines.size() - 1)));
     }
 
     /** What importing a trail file did: the run it belongs to and how many entries were new. */

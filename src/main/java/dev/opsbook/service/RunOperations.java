@@ -97,7 +97,7 @@ public final class RunOperations {
         return clock;
     }
 
-    public Path recordDir() {
+    public dev.opsbook.record.RecordPlace recordDir() {
         return export.dir();
     }
 

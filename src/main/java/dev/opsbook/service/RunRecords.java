@@ -32,6 +32,11 @@ public final class RunRecords {
             return RecordWriter.fileFor(recordDir, runbookId, runId);
         }
 
+        /** {@code RUNBOOK-ID/RUN-ID.md}, its name in a {@link dev.opsbook.record.RecordPlace}. */
+        public String name() {
+            return dev.opsbook.record.RecordPlace.recordName(runbookId, runId);
+        }
+
         /** The record as an HTML page of its own (the API's {@code text/html}). */
         public String html() {
             return RecordHtml.page(runbookId + " " + runId, markdown);

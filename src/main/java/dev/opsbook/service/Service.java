@@ -12,6 +12,8 @@ import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.metrics.Health;
 import dev.opsbook.metrics.ServiceMetrics;
+import dev.opsbook.record.RecordFolder;
+import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Durations;
 import dev.opsbook.steps.PythonStep;
 import dev.opsbook.steps.StandardSteps;
@@ -39,22 +41,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Service implements AutoCloseable {
 
-    /** @param python the interpreter of python steps ({@code opsbook.python}) */
-    public record Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+    /**
+     * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
+     * @param python the interpreter of python steps ({@code opsbook.python})
+     */
+    public record Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                          Path workingDirectory, Leasing leasing, String python) {
+
+        public Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing) {
+            this(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, PythonStep.DEFAULT_INTERPRETER);
+        }
+
+        public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing) {
+            this(runbookFolders, new RecordFolder(recordDir), aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing);
+        }
 
         public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                       Path workingDirectory) {
             this(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, Leasing.defaults());
         }
 
-        public Config(List<Path> runbookFolders, Path recordDir, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
-                      Path workingDirectory, Leasing leasing) {
-            this(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, PythonStep.DEFAULT_INTERPRETER);
-        }
-
         public Config withPython(String interpreter) {
-            return new Config(runbookFolders, recordDir, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter);
+            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter);
         }
     }
 
@@ -125,8 +135,8 @@ public final class Service implements AutoCloseable {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
-        this.export = RecordExport.of(config.recordDir(), records, log)
-                .withTrails((runId, dir) -> new RunAudits(store).export(runId, dir)).inBackground(exports);
+        this.export = RecordExport.of(config.records(), records, log)
+                .withTrails((runId, place) -> new RunAudits(store).export(runId, place)).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         children[0] = new ChildRunner(store, loader, new dev.opsbook.graph.RunbookCatalog(loader, folders::current),

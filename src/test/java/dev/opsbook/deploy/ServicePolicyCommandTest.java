@@ -65,7 +65,7 @@ class ServicePolicyCommandTest {
         assertThat(actions(statement(policy, "ReceiveEvents")))
                 .containsExactly("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage");
         assertThat(statement(policy, "ReceiveEvents").path("Resource").asText()).isEqualTo("arn:aws:sqs:eu-west-1:123456789012:opsbook-events");
-        assertThat(actions(statement(policy, "WriteRecords"))).containsExactly("s3:GetObject", "s3:PutObject");
+        assertThat(actions(statement(policy, "WriteRecords"))).containsExactly("s3:PutObject");
         assertThat(statement(policy, "WriteRecords").path("Resource").asText()).isEqualTo("arn:aws:s3:::opsbook-records/prod/*");
         assertThat(statement(policy, "ListRecords").path("Resource").asText()).isEqualTo("arn:aws:s3:::opsbook-records");
         assertThat(actions(statement(policy, "RunbookCalls"))).containsExactly("ec2:DescribeInstanceStatus");
