@@ -135,4 +135,21 @@ class ForEachRunTest {
         List<JsonNode> answers = trail.stream().filter(e -> e.path("type").asText().equals("answer")).toList();
         assertThat(answers).extracting(e -> e.at("/data/item").asInt() + " " + e.at("/data/by").asText()).containsExactly("0 erin", "1 frank");
     }
+
+    @Test
+    void with_two_items_waiting_opsbook_approve_answers_the_item_its_key_names() throws Exception {
+        Path together = dir.resolve("foreach-approve-together.md");
+        Files.write(together, getClass().getResourceAsStream("/runbooks/engine/foreach-approve-together.md").readAllBytes());
+        Ran first = capture(() -> new CommandLine(new RunCommand()).execute(together.toString(), "--record-dir", records.toString(),
+                "--store", url));
+        assertThat(first.exit()).as(first.out()).isEqualTo(1);
+        String run = store.runs(RunQuery.latest(1)).get(0).id();
+
+        Approvals.answer(store, new RunbookLoader(StandardSteps.all().catalog(), List.of()), run, "allow[1]", true, "frank", "", "opsbook approve",
+                Clock.systemUTC());
+
+        var state = dev.opsbook.engine.RunState.fold(store.events(run));
+        assertThat(state.execution("allow[1]").orElseThrow().answer().orElseThrow().by()).isEqualTo("frank");
+        assertThat(state.execution("allow[0]").orElseThrow().answer()).as("the other item still waits for its own answer").isEmpty();
+    }
 }
