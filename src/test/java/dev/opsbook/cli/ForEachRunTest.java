@@ -96,6 +96,7 @@ class ForEachRunTest {
         String run = store.runs(RunQuery.latest(1)).get(0).id();
         var waiting = dev.opsbook.engine.RunState.fold(store.events(run));
         assertThat(waiting.status()).isEqualTo(RunStatus.WAITING);
+        assertThat(store.runs(RunQuery.latest(1)).get(0).waitingFor()).as("what opsbook runs says it waits at").isEqualTo("allow[0]");
         assertThat(waiting.execution("allow[0]").orElseThrow().status()).isEqualTo(StepStatus.WAITING);
         assertThat(waiting.execution("allow[1]")).as("concurrency=1: a waiting item holds the step's one place").isEmpty();
         assertThat(first.out()).contains("▶ allow", "2 items from params.hosts", "▶ allow[0] web-1");
