@@ -70,4 +70,17 @@ class ForEachPresentationTest {
         assertThat(result.state().execution("shout[1]").orElseThrow().result().path("stdout").asText()).isEqualTo("1: beta\n");
         assertThat(result.state().context().at("/steps/shout/outputs/loud").toString()).isEqualTo("[\"ALPHA!\",\"BETA!!\"]");
     }
+
+    @Test
+    void an_items_audit_entries_name_it_without_its_secret_value() throws Exception {
+        java.util.List<String> entries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.opsbook.runbook.Runbook runbook = Fixtures.load("engine/foreach-secret.md").runbook();
+        RunResult result = Fixtures.run("engine/foreach-secret.md", Map.of(), Interaction.NOBODY, workDir, new RunControl(),
+                (event, state) -> dev.opsbook.audit.AuditFacts.of(event, state, runbook).ifPresent(f -> entries.add(f.type() + " " + f.data())));
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(String.join("\n", entries)).doesNotContain("s3cr3t-value-42")
+                .contains("step-finished {\"step\":\"use\",\"item\":0,\"value\":\"" + Redactor.MASK + "\"")
+                .contains("step-finished {\"step\":\"use\",\"item\":1,\"value\":\"plain\"");
+    }
 }
