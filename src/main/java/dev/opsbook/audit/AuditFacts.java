@@ -2,6 +2,7 @@ package dev.opsbook.audit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.engine.ItemLabel;
 import dev.opsbook.engine.Redactor;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunState;
@@ -49,25 +50,25 @@ public final class AuditFacts {
             });
         } else if (event instanceof RunEvent.StepStarted e) {
             type = "step-started";
-            data.put("step", e.stepId());
+            step(data, state, e.key());
             data.put("role", e.role().label());
             e.forStep().ifPresent(f -> data.put("for", f));
         } else if (event instanceof RunEvent.CallMade e) {
             type = "call";
-            data.put("step", stepOf(state, e.key()));
+            step(data, state, e.key());
             ObjectNode call = e.call().deepCopy();
             call.remove("response"); // the record keeps responses; the trail keeps what was asked and how it ended
             data.setAll(call);
         } else if (event instanceof RunEvent.StepAnswered e) {
             type = "answer";
-            data.put("step", stepOf(state, e.key()));
+            step(data, state, e.key());
             data.put("confirmed", e.answer().confirmed());
             data.put("by", e.answer().by());
             data.put("how", e.answer().how());
             data.put("comment", e.answer().comment());
         } else if (event instanceof RunEvent.StepFinished e) {
             type = "step-finished";
-            data.put("step", stepOf(state, e.key()));
+            step(data, state, e.key());
             data.put("status", e.status().label());
             state.execution(e.key()).ifPresent(x -> data.put("attempts", x.attempts().size()));
             if (!e.message().isEmpty()) {
@@ -75,7 +76,7 @@ public final class AuditFacts {
             }
         } else if (event instanceof RunEvent.StepSkipped e) {
             type = "step-skipped";
-            data.put("step", e.key());
+            step(data, state, e.key());
             data.put("reason", e.reason());
         } else if (event instanceof RunEvent.CancelRequested e) {
             type = "cancel-requested";
@@ -94,12 +95,12 @@ public final class AuditFacts {
             data.put("from", e.from());
         } else if (event instanceof RunEvent.StepInterrupted e) {
             type = "step-interrupted";
-            data.put("step", stepOf(state, e.key()));
+            step(data, state, e.key());
             data.put("retry", e.retry());
             data.put("detail", e.detail());
         } else if (event instanceof RunEvent.StepResolved e) {
             type = "step-resolved";
-            data.put("step", stepOf(state, e.key()));
+            step(data, state, e.key());
             data.put("resolution", e.resolution().label());
             data.put("by", e.by());
             data.put("comment", e.comment() == null ? "" : e.comment());
@@ -115,7 +116,10 @@ public final class AuditFacts {
         return Optional.of(new AuditFact(event.at(), type, data));
     }
 
-    private static String stepOf(RunState state, String key) {
-        return state.execution(key).map(x -> x.stepId()).orElse(key);
+    /** The step an execution is of; for an item of a for-each step, also which item: its index and a short value. */
+    private static void step(ObjectNode data, RunState state, String key) {
+        Optional<ItemLabel> item = ItemLabel.of(state, key);
+        data.put("step", item.map(ItemLabel::stepId).orElseGet(() -> state.execution(key).map(x -> x.stepId()).orElse(key)));
+        item.ifPresent(i -> data.put("item", i.index()).put("value", i.value()));
     }
 }

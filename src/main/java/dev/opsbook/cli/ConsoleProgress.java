@@ -1,5 +1,6 @@
 package dev.opsbook.cli;
 
+import dev.opsbook.engine.ItemLabel;
 import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunListener;
@@ -22,8 +23,9 @@ final class ConsoleProgress implements RunListener {
             terminal.println(terminal.bold(e.title()) + terminal.dim("  run " + e.runId() + " of " + e.runbookId()
                     + ", started by " + e.startedBy()));
         } else if (event instanceof RunEvent.StepStarted e) {
-            String role = e.role() == Role.NORMAL ? "" : " (" + e.role().label() + " for " + e.forStep().orElse("?") + ")";
-            terminal.println("  ▶ " + e.stepId() + terminal.dim(role + " …"));
+            String role = e.role() == Role.NORMAL ? ForEachProgress.listed(e.input()).orElse("")
+                    : e.role() == Role.ITEM ? "" : " (" + e.role().label() + " for " + e.forStep().orElse("?") + ")";
+            terminal.println("  ▶ " + stepOf(state, e.key()) + terminal.dim(role + " …"));
         } else if (event instanceof RunEvent.AttemptFinished e && e.retryIn().isPresent()) {
             terminal.println(terminal.yellow("  ↻ " + stepOf(state, e.key()) + " attempt " + e.attempt().number() + " failed: "
                     + e.attempt().message() + "; retrying in " + Durations.format(e.retryIn().get())));
@@ -38,7 +40,7 @@ final class ConsoleProgress implements RunListener {
                 default -> terminal.yellow(line);
             });
         } else if (event instanceof RunEvent.StepSkipped e) {
-            terminal.println(terminal.dim("  " + StatusSymbols.of(StepStatus.SKIPPED) + " " + e.key() + " skipped: " + e.reason()));
+            terminal.println(terminal.dim("  " + StatusSymbols.of(StepStatus.SKIPPED) + " " + stepOf(state, e.key()) + " skipped: " + e.reason()));
         } else if (event instanceof RunEvent.CancelRequested e) {
             terminal.println(terminal.yellow("  ⏹ cancelling: " + e.reason() + "; stopping running steps"));
         } else if (event instanceof RunEvent.RunTimedOut e) {
@@ -50,7 +52,8 @@ final class ConsoleProgress implements RunListener {
         }
     }
 
+    /** A step by its id; an item of a for-each step by its key and a short value: {@code restart[2] i-0abc…}. */
     private static String stepOf(RunState state, String key) {
-        return state.execution(key).map(StepExecution::stepId).orElse(key);
+        return ItemLabel.of(state, key).map(ItemLabel::toString).orElseGet(() -> state.execution(key).map(StepExecution::stepId).orElse(key));
     }
 }

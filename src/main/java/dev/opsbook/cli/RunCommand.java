@@ -288,6 +288,7 @@ public class RunCommand implements Callable<Integer> {
             String attributes = step.attributesText();
             out.println(out.bold(head) + out.dim(after + step.condition().map(c -> "; if " + c).orElse("")
                     + (attributes.isEmpty() ? "" : (after.isEmpty() && step.condition().isEmpty() ? "  " : "; ") + attributes)));
+            step.forEach().ifPresent(forEach -> out.println("       " + forEach.describe(plan.redactor())));
             JsonNode input = plan.redactor().json(step.input());
             String text = input.has("script") && input.size() == 1 ? input.get("script").asText() : pretty(input);
             text.lines().forEach(line -> out.println("       " + line));

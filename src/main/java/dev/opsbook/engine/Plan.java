@@ -26,9 +26,11 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
     /**
      * @param handlerFor for a rollback or on-failure handler, the steps it serves
      * @param attributes what else shapes how it runs: retries, backoff, timeout, on-failure, rollback, idempotent ({@link Step#runAttributes()})
+     * @param forEach for a step with {@code foreach=}, what it would run over
      */
     public record PlannedStep(String id, String kind, String title, List<String> after, Optional<String> condition,
-                              JsonNode input, List<String> handlerFor, java.util.Map<String, String> attributes) {
+                              JsonNode input, List<String> handlerFor, java.util.Map<String, String> attributes,
+                              Optional<PlannedForEach> forEach) {
 
         /** The attributes as they would be written in an info string: {@code retries=2 backoff=1s timeout=30s}. */
         public String attributesText() {
@@ -60,7 +62,8 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         for (Step step : loaded.runbook().steps()) {
             List<String> owners = graph.isHandler(step.id()) ? graph.ownersOf(step.id()) : List.of();
             steps.add(new PlannedStep(step.id(), step.kind(), step.title(), graph.dependenciesOf(step.id()),
-                    step.condition(), preview(executors, step, render(step, context, unknownYet)), owners, step.runAttributes()));
+                    step.condition(), preview(executors, step, render(step, context, unknownYet.or(PER_ITEM))), owners, step.runAttributes(),
+                    PlannedForEach.of(loaded.runbook(), step, context, unknownYet)));
         }
         // normal flow first, in reading order, then handlers
         List<PlannedStep> ordered = new ArrayList<>(steps.stream().filter(s -> s.handlerFor().isEmpty()).toList());
@@ -68,6 +71,10 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
         return new Plan(loaded.runbook().id(), loaded.runbook().title(), bound.values(), ordered,
                 Redactor.of(loaded.runbook(), bound.values(), null), loaded.runbook().timeout());
     }
+
+    // //why: item and index are an item's, known only when it runs; the plan shows them as written (References knows only the roots)
+    private static final java.util.regex.Pattern ITEM = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_.\"])(item|index)(?![A-Za-z0-9_])");
+    private static final Predicate<String> PER_ITEM = expression -> ITEM.matcher(expression).find();
 
     private static JsonNode preview(StepExecutors executors, Step step, JsonNode input) {
         return executors.find(step.kind()).map(e -> e.preview(input)).orElse(input);

@@ -35,6 +35,9 @@ public final class JsonSummary {
         }
         ArrayNode steps = json.putArray("steps");
         for (StepExecution x : state.executions().values()) {
+            if (x.role() == dev.opsbook.engine.Role.ITEM) {
+                continue; // under their for-each step's items
+            }
             ObjectNode step = steps.addObject();
             step.put("id", x.stepId());
             step.put("role", x.role().label());
@@ -46,6 +49,7 @@ public final class JsonSummary {
                 step.put("message", redactor.text(x.message()));
             }
             step.set("outputs", redactor.json(x.outputs()));
+            ForEachJson.items(step, state, x, redactor);
         }
         return json;
     }

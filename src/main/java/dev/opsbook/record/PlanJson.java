@@ -40,6 +40,12 @@ public final class PlanJson {
             if (!step.handlerFor().isEmpty()) {
                 s.set("handles", JSON.valueToTree(step.handlerFor()));
             }
+            step.forEach().ifPresent(f -> {
+                ObjectNode forEach = s.putObject("foreach").put("expression", f.expression()).put("concurrency", f.concurrency())
+                        .put("maxErrors", f.maxErrors().toString());
+                f.items().ifPresentOrElse(items -> forEach.set("items", plan.redactor().json(items)), () -> forEach.put("decidedAtRunTime", f.problem().isEmpty()));
+                f.problem().ifPresent(p -> forEach.put("problem", p));
+            });
             s.set("input", plan.redactor().json(step.input()));
         }
         return out;

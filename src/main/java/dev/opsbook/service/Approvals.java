@@ -62,7 +62,7 @@ public final class Approvals {
             throw new Refused("run " + runId + " is " + state.status().label() + ", not waiting for an answer");
         }
         Optional<StepExecution> step = state.executions().values().stream()
-                .filter(x -> x.stepId().equals(stepId) && x.status() == StepStatus.WAITING).findFirst();
+                .filter(x -> (x.stepId().equals(stepId) || x.key().equals(stepId)) && x.status() == StepStatus.WAITING).findFirst();
         if (step.isEmpty()) {
             String waiting = String.join(", ", state.executions().values().stream()
                     .filter(x -> x.status() == StepStatus.WAITING).map(StepExecution::stepId).toList());
@@ -73,7 +73,7 @@ public final class Approvals {
         }
         if (confirmed) {
             Runbook runbook = loader.load(run.runbookFile(), store.runbookText(runId).orElse("")).runbook();
-            Optional<Step> gate = runbook.step(stepId).filter(s -> s.has(StepKindSpec.Trait.APPROVAL));
+            Optional<Step> gate = runbook.step(step.get().stepId()).filter(s -> s.has(StepKindSpec.Trait.APPROVAL));
             Approvers approvers = gate.map(s -> Approvers.of(s.settings())).orElse(Approvers.ANYONE);
             if (!approvers.allow(by)) {
                 throw new Refused(approvers.refusal(stepId, by), true);

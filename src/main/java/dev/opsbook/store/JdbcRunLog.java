@@ -211,7 +211,8 @@ final class JdbcRunLog implements RunLog {
     /** The steps a stopped run waits for: those whose last word was "waiting" (or "needs attention"). */
     private static String stoppedAt(List<RunEvent> events, StepStatus status) {
         return String.join(",", RunState.fold(events).executions().values().stream()
-                .filter(x -> x.status() == status).map(StepExecution::stepId).distinct().toList());
+                .filter(x -> x.status() == status).map(x -> x.role() == dev.opsbook.engine.Role.ITEM ? x.key() : x.stepId()) // an item is answered and resolved by its key
+                .distinct().toList());
     }
 
     private void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {

@@ -55,7 +55,12 @@ public final class Views {
     }
 
     /** A step that waits for a person, and what the steps after it would do if the answer is yes. */
+    /** @param stepId the step, or for an item of a for-each step its key ({@code allow[2]}): each item is answered on its own */
     public record WaitingStep(String stepId, String prompt, boolean answered, String answeredBy, List<NextStep> next) {
+        /** The step's part of the answer's address. */
+        public String path() {
+            return java.net.URLEncoder.encode(stepId, java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     public record NextStep(String id, String kind, String input) {
@@ -90,17 +95,30 @@ public final class Views {
     }
 
     public static List<PlanRow> plan(Plan plan) {
-        return plan.steps().stream().map(s -> new PlanRow(s.id(), s.kind(),
-                (s.handlerFor().isEmpty() ? "" : "runs only as the handler of " + String.join(", ", s.handlerFor()))
-                        + s.condition().map(c -> (s.handlerFor().isEmpty() ? "" : "; ") + "if " + c).orElse("")
-                        + (s.attributes().isEmpty() ? "" : (s.handlerFor().isEmpty() && s.condition().isEmpty() ? "" : "; ") + s.attributesText()),
+        return plan.steps().stream().map(s -> new PlanRow(s.id(), s.kind(), note(plan, s),
                 pretty(plan.redactor().json(s.input())))).toList();
+    }
+
+    private static String note(Plan plan, Plan.PlannedStep s) {
+        List<String> parts = new ArrayList<>();
+        if (!s.handlerFor().isEmpty()) {
+            parts.add("runs only as the handler of " + String.join(", ", s.handlerFor()));
+        }
+        s.condition().ifPresent(c -> parts.add("if " + c));
+        if (!s.attributes().isEmpty()) {
+            parts.add(s.attributesText());
+        }
+        s.forEach().ifPresent(f -> parts.add(f.describe(plan.redactor())));
+        return String.join("; ", parts);
     }
 
     /** Step id to status label for the graph; a handler that ran for several owners shows its last run. */
     public static Map<String, String> statuses(RunState state) {
         Map<String, String> statuses = new LinkedHashMap<>();
         for (StepExecution execution : state.executions().values()) {
+            if (execution.role() == dev.opsbook.engine.Role.ITEM) {
+                continue; // a for-each step shows its own status, not its last item's
+            }
             statuses.put(execution.stepId(), execution.status().label());
         }
         return statuses;
@@ -123,7 +141,7 @@ public final class Views {
                             ? preview.get("script").asText() : pretty(preview)));
                 }
             }
-            waiting.add(new WaitingStep(execution.stepId(), prompt, execution.answer().isPresent(),
+            waiting.add(new WaitingStep(execution.role() == dev.opsbook.engine.Role.ITEM ? execution.key() : execution.stepId(), prompt, execution.answer().isPresent(),
                     execution.answer().map(a -> a.by() + (a.confirmed() ? " (approved)" : " (rejected)")).orElse(""), next));
         }
         return waiting;
