@@ -517,6 +517,9 @@ public final class MarkdownRecord {
         if (event instanceof RunEvent.RunRestarted e) {
             return Optional.of("Run resumed from `" + e.fromStep() + "` by " + e.by());
         }
+        if (event instanceof RunEvent.RollbackRequested e) {
+            return Optional.of("Rollback requested by " + e.by() + ": " + e.reason());
+        }
         if (event instanceof RunEvent.RunTimedOut e) {
             return Optional.of("Run timed out after " + Durations.format(e.limit()));
         }
