@@ -37,7 +37,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The parent's rollback of a runbook step runs the child's own rollbacks, in the child's run and record. */
+/**
+ * The parent's rollback of a runbook step runs the child's own rollbacks, in the child's run and record; the records of
+ * parent and child link each other.
+ */
 class ChildRollbackTest {
 
     @TempDir
@@ -187,5 +190,35 @@ class ChildRollbackTest {
             RunState child = RunState.fold(store.events(parent.state().runId() + "." + item));
             assertThat(rollbacks(child)).containsExactly("readmit for evict succeeded", "uncordon for cordon succeeded");
         }
+    }
+
+    @Test
+    void the_parents_record_links_each_childs_record_and_the_child_links_back() throws Exception {
+        Files.writeString(dir.resolve("parent.md"), """
+                ---
+                id: parent
+                ---
+                ```runbook id=drain
+                runbook: drain
+                parameters: { node: node-7 }
+                ```
+                """);
+
+        RunResult parent = run("parent.md");
+        String parentId = parent.state().runId();
+        String childId = parentId + ".drain";
+        export.write(parentId);
+
+        assertThat(parent.state().status()).isEqualTo(RunStatus.SUCCEEDED);
+        Path parentFile = dir.resolve("records/parent/" + parentId + ".md");
+        Path childFile = dir.resolve("records/drain/" + childId + ".md");
+        String parentRecord = Files.readString(parentFile);
+        String childRecord = Files.readString(childFile);
+        assertThat(parentRecord).contains("Child run [`" + childId + "`](../drain/" + childId + ".md)");
+        assertThat(childRecord).contains("Child run of [`" + parentId + "`](../parent/" + parentId + ".md), step `drain`");
+        assertThat(parentFile.getParent().resolve("../drain/" + childId + ".md").normalize()).as("the link leads to the child's file")
+                .isEqualTo(childFile.normalize());
+        String html = new RunRecords(store, loader).of(parentId).orElseThrow().html();
+        assertThat(html).contains("<a href=\"../drain/" + childId + ".md\"><code>" + childId + "</code></a>");
     }
 }
