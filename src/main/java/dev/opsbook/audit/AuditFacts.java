@@ -89,6 +89,10 @@ public final class AuditFacts {
             data.put("by", e.by());
             data.put("fromStep", e.fromStep());
 
+        } else if (event instanceof RunEvent.RollbackRequested e) {
+            type = "rollback-requested";
+            data.put("by", e.by());
+            data.put("reason", e.reason());
         } else if (event instanceof RunEvent.RunTakenOver e) {
             type = "run-taken-over";
             data.put("by", e.by());

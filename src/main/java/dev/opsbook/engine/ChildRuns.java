@@ -60,6 +60,36 @@ public interface ChildRuns {
      */
     Child run(Call call) throws Refused, InterruptedException;
 
+    /**
+     * Undoes the child run a step's execution started, for the parent's rollback of that step: the child gets a
+     * {@link RunEvent.RollbackRequested}, and runs the rollbacks of its succeeded steps, latest first, in its own run.
+     * Follows it until it stops, as {@link #run} does; a child already undone is not undone twice.
+     *
+     * @param call the call of the step's execution that started the child ({@code stepKey} is that execution's)
+     */
+    default Child rollBack(Call call, String reason) throws Refused, InterruptedException {
+        throw new Refused("this opsbook command cannot roll back a child run; use opsbook run (with its store) or serve");
+    }
+
+    /** The key of the execution that undoes the child of {@code owner}, an execution of runbook step {@code stepId}. */
+    static String undoKey(String stepId, String owner) {
+        return stepId + "/for-" + owner;
+    }
+
+    /**
+     * The execution whose child the execution {@code key} of runbook step {@code stepId} undoes ({@link #undoKey}), or
+     * empty when it is no undo: a normal execution, an item, or the step run as another step's handler.
+     */
+    static java.util.Optional<String> undone(String key, String stepId) {
+        String prefix = stepId + "/for-";
+        if (!key.startsWith(prefix)) {
+            return java.util.Optional.empty();
+        }
+        String owner = key.substring(prefix.length());
+        boolean own = owner.equals(stepId) || ForEachItems.parse(owner).filter(item -> item.stepId().equals(stepId)).isPresent();
+        return own ? java.util.Optional.of(owner) : java.util.Optional.empty();
+    }
+
     /** A host that runs no child runs (a dry run, a check). */
     ChildRuns NONE = call -> {
         throw new Refused("this opsbook command cannot run a child run; use opsbook run (with its store) or serve");

@@ -99,6 +99,13 @@ public sealed interface RunEvent {
     record StepResolved(Instant at, String key, Resolution resolution, String by, String comment) implements RunEvent {
     }
 
+    /**
+     * A run that succeeded is to be undone, because the parent that ran it as a child ({@code by}) rolls back its step:
+     * the run goes on in its failure path ({@link Scheduler}), running the rollbacks of its succeeded steps, latest first.
+     */
+    record RollbackRequested(Instant at, String by, String reason) implements RunEvent {
+    }
+
     record RunFinished(Instant at, RunStatus status, String message) implements RunEvent {
     }
 }

@@ -86,8 +86,8 @@ final class RunSession {
         Instant from = history.get(0).at();
         Instant stoppedAt = null;
         for (RunEvent event : history) {
-            if (event instanceof RunEvent.RunRestarted restarted) {
-                from = restarted.at();
+            if (event instanceof RunEvent.RunRestarted || event instanceof RunEvent.RollbackRequested) {
+                from = event.at();
                 stoppedAt = null;
             } else if (event instanceof RunEvent.RunFinished finished && finished.status() == RunStatus.WAITING) {
                 stoppedAt = finished.at();

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * A run at one moment: the fold of its events. Immutable; {@link #apply} returns the next state.
  * Executions are kept in the order they started; {@code completed} lists normal steps in the
- * order they succeeded, which is the reverse of the order their rollbacks run in.
+ * order they succeeded, which is the reverse of the order their rollbacks run in. {@code rollingBack} says why a
+ * run that succeeded is being undone ({@link RunEvent.RollbackRequested}).
  */
 public record RunState(
         String runId,
@@ -33,7 +34,8 @@ public record RunState(
         String message,
         boolean cancelRequested,
         boolean timedOut,
-        JsonNode event) {
+        JsonNode event,
+        Optional<String> rollingBack) {
 
     public RunState {
         executions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(executions));
@@ -43,7 +45,7 @@ public record RunState(
     public static RunState of(RunEvent.RunStarted started) {
         return new RunState(started.runId(), started.runbookId(), started.title(), started.contentHash(),
                 started.startedBy(), started.trigger(), started.at(), Optional.empty(), started.params(), started.env(),
-                Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event());
+                Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event(), Optional.empty());
     }
 
     /** A run's state from its whole history, which starts with its {@link RunEvent.RunStarted}. */
@@ -93,27 +95,31 @@ public record RunState(
             });
         } else if (event instanceof RunEvent.RunTakenOver) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", cancelRequested, timedOut, this.event);
+                    params, env, next, done, RunStatus.RUNNING, "", cancelRequested, timedOut, this.event, rollingBack);
         } else if (event instanceof RunEvent.CancelRequested) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, true, timedOut, this.event);
+                    next, done, status, message, true, timedOut, this.event, rollingBack);
         } else if (event instanceof RunEvent.RunTimedOut) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, cancelRequested, true, this.event);
+                    next, done, status, message, cancelRequested, true, this.event, rollingBack);
         } else if (event instanceof RunEvent.RunResumed) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack);
         } else if (event instanceof RunEvent.RunRestarted e) {
             e.reset().forEach(next::remove);
             done.removeAll(e.reset());
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack);
+        } else if (event instanceof RunEvent.RollbackRequested e) {
+            // //why: a child run that succeeded is undone when its parent rolls back its step: it runs again, in its failure path
+            return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, Optional.of(e.reason()));
         } else if (event instanceof RunEvent.RunFinished e) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
-                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event);
+                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event, rollingBack);
         }
         return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                next, done, status, message, cancelRequested, timedOut, this.event);
+                next, done, status, message, cancelRequested, timedOut, this.event, rollingBack);
     }
 
     public Optional<StepExecution> execution(String key) {

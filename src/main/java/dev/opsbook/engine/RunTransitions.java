@@ -32,6 +32,8 @@ public final class RunTransitions {
         RESUME,
         /** A person resumes a failed run from a step ({@link RunEvent.RunRestarted}). */
         RESTART,
+        /** A succeeded child run is to be undone for its parent ({@link RunEvent.RollbackRequested}). */
+        ROLLBACK,
         /** The run stops, in the status the event names ({@link RunEvent.RunFinished}). */
         FINISH,
         /** {@link RunEvent.RunStarted}: a run starts once, when it is created; nothing appends it. */
@@ -46,6 +48,9 @@ public final class RunTransitions {
             }
             if (event instanceof RunEvent.RunRestarted) {
                 return RESTART;
+            }
+            if (event instanceof RunEvent.RollbackRequested) {
+                return ROLLBACK;
             }
             if (event instanceof RunEvent.RunResumed) {
                 return RESUME;
@@ -63,7 +68,7 @@ public final class RunTransitions {
             RunStatus.WAITING, EnumSet.of(Change.PROGRESS, Change.ANSWER, Change.RESUME, Change.FINISH),
             RunStatus.NEEDS_ATTENTION, EnumSet.of(Change.RESOLVE, Change.RESUME),
             RunStatus.FAILED, EnumSet.of(Change.RESTART),
-            RunStatus.SUCCEEDED, EnumSet.noneOf(Change.class),
+            RunStatus.SUCCEEDED, EnumSet.of(Change.ROLLBACK),
             RunStatus.CANCELLED, EnumSet.noneOf(Change.class)));
 
     private RunTransitions() {
@@ -90,7 +95,7 @@ public final class RunTransitions {
     /** The status that follows {@code event} from {@code from}, whether or not the table allows it (the row's status in the store). */
     public static RunStatus statusAfter(RunStatus from, RunEvent event) {
         return switch (Change.of(event)) {
-            case PROGRESS, RESUME, RESTART, START -> RunStatus.RUNNING;
+            case PROGRESS, RESUME, RESTART, ROLLBACK, START -> RunStatus.RUNNING;
             case ANSWER, RESOLVE -> from;
             case FINISH -> ((RunEvent.RunFinished) event).status();
         };

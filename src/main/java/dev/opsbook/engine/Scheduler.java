@@ -168,6 +168,9 @@ public final class Scheduler {
     }
 
     private Optional<String> failure(RunState state) {
+        if (state.rollingBack().isPresent()) {
+            return state.rollingBack();
+        }
         if (state.timedOut()) {
             return Optional.of("the run timed out");
         }
@@ -199,6 +202,13 @@ public final class Scheduler {
             StepExecution done = state.execution(owner).orElse(null);
             if (done == null || ForEachItems.isForEach(graph, done)) {
                 continue; // a for-each step is rolled back item by item: its items that succeeded are in completed
+            }
+            if (graph.step(done.stepId()).has(StepKindSpec.Trait.RUNS_A_RUNBOOK)) {
+                // //why: a runbook step is undone by its child's own rollbacks (ChildRuns#undoKey), before a rollback= of its own
+                String key = ChildRuns.undoKey(done.stepId(), owner);
+                if (state.execution(key).isEmpty()) {
+                    return List.of(new Decision.Start(key, done.stepId(), Role.ROLLBACK, Optional.of(owner)));
+                }
             }
             Optional<String> rollback = graph.step(done.stepId()).rollback();
             if (rollback.isPresent() && graph.runbook().step(rollback.get()).isPresent()) {

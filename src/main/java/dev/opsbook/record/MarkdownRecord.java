@@ -55,8 +55,11 @@ public final class MarkdownRecord {
     private final StepGraph graph;
     private final Optional<AuditSummary> audit;
 
-    private MarkdownRecord(RunResult result, Optional<AuditSummary> audit) {
+    private final Optional<String> parentRunbook;
+
+    private MarkdownRecord(RunResult result, Optional<AuditSummary> audit, Optional<String> parentRunbook) {
         this.audit = audit;
+        this.parentRunbook = parentRunbook;
         this.graph = StepGraph.of(result.runbook());
         this.result = result;
         this.runbook = result.runbook();
@@ -65,12 +68,17 @@ public final class MarkdownRecord {
     }
 
     public static String render(RunResult result) {
-        return new MarkdownRecord(result, Optional.empty()).render();
+        return new MarkdownRecord(result, Optional.empty(), Optional.empty()).render();
     }
 
     /** With the run's audit trail named, counted and sealed by its final hash. */
     public static String render(RunResult result, Optional<AuditSummary> audit) {
-        return new MarkdownRecord(result, audit).render();
+        return render(result, audit, Optional.empty());
+    }
+
+    /** With a child run's parent linked, when the runbook of the parent is known ({@code parentRunbook}). */
+    public static String render(RunResult result, Optional<AuditSummary> audit, Optional<String> parentRunbook) {
+        return new MarkdownRecord(result, audit, parentRunbook).render();
     }
 
     private String render() {
@@ -146,6 +154,7 @@ public final class MarkdownRecord {
                 .append("  \n> Started by ").append(Markdown.inline(state.startedBy())).append(" (").append(Markdown.inline(state.trigger()))
                 .append(") at ").append(DATE_TIME.format(state.startedAt()));
         state.endedAt().ifPresent(end -> out.append(" · took ").append(Durations.format(Duration.between(state.startedAt(), end))));
+        ChildLinks.toParent(state.startedBy(), parentRunbook).ifPresent(parent -> out.append("  \n> ").append(parent));
         out.append("  \n> ").append(summary());
         if (!state.message().isEmpty()) {
             out.append("  \n> ").append(status == RunStatus.SUCCEEDED ? "Note" : "Reason").append(": ").append(Markdown.inline(state.message()));
@@ -302,6 +311,9 @@ public final class MarkdownRecord {
             out.append(">\n> ").append(Markdown.inline(x.message())).append('\n');
         }
         x.answer().ifPresent(answer -> out.append(">\n> ").append(answerText(step, answer)).append('\n'));
+        if (step.has(dev.opsbook.runbook.StepKindSpec.Trait.RUNS_A_RUNBOOK)) {
+            ChildLinks.toChild(x.result()).ifPresent(link -> out.append(">\n> ").append(link).append('\n'));
+        }
         if (x.attempts().size() > 1) {
             out.append("\n");
             for (Attempt attempt : x.attempts()) {
@@ -516,6 +528,9 @@ public final class MarkdownRecord {
         }
         if (event instanceof RunEvent.RunRestarted e) {
             return Optional.of("Run resumed from `" + e.fromStep() + "` by " + e.by());
+        }
+        if (event instanceof RunEvent.RollbackRequested e) {
+            return Optional.of("Rollback requested by " + e.by() + ": " + e.reason());
         }
         if (event instanceof RunEvent.RunTimedOut e) {
             return Optional.of("Run timed out after " + Durations.format(e.limit()));

@@ -110,6 +110,35 @@ public final class ChildRunner implements ChildRuns {
         }
     }
 
+    /**
+     * Undoes the child: appends {@link RunEvent.RollbackRequested} to it once (a succeeded child only), takes it up as a
+     * resumed run, and follows it until its rollbacks ended; on the store's own thread, as {@link #run} does.
+     */
+    @Override
+    public Child rollBack(Call call, String reason) throws Refused, InterruptedException {
+        String childId = call.childRunId();
+        CompletableFuture<Child> done = new CompletableFuture<>();
+        Thread follower = new Thread(() -> {
+            try {
+                ChildUndoing.request(store, host, childId, call.startedBy(), reason, clock);
+                Child ended = follow(childId, new AtomicReference<>());
+                done.complete(ChildUndoing.summary(ended, RunState.fold(store.events(childId))));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "opsbook-child-undo-" + childId);
+        follower.setDaemon(true);
+        follower.start();
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Refused refused) {
+                throw refused;
+            }
+            throw new Refused("child run " + childId + " could not be rolled back: " + e.getCause());
+        }
+    }
+
     private void start(Call call, String childId) throws Refused {
         StoredRun parent = store.run(call.parentRunId()).orElseThrow(() -> new Refused("the parent run " + call.parentRunId()
                 + " is not in the store; a runbook step needs its run stored (run it without --no-store)"));

@@ -148,7 +148,8 @@ public final class RecordExport implements RunListener {
         return event instanceof RunEvent.RunStarted
                 || event instanceof RunEvent.AttemptFinished attempt && attempt.retryAt().isPresent() || event instanceof RunEvent.StepFinished || event instanceof RunEvent.StepSkipped
                 || event instanceof RunEvent.StepInterrupted || event instanceof RunEvent.RunTakenOver
-                || event instanceof RunEvent.RunResumed || event instanceof RunEvent.RunRestarted || event instanceof RunEvent.RunFinished;
+                || event instanceof RunEvent.RunResumed || event instanceof RunEvent.RunRestarted
+                || event instanceof RunEvent.RollbackRequested || event instanceof RunEvent.RunFinished;
     }
 
     /**

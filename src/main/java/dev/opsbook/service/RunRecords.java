@@ -89,7 +89,10 @@ public final class RunRecords {
     /** The record of a stored run from the runbook and events a caller just read from the store (a page that shows both). */
     public Rendered of(Runbook runbook, List<RunEvent> events) {
         String runId = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? "" : started.runId();
-        return render(runbook, events, store.auditSeals().seal(runId));
+        String[] parent = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? null
+                : dev.opsbook.engine.ChildRuns.parentOf(started.startedBy());
+        Optional<String> parentRunbook = parent == null ? Optional.empty() : store.run(parent[0]).map(StoredRun::runbookId);
+        return render(runbook, events, store.auditSeals().seal(runId), parentRunbook);
     }
 
     /**
@@ -97,9 +100,14 @@ public final class RunRecords {
      * same history and seal make the same bytes, whoever renders them.
      */
     public static Rendered render(Runbook runbook, List<RunEvent> history, Optional<AuditSeal> seal) {
+        return render(runbook, history, seal, Optional.empty());
+    }
+
+    /** Likewise, a child run's record linking its parent's, whose runbook is {@code parentRunbook}. */
+    public static Rendered render(Runbook runbook, List<RunEvent> history, Optional<AuditSeal> seal, Optional<String> parentRunbook) {
         RunResult result = RunResult.of(runbook, history);
         String runId = result.state().runId();
         Optional<AuditSummary> audit = seal.map(s -> new AuditSummary(Path.of(runId + AuditSeals.SUFFIX), s.entries(), s.finalHash()));
-        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit), history.size());
+        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit, parentRunbook), history.size());
     }
 }

@@ -63,8 +63,12 @@ public final class RunbookStep implements StepExecutor {
         Map<String, String> params = new LinkedHashMap<>();
         input.path("parameters").fields().forEachRemaining(f -> params.put(f.getKey(),
                 f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
-        ChildRuns.Call child = new ChildRuns.Call(call.runId(), call.key(), reference, byPath, params, call.interaction(),
+        java.util.Optional<String> undone = ChildRuns.undone(call.key(), call.step().id());
+        ChildRuns.Call child = new ChildRuns.Call(call.runId(), undone.orElse(call.key()), reference, byPath, params, call.interaction(),
                 call.workingDirectory());
+        if (undone.isPresent()) {
+            return ChildUndo.outcome(children, child, "its parent run " + call.runId() + " rolls back its step '" + undone.get() + "'");
+        }
         ChildRuns.Child ended;
         try {
             ended = children.run(child);

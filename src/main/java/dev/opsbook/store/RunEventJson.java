@@ -57,6 +57,8 @@ public final class RunEventJson {
             return "run-resumed";
         } else if (event instanceof RunEvent.RunRestarted) {
             return "run-restarted";
+        } else if (event instanceof RunEvent.RollbackRequested) {
+            return "rollback-requested";
 
         } else if (event instanceof RunEvent.RunTakenOver) {
             return "run-taken-over";
@@ -128,6 +130,9 @@ public final class RunEventJson {
             putText(json, "fromStep", e.fromStep());
             var reset = json.putArray("reset");
             e.reset().forEach(reset::add);
+        } else if (event instanceof RunEvent.RollbackRequested e) {
+            putText(json, "by", e.by());
+            putText(json, "reason", e.reason());
 
         } else if (event instanceof RunEvent.RunTakenOver e) {
             putText(json, "by", e.by());
@@ -177,6 +182,7 @@ public final class RunEventJson {
             case "run-restarted" -> new RunEvent.RunRestarted(at, text(json, "by"), text(json, "fromStep"),
                     java.util.stream.StreamSupport.stream(json.path("reset").spliterator(), false).map(n -> n.asText()).toList());
 
+            case "rollback-requested" -> new RunEvent.RollbackRequested(at, text(json, "by"), text(json, "reason"));
             case "run-taken-over" -> new RunEvent.RunTakenOver(at, text(json, "by"), text(json, "from"));
             case "step-interrupted" -> new RunEvent.StepInterrupted(at, text(json, "key"), json.path("retry").asBoolean(),
                     text(json, "detail"));

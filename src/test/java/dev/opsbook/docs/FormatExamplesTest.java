@@ -54,7 +54,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code ````markdown} block. Valid ones load with no diagnostic and, when they need only bash
  * and a person, run to the status the document says; invalid ones report exactly the lines of
  * the first {@code ```text} block after them. Examples that call AWS are only validated, except
- * {@code aws-reboot}, which runs against WireMock standing in for EC2.
+ * {@code aws-reboot}, which runs against WireMock standing in for EC2. An example marked {@code with=OTHER,...} runs
+ * with those examples in one folder (a parent with its children), in FormatChildExamplesTest.
  */
 class FormatExamplesTest {
 
@@ -69,7 +70,8 @@ class FormatExamplesTest {
             List.of(new TriggerPatternCheck(), new dev.opsbook.steps.PythonCheck("python3")));
 
     /** One example as the document gives it; {@code line} is where its comment is, for messages. */
-    record Example(String name, boolean invalid, RunStatus expect, String text, List<String> diagnostics, int line) {
+    /** @param with the examples it runs with, in one folder ({@code with=A,B}): its child runbooks (FormatChildExamplesTest) */
+    record Example(String name, boolean invalid, RunStatus expect, String text, List<String> diagnostics, int line, List<String> with) {
         @Override
         public String toString() {
             return name + " (FORMAT.md:" + line + ")";
@@ -98,11 +100,14 @@ class FormatExamplesTest {
             String[] words = marker.group(1).strip().split("\\s+");
             boolean invalid = false;
             RunStatus expect = RunStatus.SUCCEEDED;
+            List<String> with = List.of();
             for (String word : List.of(words).subList(1, words.length)) {
                 if (word.equals("invalid")) {
                     invalid = true;
                 } else if (word.startsWith("expect=")) {
                     expect = RunStatus.valueOf(word.substring("expect=".length()).toUpperCase(Locale.ROOT));
+                } else if (word.startsWith("with=")) {
+                    with = List.of(word.substring("with=".length()).split(","));
                 } else {
                     fail("FORMAT.md:" + at + ": unknown word '" + word + "' in the example comment");
                 }
@@ -119,7 +124,7 @@ class FormatExamplesTest {
             if (j >= lines.size()) {
                 fail("FORMAT.md:" + at + ": the ````markdown block of example " + words[0] + " is never closed");
             }
-            examples.add(new Example(words[0], invalid, expect, text.toString(), documentedDiagnostics(lines, j + 1), at));
+            examples.add(new Example(words[0], invalid, expect, text.toString(), documentedDiagnostics(lines, j + 1), at, with));
             i = j;
         }
         return examples;
@@ -213,6 +218,9 @@ class FormatExamplesTest {
     void a_runnable_example_ends_as_the_document_says(Example example, @TempDir Path dir) throws Exception {
         LoadedRunbook loaded = load(example);
         boolean runnable = loaded.runbook().steps().stream().allMatch(s -> RUNNABLE_KINDS.contains(s.kind()) && !AwsSteps.callsAws(s));
+        if (!example.with().isEmpty()) {
+            return; // run with its children by FormatChildExamplesTest
+        }
         if (!runnable) {
             assertThat(example.expect()).as(example + " cannot be run here, so it cannot promise a status")
                     .isEqualTo(RunStatus.SUCCEEDED);
