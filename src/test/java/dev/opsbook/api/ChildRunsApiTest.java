@@ -214,6 +214,13 @@ class ChildRunsApiTest {
         }
         JsonNode detail = ok(call("GET", "/api/runs/" + parent, operator, null), 200);
         assertThat(detail.toString()).contains("drained web-1");
+
+        assertThat(call("GET", "/runs/" + parent, operator, null).body()).as("the parent's run page links its child")
+                .contains("Child runs: <a href=\"/runs/" + child + "\">");
+        assertThat(call("GET", "/runs/" + child, operator, null).body()).as("the child's run page links its parent")
+                .contains("Child run of <a href=\"/runs/" + parent + "\">");
+        assertThat(call("GET", "/runbooks/recover", operator, null).body()).as("the graph's runbook node links the child runbook")
+                .contains("<a href=\"/runbooks/drain\" class=\"child-runbook\"><g class=\"step st-", "runbook drain");
     }
 
     @Test
