@@ -22,10 +22,20 @@ public final class RunbookCatalog {
     private final RunbookLoader loader;
     private final Supplier<List<LoadedRunbook>> runbooks;
     private final Map<Path, Optional<LoadedRunbook>> byPath = new ConcurrentHashMap<>();
+    private final java.util.function.Function<Path, Optional<LoadedRunbook>> files;
 
     public RunbookCatalog(RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks) {
         this.loader = loader;
         this.runbooks = runbooks;
+        this.files = null;
+    }
+
+    /** A catalog that finds a file by path through {@code files} (given the absolute path), not by reading it once. */
+    public RunbookCatalog(RunbookLoader loader, Supplier<List<LoadedRunbook>> runbooks,
+                          java.util.function.Function<Path, Optional<LoadedRunbook>> files) {
+        this.loader = loader;
+        this.runbooks = runbooks;
+        this.files = files;
     }
 
     /** The runbooks of a folder (its {@code *.md} files, not those of folders below it), read the first time they are asked for. */
@@ -73,6 +83,9 @@ public final class RunbookCatalog {
 
     public Optional<LoadedRunbook> byPath(String fromFile, String path) {
         Path file = resolve(fromFile, path);
+        if (files != null) {
+            return files.apply(file);
+        }
         return byPath.computeIfAbsent(file, f -> {
             if (!Files.isRegularFile(f)) {
                 return Optional.empty();

@@ -36,8 +36,8 @@ public final class ChildRunner implements ChildRuns {
 
     /** How the process that runs the parent runs a child, on a thread of its own, stored like any run. */
     public interface Host {
-        /** Starts the child run; returns once it is stored, or throws. */
-        void start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception;
+        /** Starts the child run and returns true once it is stored, or throws; false when there is no room for it yet. */
+        boolean start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception;
 
         /** Goes on with a stored child that a person answered, on a thread of its own, when this process can take it up. */
         void resume(StoredRun child, List<RunEvent> history);
@@ -80,7 +80,7 @@ public final class ChildRunner implements ChildRuns {
         Thread follower = new Thread(() -> {
             try {
                 if (store.run(childId).isEmpty()) {
-                    start(call, childId);
+                    start(call, childId, stop);
                 }
                 done.complete(follow(childId, stop));
             } catch (Throwable e) {
@@ -139,7 +139,7 @@ public final class ChildRunner implements ChildRuns {
         }
     }
 
-    private void start(Call call, String childId) throws Refused {
+    private void start(Call call, String childId, AtomicReference<String> stop) throws Refused {
         StoredRun parent = store.run(call.parentRunId()).orElseThrow(() -> new Refused("the parent run " + call.parentRunId()
                 + " is not in the store; a runbook step needs its run stored (run it without --no-store)"));
         int depth = 1;
@@ -165,13 +165,22 @@ public final class ChildRunner implements ChildRuns {
         RunRequest request = new RunRequest(child, call.params(), call.startedBy(), ChildRuns.TRIGGER, call.interaction(),
                 Optional.empty(), call.workingDirectory());
         try {
-            host.start(childId, child, request);
+            // //why: the host may have no room for the child yet (serve's --max-runs); the parent's step waits for it, until stopped
+            while (!host.start(childId, child, request)) {
+                if (stop.get() != null) {
+                    break;
+                }
+                Thread.sleep(POLL_MS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             if (store.run(childId).isEmpty()) {
                 throw new Refused("child run " + childId + " of " + child.runbook().id() + " could not start: " + e.getMessage());
             }
+        }
+        if (stop.get() != null && store.run(childId).isEmpty()) {
+            throw new Refused("child run " + childId + " did not start: " + stop.get() + " while it waited for room");
         }
     }
 

@@ -55,12 +55,13 @@ public final class LocalChildren implements ChildRunner.Host {
     }
 
     @Override
-    public void start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception {
+    public boolean start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception {
         StoringListener storing = StoringListener.forNewRun(store, child.runbook(), Optional.empty(), Optional.empty());
         go(childRunId, storing, (engine, listeners, control) -> engine.run(request, listeners, control));
         if (!storing.awaitCreated(30_000)) {
             throw new IllegalStateException("the child run was not stored within 30 s");
         }
+        return true;
     }
 
     @Override

@@ -12,8 +12,11 @@ import java.util.Optional;
 
 /**
  * The children of serve's runs: runs of this instance's pool like any other, each held by a lease (so they are taken
- * over, drained and cancelled as any run), started beside their parent whatever {@code --max-runs} leaves free, since
- * the parent holds its slot while it waits for them.
+ * over, drained and cancelled as any run). A child does not take a slot of {@code --max-runs}, since its parent holds
+ * one while it waits for it (a full pool would wait for itself); instead each level of nesting has {@code --max-runs}
+ * slots of its own: at most that many children of top runs run here at once, that many grandchildren, and so on. A child
+ * with no room waits, and its parent's step with it, however many items a for-each fans out at once. //why: per level,
+ * not one count for all: a child waiting for room for its own child would otherwise hold the room that child needs.
  */
 final class PoolChildren implements ChildRunner.Host {
 
@@ -30,13 +33,25 @@ final class PoolChildren implements ChildRunner.Host {
     }
 
     @Override
-    public void start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception {
-        StoringListener storing = StoringListener.forNewRun(store, child.runbook(), Optional.empty(), Optional.empty(),
-                Optional.of(pool.newLease()));
-        pool.execute(childRunId, child, request, Optional.empty(), storing);
+    public boolean start(String childRunId, LoadedRunbook child, RunRequest request) throws Exception {
+        StoringListener storing;
+        synchronized (this) {
+            long depth = level(childRunId);
+            if (pool.ids().stream().filter(id -> level(id) == depth).count() >= pool.maxConcurrentRuns()) {
+                return false;
+            }
+            storing = StoringListener.forNewRun(store, child.runbook(), Optional.empty(), Optional.empty(), Optional.of(pool.newLease()));
+            pool.execute(childRunId, child, request, Optional.empty(), storing);
+        }
         if (!storing.awaitCreated(30_000)) {
             throw new IllegalStateException("the child run was not stored within 30 s");
         }
+        return true;
+    }
+
+    /** How deep a run nests: 0 for a top run, 1 for its child... (a child's id is its parent's, a dot, the step's key). */
+    static long level(String runId) {
+        return runId.chars().filter(c -> c == '.').count();
     }
 
     @Override

@@ -32,6 +32,9 @@ public final class RunbookFolders {
     private final Map<Path, FileTime> seen = new HashMap<>();
     private final Map<Path, LoadedRunbook> good = new LinkedHashMap<>();
     private volatile List<LoadedRunbook> current = List.of();
+    private final ServedChildChecks childChecks;
+    private volatile Map<Path, LoadedRunbook> servedFiles = Map.of();
+    private final dev.opsbook.graph.RunbookCatalog catalog;
     /** Files served, in the order they came to be; and files refused because another file has their id. */
     private Set<Path> served = new java.util.LinkedHashSet<>();
     private Set<Path> refused = new HashSet<>();
@@ -40,10 +43,17 @@ public final class RunbookFolders {
         this.folders = List.copyOf(folders);
         this.loader = loader;
         this.report = report;
+        this.childChecks = new ServedChildChecks(loader, report);
+        this.catalog = childChecks.catalogOf(() -> servedFiles, this::current);
     }
 
     public List<LoadedRunbook> current() {
         return current;
+    }
+
+    /** Where a {@code runbook} step of a served runbook finds its child: the served runbooks as the last scan left them. */
+    public dev.opsbook.graph.RunbookCatalog catalog() {
+        return catalog;
     }
 
     /** Reads what changed since the last scan; calls {@code changed} with the new set when anything did. */
@@ -123,6 +133,12 @@ public final class RunbookFolders {
         this.refused = nowRefused;
         served = new java.util.LinkedHashSet<>();
         checked.kept().forEach(loaded -> served.add(paths.get(loaded)));
-        return checked.kept();
+        Map<Path, LoadedRunbook> unique = new LinkedHashMap<>();
+        checked.kept().forEach(loaded -> unique.put(paths.get(loaded), loaded));
+        List<LoadedRunbook> fit = childChecks.keep(unique);
+        Map<Path, LoadedRunbook> kept = new LinkedHashMap<>(unique);
+        kept.values().retainAll(fit);
+        servedFiles = Map.copyOf(kept);
+        return fit;
     }
 }

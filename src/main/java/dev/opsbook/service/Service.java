@@ -139,7 +139,7 @@ public final class Service implements AutoCloseable {
                 .withTrails((runId, place) -> new RunAudits(store).export(runId, place)).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
-        children[0] = new ChildRunner(store, loader, new dev.opsbook.graph.RunbookCatalog(loader, folders::current),
+        children[0] = new ChildRunner(store, loader, folders.catalog(),
                 new PoolChildren(store, pool, clock, instance), clock);
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);

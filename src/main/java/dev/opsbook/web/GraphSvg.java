@@ -149,6 +149,13 @@ public final class GraphSvg {
     private static void box(StringBuilder svg, StepGraph graph, String id, int[] at, String status) {
         Step step = graph.step(id);
         String role = graph.isHandler(id) ? handlerRole(graph, id) : step.kind();
+        String child = step.has(dev.opsbook.runbook.StepKindSpec.Trait.RUNS_A_RUNBOOK) && step.settings() != null
+                && step.settings().path("runbook").isTextual() ? step.settings().get("runbook").asText() : null;
+        if (child != null) { // a child run is one node, which links to the child runbook's page (and graph)
+            role = "runbook " + child;
+            svg.append("<a href=\"/runbooks/").append(Html.escape(java.net.URLEncoder.encode(child, java.nio.charset.StandardCharsets.UTF_8)))
+                    .append("\" class=\"child-runbook\">");
+        }
         svg.append("<g class=\"step st-").append(Html.escape(status)).append("\" data-step=\"").append(Html.escape(id))
                 .append("\" data-status=\"").append(Html.escape(status)).append("\">")
                 .append("<title>").append(Html.escape(id + " (" + role + "): " + status
@@ -159,6 +166,9 @@ public final class GraphSvg {
                 .append(Html.escape(shorten(id))).append("</text>")
                 .append("<text x=\"").append(at[0] + 10).append("\" y=\"").append(at[1] + 36).append("\" class=\"step-kind\">")
                 .append(Html.escape(shorten(role + " · " + status))).append("</text></g>");
+        if (child != null) {
+            svg.append("</a>");
+        }
     }
 
     private static String handlerRole(StepGraph graph, String id) {

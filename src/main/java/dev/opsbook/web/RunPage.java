@@ -95,6 +95,7 @@ public class RunPage {
         RunState state = result.state();
         Map<String, Object> data = new HashMap<>();
         data.put("run", Views.summary(state));
+        data.put("family", RunFamily.of(state.startedBy(), loaded, state));
         data.put("seen", state.status().label() + "-" + events.size());
         data.put("live", isLive(state.status()));
         data.put("graph", new RawString(GraphSvg.render(loaded.graph(), Views.statuses(state))));
