@@ -67,6 +67,18 @@ class ForEachTest {
     }
 
     @Test
+    void a_foreach_over_text_fails_in_one_line_and_says_how_to_make_a_list() throws Exception {
+        RunResult result = run("engine/foreach-text.md", Map.of());
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("restart").orElseThrow().message())
+                .as("the text is quoted as JSON, so the message stays one line")
+                .startsWith("foreach \"steps.find.outputs.ids\" gave a string (\"i-1\\ni-2\"), not a list; nothing ran. A step's text output is one string")
+                .contains("outputs=\"{NAME: json}\"")
+                .doesNotContain("\n");
+    }
+
+    @Test
     void more_items_than_limits_max_items_are_refused_before_any_item_runs() throws Exception {
         RunResult result = run("engine/foreach.md", Map.of("names", "[1,2,3,4]"));
 
