@@ -14,6 +14,7 @@ final class ProgramTemplates {
 
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)(\\}\\}|$)", Pattern.MULTILINE);
     private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]+\"))*");
+    private static final java.util.Set<String> VARIABLES = java.util.Set.of("params", "steps", "event", "run", "item", "index");
 
     private ProgramTemplates() {
     }
@@ -34,6 +35,9 @@ final class ProgramTemplates {
 
     /** {@code params["host"]} for {@code params.host}; for anything but a plain path, the form to follow. */
     static String instead(String expression) {
+        if (VARIABLES.contains(expression)) {
+            return expression;
+        }
         if (!PATH.matcher(expression).matches() || !expression.contains(".")) {
             return "a variable such as params[\"name\"]";
         }
