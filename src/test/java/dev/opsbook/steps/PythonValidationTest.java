@@ -57,6 +57,11 @@ class PythonValidationTest {
     }
 
     @Test
+    void doubled_braces_that_read_nothing_of_the_run_are_python_not_templates() {
+        assertThat(diagnostics("python3", "```python id=a\nname = 'x'\nprint(f\"{{literal}} {name}\", \"{{ .Name }}\")\n```\n")).isEmpty();
+    }
+
+    @Test
     void an_interpreter_that_cannot_be_run_is_one_error_at_the_first_python_step(@TempDir Path dir) {
         String missing = dir.resolve("python3").toString();
 
