@@ -45,6 +45,9 @@ final class ForEachDecisions {
             return new Decision.Fail(id, id, "foreach \"" + forEach.expression() + "\" gave " + typeOf(items)
                     + ", not a list; nothing ran. " + (items != null && items.isTextual()
                     ? "A step's text output is one string: have the step print a JSON list and read it with outputs=\"{NAME: json}\""
+                    : items == null || items.isNull() || items.isMissingNode()
+                    ? "If it may be absent, give an empty list as the default: foreach=\"" + forEach.expression()
+                            + " || `[]`\" (fence the step with ~~~ for the backticks)"
                     : "It must yield a list, e.g. a JMESPath projection such as steps.find.outputs.ids[*]"));
         }
         if (list.size() > maxItems) {
