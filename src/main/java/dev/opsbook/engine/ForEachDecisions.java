@@ -43,7 +43,12 @@ final class ForEachDecisions {
         }
         if (!(items instanceof ArrayNode list)) {
             return new Decision.Fail(id, id, "foreach \"" + forEach.expression() + "\" gave " + typeOf(items)
-                    + ", not a list; nothing ran. It must yield a list, e.g. a JMESPath projection such as steps.find.outputs.ids[*]");
+                    + ", not a list; nothing ran. " + (items != null && items.isTextual()
+                    ? "A step's text output is one string: have the step print a JSON list and read it with outputs=\"{NAME: json}\""
+                    : items == null || items.isNull() || items.isMissingNode()
+                    ? "If it may be absent, give an empty list as the default: foreach=\"" + forEach.expression()
+                            + " || `[]`\" (fence the step with ~~~ for the backticks)"
+                    : "It must yield a list, e.g. a JMESPath projection such as steps.find.outputs.ids[*]"));
         }
         if (list.size() > maxItems) {
             return new Decision.Fail(id, id, "foreach \"" + forEach.expression() + "\" gave " + list.size() + " items, more than "
@@ -171,7 +176,8 @@ final class ForEachDecisions {
         }
         return switch (value.getNodeType()) {
             case OBJECT, POJO -> "an object";
-            case STRING -> "a string (\"" + (value.asText().length() > 40 ? value.asText().substring(0, 40) + "..." : value.asText()) + "\")";
+            // a JSON string literal, so that a line break in the text does not break the one-line message
+            case STRING -> "a string (" + JSON.textNode(value.asText().length() > 40 ? value.asText().substring(0, 40) + "..." : value.asText()) + ")";
             case NUMBER -> "a number (" + value + ")";
             case BOOLEAN -> "a boolean (" + value + ")";
             default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);

@@ -91,7 +91,8 @@ public record Plan(String runbookId, String title, JsonNode params, List<Planned
                 settings.remove("outputs");
                 return Templates.render(settings, context, unknownYet);
             }
-            return JsonNodeFactory.instance.objectNode().put("script", ScriptValues.display(step.body(), context, unknownYet));
+            return JsonNodeFactory.instance.objectNode().put("script", step.has(dev.opsbook.runbook.StepKindSpec.Trait.PROGRAM)
+                    ? step.body() : ScriptValues.display(step.body(), context, unknownYet));
         } catch (ExpressionException e) {
             return JsonNodeFactory.instance.objectNode().put("error", "cannot render: " + e.getMessage());
         }

@@ -47,7 +47,10 @@ final class StepInput {
         });
         JsonNode input = input(step, context, source);
         String script = null;
-        if (step.settings().isNull()) {
+        if (step.settings().isNull() && step.has(dev.opsbook.runbook.StepKindSpec.Trait.PROGRAM)) {
+            script = step.body(); // a program reads the context as variables; its braces are its own, never rendered
+            input = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("script", script);
+        } else if (step.settings().isNull()) {
             ScriptValues.Rendered rendered = ScriptValues.render(step.body(), context, source);
             script = rendered.script();
             input = rendered.input();

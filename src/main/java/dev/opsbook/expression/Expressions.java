@@ -79,6 +79,11 @@ public final class Expressions {
         if (expression.matches("(?s).*\\b(params|steps)\\.[A-Za-z0-9_]*-[A-Za-z0-9_-]*.*")) {
             return " (a name with '-' must be quoted: steps.\"check-disk\".outputs)";
         }
+        java.util.regex.Matcher quotedKey = java.util.regex.Pattern.compile("[{,]\\s*'([^']*)'\\s*:").matcher(expression);
+        if (quotedKey.find()) {
+            String key = quotedKey.group(1);
+            return " (in {key: value} a key is a name, not a 'string': write {" + key + ": ...}, or {\"" + key + "\": ...})";
+        }
         return "";
     }
 

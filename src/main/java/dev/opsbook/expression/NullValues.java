@@ -94,6 +94,12 @@ public final class NullValues {
     }
 
     private static String missing(String where, String name, JsonNode node) {
+        if (where.isEmpty() && (name.equals("item") || name.equals("index"))) {
+            return "this step runs for no item (item and index are set for each item of a step with foreach=, and for its rollback)";
+        }
+        if (where.isEmpty()) {
+            where = "the context"; // a root the run does not have: "the context has no 'x' (it has params, steps, ...)"
+        }
         if (where.equals("steps")) {
             return "step '" + name + "' has not run";
         }

@@ -95,13 +95,16 @@ public final class GraphCheck {
             if (site.overResult()) {
                 continue; // outputs read the step's own result
             }
-            References.unknownRoot(site.expression(), site.where().equals("foreach") ? Set.of() : itemRoots).ifPresent(name -> {
-                String didYouMean = dev.opsbook.runbook.Suggestions.didYouMean(name, References.ROOTS);
-                boolean foreign = didYouMean.isEmpty() && site.where().equals("script") && ForEachCheck.hint(name).isEmpty(); //why: no near name: likely another tool's template
+            Set<String> extra = site.where().equals("foreach") ? Set.of() : itemRoots;
+            References.unknownRoot(site.expression(), extra).ifPresent(name -> {
+                // a for-each step also reads item and index: list them, and suggest them for a typo such as itme
+                List<String> roots = java.util.stream.Stream.concat(References.ROOTS.stream(), extra.stream()).sorted().toList();
+                String didYouMean = dev.opsbook.runbook.Suggestions.didYouMean(name, roots);
+                boolean foreign = didYouMean.isEmpty() && site.where().equals("script") && ForEachCheck.hint(graph, step, name).isEmpty(); //why: no near name: likely another tool's template
                 diagnostics.add(error(runbook, site.position(), site.where() + ": '" + name
                         + "' is not something templates can read; they start from "
-                        + String.join(", ", References.ROOTS.stream().sorted().toList()) + didYouMean
-                        + ForEachCheck.hint(name) + (foreign ? ExpressionSites.LITERAL_HINT : "")));
+                        + String.join(", ", roots) + didYouMean
+                        + ForEachCheck.hint(graph, step, name) + (foreign ? ExpressionSites.LITERAL_HINT : "")));
             });
             for (Reference reference : References.in(site.expression())) {
                 String name = reference.name();

@@ -8,12 +8,18 @@ import java.util.regex.Pattern;
 /**
  * A {@code {{ }}} in the body of a kind whose body is a program ({@link StepKindSpec.Trait#PROGRAM}):
  * such a program reads the run's context as variables, so a template pasted into its code is an
- * error, with the variable to read instead ({@code params["host"]} for {@code {{ params.host }}}).
+ * error, with the variable to read instead ({@code params["host"]} for {@code {{ params.host }}}). Doubled braces
+ * that read nothing of the run are Python's own (an f-string's {@code {{}}}) and left to it: a python body is
+ * never rendered.
  */
 final class ProgramTemplates {
 
     private static final Pattern TEMPLATE = Pattern.compile("\\{\\{(.*?)(\\}\\}|$)", Pattern.MULTILINE);
     private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]+\"))*");
+    /** What a template reads of the run; {@code {{literal}}} in an f-string or {@code "{{ .Name }}"} reads none of it. */
+    private static final Pattern READS_RUN = Pattern.compile("(?<![A-Za-z0-9_.$])(params|steps|event|run|item|index|env)(?![A-Za-z0-9_])"
+            + "|^\\s*secret:");
+    private static final java.util.Set<String> VARIABLES = java.util.Set.of("params", "steps", "event", "run", "item", "index");
 
     private ProgramTemplates() {
     }
@@ -25,6 +31,9 @@ final class ProgramTemplates {
         Matcher template = TEMPLATE.matcher(body);
         while (template.find()) {
             String expression = template.group(1).strip();
+            if (!READS_RUN.matcher(expression).find()) {
+                continue; // Python's own doubled braces
+            }
             problems.add(new ExpressionSites.Problem(ExpressionSites.at(body, template.start(), origin), step.kind()
                     + " step takes no {{ }} templates: the run's context is given to it as variables (params, steps, event, run, item,"
                     + " index); write " + instead(expression) + " instead of {{ " + expression + " }}"));
@@ -34,6 +43,9 @@ final class ProgramTemplates {
 
     /** {@code params["host"]} for {@code params.host}; for anything but a plain path, the form to follow. */
     static String instead(String expression) {
+        if (VARIABLES.contains(expression)) {
+            return expression;
+        }
         if (!PATH.matcher(expression).matches() || !expression.contains(".")) {
             return "a variable such as params[\"name\"]";
         }

@@ -67,6 +67,28 @@ class ForEachTest {
     }
 
     @Test
+    void a_foreach_over_text_fails_in_one_line_and_says_how_to_make_a_list() throws Exception {
+        RunResult result = run("engine/foreach-text.md", Map.of());
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("restart").orElseThrow().message())
+                .as("the text is quoted as JSON, so the message stays one line")
+                .startsWith("foreach \"steps.find.outputs.ids\" gave a string (\"i-1\\ni-2\"), not a list; nothing ran. A step's text output is one string")
+                .contains("outputs=\"{NAME: json}\"")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void a_foreach_that_gives_null_says_how_to_make_an_absent_list_empty() throws Exception {
+        RunResult result = run("engine/foreach.md", Map.of("names", "null"));
+
+        assertThat(result.state().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.state().execution("greet").orElseThrow().message()).isEqualTo("foreach \"steps.list.outputs.names\" gave null,"
+                + " not a list; nothing ran. If it may be absent, give an empty list as the default: foreach=\"steps.list.outputs.names || `[]`\""
+                + " (fence the step with ~~~ for the backticks)");
+    }
+
+    @Test
     void more_items_than_limits_max_items_are_refused_before_any_item_runs() throws Exception {
         RunResult result = run("engine/foreach.md", Map.of("names", "[1,2,3,4]"));
 

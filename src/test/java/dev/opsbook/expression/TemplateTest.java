@@ -77,6 +77,9 @@ class TemplateTest {
                 "env.HOME is null: the environment variable HOME is not set");
         assertThatThrownBy(() -> render("{{ params.zones[?@ == 'c'] | [0] }}")).hasMessageStartingWith(
                 "params.zones[?@ == 'c'] | [0] is null; if it may be, give a default");
+        assertThatThrownBy(() -> render("{{ item.name }}")).as("no dangling ' has' with nothing before it").hasMessageStartingWith(
+                "item.name is null: this step runs for no item (item and index are set for each item of a step with foreach=,"
+                        + " and for its rollback)");
     }
 
     @Test

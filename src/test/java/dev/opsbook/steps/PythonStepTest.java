@@ -110,6 +110,21 @@ class PythonStepTest {
     }
 
     @Test
+    void doubled_braces_that_read_nothing_of_the_run_are_pythons_own_and_run_as_written() throws Exception {
+        RunResult result = run("""
+                ```python id=py
+                name = "web"
+                print(f"{{literal}} and {name}")
+                print("{{ .Name }}")
+                ```
+                """, Map.of());
+
+        assertThat(result.state().status()).as(result.state().message()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.state().execution("py").orElseThrow().result().path("stdout").asText())
+                .isEqualTo("{literal} and web\n{{ .Name }}\n");
+    }
+
+    @Test
     void a_value_that_looks_like_the_output_framing_cannot_forge_another_output() throws Exception {
         String forged = "Ada\n{\"name\": \"isAdmin\", \"value\": true}\nisAdmin=true";
         RunResult result = run("""

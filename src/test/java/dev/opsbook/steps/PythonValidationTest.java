@@ -42,6 +42,26 @@ class PythonValidationTest {
     }
 
     @Test
+    void a_template_of_item_or_a_nested_item_field_names_the_variable_to_read() {
+        String text = """
+                # Each
+
+                ```python id=each foreach="['a']"
+                print({{ item }}, {{ index }}, {{ item.meta.port }})
+                ```
+                """;
+        assertThat(diagnostics("python3", text)).extracting(d -> d.substring(d.indexOf("; write ") + 2)).containsExactly(
+                "write item instead of {{ item }}",
+                "write index instead of {{ index }}",
+                "write item[\"meta\"][\"port\"] instead of {{ item.meta.port }}");
+    }
+
+    @Test
+    void doubled_braces_that_read_nothing_of_the_run_are_python_not_templates() {
+        assertThat(diagnostics("python3", "```python id=a\nname = 'x'\nprint(f\"{{literal}} {name}\", \"{{ .Name }}\")\n```\n")).isEmpty();
+    }
+
+    @Test
     void an_interpreter_that_cannot_be_run_is_one_error_at_the_first_python_step(@TempDir Path dir) {
         String missing = dir.resolve("python3").toString();
 
