@@ -103,7 +103,7 @@ class S3RecordsCliTest {
         String key = System.getProperty(ServeLaunch.FORM_KEY);
         try {
             int exit = ServeLaunch.launch(new String[] {"serve", "--port", "0", "--store", url, "--record-dir", "s3://no-such-records/serve",
-                    "--endpoint-url", s3.uri().toString(), "--region", "eu-west-1", "--runbooks", dir.toString(), "--allow-empty"});
+                    "--endpoint-url", s3.uri().toString(), "--region", "eu-west-1", "--runbooks", "runbooks"});
 
             assertThat(exit).isEqualTo(ExitCodes.INVALID);
             assertThat(said()).isEqualTo("error: the records bucket no-such-records does not exist; create it (the deployment's template"
