@@ -147,10 +147,12 @@ final class Heartbeat {
      * Lets go of leases in this instance's name on runs it does not execute: left by an earlier
      * process with the same {@code --instance} (killed, then restarted), or a run whose thread died
      * on a store error. Renewing them would keep them from every other instance for as long as this
-     * one lives. //why: two beats in a row, so a run being launched (leased, not yet in held) is not let go.
+     * one lives. A run being started here (claimed, its runbook loading) is the pool's, however long that takes.
+     * //why: still two beats in a row: a takeover's run is chosen, and its lease written, by the store, so the pool
+     * learns of it only a moment after the lease is there, and a beat may fall in that moment.
      */
     private void releaseOrphans(Set<String> kept) {
-        Set<String> unheld = unheld(kept, pool.ids());
+        Set<String> unheld = unheld(kept, pool.leasedHere());
         Set<String> released = new HashSet<>();
         for (String runId : toRelease(unheld, orphans)) {
             if (store.releaseLease(runId, instance)) {

@@ -56,14 +56,16 @@ final class PoolChildren implements ChildRunner.Host {
 
     @Override
     public void resume(StoredRun child, List<RunEvent> history) {
-        Optional<List<RunEvent>> claimed = Approvals.claim(store, child.id(), history,
-                new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + "), for its parent run"), Optional.of(pool.newLease()));
-        if (claimed.isEmpty()) {
-            return; // serve's resumer, here or elsewhere, took it up
+        try (RunPool.Launch launch = pool.launching(child.id())) { // before its lease is written: see Resumptions
+            Optional<List<RunEvent>> claimed = Approvals.claim(store, child.id(), history,
+                    new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + "), for its parent run"), Optional.of(pool.newLease()));
+            if (claimed.isEmpty()) {
+                return; // serve's resumer, here or elsewhere, took it up
+            }
+            List<RunEvent> events = claimed.get();
+            pool.goOn(child, events, events, request -> (engine, listeners, control) ->
+                    engine.resume(request, events, "opsbook serve", listeners, control));
         }
-        List<RunEvent> events = claimed.get();
-        pool.goOn(child, events, events, request -> (engine, listeners, control) ->
-                engine.resume(request, events, "opsbook serve", listeners, control));
     }
 
     @Override

@@ -35,14 +35,18 @@ final class Resumptions {
             if (!Approvals.resumable(events)) {
                 continue;
             }
-            Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events,
-                    new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + ")"), Optional.of(pool.newLease()));
-            if (claimed.isEmpty()) {
-                continue; // another process took it up
+            // //why: the pool knows of the run before its lease is written, so the heartbeat never lets go of that lease
+            // while the run starts (its runbook loading), which once left it to be taken over: two sessions on one run
+            try (RunPool.Launch launch = pool.launching(run.id())) {
+                Optional<List<RunEvent>> claimed = Approvals.claim(store, run.id(), events,
+                        new RunEvent.RunResumed(clock.instant(), "opsbook serve (" + instance + ")"), Optional.of(pool.newLease()));
+                if (claimed.isEmpty()) {
+                    continue; // another process took it up
+                }
+                List<RunEvent> history = claimed.get();
+                pool.goOn(run, history, history, request -> (engine, listeners, control) ->
+                        engine.resume(request, history, "opsbook serve", listeners, control));
             }
-            List<RunEvent> history = claimed.get();
-            pool.goOn(run, history, history, request -> (engine, listeners, control) ->
-                    engine.resume(request, history, "opsbook serve", listeners, control));
         }
     }
 }

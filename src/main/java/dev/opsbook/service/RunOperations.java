@@ -38,6 +38,9 @@ public final class RunOperations {
 
         /** The lease a run started or restarted here is held by (serve: this instance, for a while). */
         Optional<dev.opsbook.store.Lease> lease();
+
+        /** Marks a run as being started here until the launch closes, from before its lease is written (see {@link RunPool#launching}). */
+        RunPool.Launch launching(String runId);
     }
 
     /** The operation cannot be done, and what to do instead; {@code conflict} when it is the run's state that forbids it. */
@@ -245,14 +248,16 @@ public final class RunOperations {
         }
         awaitLetGo(runId);
         RunEvent.RunRestarted restarted = new RunEvent.RunRestarted(clock.instant(), by, fromStep, reset);
-        List<RunEvent> history;
-        try {
-            history = RunAppends.checked(store, runId, events, restarted, Optional.empty(), executions.lease());
-        } catch (RuntimeException e) {
-            throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
+        try (RunPool.Launch launch = executions.launching(runId)) {
+            List<RunEvent> history;
+            try {
+                history = RunAppends.checked(store, runId, events, restarted, Optional.empty(), executions.lease());
+            } catch (RuntimeException e) {
+                throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
+            }
+            RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(), workingDirectory);
+            executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
         }
-        RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(), workingDirectory);
-        executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
     }
 
     /**

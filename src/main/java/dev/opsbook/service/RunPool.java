@@ -48,6 +48,15 @@ final class RunPool implements RunOperations.Executions {
     record Held(String runbookId, StoringListener storing, RunControl control) {
     }
 
+    /**
+     * A run being started here from the moment its lease is (about to be) written until {@link #execute} holds it, or
+     * its start fails; closing it twice is harmless.
+     */
+    interface Launch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** What a run does on its thread: start, resume or take over, with the engine and listeners the pool gives it. */
     interface Body {
         RunResult run(Engine engine, RunListener listeners, RunControl control) throws Exception;
@@ -68,6 +77,8 @@ final class RunPool implements RunOperations.Executions {
     private final ExecutorService runs = Executors.newCachedThreadPool(Service.daemon("opsbook-run"));
     /** Every run executing here, by id; its size is what --max-runs bounds. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Runs this instance has (or is about to have) the lease of and is starting here, not yet held: how many launchers each. */
+    private final Map<String, Integer> launching = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile Runnable freed = () -> { };
 
@@ -126,6 +137,32 @@ final class RunPool implements RunOperations.Executions {
 
     Set<String> ids() {
         return Set.copyOf(held.keySet());
+    }
+
+    /**
+     * Marks {@code runId} as being started here: open it before the claim that writes its lease (or, when the store
+     * picks the run, at once after), close it once {@link #goOn} or {@link #execute} returned or threw.
+     */
+    @Override
+    public Launch launching(String runId) {
+        launching.merge(runId, 1, Integer::sum);
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                launching.computeIfPresent(runId, (id, launchers) -> launchers == 1 ? null : launchers - 1);
+            }
+        };
+    }
+
+    /**
+     * The runs whose lease this instance holds by right: executing here, or being started (claimed, their runbook
+     * loading). //why: launching is read before held, and execute puts a run in held before its launch closes,
+     * so a run passing from one to the other is never missed.
+     */
+    Set<String> leasedHere() {
+        Set<String> ids = new java.util.HashSet<>(launching.keySet());
+        ids.addAll(held.keySet());
+        return ids;
     }
 
     Optional<RunControl> control(String runId) {

@@ -43,10 +43,12 @@ final class Takeovers {
             }
             StoredRun run = taken.get().run();
             String from = taken.get().from();
-            log.println("run " + run.id() + " of " + run.runbookId() + " taken over from " + from);
-            List<RunEvent> history = store.events(run.id());
-            pool.goOn(run, history, List.of(), request -> (engine, listeners, control) ->
-                    engine.takeOver(request, history, instance, from, listeners, control));
+            try (RunPool.Launch launch = pool.launching(run.id())) { // the store chose the run: the pool learns of it now
+                log.println("run " + run.id() + " of " + run.runbookId() + " taken over from " + from);
+                List<RunEvent> history = store.events(run.id());
+                pool.goOn(run, history, List.of(), request -> (engine, listeners, control) ->
+                        engine.takeOver(request, history, instance, from, listeners, control));
+            }
         }
     }
 }
