@@ -100,6 +100,9 @@ final class ForEachDecisions {
             int failed = counts.failed;
             ArrayNode items = ForEachItems.items(forEach).orElseThrow();
             ObjectNode context = step.condition().isPresent() ? state.context() : null;
+            // an item's if= reads its real value, as its templates do: a secret in the list is masked only where it is kept
+            ArrayNode values = context == null ? items
+                    : ForEachItems.values(forEach, context, Redactor.of(graph.runbook(), state.params(), state.event()));
             for (int i = 0; i < items.size() && room > 0 && failed <= counts.allowed; i++) {
                 String key = ForEachItems.key(forEach.key(), i);
                 if (state.execution(key).isPresent()) {
@@ -107,7 +110,7 @@ final class ForEachDecisions {
                 }
                 if (step.condition().isPresent()) {
                     try {
-                        context.put("index", i).set("item", items.get(i));
+                        context.put("index", i).set("item", values.get(i));
                         if (!Expressions.isTruthy(Expressions.evaluate(step.condition().get(), context))) {
                             decisions.add(new Decision.Skip(key, "condition is false for this item: " + step.condition().get()));
                             continue;

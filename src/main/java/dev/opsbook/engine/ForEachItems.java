@@ -71,18 +71,51 @@ public final class ForEachItems {
         return forStep.filter(owner -> parse(owner).isPresent());
     }
 
-    /** The run's context with {@code item} and {@code index} of the item a key names, when it names one. */
-    static ObjectNode context(RunState state, Optional<String> itemKey) {
+    /**
+     * The run's context with {@code item} and {@code index} of the item a key names, when it names one: the item's
+     * real value ({@link #values}), so that a step over secrets runs with them and not with their mask.
+     */
+    static ObjectNode context(RunState state, Optional<String> itemKey, Redactor redactor) {
         ObjectNode context = state.context();
         Optional<ItemKey> parsed = itemKey.flatMap(ForEachItems::parse);
         if (parsed.isPresent()) {
             int index = parsed.get().index();
-            JsonNode item = state.execution(parsed.get().stepId()).flatMap(ForEachItems::items)
+            JsonNode item = state.execution(parsed.get().stepId()).map(forEach -> values(forEach, context, redactor))
                     .map(items -> items.path(index)).filter(x -> !x.isMissingNode()).orElse(JSON.nullNode());
             context.set("item", item);
             context.put("index", index);
         }
         return context;
+    }
+
+    /**
+     * The items a for-each step's execution listed, with their real values: the stored list holds each secret masked
+     * (the store never keeps one), so each item is taken from the step's {@code foreach} evaluated again over the run's
+     * {@code context} (before {@code item} is set in it), which holds the secrets themselves.
+     *
+     * //why: what a list is read from (the parameters, the outputs of the steps settled before it was listed) does not
+     * change while the run goes on, so the expression gives the same list again; an element that is not the stored one
+     * once masked (the list was read from something that did change) is not taken, the stored one is: an item never runs
+     * with a value other than the one its record shows. A run going on from the store has its secret parameters masked in
+     * {@code context} too: its items get the mask, and a step that reads one is refused ({@link StepInput}).
+     */
+    static ArrayNode values(StepExecution forEach, JsonNode context, Redactor redactor) {
+        ArrayNode stored = items(forEach).orElse(JSON.arrayNode());
+        if (redactor.isEmpty()) {
+            return stored;
+        }
+        JsonNode again;
+        try {
+            again = dev.opsbook.expression.Expressions.evaluate(forEach.input().path("foreach").asText(), context);
+        } catch (dev.opsbook.expression.ExpressionException e) {
+            return stored;
+        }
+        ArrayNode values = JSON.arrayNode();
+        for (int i = 0; i < stored.size(); i++) {
+            JsonNode real = again == null ? null : again.get(i);
+            values.add(real != null && redactor.json(real).equals(stored.get(i)) ? real : stored.get(i));
+        }
+        return values;
     }
 
     /** {@code steps.ID.items}: each item in input order with its status, result and outputs. */

@@ -40,7 +40,7 @@ final class StepInput {
      * @param item the for-each item whose {@code item} and {@code index} the call sees ({@link ForEachItems#scope}), if any
      */
     Prepared prepare(Step step, RunState state, Optional<String> item, List<JsonNode> secretReads) {
-        JsonNode context = ForEachItems.context(state, item);
+        JsonNode context = ForEachItems.context(state, item, redactor);
         SecretSource source = (store, id) -> secret(store, id, secretReads);
         unkeptSecret(step, context).ifPresent(message -> {
             throw new ExpressionException(message, 0);

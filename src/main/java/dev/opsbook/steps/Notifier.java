@@ -39,6 +39,16 @@ public final class Notifier {
 
     public Sent send(Target target, String subject, String message, JsonNode details, String sessionName, Consumer<JsonNode> calls)
             throws InterruptedException {
+        return send(target, subject, message, details, sessionName, Optional.empty(), calls);
+    }
+
+    /**
+     * @param dedupId what tells this message from any other (one per step execution: a for-each's items differ), for an
+     *                SNS FIFO topic ({@code .fifo}), which takes it as {@code MessageDeduplicationId} and needs a
+     *                {@code MessageGroupId}; a standard topic refuses both, so it gets neither
+     */
+    public Sent send(Target target, String subject, String message, JsonNode details, String sessionName, Optional<String> dedupId,
+                     Consumer<JsonNode> calls) throws InterruptedException {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         List<String> failures = new ArrayList<>();
         if (target.sns().isPresent()) {
@@ -46,6 +56,10 @@ public final class Notifier {
             input.put("TopicArn", target.sns().get());
             input.put("Subject", subject.length() > 100 ? subject.substring(0, 99) + "…" : subject);
             input.put("Message", message);
+            if (target.sns().get().endsWith(".fifo")) {
+                input.put("MessageGroupId", "opsbook");
+                dedupId.ifPresent(id -> input.put("MessageDeduplicationId", id));
+            }
             String region = target.sns().get().split(":").length > 3 ? target.sns().get().split(":")[3] : null;
             AwsInvoker.Outcome outcome = invoker.invoke(new AwsCall("sns", "Publish", input, Optional.ofNullable(region), Optional.empty(), false),
                     sessionName);

@@ -50,9 +50,12 @@ public final class NotifyStep implements StepExecutor {
         Notifier.Target target = new Notifier.Target(text(input, "sns"), text(input, "webhook"));
         String message = input.path("message").asText();
         String subject = input.path("subject").asText("opsbook: " + call.step().id() + " in run " + call.runId());
+        // //why: the execution's key, not the step id: each item of a for-each (notify[2]) and each handler is a message of its
+        // own, to a webhook that tells messages apart by run and step as to a FIFO topic that drops a repeated dedup id
         Notifier.Sent sent = notifier.send(target, subject, message,
-                JsonNodeFactory.instance.objectNode().put("run", call.runId()).put("step", call.step().id()),
-                "opsbook-" + call.runId() + "-" + call.step().id(), call.calls());
+                JsonNodeFactory.instance.objectNode().put("run", call.runId()).put("step", call.key()),
+                "opsbook-" + call.runId() + "-" + call.step().id(),
+                Optional.of(dev.opsbook.aws.AwsInvoker.idempotencyToken("opsbook/" + call.runId() + "/" + call.key())), call.calls());
         return sent.failures().isEmpty()
                 ? new StepOutcome.Succeeded(sent.result())
                 : new StepOutcome.Failed(String.join("; ", sent.failures()), sent.result());
