@@ -25,7 +25,7 @@ class EventsTestCommandIT {
         assertThat(result.stdout().lines().toList()).containsExactly(
                 "Event: aws.cloudwatch / CloudWatch Alarm State Change (id 2d9e4c1a-8b7f-4a3e-b6d5-0f1e2d3c4b5a,"
                         + " account 123456789012, eu-west-1, 2025-06-12T09:20:41Z)",
-                "Tested against 1 trigger in 1 of 7 runbooks.",
+                "Tested against 1 trigger in 1 of 8 runbooks.",
                 "",
                 "✅ would run ec2-recover, trigger 1 (runbooks/ec2-recover.md:17:5)",
                 "     instanceId = \"i-0abcd1234ef567890\"",
