@@ -7,7 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.FixtureRun;
 import dev.opsbook.engine.Fixtures;
@@ -27,10 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A for-each over EC2 instances, against WireMock serving EC2: two calls in flight at once, one failing item allowed. */
@@ -43,22 +42,12 @@ class ForEachAwsTest {
     @TempDir
     Path workDir;
 
-    private WireMockServer aws;
+    @RegisterExtension
+    static final WireMockExtension aws = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
     @BeforeAll
     static void credentials() {
         AwsFakes.fakeCredentials();
-    }
-
-    @BeforeEach
-    void start() {
-        aws = new WireMockServer(options().dynamicPort());
-        aws.start();
-    }
-
-    @AfterEach
-    void stop() {
-        aws.stop();
     }
 
     @Test

@@ -9,7 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.Fixtures;
@@ -28,10 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A notify step over items, against WireMock as webhook and as SNS: each item is a message of its own. */
@@ -42,7 +42,8 @@ class NotifyItemsTest {
     @TempDir
     Path workDir;
 
-    private WireMockServer aws;
+    @RegisterExtension
+    static final WireMockExtension aws = WireMockExtension.newInstance().options(options().dynamicPort()).build();
 
     @BeforeAll
     static void credentials() {
@@ -51,18 +52,11 @@ class NotifyItemsTest {
 
     @BeforeEach
     void start() {
-        aws = new WireMockServer(options().dynamicPort());
-        aws.start();
         aws.stubFor(post("/").withRequestBody(containing("Action=Publish")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/xml").withBody("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
                         + "<PublishResult><MessageId>msg-1</MessageId></PublishResult><ResponseMetadata><RequestId>req-sns</RequestId>"
                         + "</ResponseMetadata></PublishResponse>")));
         aws.stubFor(post("/hook").willReturn(aResponse().withStatus(204)));
-    }
-
-    @AfterEach
-    void stop() {
-        aws.stop();
     }
 
     @Test
