@@ -95,6 +95,25 @@ public interface ChildRuns {
         throw new Refused("this opsbook command cannot run a child run; use opsbook run (with its store) or serve");
     };
 
+    /**
+     * Child runs by a host made later than the step kinds that use it (the host runs children with those step kinds):
+     * every call goes to {@code host}'s answer at the time of the call. //why: one place forwards every method, so none
+     * falls back to a default that refuses (a lambda would forward {@link #run} only).
+     */
+    static ChildRuns deferred(java.util.function.Supplier<? extends ChildRuns> host) {
+        return new ChildRuns() {
+            @Override
+            public Child run(Call call) throws Refused, InterruptedException {
+                return host.get().run(call);
+            }
+
+            @Override
+            public Child rollBack(Call call, String reason) throws Refused, InterruptedException {
+                return host.get().rollBack(call, reason);
+            }
+        };
+    }
+
     /** The child run id of a parent's step execution: the parent's id, a dot, the key made fit for a file name. */
     static String childRunId(String parentRunId, String stepKey) {
         return parentRunId + "." + stepKey.replaceAll("[^A-Za-z0-9_-]", "-");

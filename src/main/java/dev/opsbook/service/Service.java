@@ -7,6 +7,7 @@ import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.ChildRuns;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.graph.RunbookLoader;
@@ -131,7 +132,7 @@ public final class Service implements AutoCloseable {
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
-        StepExecutors executors = StandardSteps.with(clients, config.python(), call -> children[0].run(call));
+        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]));
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);

@@ -151,6 +151,32 @@ class ChildRunsApiTest {
                 parameters: { n: "{{ item }}" }
                 ```
                 """);
+        Files.writeString(runbooks.resolve("drain-node.md"), """
+                ---
+                id: drain-node
+                ---
+
+                ```shell id=cordon rollback=uncordon
+                echo cordoned
+                ```
+
+                ```shell id=uncordon
+                echo uncordoned
+                ```
+                """);
+        Files.writeString(runbooks.resolve("upgrade-node.md"), """
+                ---
+                id: upgrade-node
+                ---
+
+                ```runbook id=drain
+                runbook: drain-node
+                ```
+
+                ```shell id=upgrade needs=drain
+                exit 1
+                ```
+                """);
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
@@ -236,6 +262,20 @@ class ChildRunsApiTest {
         eventually("the child then the parent succeeded", () -> status(child) == RunStatus.SUCCEEDED && status(parent) == RunStatus.SUCCEEDED);
         assertThat(store.runs(new dev.opsbook.store.RunQuery(Optional.of("gated-child"), Optional.empty(), Optional.empty(), 10)))
                 .as("one child, not a second one started when the parent went on").hasSize(1);
+    }
+
+    @Test
+    void a_parent_that_fails_after_its_child_succeeded_rolls_the_child_back_under_serve() throws Exception {
+        String parent = launch("upgrade-node");
+        String child = parent + ".drain";
+
+        eventually("the parent failed", () -> status(parent) == RunStatus.FAILED);
+
+        assertThat(status(child)).as("the child was rolled back, and ends failed").isEqualTo(RunStatus.FAILED);
+        assertThat(store.events(child)).as("the child ran the rollback of its cordon")
+                .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(dev.opsbook.engine.RunEvent.StepFinished.class,
+                        f -> assertThat(f.key()).isEqualTo("uncordon/for-cordon")));
+        assertThat(store.run(parent).orElseThrow().message()).doesNotContain("cannot roll back a child run");
     }
 
     @Test
