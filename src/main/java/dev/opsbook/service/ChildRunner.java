@@ -75,20 +75,13 @@ public final class ChildRunner implements ChildRuns {
     @Override
     public Child run(Call call) throws Refused, InterruptedException {
         String childId = call.childRunId();
-        CompletableFuture<Child> done = new CompletableFuture<>();
         AtomicReference<String> stop = new AtomicReference<>();
-        Thread follower = new Thread(() -> {
-            try {
-                if (store.run(childId).isEmpty()) {
-                    start(call, childId, stop);
-                }
-                done.complete(follow(childId, stop));
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
+        CompletableFuture<Child> done = onItsOwnThread("opsbook-child-" + childId, () -> {
+            if (store.run(childId).isEmpty()) {
+                start(call, childId, stop);
             }
-        }, "opsbook-child-" + childId);
-        follower.setDaemon(true);
-        follower.start();
+            return follow(childId, stop);
+        });
         try {
             return done.get();
         } catch (InterruptedException e) {
@@ -103,10 +96,7 @@ public final class ChildRunner implements ChildRuns {
             }
             throw e;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof Refused refused) {
-                throw refused;
-            }
-            throw new Refused("child run " + childId + " could not be followed: " + e.getCause());
+            throw refusal(e, "child run " + childId + " could not be followed");
         }
     }
 
@@ -117,26 +107,36 @@ public final class ChildRunner implements ChildRuns {
     @Override
     public Child rollBack(Call call, String reason) throws Refused, InterruptedException {
         String childId = call.childRunId();
-        CompletableFuture<Child> done = new CompletableFuture<>();
-        Thread follower = new Thread(() -> {
-            try {
-                ChildUndoing.request(store, host, childId, call.startedBy(), reason, clock);
-                Child ended = follow(childId, new AtomicReference<>());
-                done.complete(ChildUndoing.summary(ended, RunState.fold(store.events(childId))));
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "opsbook-child-undo-" + childId);
-        follower.setDaemon(true);
-        follower.start();
+        CompletableFuture<Child> done = onItsOwnThread("opsbook-child-undo-" + childId, () -> {
+            ChildUndoing.request(store, host, childId, call.startedBy(), reason, clock);
+            Child ended = follow(childId, new AtomicReference<>());
+            return ChildUndoing.summary(ended, RunState.fold(store.events(childId)));
+        });
         try {
             return done.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof Refused refused) {
-                throw refused;
-            }
-            throw new Refused("child run " + childId + " could not be rolled back: " + e.getCause());
+            throw refusal(e, "child run " + childId + " could not be rolled back");
         }
+    }
+
+    /** Does {@code work} on a daemon thread of its own (the store's, see {@link #run}); its outcome completes the future. */
+    private static CompletableFuture<Child> onItsOwnThread(String name, java.util.concurrent.Callable<Child> work) {
+        CompletableFuture<Child> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                done.complete(work.call());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return done;
+    }
+
+    /** The refusal a failed follower ended with, or one that says {@code what} could not be done and why. */
+    private static Refused refusal(ExecutionException e, String what) {
+        return e.getCause() instanceof Refused refused ? refused : new Refused(what + ": " + e.getCause());
     }
 
     private void start(Call call, String childId, AtomicReference<String> stop) throws Refused {
