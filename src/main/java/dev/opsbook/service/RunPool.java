@@ -120,7 +120,9 @@ final class RunPool implements RunOperations.Executions {
 
     /** From now on the pool takes on no run. */
     void stopTaking() {
-        draining = true;
+        synchronized (held) {
+            draining = true;
+        }
     }
 
     int size() {
@@ -186,7 +188,10 @@ final class RunPool implements RunOperations.Executions {
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key, Optional.of(newLease()));
         RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", Interaction.NOBODY,
                 Optional.empty(), workingDirectory, Optional.of(event));
-        execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
+        if (!execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of(),
+                true)) {
+            throw new IllegalStateException("this instance is stopping; the event's next delivery starts it elsewhere");
+        }
         if (!storing.awaitCreated(30_000)) {
             throw new IllegalStateException("the run was not stored within 30 s");
         }
@@ -206,11 +211,11 @@ final class RunPool implements RunOperations.Executions {
     @Override
     public void execute(String runId, LoadedRunbook runbook, RunRequest request, Optional<List<RunEvent>> history, StoringListener storing) {
         if (history.isEmpty()) {
-            execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of());
+            execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of(), false);
         } else {
             List<RunEvent> events = history.get();
             execute(runId, runbook, storing, true,
-                    (engine, listeners, control) -> engine.resume(request, events, request.startedBy(), listeners, control), events);
+                    (engine, listeners, control) -> engine.resume(request, events, request.startedBy(), listeners, control), events, false);
         }
     }
 
@@ -222,17 +227,32 @@ final class RunPool implements RunOperations.Executions {
         LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
         RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
                 Optional.empty(), workingDirectory);
-        execute(run.id(), runbook, StoringListener.continuing(store, history.size(), Optional.of(instance)), true, body.apply(request), told);
+        if (!execute(run.id(), runbook, StoringListener.continuing(store, history.size(), Optional.of(instance)), true, body.apply(request), told,
+                true)) {
+            store.releaseLease(run.id(), instance);
+            log.println("run " + run.id() + " of " + runbook.runbook().id() + " let go: this instance is stopping; another instance goes on with it");
+        }
     }
 
     /**
      * Runs a run on a thread of its own, held by this instance. //why: one place decides what
      * becomes of a run that ends here: finished (its record is written), suspended by a drain (its
      * lease is let go, so another instance goes on with it at once), or lost (nothing more is written).
+     *
+     * @param notWhileDraining whether the run is refused once the pool stops taking runs (an event's, or one going on
+     *                         from the store: another instance takes those); a run a person or a parent starts here is not
+     * @return whether the run is held here
      */
-    private void execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history) {
+    private boolean execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history,
+                            boolean notWhileDraining) {
         RunControl control = new RunControl();
-        held.put(runId, new Held(runbook.runbook().id(), storing, control));
+        //why: decided under the lock stopTaking takes, so a drain suspends every run held before it began and none after it
+        synchronized (held) {
+            if (notWhileDraining && draining) {
+                return false;
+            }
+            held.put(runId, new Held(runbook.runbook().id(), storing, control));
+        }
         runs.submit(() -> {
             try (Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
                 RunResult result = body.run(engine, both(storing, runbook.runbook()), control);
@@ -263,6 +283,7 @@ final class RunPool implements RunOperations.Executions {
                 freed.run();
             }
         });
+        return true;
     }
 
     private RunListener both(RunListener storing, Runbook runbook) {
