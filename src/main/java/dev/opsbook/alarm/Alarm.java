@@ -95,18 +95,19 @@ public record Alarm(String name, String arn, boolean composite, ObjectNode descr
         return metrics.isArray() ? List.copyOf(iterable(metrics)) : List.of();
     }
 
+    /** "NAMESPACE METRIC, METRIC" per namespace, in the order the alarm names them. */
     private List<String> namespaceAndMetric() {
-        Set<String> all = new LinkedHashSet<>();
-        if (described.hasNonNull("MetricName")) {
-            all.add(described.path("Namespace").asText("") + " " + described.path("MetricName").asText(""));
-        }
-        for (JsonNode query : metricQueries()) {
-            JsonNode metric = query.path("MetricStat").path("Metric");
+        Map<String, Set<String>> byNamespace = new java.util.LinkedHashMap<>();
+        List<JsonNode> metrics = new java.util.ArrayList<>();
+        metrics.add(described);
+        metricQueries().forEach(q -> metrics.add(q.path("MetricStat").path("Metric")));
+        for (JsonNode metric : metrics) {
             if (metric.hasNonNull("MetricName")) {
-                all.add(metric.path("Namespace").asText("") + " " + metric.path("MetricName").asText(""));
+                byNamespace.computeIfAbsent(metric.path("Namespace").asText(""), n -> new LinkedHashSet<>())
+                        .add(metric.path("MetricName").asText(""));
             }
         }
-        return all.stream().map(String::strip).toList();
+        return byNamespace.entrySet().stream().map(e -> (e.getKey() + " " + String.join(", ", e.getValue())).strip()).toList();
     }
 
     private List<String> metricsPart(String member) {

@@ -28,9 +28,6 @@ import software.amazon.awssdk.services.cloudwatch.model.Tag;
  */
 public final class CloudWatchAlarms implements AlarmSource {
 
-    /** The IAM actions reading alarms takes. */
-    public static final List<String> ACTIONS = List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource");
-
     private final AwsClients clients;
 
     public CloudWatchAlarms(AwsClients clients) {

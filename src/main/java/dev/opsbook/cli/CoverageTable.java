@@ -27,7 +27,7 @@ final class CoverageTable {
             }
         }
         int nameWidth = Math.max(5, rows.stream().mapToInt(r -> r[0].length()).max().orElse(0));
-        int watchWidth = Math.min(48, Math.max(15, rows.stream().mapToInt(r -> r[1].length()).max().orElse(0)));
+        int watchWidth = Math.min(80, Math.max(15, rows.stream().mapToInt(r -> r[1].length()).max().orElse(0)));
         out.println(out.bold(pad("ALARM", nameWidth) + "  " + pad("NAMESPACE/METRIC", watchWidth) + "  RUNBOOK"));
         for (int i = 0; i < rows.size(); i++) {
             String[] row = rows.get(i);
