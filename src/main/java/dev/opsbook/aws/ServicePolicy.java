@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The IAM policy of the identity {@code opsbook serve} runs as (an ECS task role): what the service
- * needs itself, reading events from its queue and writing records to S3, then what the runbooks it
+ * needs itself, reading events from its queue, writing records to S3 and reading alarms for coverage, then what the runbooks it
  * runs need of it ({@link IamPolicy#ofRunner}: their calls, and {@code sts:AssumeRole} on the roles
  * steps assume, whose calls the roles make).
  */
@@ -19,6 +19,8 @@ public final class ServicePolicy {
             "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage");
     /** Each run's record and trail objects: written on each change of the run, read back to continue one taken over. */
     public static final List<String> RECORD_OBJECT_ACTIONS = List.of("s3:PutObject"); // //why: records are only written; nothing reads the objects back
+    /** The coverage page and {@code GET /api/coverage}: the region's alarms and their tags, read on demand. */
+    public static final List<String> ALARM_ACTIONS = List.of("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource");
     /** Listing the records (what is there already). */
     public static final List<String> RECORD_BUCKET_ACTIONS = List.of("s3:ListBucket");
 
@@ -49,6 +51,7 @@ public final class ServicePolicy {
             statement(statements, "WriteRecords", RECORD_OBJECT_ACTIONS, resources.objects());
             statement(statements, "ListRecords", RECORD_BUCKET_ACTIONS, resources.bucket());
         }
+        statement(statements, "ReadAlarms", ALARM_ACTIONS, "*"); // //why: DescribeAlarms takes no resource but "*"
         statements.addAll(runbookStatements);
         return policy;
     }

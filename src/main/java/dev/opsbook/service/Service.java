@@ -3,6 +3,7 @@ package dev.opsbook.service;
 import dev.opsbook.access.AccessAudit;
 import dev.opsbook.access.ApiTokens;
 import dev.opsbook.access.Sessions;
+import dev.opsbook.alarm.CloudWatchAlarms;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
@@ -123,6 +124,7 @@ public final class Service implements AutoCloseable {
     private final RunOperations operations;
     private final RunQueries queries;
     private final LiveRuns live;
+    private final CoverageReader coverage;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -172,6 +174,12 @@ public final class Service implements AutoCloseable {
                 config.workingDirectory());
         this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
         this.live = new LiveRuns(store, pool::holds, log);
+        this.coverage = new CoverageReader(new CloudWatchAlarms(clients), folders::current, matcher, clock);
+    }
+
+    /** Which CloudWatch alarm starts which runbook, read from the alarms of serve's region on demand. */
+    public CoverageReader coverage() {
+        return coverage;
     }
 
     /** Events from any transport (the messaging channel, {@code POST /events}) to what became of each. */

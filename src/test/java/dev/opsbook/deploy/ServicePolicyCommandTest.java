@@ -68,6 +68,7 @@ class ServicePolicyCommandTest {
         assertThat(actions(statement(policy, "WriteRecords"))).containsExactly("s3:PutObject");
         assertThat(statement(policy, "WriteRecords").path("Resource").asText()).isEqualTo("arn:aws:s3:::opsbook-records/prod/*");
         assertThat(statement(policy, "ListRecords").path("Resource").asText()).isEqualTo("arn:aws:s3:::opsbook-records");
+        assertThat(actions(statement(policy, "ReadAlarms"))).containsExactly("cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource");
         assertThat(actions(statement(policy, "RunbookCalls"))).containsExactly("ec2:DescribeInstanceStatus");
         assertThat(statement(policy, "AssumeRunbookRoles").path("Resource").toString()).isEqualTo("[\"arn:aws:iam::123456789012:role/opsbook-ec2\"]");
     }
@@ -80,6 +81,7 @@ class ServicePolicyCommandTest {
         JsonNode policy = new ObjectMapper().readTree(result.stdout());
         assertThat(actions(statement(policy, "RunbookCalls"))).containsExactly("ec2:DescribeInstanceStatus", "ec2:RebootInstances");
         assertThat(statement(policy, "ReceiveEvents").isMissingNode()).isTrue();
+        assertThat(statement(policy, "ReadAlarms").isMissingNode()).isTrue();
     }
 
     @Test

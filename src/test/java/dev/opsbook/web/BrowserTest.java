@@ -66,6 +66,7 @@ class BrowserTest {
     private String operatorToken;
     private String viewerToken;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private com.github.tomakehurst.wiremock.WireMockServer cloudWatch;
 
     @BeforeAll
     void start() throws Exception {
@@ -81,10 +82,16 @@ class BrowserTest {
         for (String name : List.of("slow.md", "gated.md", "hostile.md")) {
             Files.write(runbooks.resolve(name), getClass().getResourceAsStream("/web/runbooks/" + name).readAllBytes());
         }
+        Files.write(runbooks.resolve("instance-check.md"), getClass().getResourceAsStream("/coverage/runbooks/instance-check.md").readAllBytes());
+        cloudWatch = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        cloudWatch.start();
+        dev.opsbook.alarm.CloudWatchFakes.serveAlarms(new com.github.tomakehurst.wiremock.client.WireMock(cloudWatch.port()));
+        dev.opsbook.aws.AwsFakes.fakeCredentials();
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog());
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
-                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(cloudWatch.baseUrl()))), 3, 4, dir),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
         served = Served.start(service);
         base = Served.base();
@@ -116,6 +123,9 @@ class BrowserTest {
         }
         if (store != null) {
             store.close();
+        }
+        if (cloudWatch != null) {
+            cloudWatch.stop();
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {
@@ -401,6 +411,29 @@ class BrowserTest {
                 .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf + "&service=web")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(launch.statusCode()).isEqualTo(403);
         assertThat(store.runs(dev.opsbook.store.RunQuery.latest(1000))).hasSize(runsBefore);
+    }
+
+    @Test
+    void the_coverage_page_linked_from_the_nav_shows_each_alarm_with_the_runbook_it_starts_or_none() throws Exception {
+        logIn(viewerToken);
+        browser.findElement(By.linkText("Coverage")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/coverage"));
+
+        assertThat(browser.findElement(By.id("coverage-summary")).getText()).startsWith("3 alarms from CloudWatch in us-east-1, 2 with no runbook");
+        WebElement covered = browser.findElement(By.cssSelector("tr[data-alarm='web-1-instance-status-check']"));
+        assertThat(covered.getAttribute("class")).isEqualTo("covered");
+        assertThat(covered.getText()).contains("AWS/EC2 StatusCheckFailed_Instance").contains("instance-check (trigger 1)")
+                .contains("instanceId = i-0abcd1234ef567890").doesNotContain("none");
+        WebElement none = browser.findElement(By.cssSelector("tr[data-alarm='api-5xx-rate']"));
+        assertThat(none.getAttribute("class")).isEqualTo("uncovered");
+        assertThat(none.getText()).contains("none");
+        // the composite alarm's runbook tag names a runbook this service does not have
+        assertThat(browser.findElement(By.cssSelector("tr[data-alarm='checkout-down']")).getText()).contains("composite").contains("none")
+                .contains("names service-down (tag runbook), not counted: no runbook 'service-down' is here");
+        screenshot("coverage");
+
+        covered.findElement(By.linkText("instance-check")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/runbooks/instance-check"));
     }
 
     @Test
