@@ -161,13 +161,15 @@ class NotifierChannelsTest {
         Notifier notifier = notifier(Duration.ofSeconds(5));
 
         Notifier.Sent acknowledged = notifier.pagerDuty("{{ secret:ssm:/opsbook/pagerduty-key }}", Notifier.PagerAction.ACKNOWLEDGE,
-                "run-1/approve", "acknowledged by alice", details());
+                "run-1/approve", "acknowledged by alice", details(), calls::add);
         Notifier.Sent resolved = notifier.pagerDuty(ROUTING_KEY, Notifier.PagerAction.RESOLVE, "run-1/approve", "run-1 succeeded", details());
 
         assertThat(acknowledged.delivered()).containsExactly(Map.entry("pagerduty", true));
         assertThat(resolved.delivered()).containsExactly(Map.entry("pagerduty", true));
         List<JsonNode> events = wire.findAll(postRequestedFor(urlEqualTo("/v2/enqueue"))).stream().map(NotifierChannelsTest::body).toList();
         assertThat(events).extracting(e -> e.path("event_action").asText()).containsExactly("acknowledge", "resolve");
+        assertThat(calls).singleElement().satisfies(read -> assertThat(read.toString()).contains("ssm:GetParameter")
+                .contains("/opsbook/pagerduty-key").doesNotContain(ROUTING_KEY));
         assertThat(events).allSatisfy(e -> {
             assertThat(e.path("routing_key").asText()).isEqualTo(ROUTING_KEY);
             assertThat(e.path("dedup_key").asText()).isEqualTo("run-1/approve");
