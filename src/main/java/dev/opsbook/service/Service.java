@@ -46,8 +46,8 @@ public final class Service implements AutoCloseable {
     /**
      * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
      * @param python the interpreter of python steps ({@code opsbook.python})
+     * @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from})
      */
-    /** @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from}) */
     public record Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                          Path workingDirectory, Leasing leasing, String python, Notifier.Settings notifications) {
 
