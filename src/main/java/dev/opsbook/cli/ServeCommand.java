@@ -179,7 +179,8 @@ public class ServeCommand implements Callable<Integer> {
         Serving serving = Arc.container().instance(Serving.class).get();
         RunStore runs = prepared.get().store(); // //why: opened before boot, so a store that cannot be used stops serve before it listens
         try (Service service = new Service(new Service.Config(settings.folders(), prepared.get().records(), settings.aws(), settings.maxReceives(),
-                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python()),
+                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python())
+                             .withNotifications(Runbooks.notifications()),
                      runs, Runbooks.loader(), ServiceLog.stream())) {
             try {
                 service.start();

@@ -17,6 +17,7 @@ import dev.opsbook.metrics.ServiceMetrics;
 import dev.opsbook.record.RecordFolder;
 import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Durations;
+import dev.opsbook.steps.Notifier;
 import dev.opsbook.steps.PythonStep;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
@@ -46,9 +47,15 @@ public final class Service implements AutoCloseable {
     /**
      * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
      * @param python the interpreter of python steps ({@code opsbook.python})
+     * @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from})
      */
     public record Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
-                         Path workingDirectory, Leasing leasing, String python) {
+                         Path workingDirectory, Leasing leasing, String python, Notifier.Settings notifications) {
+
+        public Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing, String python) {
+            this(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, python, Notifier.Settings.DEFAULTS);
+        }
 
         public Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                       Path workingDirectory, Leasing leasing) {
@@ -66,7 +73,11 @@ public final class Service implements AutoCloseable {
         }
 
         public Config withPython(String interpreter) {
-            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter);
+            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter, notifications);
+        }
+
+        public Config withNotifications(Notifier.Settings settings) {
+            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, python, settings);
         }
     }
 
@@ -134,7 +145,8 @@ public final class Service implements AutoCloseable {
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
-        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]));
+        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]),
+                config.notifications());
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
@@ -147,7 +159,7 @@ public final class Service implements AutoCloseable {
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);
-        EscalationSender escalations = new EscalationSender(invoker, log);
+        EscalationSender escalations = new EscalationSender(new Notifier(invoker, config.notifications()), log);
         this.longWaits = new LongWaits(store, loader, escalations, clock);
         this.drain = new Drain(pool, leases, instance, log);
         this.queries = new RunQueries(store, loader);

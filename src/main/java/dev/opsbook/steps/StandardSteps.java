@@ -38,7 +38,12 @@ public final class StandardSteps {
      * @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's)
      */
     public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children) {
-        return with(new AwsInvoker(AwsServices.onClasspath(), clients), Pacing.REAL, python, children);
+        return with(clients, python, children, Notifier.Settings.DEFAULTS);
+    }
+
+    /** @param notifications where {@code notify} steps send PagerDuty events and email from */
+    public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children, Notifier.Settings notifications) {
+        return with(new AwsInvoker(AwsServices.onClasspath(), clients), Pacing.REAL, python, children, notifications);
     }
 
     /**
@@ -46,8 +51,13 @@ public final class StandardSteps {
      * @param pacing how {@code wait} steps wait: really, or on a rehearsal's simulated clock
      */
     public static StepExecutors with(AwsApi aws, Pacing pacing, String python, dev.opsbook.engine.ChildRuns children) {
+        return with(aws, pacing, python, children, Notifier.Settings.DEFAULTS);
+    }
+
+    public static StepExecutors with(AwsApi aws, Pacing pacing, String python, dev.opsbook.engine.ChildRuns children,
+                                     Notifier.Settings notifications) {
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(aws), new AwsStep(aws), new WaitStep(aws, pacing), new NotifyStep(new Notifier(aws)),
+                new AssertStep(aws), new AwsStep(aws), new WaitStep(aws, pacing), new NotifyStep(new Notifier(aws, notifications)),
                 new PythonStep(python), new RunbookStep(children)));
     }
 }
