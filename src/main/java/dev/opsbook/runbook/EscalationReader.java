@@ -107,6 +107,10 @@ final class EscalationReader {
         Optional<String> webhook = text(node, pointer, "webhook", label, EscalationReader::urlProblem);
         Optional<String> pagerduty = text(node, pointer, "pagerduty", label, this::routingKeyProblem);
         Optional<List<String>> email = email(node.get("email"), pointer + "/email", label);
+        if (pagerduty.isPresent() && !Template.isTemplate(pagerduty.get())) {
+            sink.warning(position.apply(pointer + "/pagerduty"), of("pagerduty", label) + " is a routing key written out, so it is"
+                    + " kept with the runbook's text in every run's record; read it from a secret: \"{{ secret:ssm:/pagerduty/oncall }}\"");
+        }
         ok &= email.isPresent() && (sns.isPresent() || absent(node, "sns")) && (webhook.isPresent() || absent(node, "webhook"))
                 && (pagerduty.isPresent() || absent(node, "pagerduty"));
         if (ok && sns.isEmpty() && webhook.isEmpty() && pagerduty.isEmpty() && email.get().isEmpty()) {

@@ -135,4 +135,13 @@ class EscalationTiersTest {
                 .startsWith("t.md:3:13: error: escalation must be one tier").endsWith("not 5");
         assertThat(parse("escalation: []\n").runbook().escalation()).isEqualTo(Optional.empty());
     }
+
+    @Test
+    void a_routing_key_written_out_is_a_warning_since_the_runbook_text_is_kept_with_every_run() {
+        assertThat(diagnostics("escalation: { pagerduty: 0123456789abcdef0123456789abcdef }\n")).containsExactly(
+                "t.md:3:26: warning: pagerduty is a routing key written out, so it is kept with the runbook's text in every run's"
+                        + " record; read it from a secret: \"{{ secret:ssm:/pagerduty/oncall }}\"");
+        assertThat(parse("escalation: { pagerduty: 0123456789abcdef0123456789abcdef }\n").runbook().escalation().orElseThrow()
+                .first().orElseThrow().pagerduty()).contains("0123456789abcdef0123456789abcdef");
+    }
 }
