@@ -7,6 +7,7 @@ import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.runbook.Escalation;
+import dev.opsbook.runbook.EscalationTier;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +145,14 @@ public final class IamPolicy {
             }
             secretReferences(step.body(), grants);
         }
-        runbook.escalation().flatMap(Escalation::sns).flatMap(IamPolicy::text).ifPresent(topic -> grants.topics().add(topic));
-        runbook.escalation().flatMap(Escalation::webhook).ifPresent(webhook -> secretReferences(webhook, grants));
+        for (EscalationTier tier : runbook.escalation().map(Escalation::tiers).orElse(List.of())) {
+            tier.sns().flatMap(IamPolicy::text).ifPresent(topic -> grants.topics().add(topic));
+            tier.webhook().ifPresent(webhook -> secretReferences(webhook, grants));
+            tier.pagerduty().ifPresent(key -> secretReferences(key, grants));
+            if (!tier.email().isEmpty()) {
+                grants.emails().add(SES_IDENTITIES);
+            }
+        }
     }
 
     /** A resource as written, {@code "*"} when a template decides it at run time, or nothing. */

@@ -181,7 +181,7 @@ public class ServeCommand implements Callable<Integer> {
         try (Service service = new Service(new Service.Config(settings.folders(), prepared.get().records(), settings.aws(), settings.maxReceives(),
                      settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python())
                              .withNotifications(Runbooks.notifications()),
-                     runs, Runbooks.loader(), ServiceLog.stream())) {
+                     runs, Runbooks.loader().findingEscalationPathsIn(settings.folders()), ServiceLog.stream())) {
             try {
                 service.start();
             } catch (IllegalStateException e) {

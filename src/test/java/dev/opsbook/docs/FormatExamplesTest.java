@@ -65,9 +65,41 @@ class FormatExamplesTest {
     /** Kinds an example may use and still be run by this test: nothing but bash, python and a person (and no assert with an AWS call). */
     private static final Set<String> RUNNABLE_KINDS = Set.of("shell", "python", "assert", "manual", "approve");
 
-    /** As the CLI loads runbooks: event patterns checked by event-ruler too, python steps by python3. */
+    /** {@code <!-- escalation-path: NAME -->} before a ````yaml block: a shared escalation path the examples may name. */
+    private static final Pattern PATH_MARKER = Pattern.compile("<!-- escalation-path: ([A-Za-z0-9_.-]+) -->");
+
+    /**
+     * As the CLI loads runbooks: event patterns checked by event-ruler too, python steps by python3; shared escalation paths
+     * from the document's {@code escalation-path} blocks, as serve finds them in its runbook folders.
+     */
     private final RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(),
-            List.of(new TriggerPatternCheck(), new dev.opsbook.steps.PythonCheck("python3")));
+            List.of(new TriggerPatternCheck(), new dev.opsbook.steps.PythonCheck("python3")))
+            .findingEscalationPathsIn(List.of(escalationPaths()));
+
+    /** The document's shared escalation paths, written to {@code target/format-examples/escalation-paths/NAME.yaml}. */
+    static Path escalationPaths() {
+        Path folder = DocsSupport.projectRoot().resolve("target/format-examples");
+        try {
+            List<String> lines = Files.readAllLines(DOC);
+            Files.createDirectories(folder.resolve("escalation-paths"));
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher marker = PATH_MARKER.matcher(lines.get(i).strip());
+                if (!marker.matches()) {
+                    continue;
+                }
+                assertThat(lines.get(i + 1)).as("FORMAT.md:" + (i + 1) + ": an escalation-path comment is followed by ````yaml")
+                        .isEqualTo("````yaml");
+                StringBuilder text = new StringBuilder();
+                for (int j = i + 2; !lines.get(j).equals("````"); j++) {
+                    text.append(lines.get(j)).append('\n');
+                }
+                Files.writeString(folder.resolve("escalation-paths/" + marker.group(1) + ".yaml"), text);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return folder;
+    }
 
     /** One example as the document gives it; {@code line} is where its comment is, for messages. */
     /** @param with the examples it runs with, in one folder ({@code with=A,B}): its child runbooks (FormatChildExamplesTest) */
@@ -179,6 +211,9 @@ class FormatExamplesTest {
         assertThat(steps).as("a timeout").anyMatch(s -> s.timeout().isPresent());
         assertThat(steps).as("a task-list item").anyMatch(s -> s.form() == StepForm.TASK_ITEM);
         assertThat(steps).as("an approval").anyMatch(s -> s.kind().equals("approve"));
+        assertThat(valid).as("escalation as a list of tiers and as a shared path's name, its tiers read")
+                .anyMatch(l -> l.escalation().map(e -> e.path().isEmpty() && e.tiers().size() > 1).orElse(false))
+                .anyMatch(l -> l.escalation().map(e -> e.path().isPresent() && e.tiers().size() > 1).orElse(false));
         assertThat(valid).as("triggers with concurrency, limits and escalation")
                 .anyMatch(l -> !l.runbook().triggers().isEmpty() && l.runbook().concurrency().isPresent()
                         && l.runbook().limits().isPresent() && l.runbook().escalation().isPresent());
