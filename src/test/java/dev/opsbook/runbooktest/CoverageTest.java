@@ -78,6 +78,9 @@ class CoverageTest {
                     params: { deep: "true" }
                     steps: { list: { stdout: '["a", "b"]' } }
                     expect: { status: succeeded }
+                  - name: lists and goes over each, not deeply
+                    steps: { list: { stdout: '["a"]' } }
+                    expect: { status: succeeded, steps: { deep-check: skipped } }
                   - name: an item that fails pages and unlists
                     steps: { list: { stdout: '["a"]' }, each: { fail: boom } }
                     expect: { status: failed, steps: { list: rolled-back } }
