@@ -4,6 +4,7 @@ import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbooktest.CaseLines;
 import dev.opsbook.runbooktest.CaseResult;
 import dev.opsbook.runbooktest.CaseRunner;
+import dev.opsbook.runbooktest.Coverage;
 import dev.opsbook.runbooktest.JUnitXml;
 import dev.opsbook.runbooktest.TestSuite;
 import java.io.IOException;
@@ -31,6 +32,10 @@ public class TestCommand implements Callable<Integer> {
     @Option(names = "--record-dir", paramLabel = "DIR", description = "Keep each case's run record as DIR/RUNBOOK/CASE.md.")
     Path recordDir;
 
+    @Option(names = "--coverage", description = "After the cases, per runbook: which steps, if= branches (both ways), rollbacks, "
+            + "on-failure handlers and for-each item failures the cases exercised, listing those none did.")
+    boolean coverage;
+
     @Option(names = "--threads", paramLabel = "N", description = "Cases run at once (default: 8).")
     int threads = 8;
 
@@ -51,6 +56,9 @@ public class TestCommand implements Callable<Integer> {
             CaseLines.failures(result).forEach(line -> out.println("     " + line));
             keep(result, err);
         });
+        if (coverage) {
+            printCoverage(found, results, out);
+        }
         long failed = results.stream().filter(r -> !r.passed()).count();
         String summary = results.size() + (results.size() == 1 ? " case: " : " cases: ") + (results.size() - failed) + " passed, " + failed + " failed";
         err.println(failed == 0 ? out.green(summary) : out.red(summary));
@@ -63,6 +71,15 @@ public class TestCommand implements Callable<Integer> {
             }
         }
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private static void printCoverage(TestSuite.Found found, List<CaseResult> results, Terminal out) {
+        java.util.Map<String, dev.opsbook.graph.StepGraph> graphs = new java.util.LinkedHashMap<>();
+        found.files().forEach(t -> graphs.putIfAbsent(t.runbook().runbook().id(), t.runbook().graph()));
+        out.println("");
+        out.println("Coverage (paths the cases took):");
+        graphs.forEach((id, graph) -> Coverage.lines(Coverage.of(graph, results.stream().filter(r -> r.runbook().equals(id))
+                .flatMap(r -> r.run().stream()).map(dev.opsbook.engine.RunResult::state).toList())).forEach(out::println));
     }
 
     private void keep(CaseResult result, Terminal err) {
