@@ -11,6 +11,8 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsFakes;
 import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.aws.AwsSteps;
+import dev.opsbook.aws.OperationSafety;
 import dev.opsbook.engine.Engine;
 import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.RunListener;
@@ -22,6 +24,10 @@ import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.record.MarkdownRecord;
 import dev.opsbook.runbook.Diagnostic;
+import dev.opsbook.runbook.FailurePolicy;
+import dev.opsbook.runbook.Runbook;
+import dev.opsbook.runbook.Step;
+import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.service.EventMatcher;
 import dev.opsbook.service.TriggerMatcher;
 import dev.opsbook.steps.StandardSteps;
@@ -31,13 +37,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -175,17 +184,46 @@ public final class LibraryHarness implements AutoCloseable {
         List<String> matched = matches.stream().map(m -> m.runbook().runbook().id()).toList();
         EventMatcher.Match match = matches.stream().filter(m -> m.runbook().runbook().id().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("the event starts " + matched + ", not " + name));
+        if (!match.runbook().diagnostics().isEmpty()) {
+            throw new AssertionError(name + " must validate with no warnings either: " + match.runbook().diagnostics());
+        }
+        checkShape(match.runbook());
         ObjectNode params = match.params().orElseThrow(() -> new AssertionError(name + "'s trigger matches but cannot map: " + match.problem()));
         Map<String, String> texts = texts(params);
         Path workDir = Files.createTempDirectory("opsbook-library-");
         AwsSettings settings = new AwsSettings(Optional.of(region), Optional.empty(), Optional.of(URI.create(aws.baseUrl())));
         RunResult result;
         try (AwsClients clients = new AwsClients(settings); Engine engine = new Engine(StandardSteps.with(clients))) {
-            RunRequest request = new RunRequest(match.runbook(), texts, "event " + event.id(), "event", this::ask, Optional.empty(), workDir,
-                    Optional.of(event.raw()));
+            // a wait whose condition the mappings never meet would poll for its full timeout (minutes): the run's limit cuts it short
+            RunRequest request = new RunRequest(match.runbook(), texts, "event " + event.id(), "event", this::ask,
+                    Optional.of(Duration.ofMinutes(2)), workDir, Optional.of(event.raw()));
             result = engine.run(request, RunListener.NONE);
         }
         return new Run(matched, texts, result, List.copyOf(asked), MarkdownRecord.render(result));
+    }
+
+    /** What every library runbook promises: an escalation, and no change to AWS before a person agreed to it. */
+    private static void checkShape(LoadedRunbook loaded) {
+        Runbook runbook = loaded.runbook();
+        if (loaded.escalation().isEmpty() || loaded.escalation().get().tiers().isEmpty()) {
+            throw new AssertionError(runbook.id() + " names no escalation");
+        }
+        Set<String> handlers = new HashSet<>();
+        runbook.steps().forEach(step -> {
+            step.rollback().ifPresent(handlers::add);
+            if (step.onFailure() instanceof FailurePolicy.Handler handler) {
+                handlers.add(handler.stepId());
+            }
+        });
+        boolean approved = false;
+        for (Step step : runbook.steps()) {
+            approved |= step.has(StepKindSpec.Trait.APPROVAL);
+            boolean mutating = AwsSteps.callsAws(step)
+                    && !OperationSafety.isReadOnly(step.settings().path("service").asText(), step.settings().path("operation").asText());
+            if (mutating && !approved && !handlers.contains(step.id())) {
+                throw new AssertionError(runbook.id() + ": step " + step.id() + " changes AWS before any approval");
+            }
+        }
     }
 
     private Interaction.Answer ask(Interaction.Prompt prompt) {
@@ -228,7 +266,7 @@ public final class LibraryHarness implements AutoCloseable {
     private void loadMappings() {
         Path folder = FIXTURES.resolve(name);
         if (!Files.isDirectory(folder)) {
-            return;
+            throw new IllegalStateException("no WireMock mappings for " + name + ": " + folder.toAbsolutePath() + " is not a folder");
         }
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(p -> p.toString().endsWith(".json")).sorted().forEach(p -> stub(p.getFileName().toString()));
