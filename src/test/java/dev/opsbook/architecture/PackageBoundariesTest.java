@@ -266,4 +266,31 @@ class PackageBoundariesTest {
         noClasses().that().resideInAPackage("dev.opsbook.metrics..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..", "dev.opsbook.store..").check(CLASSES);
     }
+
+    // //why: alarms are read and turned into events, nothing more: what matches them is the service's to say
+    @Test
+    void alarms_know_only_aws() {
+        noClasses().that().resideInAPackage("dev.opsbook.alarm..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..", "dev.opsbook.serve..", "dev.opsbook.api..",
+                        "dev.opsbook.web..", "dev.opsbook.store..", "dev.opsbook.engine..", "dev.opsbook.steps..", "dev.opsbook.record..")
+                .check(CLASSES);
+    }
+
+    // //why: a simulation answers steps; serve (drills) and opsbook test both use it, so it must not know either
+    @Test
+    void rehearsals_know_nothing_of_the_service_or_its_hosts() {
+        noClasses().that().resideInAPackage("dev.opsbook.rehearsal..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.opsbook.service..", "dev.opsbook.cli..", "dev.opsbook.serve..", "dev.opsbook.api..",
+                        "dev.opsbook.web..", "dev.opsbook.store..", "dev.opsbook.runbooktest..")
+                .check(CLASSES);
+    }
+
+    // //why: a runbook's tests run in the process that asked, with no store and no server: nothing a case does outlives it
+    @Test
+    void runbook_tests_need_no_store_and_no_server() {
+        noClasses().that().resideInAPackage("dev.opsbook.runbooktest..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.opsbook.cli..", "dev.opsbook.serve..", "dev.opsbook.api..", "dev.opsbook.web..",
+                        "dev.opsbook.store..")
+                .check(CLASSES);
+    }
 }
