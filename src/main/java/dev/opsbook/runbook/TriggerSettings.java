@@ -6,8 +6,6 @@ import dev.opsbook.expression.Expressions;
 import dev.opsbook.expression.Reference;
 import dev.opsbook.expression.References;
 import dev.opsbook.expression.Template;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,11 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Reads the front-matter keys for automation: {@code triggers}, {@code concurrency}, {@code limits}
- * and {@code escalation}. Everything but the syntax of event patterns is checked here; that is
+ * and {@code escalation} (through {@link EscalationReader}). Everything but the syntax of event patterns is checked here; that is
  * EventBridge's language, checked by event-ruler outside the model (see {@code graph.RunbookCheck}).
  */
 final class TriggerSettings {
@@ -32,12 +29,8 @@ final class TriggerSettings {
     static final Set<String> TRIGGER_KEYS = Set.of("pattern", "parameters");
     static final Set<String> CONCURRENCY_KEYS = Set.of("key", "limit", "whenBusy");
     static final Set<String> LIMITS_KEYS = Set.of("maxRunsPerHour", "maxItems");
-    static final Set<String> ESCALATION_KEYS = Set.of("sns", "webhook");
     /** What a concurrency key can read: it is computed before the run starts. */
     static final Set<String> KEY_ROOTS = Set.of("params", "event");
-
-    private static final Pattern SNS_TOPIC_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?");
 
     /** Where problems go: the parser's diagnostics. */
     interface Sink {
@@ -66,7 +59,8 @@ final class TriggerSettings {
     static Read read(JsonNode meta, List<Parameter> parameters, Function<String, Position> position, Sink sink) {
         TriggerSettings reading = new TriggerSettings(parameters, position, sink);
         return new Read(reading.triggers(meta.get("triggers")), reading.concurrency(meta.get("concurrency")),
-                reading.limits(meta.get("limits")), reading.escalation(meta.get("escalation")));
+                reading.limits(meta.get("limits")),
+                new EscalationReader(position, sink).escalation(meta.get("escalation"), "/escalation"));
     }
 
     // ---- triggers -----------------------------------------------------------------------------
@@ -204,7 +198,7 @@ final class TriggerSettings {
         return i;
     }
 
-    // ---- concurrency, limits, escalation ------------------------------------------------------
+    // ---- concurrency, limits (escalation: see EscalationReader) ---------------------------------
 
     private Optional<Concurrency> concurrency(JsonNode node) {
         if (node == null || node.isNull()) {
@@ -331,76 +325,6 @@ final class TriggerSettings {
             }
         }
         return Optional.of(new Limits(perHour, at, maxItems));
-    }
-
-    private Optional<Escalation> escalation(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        Position at = position.apply("/escalation");
-        if (!node.isObject()) {
-            sink.error(at, "escalation must be a mapping such as { sns: arn:aws:sns:us-east-1:123456789012:oncall, webhook: https://... }");
-            return Optional.empty();
-        }
-        unknownKeys(node, "/escalation", "escalation", ESCALATION_KEYS);
-        boolean ok = true;
-        Optional<String> sns = Optional.empty();
-        JsonNode topic = node.get("sns");
-        if (topic != null && !topic.isNull()) {
-            String text = topic.isValueNode() ? topic.asText() : topic.toString();
-            if (!topic.isTextual() || !SNS_TOPIC_ARN.matcher(text).matches()) {
-                sink.error(position.apply("/escalation/sns"), "sns must be the ARN of an SNS topic, e.g. arn:aws:sns:us-east-1:123456789012:oncall, not '"
-                        + text + "'");
-                ok = false;
-            } else {
-                sns = Optional.of(text);
-            }
-        }
-        Optional<String> webhook = Optional.empty();
-        JsonNode hook = node.get("webhook");
-        if (hook != null && !hook.isNull()) {
-            String text = hook.isValueNode() ? hook.asText() : hook.toString();
-            Optional<String> problem = hook.isTextual() ? webhookProblem(text) : Optional.of("it is not text");
-            if (problem.isPresent()) {
-                sink.error(position.apply("/escalation/webhook"), "webhook must be an http:// or https:// URL, not '" + text + "': " + problem.get());
-                ok = false;
-            } else {
-                webhook = Optional.of(text);
-            }
-        }
-        if (sns.isEmpty() && webhook.isEmpty()) {
-            if (ok) {
-                sink.error(at, "escalation needs sns: (an SNS topic ARN), webhook: (an http(s) URL) or both");
-            }
-            return Optional.empty();
-        }
-        return ok ? Optional.of(new Escalation(sns, webhook, at)) : Optional.empty();
-    }
-
-    /** A webhook may hold templates (a secret token: {{ secret:ssm:/hooks/oncall }}) after its scheme and host. */
-    private static Optional<String> webhookProblem(String text) {
-        String scheme = text.contains(":") ? text.substring(0, text.indexOf(':')).toLowerCase(Locale.ROOT) : "";
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Optional.of(scheme.isEmpty() ? "it has no scheme" : "its scheme is " + scheme);
-        }
-        String fixed = text;
-        if (Template.isTemplate(text)) {
-            try {
-                Template.parse(text);
-            } catch (ExpressionException e) {
-                return Optional.of(e.getMessage());
-            }
-            fixed = text.replaceAll("\\{\\{.*?}}", "x");
-        }
-        try {
-            URI uri = new URI(fixed);
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                return Optional.of("it names no host");
-            }
-        } catch (URISyntaxException e) {
-            return Optional.of(e.getReason() + " at index " + e.getIndex());
-        }
-        return Optional.empty();
     }
 
     private void unknownKeys(JsonNode node, String pointer, String what, Set<String> known) {

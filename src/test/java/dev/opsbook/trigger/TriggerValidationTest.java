@@ -187,7 +187,8 @@ class TriggerValidationTest {
                 "t.md:4:9: error: limits needs maxRunsPerHour:, the most runs events may start in an hour, e.g. { maxRunsPerHour: 5 },"
                         + " or maxItems:, the most items a for-each step may have, e.g. { maxItems: 200 }",
                 "t.md:4:11: error: unknown key 'perHour' in limits; limits takes maxItems, maxRunsPerHour",
-                "t.md:5:13: error: escalation needs sns: (an SNS topic ARN), webhook: (an http(s) URL) or both");
+                "t.md:5:13: error: escalation needs a channel: sns: (an SNS topic ARN), webhook: (an http(s) URL), pagerduty:"
+                        + " (an Events API v2 routing key) or email: (addresses)");
     }
 
     @Test
