@@ -84,7 +84,7 @@ final class Escalator {
 
     private void escalate(StoredRun run, Instant now) {
         LoadedRunbook runbook = runbook(run);
-        List<EscalationTier> tiers = EscalationTier.of(runbook);
+        List<Tier> tiers = Tier.of(runbook);
         if (tiers.isEmpty()) {
             return;
         }
@@ -101,7 +101,7 @@ final class Escalator {
         }
         boolean acknowledged = store.acknowledgements(run.id()).stream().anyMatch(a -> a.occasion().equals(key));
         Map<Integer, Instant> told = notices.stream().collect(Collectors.toMap(Escalations.Notice::tier, Escalations.Notice::toldAt));
-        TierDecisions.Decision decision = TierDecisions.decide(tiers.stream().map(EscalationTier::after).toList(),
+        TierDecisions.Decision decision = TierDecisions.decide(tiers.stream().map(Tier::after).toList(),
                 occasion.get().since().plus(occasion.get().startAfter()), told, acknowledged, now);
         if (decision instanceof TierDecisions.Tell tell && store.claimTier(run.id(), key, tell.tier(), instance, now, now.plus(HOLD))) {
             TierMessage message = TierMessage.of(runbook, result, occasion.get(), tell.tier(), tiers.size(), publicUrl, now);
@@ -130,7 +130,7 @@ final class Escalator {
             return;
         }
         LoadedRunbook runbook = runbook(run.get());
-        List<EscalationTier> tiers = EscalationTier.of(runbook);
+        List<Tier> tiers = Tier.of(runbook);
         List<RunEvent> events = store.events(runId);
         RunResult result = RunResult.of(runbook.runbook(), events);
         Optional<Occasions.Occasion> current = Occasions.of(result.state(), id -> runbook.runbook().step(id).flatMap(Step::timeout));
