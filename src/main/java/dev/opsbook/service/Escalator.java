@@ -94,6 +94,10 @@ final class Escalator {
         if (occasion.isEmpty() || (occasion.get().kind() == Occasions.Kind.FAILED && occasion.get().since().isBefore(now.minus(FAILED_LOOKBACK)))) {
             return;
         }
+        if (occasion.get().kind() == Occasions.Kind.WAITING && occasion.get().step()
+                .flatMap(x -> runbook.runbook().step(x.stepId())).map(s -> s.kind().equals("runbook")).orElse(false)) {
+            return; // //why: it waits for its child run, which escalates by itself: one person asked once
+        }
         String key = occasion.get().key();
         List<Escalations.Notice> notices = store.notices(run.id()).stream().filter(n -> n.occasion().equals(key)).toList();
         if (notices.stream().anyMatch(n -> n.closedHow().isPresent())) {
@@ -157,18 +161,28 @@ final class Escalator {
             return; // another instance stopped it
         }
         Instant since = notices.stream().map(Escalations.Notice::toldAt).min(Instant::compareTo).orElse(now);
-        String by = ack.map(a -> a.by() + " (acknowledged)").or(() -> Occasions.actedBy(events, since))
-                .orElse(ended ? "the run ended " + result.state().status().label() : "the run went on");
+        Optional<String> person = ack.map(a -> a.by() + " (acknowledged)").or(() -> Occasions.actedBy(events, since));
+        String by = person.orElse(ended ? "the run ended " + result.state().status().label() : "the run went on");
         if (closedHow.isEmpty()) {
             delivery.audit(runId, new AuditFact(now, "escalation-stopped", JsonNodeFactory.instance.objectNode().put("run", runId)
                     .put("occasion", key).put("by", by)));
             log.println("opsbook: escalation of run " + runId + " (" + key + ") stopped: " + by);
         }
+        // //why: a person who acted is acknowledged even when the run ended before this tick saw it, then the incident resolved
+        List<Notifier.PagerAction> actions = new java.util.ArrayList<>();
+        if (closedHow.isEmpty() && person.isPresent()) {
+            actions.add(Notifier.PagerAction.ACKNOWLEDGE);
+        }
+        if (ended) {
+            actions.add(Notifier.PagerAction.RESOLVE);
+        }
         String dedupKey = Occasions.dedupKey(runId, key);
-        notices.stream().map(Escalations.Notice::tier).filter(t -> t < tiers.size()).map(t -> tiers.get(t).target().pagerduty())
-                .flatMap(Optional::stream).distinct().forEach(routingKey -> delivery.pagerDuty(routingKey,
-                        ended ? Notifier.PagerAction.RESOLVE : Notifier.PagerAction.ACKNOWLEDGE, dedupKey,
-                        "opsbook: run " + runId + " of " + run.get().runbookId() + ": " + by));
+        List<String> routingKeys = notices.stream().map(Escalations.Notice::tier).filter(t -> t < tiers.size())
+                .map(t -> tiers.get(t).target().pagerduty()).flatMap(Optional::stream).distinct().toList();
+        for (Notifier.PagerAction action : actions) {
+            routingKeys.forEach(routingKey -> delivery.pagerDuty(routingKey, action, dedupKey,
+                    "opsbook: run " + runId + " of " + run.get().runbookId() + ": " + by));
+        }
     }
 
     private static boolean ended(RunStatus status) {

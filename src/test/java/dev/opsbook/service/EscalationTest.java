@@ -174,7 +174,7 @@ class EscalationTest {
         HttpResponse<String> acked = http.send(HttpRequest.newBuilder(URI.create(Served.base() + "/api/runs/" + runId + "/ack"))
                 .header("Authorization", "Bearer " + operator).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(acked.statusCode()).as(acked.body()).isEqualTo(200);
-        assertThat(acked.body()).contains("\"acknowledgedBy\":\"otto\"");
+        assertThat(acked.body()).contains("\"acknowledgedBy\":\"otto");
         HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(Served.base() + "/api/runs/" + runId + "/ack"))
                 .header("Authorization", "Bearer " + operator).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(again.statusCode()).isEqualTo(409);
@@ -187,5 +187,32 @@ class EscalationTest {
         assertThat(store.run(runId).orElseThrow().status()).as("the run still waits for its answer").isEqualTo(RunStatus.WAITING);
         assertThat(service.queries().escalation(runId).lines()).anySatisfy(l -> assertThat(l).contains("acknowledged by otto"));
         assertThat(service.queries().escalation(runId).acknowledgeable()).isFalse();
+    }
+
+    @Test
+    void a_webhook_that_is_down_is_retried_with_backoff_shown_meanwhile_and_counted_while_the_run_waits_on() throws Exception {
+        wire.stubFor(post("/hooks/tier1").inScenario("down").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        wire.stubFor(post("/hooks/tier1").inScenario("down").whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+        String runId = changeRequest("chg-10", "CHG-10");
+
+        eventually("the failing delivery is shown", () -> service.queries().escalation(runId).failing());
+        assertThat(service.queries().escalation(runId).lines()).anySatisfy(l -> assertThat(l).contains("tier 1 told", "delivery failed (attempt 1)",
+                "webhook", "retried at"));
+        assertThat(store.notices(runId).get(0).delivered()).containsExactlyInAnyOrder("sns", "pagerduty");
+
+        eventually("the webhook alone is tried again, 5 s later", () -> posted("/hooks/tier1").size() == 2
+                && store.notices(runId).get(0).retryAt().isEmpty());
+        Escalations.Notice first = store.notices(runId).get(0);
+        assertThat(first.attempts()).isEqualTo(2);
+        assertThat(first.delivered()).containsExactlyInAnyOrder("sns", "pagerduty", "webhook");
+        assertThat(pagerDuty("trigger")).as("PagerDuty took it the first time").hasSize(1);
+        assertThat(Duration.between(posted("/hooks/tier1").get(0).getLoggedDate().toInstant(),
+                posted("/hooks/tier1").get(1).getLoggedDate().toInstant())).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        assertThat(store.run(runId).orElseThrow().status()).as("a channel that is down never fails the run").isEqualTo(RunStatus.WAITING);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Served.base() + "/q/metrics"))
+                .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("opsbook_notifications_total\\{[^}]*channel=\"webhook\"[^}]*outcome=\"failed\"[^}]*\\} 1\\.0")
+                .containsPattern("opsbook_notifications_total\\{[^}]*channel=\"webhook\"[^}]*outcome=\"delivered\"[^}]*\\} [1-9]");
     }
 }
