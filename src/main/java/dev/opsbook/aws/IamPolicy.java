@@ -7,6 +7,7 @@ import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.StepKindSpec;
 import dev.opsbook.runbook.Escalation;
+import dev.opsbook.runbook.EscalationTier;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The least-privilege IAM policy one or more runbooks need: every AWS action they can take. The
  * actions of {@code aws}, {@code wait} and {@code assert} steps on any resource;
- * {@code sns:Publish} on the topics of {@code notify} steps and the escalation;
+ * {@code sns:Publish} on the topics of {@code notify} steps and of every escalation tier, {@code ses:SendEmail} when a tier
+ * sends email;
  * {@code ssm:GetParameter} and {@code secretsmanager:GetSecretValue} on what secret references
  * read; {@code sts:AssumeRole} on the roles steps assume. Each grant appears once, however many
  * runbooks ask for it.
@@ -66,9 +68,9 @@ public final class IamPolicy {
 
     /** What the runbooks need, before it is written as statements. */
     private record Grants(TreeSet<String> calls, TreeSet<String> topics, TreeSet<String> parameters, TreeSet<String> secrets,
-                          TreeSet<String> roles) {
+                          TreeSet<String> roles, TreeSet<String> senders) {
         Grants() {
-            this(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
+            this(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
         }
     }
 
@@ -108,6 +110,8 @@ public final class IamPolicy {
         }
         // //why: a call the steps make on any resource already allows what a narrower statement would
         narrow(statements, "PublishNotifications", "sns:Publish", grants.topics(), grants.calls());
+        // //why: SES checks SendEmail against the sender's identity, which is serve's setting (opsbook.email-from), not the runbook's
+        narrow(statements, "SendEscalationEmail", "ses:SendEmail", grants.senders(), grants.calls());
         narrow(statements, "ReadSsmParameters", "ssm:GetParameter", grants.parameters(), grants.calls());
         narrow(statements, "ReadSecrets", "secretsmanager:GetSecretValue", grants.secrets(), grants.calls());
         narrow(statements, "AssumeRunbookRoles", "sts:AssumeRole", grants.roles(), grants.calls());
@@ -134,8 +138,14 @@ public final class IamPolicy {
             }
             secretReferences(step.body(), grants);
         }
-        runbook.escalation().flatMap(Escalation::sns).flatMap(IamPolicy::text).ifPresent(topic -> grants.topics().add(topic));
-        runbook.escalation().flatMap(Escalation::webhook).ifPresent(webhook -> secretReferences(webhook, grants));
+        for (EscalationTier tier : runbook.escalation().map(Escalation::tiers).orElse(List.of())) {
+            tier.sns().flatMap(IamPolicy::text).ifPresent(topic -> grants.topics().add(topic));
+            tier.webhook().ifPresent(webhook -> secretReferences(webhook, grants));
+            tier.pagerduty().ifPresent(key -> secretReferences(key, grants));
+            if (!tier.email().isEmpty()) {
+                grants.senders().add(ANY);
+            }
+        }
     }
 
     /** A resource as written, {@code "*"} when a template decides it at run time, or nothing. */

@@ -2,6 +2,7 @@ package dev.opsbook.graph;
 
 import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.ParsedRunbook;
+import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.RunbookParser;
 import dev.opsbook.runbook.StepKindCatalog;
 import java.io.IOException;
@@ -14,6 +15,7 @@ public final class RunbookLoader {
 
     private final RunbookParser parser;
     private final List<RunbookCheck> checks;
+    private final EscalationPaths escalationPaths;
 
     public RunbookLoader(StepKindCatalog catalog) {
         this(catalog, List.of());
@@ -21,8 +23,26 @@ public final class RunbookLoader {
 
     /** @param checks run on every runbook after the parser's and the graph's own checks */
     public RunbookLoader(StepKindCatalog catalog, List<RunbookCheck> checks) {
-        this.parser = new RunbookParser(catalog);
+        this(new RunbookParser(catalog), checks, new EscalationPaths(List.of()));
+    }
+
+    private RunbookLoader(RunbookParser parser, List<RunbookCheck> checks, EscalationPaths escalationPaths) {
+        this.parser = parser;
         this.checks = List.copyOf(checks);
+        this.escalationPaths = escalationPaths;
+    }
+
+    /**
+     * This loader, finding a shared escalation path also in the {@code escalation-paths} folder of each of {@code folders}:
+     * serve's runbook folders, for runbook text sent to it without a place on disk.
+     */
+    public RunbookLoader findingEscalationPathsIn(List<Path> folders) {
+        return new RunbookLoader(parser, checks, new EscalationPaths(folders));
+    }
+
+    /** Where this loader finds shared escalation paths. */
+    public EscalationPaths escalationPaths() {
+        return escalationPaths;
     }
 
     public LoadedRunbook load(Path path) throws IOException {
@@ -34,13 +54,16 @@ public final class RunbookLoader {
     }
 
     private LoadedRunbook check(ParsedRunbook parsed) {
-        StepGraph graph = StepGraph.of(parsed.runbook());
+        EscalationPaths.Resolved resolved = escalationPaths.resolve(parsed.runbook());
+        Runbook runbook = resolved.runbook();
+        StepGraph graph = StepGraph.of(runbook);
         List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
+        diagnostics.addAll(resolved.diagnostics());
         diagnostics.addAll(GraphCheck.check(graph));
         for (RunbookCheck check : checks) {
-            diagnostics.addAll(check.check(parsed.runbook()));
+            diagnostics.addAll(check.check(runbook));
         }
         diagnostics.sort(Diagnostic.IN_FILE_ORDER);
-        return new LoadedRunbook(parsed.runbook(), graph, diagnostics.stream().distinct().toList());
+        return new LoadedRunbook(runbook, graph, diagnostics.stream().distinct().toList());
     }
 }

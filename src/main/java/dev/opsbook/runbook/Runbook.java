@@ -61,6 +61,12 @@ public record Runbook(
                 steps, positions, List.of(), Optional.empty(), Optional.empty(), Optional.empty(), ApprovalPolicy.ANYONE, Map.of());
     }
 
+    /** This runbook with {@code escalation} in place of its own: a shared path's name, once its tiers are read. */
+    public Runbook withEscalation(Escalation escalation) {
+        return new Runbook(id, file, text, bodyOffset, contentHash, title, kind, owner, description, parameters, envAllowList, timeout,
+                steps, positions, triggers, concurrency, limits, Optional.of(escalation), approval, outputs);
+    }
+
     public Optional<Step> step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst();
     }

@@ -3,6 +3,7 @@ package dev.opsbook.service;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.RunbookIds;
 import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.runbook.EscalationPath;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +31,8 @@ public final class RunbookFolders {
     private final RunbookLoader loader;
     private final PrintStream report;
     private final Map<Path, FileTime> seen = new HashMap<>();
+    /** The shared escalation paths the runbooks may name, as last scanned: when one changes, every runbook is read again. */
+    private Map<Path, FileTime> escalationPaths = Map.of();
     private final Map<Path, LoadedRunbook> good = new LinkedHashMap<>();
     private volatile List<LoadedRunbook> current = List.of();
     private final ServedChildChecks childChecks;
@@ -72,6 +75,8 @@ public final class RunbookFolders {
             }
         }
         boolean any = false;
+        Map<Path, FileTime> paths = escalationPathFiles();
+        boolean pathsChanged = !paths.equals(escalationPaths);
         for (Path gone : new ArrayList<>(seen.keySet())) {
             if (!now.containsKey(gone)) {
                 seen.remove(gone);
@@ -80,6 +85,13 @@ public final class RunbookFolders {
                 }
                 any = true;
             }
+        }
+        if (pathsChanged) {
+            if (!seen.isEmpty()) {
+                report.println("opsbook: escalation paths changed; reading the runbooks again");
+            }
+            escalationPaths = paths;
+            seen.clear();
         }
         for (Map.Entry<Path, FileTime> file : now.entrySet()) {
             if (file.getValue().equals(seen.get(file.getKey()))) {
@@ -108,6 +120,41 @@ public final class RunbookFolders {
             changed.accept(current);
         }
         return any;
+    }
+
+    /**
+     * The {@code escalation-paths/*.yaml} files under the folders and in the folders above them, where a runbook's
+     * {@code escalation: NAME} may find its path (see {@link dev.opsbook.graph.EscalationPaths}).
+     */
+    private Map<Path, FileTime> escalationPathFiles() {
+        Set<Path> places = new java.util.TreeSet<>();
+        for (Path folder : folders) {
+            for (Path above = folder.toAbsolutePath().normalize(); above != null; above = above.getParent()) {
+                places.add(above.resolve(EscalationPath.FOLDER));
+            }
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> walk = Files.walk(folder)) {
+                    walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(EscalationPath.FOLDER))
+                            .forEach(p -> places.add(p.toAbsolutePath().normalize()));
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // //why: the scan of the runbooks below says that the folder cannot be read
+                }
+            }
+        }
+        Map<Path, FileTime> files = new HashMap<>();
+        for (Path place : places) {
+            if (!Files.isDirectory(place)) {
+                continue;
+            }
+            try (Stream<Path> list = Files.list(place)) {
+                for (Path file : list.filter(p -> p.toString().endsWith(EscalationPath.SUFFIX)).toList()) {
+                    files.put(file, Files.getLastModifiedTime(file));
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                report.println("opsbook: cannot read " + place + ": " + e.getMessage());
+            }
+        }
+        return files;
     }
 
     /**

@@ -70,4 +70,34 @@ class RunbookFoldersTest {
         folders.scan(runbooks -> { });
         assertThat(folders.current()).extracting((LoadedRunbook l) -> l.runbook().title()).containsExactly("The copy");
     }
+
+    @Test
+    void a_changed_shared_escalation_path_is_in_force_at_the_next_scan_and_a_broken_one_keeps_the_last_good_runbook() throws Exception {
+        Path path = dir.resolve("escalation-paths/oncall.yaml");
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, "tiers:\n  - email: first@example.com\n");
+        Files.createDirectories(dir.resolve("library"));
+        Files.writeString(dir.resolve("library/disk.md"), "---\nid: disk\nescalation: oncall\n---\n\n```shell id=hello\necho hello\n```\n");
+        RunbookFolders folders = folders();
+        folders.scan(runbooks -> { });
+        assertThat(folders.current()).singleElement().satisfies(l ->
+                assertThat(l.escalation().orElseThrow().tiers().get(0).email()).containsExactly("first@example.com"));
+
+        Files.writeString(path, "tiers:\n  - email: second@example.com\n  - { after: 10m, email: lead@example.com }\n");
+        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(1_000));
+        assertThat(folders.scan(runbooks -> { })).isTrue();
+        assertThat(folders.current()).singleElement().satisfies(l -> {
+            assertThat(l.escalation().orElseThrow().tiers()).hasSize(2);
+            assertThat(l.escalation().orElseThrow().tiers().get(0).email()).containsExactly("second@example.com");
+        });
+        assertThat(log()).contains("opsbook: escalation paths changed; reading the runbooks again");
+
+        Files.writeString(path, "tiers:\n  - after: later\n    email: third@example.com\n");
+        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(2_000));
+        folders.scan(runbooks -> { });
+        assertThat(log()).contains(path + ":2:12: error: after of escalation path 'oncall' tier 1 must be a duration",
+                dir.resolve("library/disk.md") + " is not valid; keeping its last good version");
+        assertThat(folders.current()).singleElement().satisfies(l ->
+                assertThat(l.escalation().orElseThrow().tiers().get(0).email()).containsExactly("second@example.com"));
+    }
 }
