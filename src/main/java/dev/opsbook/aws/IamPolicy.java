@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The least-privilege IAM policy one or more runbooks need: every AWS action they can take. The
  * actions of {@code aws}, {@code wait} and {@code assert} steps on any resource;
- * {@code sns:Publish} on the topics of {@code notify} steps and of every escalation tier, {@code ses:SendEmail} when a tier
- * sends email;
+ * {@code sns:Publish} on the topics of {@code notify} steps and of every escalation tier; {@code ses:SendEmail} when
+ * they email;
  * {@code ssm:GetParameter} and {@code secretsmanager:GetSecretValue} on what secret references
  * read; {@code sts:AssumeRole} on the roles steps assume. Each grant appears once, however many
  * runbooks ask for it.
@@ -66,9 +66,15 @@ public final class IamPolicy {
 
     private static final String ANY = "*";
 
+    /**
+     * //why: SES checks SendEmail against the sender's identity (and, in the sandbox, the recipients'), whose region and
+     * account the runbook does not say and whose address is a setting of the host ({@code opsbook.email-from})
+     */
+    static final String SES_IDENTITIES = "arn:aws:ses:*:*:identity/*";
+
     /** What the runbooks need, before it is written as statements. */
     private record Grants(TreeSet<String> calls, TreeSet<String> topics, TreeSet<String> parameters, TreeSet<String> secrets,
-                          TreeSet<String> roles, TreeSet<String> senders) {
+                          TreeSet<String> roles, TreeSet<String> emails) {
         Grants() {
             this(new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
         }
@@ -110,8 +116,7 @@ public final class IamPolicy {
         }
         // //why: a call the steps make on any resource already allows what a narrower statement would
         narrow(statements, "PublishNotifications", "sns:Publish", grants.topics(), grants.calls());
-        // //why: SES checks SendEmail against the sender's identity, which is serve's setting (opsbook.email-from), not the runbook's
-        narrow(statements, "SendEscalationEmail", "ses:SendEmail", grants.senders(), grants.calls());
+        narrow(statements, "SendEmailNotifications", "ses:SendEmail", grants.emails(), grants.calls());
         narrow(statements, "ReadSsmParameters", "ssm:GetParameter", grants.parameters(), grants.calls());
         narrow(statements, "ReadSecrets", "secretsmanager:GetSecretValue", grants.secrets(), grants.calls());
         narrow(statements, "AssumeRunbookRoles", "sts:AssumeRole", grants.roles(), grants.calls());
@@ -135,6 +140,9 @@ public final class IamPolicy {
         for (Step step : runbook.steps()) {
             if (step.has(StepKindSpec.Trait.NOTIFIES) && step.settings() != null) {
                 text(step.settings().path("sns").asText("")).ifPresent(topic -> grants.topics().add(topic));
+                if (step.settings().has("email")) {
+                    grants.emails().add(SES_IDENTITIES);
+                }
             }
             secretReferences(step.body(), grants);
         }
@@ -143,7 +151,7 @@ public final class IamPolicy {
             tier.webhook().ifPresent(webhook -> secretReferences(webhook, grants));
             tier.pagerduty().ifPresent(key -> secretReferences(key, grants));
             if (!tier.email().isEmpty()) {
-                grants.senders().add(ANY);
+                grants.emails().add(SES_IDENTITIES);
             }
         }
     }

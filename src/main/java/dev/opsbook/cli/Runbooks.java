@@ -100,4 +100,9 @@ final class Runbooks {
     static String python() {
         return Setting.PYTHON.value().orElse(PythonStep.DEFAULT_INTERPRETER);
     }
+
+    /** Where notifications go: the {@code opsbook.pagerduty-url} and {@code opsbook.email-from} settings. */
+    static dev.opsbook.steps.Notifier.Settings notifications() {
+        return dev.opsbook.steps.Notifier.Settings.of(Setting.PAGERDUTY_URL.value(), Setting.EMAIL_FROM.value());
+    }
 }

@@ -179,11 +179,11 @@ public class ServeCommand implements Callable<Integer> {
         Serving serving = Arc.container().instance(Serving.class).get();
         RunStore runs = prepared.get().store(); // //why: opened before boot, so a store that cannot be used stops serve before it listens
         try (Service service = new Service(new Service.Config(settings.folders(), prepared.get().records(), settings.aws(), settings.maxReceives(),
-                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python()),
+                     settings.maxRuns(), Path.of("").toAbsolutePath(), new Service.Leasing(settings.instance(), settings.lease(), Clock.systemUTC())).withPython(Runbooks.python())
+                             .withNotifications(Runbooks.notifications()),
                      runs, Runbooks.loader().findingEscalationPathsIn(settings.folders()), ServiceLog.stream())) {
             try {
-                service.notifying(dev.opsbook.steps.Notifier.Settings.of(Stores.setting("opsbook.pagerduty-url"), Stores.setting("opsbook.email-from")),
-                        publicUrl());
+                service.linkingTo(publicUrl());
                 service.start();
             } catch (IllegalStateException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());

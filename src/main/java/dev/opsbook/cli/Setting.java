@@ -27,6 +27,10 @@ public enum Setting {
     PUBLIC_URL("opsbook.public-url"),
     /** the interpreter of python steps (default {@code python3}) */
     PYTHON("opsbook.python"),
+    /** the PagerDuty Events API v2 endpoint (default PagerDuty's own) */
+    PAGERDUTY_URL("opsbook.pagerduty-url"),
+    /** the address SES sends {@code email} notifications from */
+    EMAIL_FROM("opsbook.email-from"),
     /** read by Quarkus (application.properties: the form tokens' key); serve makes one when it is not set */
     CSRF_KEY("opsbook.csrf-key"),
     /** read by Quarkus (application.properties: the console's JSON format) */

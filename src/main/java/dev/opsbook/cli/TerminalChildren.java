@@ -31,7 +31,7 @@ final class TerminalChildren {
         if (store.isEmpty()) {
             return StandardSteps.with(clients, Runbooks.python(), call -> {
                 throw new ChildRuns.Refused("a runbook step needs the run store for its child run; run without --no-store");
-            });
+            }, Runbooks.notifications());
         }
         StepExecutors[] executors = new StepExecutors[1];
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
@@ -40,7 +40,7 @@ final class TerminalChildren {
         ChildRunner children = new ChildRunner(store.get(), Runbooks.loader(), RunbookCatalog.ofFolder(Runbooks.loader(), folder),
                 new LocalChildren(store.get(), Runbooks.loader(), () -> executors[0], clock, id -> new AwsSecrets(invoker, "opsbook-" + id),
                         export, interaction, System.err), clock);
-        executors[0] = StandardSteps.with(clients, Runbooks.python(), children);
+        executors[0] = StandardSteps.with(clients, Runbooks.python(), children, Runbooks.notifications());
         return executors[0];
     }
 }

@@ -1,7 +1,6 @@
 package dev.opsbook.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.runbook.Escalation;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.steps.Notifier;
@@ -11,11 +10,11 @@ import java.util.Optional;
 /** Tells a runbook's escalation (SNS, webhook) that a run did not start, or waits too long for a person; the log hears it either way. */
 final class EscalationSender implements Dispatcher.Escalation {
 
-    private final AwsInvoker invoker;
+    private final Notifier notifier;
     private final PrintStream log;
 
-    EscalationSender(AwsInvoker invoker, PrintStream log) {
-        this.invoker = invoker;
+    EscalationSender(Notifier notifier, PrintStream log) {
+        this.notifier = notifier;
         this.log = log;
     }
 
@@ -28,7 +27,7 @@ final class EscalationSender implements Dispatcher.Escalation {
             return;
         }
         try {
-            Notifier.Sent sent = new Notifier(invoker).send(escalation.get().first().map(Tier::target).orElse(new Notifier.Target(Optional.empty(), Optional.empty())), subject,
+            Notifier.Sent sent = notifier.send(escalation.get().first().map(Tier::target).orElse(new Notifier.Target(Optional.empty(), Optional.empty())), subject,
                     reason + "\nOwner: " + runbook.owner() + "\nEvent: " + event.path("id").asText(), event,
                     "opsbook-escalation-" + runbook.id(), call -> { });
             sent.failures().forEach(f -> log.println("opsbook: escalation of " + runbook.id() + " failed: " + f));

@@ -16,6 +16,7 @@ import dev.opsbook.metrics.ServiceMetrics;
 import dev.opsbook.record.RecordFolder;
 import dev.opsbook.record.RecordPlace;
 import dev.opsbook.runbook.Durations;
+import dev.opsbook.steps.Notifier;
 import dev.opsbook.steps.PythonStep;
 import dev.opsbook.steps.StandardSteps;
 import dev.opsbook.store.RunStore;
@@ -46,8 +47,14 @@ public final class Service implements AutoCloseable {
      * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
      * @param python the interpreter of python steps ({@code opsbook.python})
      */
+    /** @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from}) */
     public record Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
-                         Path workingDirectory, Leasing leasing, String python) {
+                         Path workingDirectory, Leasing leasing, String python, Notifier.Settings notifications) {
+
+        public Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
+                      Path workingDirectory, Leasing leasing, String python) {
+            this(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, python, Notifier.Settings.DEFAULTS);
+        }
 
         public Config(List<Path> runbookFolders, RecordPlace records, AwsSettings aws, int maxReceives, int maxConcurrentRuns,
                       Path workingDirectory, Leasing leasing) {
@@ -65,7 +72,11 @@ public final class Service implements AutoCloseable {
         }
 
         public Config withPython(String interpreter) {
-            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter);
+            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, interpreter, notifications);
+        }
+
+        public Config withNotifications(Notifier.Settings settings) {
+            return new Config(runbookFolders, records, aws, maxReceives, maxConcurrentRuns, workingDirectory, leasing, python, settings);
         }
     }
 
@@ -114,7 +125,6 @@ public final class Service implements AutoCloseable {
     private final Takeovers takeovers;
     private final Resumptions resumptions;
     private final Escalator escalator;
-    private final TierDelivery tierDelivery;
     private final Drain drain;
     private final ApiTokens tokens;
     private final Sessions sessions;
@@ -134,7 +144,8 @@ public final class Service implements AutoCloseable {
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
-        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]));
+        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]),
+                config.notifications());
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
@@ -147,9 +158,9 @@ public final class Service implements AutoCloseable {
         this.leases = new Heartbeat(config.leasing(), store, pool, log);
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);
-        EscalationSender escalations = new EscalationSender(invoker, log);
-        this.tierDelivery = new TierDelivery(store, new dev.opsbook.steps.Notifier(invoker), metrics, clock, log);
-        this.escalator = new Escalator(store, loader, tierDelivery, clock, instance, log);
+        EscalationSender escalations = new EscalationSender(new Notifier(invoker, config.notifications()), log);
+        this.escalator = new Escalator(store, loader, new TierDelivery(store, new Notifier(invoker, config.notifications()), metrics, clock, log),
+                clock, instance, log);
         this.drain = new Drain(pool, leases, instance, log);
         this.queries = new RunQueries(store, loader);
         this.dispatcher = new Dispatcher(matcher, store, pool::launch, escalations, clock, config.maxReceives(), instance,
@@ -177,12 +188,8 @@ public final class Service implements AutoCloseable {
         this.live = new LiveRuns(store, pool::holds, log);
     }
 
-    /**
-     * How escalations reach people: PagerDuty's endpoint and the SES sender ({@code opsbook.pagerduty-url},
-     * {@code opsbook.email-from}), and the base of the links to run pages ({@code opsbook.public-url}). Before {@link #start}.
-     */
-    public void notifying(dev.opsbook.steps.Notifier.Settings settings, Optional<java.net.URI> publicUrl) {
-        tierDelivery.use(new dev.opsbook.steps.Notifier(invoker, settings));
+    /** The base of the run-page links escalations send ({@code opsbook.public-url}); without it they are paths. Before {@link #start}. */
+    public void linkingTo(Optional<java.net.URI> publicUrl) {
         escalator.linkTo(publicUrl);
     }
 

@@ -23,7 +23,7 @@ import java.util.Optional;
 final class TierDelivery {
 
     private final RunStore store;
-    private volatile Notifier notifier;
+    private final Notifier notifier;
     private final ServiceMetrics metrics;
     private final Clock clock;
     private final PrintStream log;
@@ -34,11 +34,6 @@ final class TierDelivery {
         this.metrics = metrics;
         this.clock = clock;
         this.log = log;
-    }
-
-    /** Sends through {@code replacement} from now on (serve's PagerDuty endpoint and SES sender). */
-    void use(Notifier replacement) {
-        this.notifier = replacement;
     }
 
     /**

@@ -48,7 +48,8 @@ final class JsonPost {
             }
             return new Answer(result, Optional.empty());
         } catch (HttpTimeoutException e) {
-            return new Answer(result, Optional.of(what + " did not answer within " + timeout.toSeconds() + " s"));
+            return new Answer(result, Optional.of(what + " did not answer within "
+                    + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms")));
         } catch (IOException | IllegalArgumentException e) {
             return new Answer(result, Optional.of(what + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
         }

@@ -155,10 +155,16 @@ public final class Notifier {
      */
     public Sent pagerDuty(String routingKey, PagerAction action, String dedupKey, String summary, JsonNode details)
             throws InterruptedException {
+        return pagerDuty(routingKey, action, dedupKey, summary, details, call -> { });
+    }
+
+    /** @param calls hears the secret store reads the routing key needed (what an audit trail keeps of them, never the value) */
+    public Sent pagerDuty(String routingKey, PagerAction action, String dedupKey, String summary, JsonNode details,
+                          Consumer<JsonNode> calls) throws InterruptedException {
         List<String> failures = new ArrayList<>();
         Map<String, Boolean> delivered = new LinkedHashMap<>();
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        NotifierSecrets secrets = new NotifierSecrets(invoker, "opsbook-pagerduty", call -> { });
+        NotifierSecrets secrets = new NotifierSecrets(invoker, "opsbook-pagerduty", calls);
         Optional<String> key = secrets.resolve("pagerduty", routingKey, failures);
         if (key.isEmpty()) {
             delivered.put("pagerduty", false);

@@ -37,9 +37,14 @@ public final class StandardSteps {
      * @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's)
      */
     public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children) {
+        return with(clients, python, children, Notifier.Settings.DEFAULTS);
+    }
+
+    /** @param notifications where {@code notify} steps send PagerDuty events and email from */
+    public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children, Notifier.Settings notifications) {
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker)),
+                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker, notifications)),
                 new PythonStep(python), new RunbookStep(children)));
     }
 }

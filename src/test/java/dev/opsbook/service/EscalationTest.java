@@ -85,10 +85,10 @@ class EscalationTest {
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
-                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(wire.baseUrl()))), 3, 4, dir),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.of(URI.create(wire.baseUrl()))), 3, 4, dir)
+                .withNotifications(Notifier.Settings.of(Optional.of(wire.baseUrl() + "/pagerduty"), Optional.empty())),
                 store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
-        service.notifying(Notifier.Settings.of(Optional.of(wire.baseUrl() + "/pagerduty"), Optional.empty()),
-                Optional.of(URI.create("https://opsbook.example.com")));
+        service.linkingTo(Optional.of(URI.create("https://opsbook.example.com")));
         served = Served.start(service);
     }
 
