@@ -63,6 +63,24 @@ public class RunControlResource {
     }
 
     @POST
+    @Path("/runs/{id}/ack")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Acknowledge a run that escalates (waits for a person, failed, needs attention): its escalation stops")
+    @APIResponse(responseCode = "200", description = "Acknowledged; no further tier is told")
+    @APIResponse(responseCode = "404", description = "No such run")
+    @APIResponse(responseCode = "409", description = "Nothing escalates for the run, or someone acknowledged it already")
+    public Response acknowledge(@PathParam("id") String id) {
+        String by = Lookups.who(identity).who();
+        try {
+            String said = serving.get().operations().acknowledge(id, by, "api");
+            return Response.ok(JsonNodeFactory.instance.objectNode().put("run", id).put("acknowledgedBy", by).put("detail", said),
+                    MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (dev.opsbook.service.Approvals.Refused e) {
+            throw (e.getMessage().startsWith("no run ") ? Problem.notFound(e.getMessage()) : Problem.conflict(e.getMessage())).exception();
+        }
+    }
+
+    @POST
     @Path("/runs/{id}/resume")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Resume a failed run from a chosen step (it and every step after it run again)")

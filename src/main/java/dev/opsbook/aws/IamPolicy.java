@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * The least-privilege IAM policy one or more runbooks need: every AWS action they can take. The
  * actions of {@code aws}, {@code wait} and {@code assert} steps on any resource;
- * {@code sns:Publish} on the topics of {@code notify} steps and the escalation; {@code ses:SendEmail} when they email;
+ * {@code sns:Publish} on the topics of {@code notify} steps and of every escalation tier; {@code ses:SendEmail} when
+ * they email;
  * {@code ssm:GetParameter} and {@code secretsmanager:GetSecretValue} on what secret references
  * read; {@code sts:AssumeRole} on the roles steps assume. Each grant appears once, however many
  * runbooks ask for it.

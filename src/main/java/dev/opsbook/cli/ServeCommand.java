@@ -183,8 +183,9 @@ public class ServeCommand implements Callable<Integer> {
                              .withNotifications(Runbooks.notifications()),
                      runs, Runbooks.loader().findingEscalationPathsIn(settings.folders()), ServiceLog.stream())) {
             try {
+                service.linkingTo(publicUrl());
                 service.start();
-            } catch (IllegalStateException e) {
+            } catch (IllegalStateException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());
                 return ExitCodes.INVALID;
             }
@@ -201,5 +202,23 @@ public class ServeCommand implements Callable<Integer> {
             System.out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code opsbook.public-url}: where people reach this serve, for the links in escalations. */
+    static java.util.Optional<java.net.URI> publicUrl() {
+        java.util.Optional<String> value = Setting.PUBLIC_URL.value();
+        if (value.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value.get());
+            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new java.net.URISyntaxException(value.get(), "not an http(s) URL with a host");
+            }
+            return java.util.Optional.of(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(Setting.PUBLIC_URL.key() + " (" + Setting.PUBLIC_URL.environment()
+                    + ") must be the http(s) URL people reach serve at, such as https://opsbook.example.com, not '" + value.get() + "'");
+        }
     }
 }

@@ -23,6 +23,8 @@ public enum Setting {
     HTTP_HOST("opsbook.http.host"),
     HTTP_PORT("opsbook.http.port"),
     AWS_REGION("opsbook.aws.region"),
+    /** where people reach serve (https://opsbook.example.com): the base of the run-page links escalations send */
+    PUBLIC_URL("opsbook.public-url"),
     /** the interpreter of python steps (default {@code python3}) */
     PYTHON("opsbook.python"),
     /** the PagerDuty Events API v2 endpoint (default PagerDuty's own) */

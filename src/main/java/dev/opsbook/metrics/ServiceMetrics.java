@@ -64,6 +64,12 @@ public final class ServiceMetrics {
                 .tag("runbook", runbookId).register(registry).increment();
     }
 
+    /** One channel of an escalation tier tried ({@code sns}, {@code webhook}, {@code pagerduty}, {@code email}): delivered or failed. */
+    public void notification(String channel, String outcome) {
+        Counter.builder("opsbook.notifications").description("Escalation notifications by channel and outcome (delivered, failed)")
+                .tag("channel", channel).tag("outcome", outcome).register(registry).increment();
+    }
+
     /** How long an event sat in the queue before this instance received it. */
     public void queueLag(Duration lag) {
         Timer.builder("opsbook.queue.lag").description("Time between an event entering the queue and its receipt")

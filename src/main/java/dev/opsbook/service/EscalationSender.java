@@ -27,7 +27,7 @@ final class EscalationSender implements Dispatcher.Escalation {
             return;
         }
         try {
-            Notifier.Sent sent = notifier.send(new Notifier.Target(escalation.get().sns(), escalation.get().webhook()), subject,
+            Notifier.Sent sent = notifier.send(escalation.get().first().map(Tier::target).orElse(new Notifier.Target(Optional.empty(), Optional.empty())), subject,
                     reason + "\nOwner: " + runbook.owner() + "\nEvent: " + event.path("id").asText(), event,
                     "opsbook-escalation-" + runbook.id(), call -> { });
             sent.failures().forEach(f -> log.println("opsbook: escalation of " + runbook.id() + " failed: " + f));

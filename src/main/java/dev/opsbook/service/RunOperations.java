@@ -286,6 +286,11 @@ public final class RunOperations {
         Approvals.answer(store, loader, runId, stepId, confirmed, by, comment, "api", clock);
     }
 
+    /** Acknowledges what the run escalates for now ({@link Acknowledgements}); {@code how} is {@code api} or {@code web}. */
+    public String acknowledge(String runId, String by, String how) throws Approvals.Refused {
+        return Acknowledgements.acknowledge(store, runId, by, how, clock);
+    }
+
     /** The run's state, from its stored history. */
     public Optional<RunState> state(String runId) {
         List<RunEvent> events = store.events(runId);

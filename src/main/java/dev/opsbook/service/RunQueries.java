@@ -118,4 +118,9 @@ public final class RunQueries {
         }
         return waitingCount;
     }
+
+    /** Who was told of the run's escalation and when, and whether it can be acknowledged now. */
+    public EscalationView escalation(String runId) {
+        return EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(store.events(runId)));
+    }
 }

@@ -92,7 +92,11 @@ public final class RunRecords {
         String[] parent = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? null
                 : dev.opsbook.engine.ChildRuns.parentOf(started.startedBy());
         Optional<String> parentRunbook = parent == null ? Optional.empty() : store.run(parent[0]).map(StoredRun::runbookId);
-        return render(runbook, events, store.auditSeals().seal(runId), parentRunbook);
+        Rendered rendered = render(runbook, events, store.auditSeals().seal(runId), parentRunbook);
+        // //why: who was told, and who stopped the escalation, is kept beside the run's history (the store's escalation tables)
+        String escalation = runId.isEmpty() ? "" : EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(events)).markdown();
+        return escalation.isEmpty() ? rendered
+                : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation, rendered.events());
     }
 
     /**

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs resumed when a person answers. Runs started by events never ask anyone at a terminal:
  * their approvals and manual steps wait in the store for {@code opsbook approve}. This class only
  * assembles: it builds the parts ({@link RunPool}, {@link Heartbeat}, {@link Takeovers},
- * {@link Resumptions}, {@link LongWaits}, {@link Drain}, the dispatcher and intakes), starts and
+ * {@link Resumptions}, {@link Escalator}, {@link Drain}, the dispatcher and intakes), starts and
  * stops them in order, and hands the API and web pages {@link RunOperations} and {@link RunQueries}.
  * It listens on nothing: {@code serve}'s HTTP and messaging are Quarkus's, and reach it through
  * {@link #intake()}, {@link #operations()} and {@link #queries()}.
@@ -116,6 +116,7 @@ public final class Service implements AutoCloseable {
     private final PrintStream log;
     private final String instance;
     private final AwsClients clients;
+    private final AwsInvoker invoker;
     private final RunbookFolders folders;
     private final TriggerMatcher matcher = new TriggerMatcher();
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
@@ -124,7 +125,7 @@ public final class Service implements AutoCloseable {
     private final Heartbeat leases;
     private final Takeovers takeovers;
     private final Resumptions resumptions;
-    private final LongWaits longWaits;
+    private final Escalator escalator;
     private final Drain drain;
     private final ApiTokens tokens;
     private final Sessions sessions;
@@ -147,7 +148,7 @@ public final class Service implements AutoCloseable {
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
         StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]),
                 config.notifications());
-        AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
+        this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
         this.export = RecordExport.of(config.records(), records, log)
@@ -160,7 +161,8 @@ public final class Service implements AutoCloseable {
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);
         EscalationSender escalations = new EscalationSender(new Notifier(invoker, config.notifications()), log);
-        this.longWaits = new LongWaits(store, loader, escalations, clock);
+        this.escalator = new Escalator(store, loader, new TierDelivery(store, new Notifier(invoker, config.notifications()), metrics, clock, log),
+                clock, instance, log);
         this.drain = new Drain(pool, leases, instance, log);
         this.queries = new RunQueries(store, loader);
         this.dispatcher = new Dispatcher(matcher, store, pool::launch, escalations, clock, config.maxReceives(), instance,
@@ -192,6 +194,11 @@ public final class Service implements AutoCloseable {
     /** Which CloudWatch alarm starts which runbook, read from the alarms of serve's region on demand. */
     public CoverageReader coverage() {
         return coverage;
+    }
+
+    /** The base of the run-page links escalations send ({@code opsbook.public-url}); without it they are paths. Before {@link #start}. */
+    public void linkingTo(Optional<java.net.URI> publicUrl) {
+        escalator.linkTo(publicUrl);
     }
 
     /** Events from any transport (the messaging channel, {@code POST /events}) to what became of each. */
@@ -266,11 +273,11 @@ public final class Service implements AutoCloseable {
             Cancellations.endWaiting(store, pool::holds, operations);
             takeovers.takeOverExpired();
             resumptions.resumeAnswered();
-            // //why: every fourth tick (2 s): it reads and folds every waiting run's events, and a wait's timeout is a
-            // matter of seconds at least, while answers and takeovers above should be taken up at once
+            // //why: every fourth tick (2 s): it reads and folds the events of every run that waits, failed or needs attention,
+            // and an escalation's `after` is a matter of seconds at least, while answers and takeovers above should be taken up at once
             int tick = tickCount.incrementAndGet();
             if (tick % 4 == 1) {
-                longWaits.escalateLongWaits();
+                escalator.tick();
             }
             if (tick % 10 == 2) {
                 export.catchUp(lagging); // //why: every 5 s; files a killed instance did not write lag a stopped run, which nobody else would rewrite

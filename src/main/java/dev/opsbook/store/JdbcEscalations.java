@@ -1,11 +1,22 @@
 package dev.opsbook.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
-/** Escalations over JDBC: table {@code escalations}, the last time each key was sent. */
+/**
+ * Escalations over JDBC: table {@code escalations}, the last time each key was sent (V7); {@code escalation_notices}, each
+ * tier told of each occasion, claimed by its primary key and moved on by conditional updates, and {@code escalation_acks} (V13).
+ */
 final class JdbcEscalations implements Escalations {
+
+    private static final String NOTICE_COLUMNS =
+            "subject, occasion, tier, told_at, told_by, attempts, delivered, failure, retry_at, closed_at, closed_how";
 
     private final Jdbc jdbc;
 
@@ -25,17 +36,161 @@ final class JdbcEscalations implements Escalations {
                     return true;
                 }
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
-                insert.setString(1, key);
-                Jdbc.setInstant(insert, 2, now);
+            return insertOnce(connection, "INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)", key, now);
+        });
+    }
+
+    @Override
+    public boolean claimTier(String subject, String occasion, int tier, String instance, Instant now, Instant holdUntil) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO escalation_notices (" + NOTICE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, 1, '', '', ?, NULL, NULL)")) {
+                insert.setString(1, subject);
+                insert.setString(2, occasion);
+                insert.setInt(3, tier);
+                Jdbc.setInstant(insert, 4, now);
+                insert.setString(5, instance);
+                Jdbc.setInstant(insert, 6, holdUntil);
                 insert.executeUpdate();
                 return true;
             } catch (SQLException e) {
                 if (Jdbc.uniqueViolation(e)) {
-                    return false; // sent since notBefore, by this instance or another
+                    return false; // told already, by this instance or another
                 }
                 throw e;
             }
         });
+    }
+
+    @Override
+    public void attempted(String subject, String occasion, int tier, List<String> delivered, String failure, Optional<Instant> retryAt) {
+        jdbc.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE escalation_notices SET delivered = ?, failure = ?, retry_at = ? WHERE subject = ? AND occasion = ? AND tier = ?")) {
+                update.setString(1, String.join(",", delivered));
+                update.setString(2, failure.length() > 2000 ? failure.substring(0, 2000) : failure);
+                Jdbc.setInstant(update, 3, retryAt.orElse(null));
+                update.setString(4, subject);
+                update.setString(5, occasion);
+                update.setInt(6, tier);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public boolean claimRetry(String subject, String occasion, int tier, int attempts, Instant now, Instant holdUntil) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE escalation_notices SET attempts = attempts + 1, retry_at = ?"
+                    + " WHERE subject = ? AND occasion = ? AND tier = ? AND attempts = ? AND retry_at <= ? AND closed_how IS NULL")) {
+                Jdbc.setInstant(update, 1, holdUntil);
+                update.setString(2, subject);
+                update.setString(3, occasion);
+                update.setInt(4, tier);
+                update.setInt(5, attempts);
+                Jdbc.setInstant(update, 6, now);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Notice> notices(String subject) {
+        return select("SELECT " + NOTICE_COLUMNS + " FROM escalation_notices WHERE subject = ? ORDER BY told_at, occasion, tier", subject, 1000);
+    }
+
+    @Override
+    public List<Notice> open(int limit) {
+        return select("SELECT " + NOTICE_COLUMNS + " FROM escalation_notices WHERE closed_how IS NULL OR closed_how = ?"
+                + " ORDER BY told_at", "acknowledged", limit);
+    }
+
+    @Override
+    public boolean close(String subject, String occasion, Optional<String> fromHow, String toHow, Instant at) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE escalation_notices SET closed_how = ?, closed_at = ?"
+                    + " WHERE subject = ? AND occasion = ? AND " + (fromHow.isPresent() ? "closed_how = ?" : "closed_how IS NULL"))) {
+                update.setString(1, toHow);
+                Jdbc.setInstant(update, 2, at);
+                update.setString(3, subject);
+                update.setString(4, occasion);
+                if (fromHow.isPresent()) {
+                    update.setString(5, fromHow.get());
+                }
+                return update.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public boolean acknowledge(String subject, String occasion, String by, Instant at) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO escalation_acks (subject, occasion, acked_by, acked_at) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, subject);
+                insert.setString(2, occasion);
+                insert.setString(3, by);
+                Jdbc.setInstant(insert, 4, at);
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (Jdbc.uniqueViolation(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public List<Acknowledgement> acknowledgements(String subject) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT subject, occasion, acked_by, acked_at FROM escalation_acks WHERE subject = ? ORDER BY acked_at")) {
+                select.setString(1, subject);
+                List<Acknowledgement> acks = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        acks.add(new Acknowledgement(rows.getString(1), rows.getString(2), rows.getString(3), Jdbc.instant(rows, "acked_at")));
+                    }
+                }
+                return acks;
+            }
+        });
+    }
+
+    private List<Notice> select(String sql, String argument, int limit) {
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, argument);
+                select.setMaxRows(limit);
+                List<Notice> notices = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String delivered = rows.getString("delivered");
+                        notices.add(new Notice(rows.getString("subject"), rows.getString("occasion"), rows.getInt("tier"),
+                                Jdbc.instant(rows, "told_at"), rows.getString("told_by"), rows.getInt("attempts"),
+                                delivered.isEmpty() ? List.of() : Arrays.asList(delivered.split(",")), rows.getString("failure"),
+                                Optional.ofNullable(Jdbc.instant(rows, "retry_at")), Optional.ofNullable(Jdbc.instant(rows, "closed_at")),
+                                Optional.ofNullable(rows.getString("closed_how"))));
+                    }
+                }
+                return notices;
+            }
+        });
+    }
+
+    private static boolean insertOnce(java.sql.Connection connection, String sql, String key, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, key);
+            Jdbc.setInstant(insert, 2, now);
+            insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (Jdbc.uniqueViolation(e)) {
+                return false; // sent since notBefore, by this instance or another
+            }
+            throw e;
+        }
     }
 }

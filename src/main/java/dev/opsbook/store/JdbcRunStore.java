@@ -21,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 12;
+    static final int SCHEMA_VERSION = 13;
 
     private final Jdbc jdbc;
     private final RunLog runLog;
@@ -288,6 +288,46 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public boolean escalateOnce(String key, Instant now, Instant notBefore) {
         return escalations.escalateOnce(key, now, notBefore);
+    }
+
+    @Override
+    public boolean claimTier(String subject, String occasion, int tier, String instance, Instant now, Instant holdUntil) {
+        return escalations.claimTier(subject, occasion, tier, instance, now, holdUntil);
+    }
+
+    @Override
+    public void attempted(String subject, String occasion, int tier, List<String> delivered, String failure, Optional<Instant> retryAt) {
+        escalations.attempted(subject, occasion, tier, delivered, failure, retryAt);
+    }
+
+    @Override
+    public boolean claimRetry(String subject, String occasion, int tier, int attempts, Instant now, Instant holdUntil) {
+        return escalations.claimRetry(subject, occasion, tier, attempts, now, holdUntil);
+    }
+
+    @Override
+    public List<Notice> notices(String subject) {
+        return escalations.notices(subject);
+    }
+
+    @Override
+    public List<Notice> open(int limit) {
+        return escalations.open(limit);
+    }
+
+    @Override
+    public boolean close(String subject, String occasion, Optional<String> fromHow, String toHow, Instant at) {
+        return escalations.close(subject, occasion, fromHow, toHow, at);
+    }
+
+    @Override
+    public boolean acknowledge(String subject, String occasion, String by, Instant at) {
+        return escalations.acknowledge(subject, occasion, by, at);
+    }
+
+    @Override
+    public List<Acknowledgement> acknowledgements(String subject) {
+        return escalations.acknowledgements(subject);
     }
 
     // ---- record exports ---------------------------------------------------------------------

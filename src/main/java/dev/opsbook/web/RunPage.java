@@ -84,6 +84,19 @@ public class RunPage {
         }
     }
 
+    @POST
+    @Path("ack")
+    @RolesAllowed(Roles.OPERATOR)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response acknowledge(@PathParam("id") String runId) {
+        try {
+            serving.get().operations().acknowledge(runId, Caller.principal(identity).orElseThrow().who(), "web");
+            return PageResponses.seeOther(PageResponses.runPath(runId));
+        } catch (Approvals.Refused e) {
+            return pages.error(409, "Cannot acknowledge", e.getMessage(), identity);
+        }
+    }
+
     private static Optional<Map<String, Object>> runData(Service service, String id) {
         Optional<RunQueries.Detail> run = service.queries().detail(id);
         if (run.isEmpty()) {
@@ -103,6 +116,7 @@ public class RunPage {
         data.put("waiting", Views.waiting(loaded.graph(), state, result.redactor()));
         data.put("event", Views.event(state, result.redactor()).orElse(null));
         data.put("audit", Views.audit(service.queries().audits(), run.get().run()));
+        data.put("escalation", service.queries().escalation(id));
         return Optional.of(data);
     }
 

@@ -3,7 +3,6 @@ package dev.opsbook.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.audit.AuditEntry;
 import dev.opsbook.audit.AuditVerifier;
 import dev.opsbook.engine.Plan;
@@ -12,12 +11,10 @@ import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.StepExecution;
 import dev.opsbook.engine.StepStatus;
-import dev.opsbook.expression.References;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.graph.StepGraph;
 import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Runbook;
-import dev.opsbook.runbook.Step;
 import dev.opsbook.runbook.Trigger;
 import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunView;
@@ -131,29 +128,12 @@ public final class Views {
                 continue;
             }
             String prompt = execution.input() == null ? "" : redactor.text(execution.input().path("prompt").asText(""));
-            List<NextStep> next = new ArrayList<>();
-            if (graph.flow().contains(execution.stepId())) {
-                for (String id : graph.dependents(execution.stepId())) {
-                    Step step = graph.step(id);
-                    JsonNode preview = redactor.json(preview(step, state));
-                    // a script reads best as the script
-                    next.add(new NextStep(id, step.kind(), preview.size() == 1 && preview.has("script")
-                            ? preview.get("script").asText() : pretty(preview)));
-                }
-            }
+            List<NextStep> next = dev.opsbook.service.NextSteps.after(graph, state, execution, redactor).stream()
+                    .map(n -> new NextStep(n.id(), n.kind(), n.input())).toList();
             waiting.add(new WaitingStep(execution.role() == dev.opsbook.engine.Role.ITEM ? execution.key() : execution.stepId(), prompt, execution.answer().isPresent(),
                     execution.answer().map(a -> a.by() + (a.confirmed() ? " (approved)" : " (rejected)")).orElse(""), next));
         }
         return waiting;
-    }
-
-    /** A step's input rendered with what the run knows now; what only later steps can tell stays as written. */
-    private static JsonNode preview(Step step, RunState state) {
-        ObjectNode context = state.context();
-        java.util.function.Predicate<String> unknownYet = expression -> References.in(expression).stream()
-                .anyMatch(r -> r.root().equals("steps") && state.executions().values().stream()
-                        .noneMatch(x -> x.stepId().equals(r.name()) && x.status().isTerminal()));
-        return Plan.render(step, context, unknownYet);
     }
 
     public static Optional<String> event(RunState state, Redactor redactor) {

@@ -31,12 +31,4 @@ class LeaseDecisionsTest {
         assertFalse(Heartbeat.unreachableTooLong(T0, T0.plusSeconds(29), lease));
         assertTrue(Heartbeat.unreachableTooLong(T0, T0.plusSeconds(30), lease));
     }
-
-    @Test
-    void a_wait_escalates_once_its_timeout_has_passed_and_never_without_one() {
-        Optional<Duration> tenMinutes = Optional.of(Duration.ofMinutes(10));
-        assertFalse(LongWaits.overdue(T0, tenMinutes, T0.plusSeconds(599)));
-        assertTrue(LongWaits.overdue(T0, tenMinutes, T0.plusSeconds(600)));
-        assertFalse(LongWaits.overdue(T0, Optional.empty(), T0.plus(Duration.ofDays(30))));
-    }
 }

@@ -201,7 +201,7 @@ class ServiceTest {
         eventually("a wait past the approval's timeout escalates, once", () -> !hooks.findAll(postRequestedFor(urlEqualTo("/escalate"))).isEmpty());
         Thread.sleep(1200);
         hooks.verify(1, postRequestedFor(urlEqualTo("/escalate")).withRequestBody(
-                com.github.tomakehurst.wiremock.client.WireMock.containing("step 'allow' of run " + runId + " has waited for a person longer than 1.0 s")));
+                com.github.tomakehurst.wiremock.client.WireMock.containing("run " + runId + " of gated waits for a person at step 'allow'")));
         served.close();
         service.close(); // //why: a restarted instance, like a second one, knows from the store that people were told
         service = newService();

@@ -53,4 +53,49 @@ abstract class EscalationsContract extends StoreContract {
             threads.shutdownNow();
         }
     }
+
+    @Test
+    void each_tier_of_an_occasion_is_claimed_by_one_instance_retried_by_one_and_stopped_once() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String instance = "instance-" + i;
+                claims.add(threads.submit(() -> store.claimTier("r1", "waiting:allow@1", 0, instance, T0, T0.plusSeconds(60))));
+            }
+            long told = 0;
+            for (Future<Boolean> claim : claims) {
+                told += claim.get() ? 1 : 0;
+            }
+            assertThat(told).as("eight instances at the same moment tell tier 1 once").isEqualTo(1);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store.claimTier("r1", "waiting:allow@1", 0, "later", T0.plusSeconds(3600), T0.plusSeconds(3660))).as("after a restart").isFalse();
+        assertThat(store.claimTier("r1", "waiting:allow@1", 1, "i", T0.plusSeconds(5), T0.plusSeconds(65))).as("tier 2").isTrue();
+
+        store.attempted("r1", "waiting:allow@1", 0, List.of("sns"), "webhook: 503", Optional.of(T0.plusSeconds(10)));
+        assertThat(store.claimRetry("r1", "waiting:allow@1", 0, 1, T0.plusSeconds(9), T0.plusSeconds(69))).as("not due yet").isFalse();
+        assertThat(store.claimRetry("r1", "waiting:allow@1", 0, 1, T0.plusSeconds(10), T0.plusSeconds(70))).isTrue();
+        assertThat(store.claimRetry("r1", "waiting:allow@1", 0, 1, T0.plusSeconds(10), T0.plusSeconds(70))).as("one retrier").isFalse();
+        store.attempted("r1", "waiting:allow@1", 0, List.of("sns", "webhook"), "", Optional.empty());
+
+        Escalations.Notice first = store.notices("r1").get(0);
+        assertThat(first.tier()).isZero();
+        assertThat(first.attempts()).isEqualTo(2);
+        assertThat(first.delivered()).containsExactly("sns", "webhook");
+        assertThat(first.retryAt()).isEmpty();
+        assertThat(store.open(10)).hasSize(2);
+
+        assertThat(store.acknowledge("r1", "waiting:allow@1", "erin", T0.plusSeconds(20))).isTrue();
+        assertThat(store.acknowledge("r1", "waiting:allow@1", "frank", T0.plusSeconds(21))).as("acknowledged already").isFalse();
+        assertThat(store.acknowledgements("r1")).extracting(Escalations.Acknowledgement::by).containsExactly("erin");
+
+        assertThat(store.close("r1", "waiting:allow@1", Optional.empty(), "acknowledged", T0.plusSeconds(22))).isTrue();
+        assertThat(store.close("r1", "waiting:allow@1", Optional.empty(), "acknowledged", T0.plusSeconds(22))).as("once").isFalse();
+        assertThat(store.open(10)).as("acknowledged: still watched until the run ends").hasSize(2);
+        assertThat(store.close("r1", "waiting:allow@1", Optional.of("acknowledged"), "resolved", T0.plusSeconds(30))).isTrue();
+        assertThat(store.open(10)).isEmpty();
+        assertThat(store.notices("r1")).allSatisfy(n -> assertThat(n.closedHow()).contains("resolved"));
+    }
 }
