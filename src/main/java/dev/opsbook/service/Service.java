@@ -122,6 +122,7 @@ public final class Service implements AutoCloseable {
     private final Health health = new Health();
     private final RunOperations operations;
     private final RunQueries queries;
+    private final GameDayRuns gameDays;
     private final LiveRuns live;
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
@@ -171,6 +172,7 @@ public final class Service implements AutoCloseable {
         this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, export,
                 config.workingDirectory());
         this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
+        this.gameDays = new GameDayRuns(store, loader, intake::offerDrill, clock);
         this.live = new LiveRuns(store, pool::holds, log);
     }
 
@@ -207,6 +209,11 @@ public final class Service implements AutoCloseable {
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
     public RunOperations operations() {
         return operations;
+    }
+
+    /** Game days: inject a scenario's events as drills, judge its expectations, write its report. */
+    public GameDayRuns gameDays() {
+        return gameDays;
     }
 
     /** What the API and the web pages read about runs. */

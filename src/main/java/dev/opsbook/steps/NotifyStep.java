@@ -48,8 +48,8 @@ public final class NotifyStep implements StepExecutor {
     public StepOutcome execute(StepCall call) throws InterruptedException {
         JsonNode input = call.input();
         Notifier.Target target = new Notifier.Target(text(input, "sns"), text(input, "webhook"));
-        String message = input.path("message").asText();
-        String subject = input.path("subject").asText("opsbook: " + call.step().id() + " in run " + call.runId());
+        String message = DrillMark.message(call, input.path("message").asText());
+        String subject = DrillMark.subject(call, input.path("subject").asText("opsbook: " + call.step().id() + " in run " + call.runId()));
         // //why: the execution's key, not the step id: each item of a for-each (notify[2]) and each handler is a message of its
         // own, to a webhook that tells messages apart by run and step as to a FIFO topic that drops a repeated dedup id
         Notifier.Sent sent = notifier.send(target, subject, message,
