@@ -99,6 +99,17 @@ public record Scenario(String name, List<ObjectNode> events, ArrayNode aws, bool
                 live, expect, timeout)), List.of());
     }
 
+    /** A scenario as the store keeps it ({@link #json()}); {@link IllegalStateException} when it no longer reads. */
+    public static Scenario stored(String gameDay, String json) {
+        try {
+            Read read = read(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+            return read.scenario().orElseThrow(() -> new IllegalStateException("game day " + gameDay
+                    + ": its stored scenario no longer reads: " + read.problems()));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("game day " + gameDay + ": its stored scenario is not JSON", e);
+        }
+    }
+
     /** The scenario as JSON again: what the store keeps. */
     public ObjectNode json() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -1,7 +1,5 @@
 package dev.opsbook.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunIds;
@@ -45,8 +43,6 @@ public final class GameDayRuns {
             return Expectations.settled(judged);
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunStore store;
     private final RunbookLoader loader;
@@ -138,15 +134,7 @@ public final class GameDayRuns {
     }
 
     private Scenario scenario(GameDay gameDay) {
-        return scenarios.computeIfAbsent(gameDay.id(), key -> {
-            try {
-                JsonNode json = JSON.readTree(gameDay.scenario());
-                return Scenario.read(json).scenario().orElseThrow(() -> new IllegalStateException(
-                        "game day " + key + ": its stored scenario no longer reads: " + Scenario.read(json).problems()));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("game day " + key + ": its stored scenario is not JSON", e);
-            }
-        });
+        return scenarios.computeIfAbsent(gameDay.id(), key -> Scenario.stored(key, gameDay.scenario()));
     }
 
     private List<StoredRun> runsOf(String id) {

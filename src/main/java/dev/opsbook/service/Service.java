@@ -133,7 +133,9 @@ public final class Service implements AutoCloseable {
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
-        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]));
+        GameDayRuns[] gameDayRuns = new GameDayRuns[1]; // //why: drills read their scenario through the game days, built below
+        StepExecutors executors = DrillSteps.guard(StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0])),
+                id -> gameDayRuns[0].scenarioOfGameDay(id));
         AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
@@ -173,6 +175,7 @@ public final class Service implements AutoCloseable {
                 config.workingDirectory());
         this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
         this.gameDays = new GameDayRuns(store, loader, intake::offerDrill, clock);
+        gameDayRuns[0] = gameDays;
         this.live = new LiveRuns(store, pool::holds, log);
     }
 
