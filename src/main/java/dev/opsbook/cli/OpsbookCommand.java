@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
         description = "Runs Markdown runbooks and playbooks, and writes down what happened.",
         subcommands = {RunCommand.class, ValidateCommand.class, GraphCommand.class, PolicyCommand.class, AuditCommand.class,
                 EventsCommand.class, ServeCommand.class, RunsCommand.class, ShowCommand.class, ApproveCommand.class, ResumeCommand.class,
-                TokenCommand.class, ResolveCommand.class, DeployCommand.class},
+                TokenCommand.class, ResolveCommand.class, DeployCommand.class, GameDayCommand.class},
         footer = {"", "Exit status: 0 success, 1 the run failed, was cancelled or is waiting, 2 invalid input (nothing ran)."})
 public class OpsbookCommand {
 }

@@ -59,6 +59,13 @@ public final class GameDayRuns {
         this.clock = clock;
     }
 
+    /** Game days read from a store, with nothing to inject into (the CLI's {@code gameday report}). */
+    public static GameDayRuns reading(RunStore store, RunbookLoader loader, Clock clock) {
+        return new GameDayRuns(store, loader, (body, id) -> {
+            throw new IllegalStateException("game days start in opsbook serve");
+        }, clock);
+    }
+
     /**
      * Stores the game day, then injects each event as a drill of it: with an id of its own ({@code GAMEDAY-n}, so a sample
      * injected again is no redelivery) and the time of injection.
