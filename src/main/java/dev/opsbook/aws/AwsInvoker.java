@@ -24,7 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * response back as JSON with a {@code ResponseMetadata} member (request id, HTTP status), as
  * the AWS CLI and boto3 show it. Errors keep their code, message, HTTP status and request id.
  */
-public final class AwsInvoker {
+public final class AwsInvoker implements AwsApi {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -48,6 +48,7 @@ public final class AwsInvoker {
     public record Outcome(boolean ok, JsonNode result, ObjectNode log, String message) {
     }
 
+    @Override
     public AwsOperation operation(String service, String operation) {
         AwsService found = services.find(service).orElseThrow(() -> new IllegalArgumentException(
                 "unknown AWS service '" + service + "'" + Suggestions.didYouMean(service, services.names())));
@@ -56,23 +57,27 @@ public final class AwsInvoker {
     }
 
     /** Whether the call only reads, judged under the canonical names; an operation that does not exist counts as changing things. */
+    @Override
     public boolean isReadOnly(AwsCall call) {
         return services.operation(call.service(), call.operation()).map(OperationSafety::isReadOnly).orElse(false);
     }
 
     /** The IAM action of a call, e.g. {@code logs:FilterLogEvents}, under the API reference's name of the operation. */
+    @Override
     public String action(AwsCall call) {
         String operation = services.operation(call.service(), call.operation()).map(AwsOperation::name).orElse(call.operation());
         return services.find(call.service()).map(AwsService::iamPrefix).orElse(call.service()) + ":" + operation;
     }
 
     /** The request exactly as the SDK will send it, as JSON (for dry runs and the audit trail). */
+    @Override
     public JsonNode normalized(AwsCall call) {
         return ShapeDocuments.json(ShapeDocuments.request(operation(call.service(), call.operation()).requestClass(), call.input()));
     }
 
-    public Outcome invoke(AwsCall call, String sessionName) throws InterruptedException {
-        return invoke(call, sessionName, Optional.empty());
+    @Override
+    public String region(Optional<String> region) {
+        return clients.region(region);
     }
 
     /**
@@ -80,6 +85,7 @@ public final class AwsInvoker {
      *        (EC2 {@code ClientToken}, CloudFormation {@code ClientRequestToken}, ...) gets a token
      *        derived from it, the same every time: a retry, even by another engine instance, cannot act twice
      */
+    @Override
     public Outcome invoke(AwsCall call, String sessionName, Optional<String> idempotencySeed) throws InterruptedException {
         AwsOperation operation = operation(call.service(), call.operation());
         AwsService service = services.find(call.service()).orElseThrow();

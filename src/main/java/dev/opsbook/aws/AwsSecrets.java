@@ -12,10 +12,10 @@ import java.util.Optional;
  */
 public final class AwsSecrets implements SecretResolver {
 
-    private final AwsInvoker invoker;
+    private final AwsApi invoker;
     private final String sessionName;
 
-    public AwsSecrets(AwsInvoker invoker, String sessionName) {
+    public AwsSecrets(AwsApi invoker, String sessionName) {
         this.invoker = invoker;
         this.sessionName = sessionName;
     }

@@ -146,9 +146,11 @@ final class RunSession {
             if (progressed) {
                 continue;
             }
-            Object next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
-            if (next != null) {
-                take(next);
+            if (!skippedIdleTime()) {
+                Object next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    take(next);
+                }
             }
             if (deadline.isPresent() && !timedOut && !state.cancelRequested() && clock.instant().isAfter(deadline.get())) {
                 timedOut = true;
@@ -156,6 +158,23 @@ final class RunSession {
                 stopRunningSteps();
             }
         }
+    }
+
+    /**
+     * On a {@link SimulatedClock}, with no attempt in flight and no report waiting, moves the clock to the next retry
+     * or the run's time limit instead of waiting for it; false when it did not move.
+     */
+    private boolean skippedIdleTime() {
+        if (!(clock instanceof SimulatedClock simulated) || !inbox.isEmpty()
+                || !state.inFlight().stream().allMatch(x -> ForEachItems.isForEach(request.runbook().graph(), x))) {
+            return false;
+        }
+        Optional<Instant> due = state.executions().values().stream().filter(StepExecution::waitingToRetry)
+                .map(x -> x.retryAt().orElseThrow()).min(Instant::compareTo);
+        if (deadline.isPresent() && !timedOut && (due.isEmpty() || deadline.get().isBefore(due.get()))) {
+            due = Optional.of(deadline.get().plusMillis(1));
+        }
+        return due.isPresent() && simulated.advanceTo(due.get());
     }
 
     /** The time the scheduler decides at ({@link RetryClock}). */

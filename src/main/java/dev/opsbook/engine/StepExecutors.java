@@ -14,6 +14,11 @@ public final class StepExecutors {
         executors.forEach(e -> byName.put(e.spec().name(), e));
     }
 
+    /** Every executor, for a host that wraps them (a rehearsal simulates some kinds). */
+    public Collection<StepExecutor> all() {
+        return java.util.List.copyOf(byName.values());
+    }
+
     public Optional<StepExecutor> find(String kind) {
         return Optional.ofNullable(byName.get(kind));
     }

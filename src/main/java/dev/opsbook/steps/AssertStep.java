@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsCall;
-import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsStepCheck;
 import dev.opsbook.engine.StepCall;
@@ -25,9 +25,9 @@ import java.util.Set;
  */
 public final class AssertStep implements StepExecutor {
 
-    private final AwsInvoker invoker;
+    private final AwsApi invoker;
 
-    public AssertStep(AwsInvoker invoker) {
+    public AssertStep(AwsApi invoker) {
         this.invoker = invoker;
     }
 

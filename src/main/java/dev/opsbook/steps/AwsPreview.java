@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsCall;
-import dev.opsbook.aws.AwsInvoker;
 
 /** What a dry run shows of a call: the IAM action, the region, and the request as the SDK will send it. */
 final class AwsPreview {
@@ -13,7 +13,7 @@ final class AwsPreview {
     private AwsPreview() {
     }
 
-    static JsonNode of(AwsInvoker invoker, JsonNode input) {
+    static JsonNode of(AwsApi invoker, JsonNode input) {
         ObjectNode preview = JsonNodeFactory.instance.objectNode();
         AwsCall call = AwsCall.from(input);
         try {
@@ -21,7 +21,7 @@ final class AwsPreview {
             preview.put("action", invoker.action(call));
             preview.put("mutating", !invoker.isReadOnly(call));
             try {
-                preview.put("region", invoker.clients().region(call.region()));
+                preview.put("region", invoker.region(call.region()));
             } catch (IllegalStateException e) {
                 preview.put("region", "(none configured: " + e.getMessage() + ")");
             }

@@ -3,6 +3,7 @@ package dev.opsbook.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
@@ -26,9 +27,9 @@ public final class AwsStep implements StepExecutor {
 
     static final Set<String> CALL_KEYS = Set.of("input", "region", "role");
 
-    private final AwsInvoker invoker;
+    private final AwsApi invoker;
 
-    public AwsStep(AwsInvoker invoker) {
+    public AwsStep(AwsApi invoker) {
         this.invoker = invoker;
     }
 
@@ -59,12 +60,12 @@ public final class AwsStep implements StepExecutor {
         return invoke(invoker, aws, call, approval);
     }
 
-    static StepOutcome invoke(AwsInvoker invoker, AwsCall aws, StepCall call) throws InterruptedException {
+    static StepOutcome invoke(AwsApi invoker, AwsCall aws, StepCall call) throws InterruptedException {
         return invoke(invoker, aws, call, null);
     }
 
     /** @param approval who allowed a playbook's mutating call: kept with the call, so the record and audit trail say who */
-    private static StepOutcome invoke(AwsInvoker invoker, AwsCall aws, StepCall call, JsonNode approval) throws InterruptedException {
+    private static StepOutcome invoke(AwsApi invoker, AwsCall aws, StepCall call, JsonNode approval) throws InterruptedException {
         AwsInvoker.Outcome outcome;
         try {
             outcome = invoker.invoke(aws, "opsbook-" + call.runId() + "-" + call.step().id(),
@@ -97,7 +98,7 @@ public final class AwsStep implements StepExecutor {
         return describeCall(invoker, input);
     }
 
-    static String describeCall(AwsInvoker invoker, JsonNode input) {
+    static String describeCall(AwsApi invoker, JsonNode input) {
         if (input == null || !input.isObject()) {
             return "called AWS";
         }

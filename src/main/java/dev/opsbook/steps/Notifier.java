@@ -3,6 +3,7 @@ package dev.opsbook.steps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsCall;
 import dev.opsbook.aws.AwsInvoker;
 import java.io.IOException;
@@ -30,10 +31,10 @@ public final class Notifier {
     public record Sent(JsonNode result, List<String> failures) {
     }
 
-    private final AwsInvoker invoker;
+    private final AwsApi invoker;
     private volatile HttpClient http;
 
-    public Notifier(AwsInvoker invoker) {
+    public Notifier(AwsApi invoker) {
         this.invoker = invoker;
     }
 

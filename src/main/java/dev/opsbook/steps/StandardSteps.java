@@ -1,5 +1,6 @@
 package dev.opsbook.steps;
 
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsClients;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
@@ -37,9 +38,16 @@ public final class StandardSteps {
      * @param children how {@code runbook} steps run their child runs: the host's (the CLI's, serve's)
      */
     public static StepExecutors with(AwsClients clients, String python, dev.opsbook.engine.ChildRuns children) {
-        AwsInvoker invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
+        return with(new AwsInvoker(AwsServices.onClasspath(), clients), Pacing.REAL, python, children);
+    }
+
+    /**
+     * @param aws where AWS calls (and SNS notifications) go: the real API, or a rehearsal's simulated one
+     * @param pacing how {@code wait} steps wait: really, or on a rehearsal's simulated clock
+     */
+    public static StepExecutors with(AwsApi aws, Pacing pacing, String python, dev.opsbook.engine.ChildRuns children) {
         return new StepExecutors(List.of(new ShellStep(), new HttpStep(), PersonStep.manual(), PersonStep.approve(),
-                new AssertStep(invoker), new AwsStep(invoker), new WaitStep(invoker), new NotifyStep(new Notifier(invoker)),
+                new AssertStep(aws), new AwsStep(aws), new WaitStep(aws, pacing), new NotifyStep(new Notifier(aws)),
                 new PythonStep(python), new RunbookStep(children)));
     }
 }

@@ -2,8 +2,8 @@ package dev.opsbook.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.aws.AwsApi;
 import dev.opsbook.aws.AwsCall;
-import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsServices;
 import dev.opsbook.aws.AwsStepCheck;
 import dev.opsbook.engine.StepCall;
@@ -28,10 +28,16 @@ import java.util.Set;
  */
 public final class WaitStep implements StepExecutor {
 
-    private final AwsInvoker invoker;
+    private final AwsApi invoker;
+    private final Pacing pacing;
 
-    public WaitStep(AwsInvoker invoker) {
+    public WaitStep(AwsApi invoker) {
+        this(invoker, Pacing.REAL);
+    }
+
+    public WaitStep(AwsApi invoker, Pacing pacing) {
         this.invoker = invoker;
+        this.pacing = pacing;
     }
 
     @Override
@@ -86,7 +92,7 @@ public final class WaitStep implements StepExecutor {
         } catch (IllegalArgumentException e) {
             return new StepOutcome.Failed(e.getMessage(), null);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = pacing.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         int polls = 0;
         while (true) {
@@ -105,12 +111,12 @@ public final class WaitStep implements StepExecutor {
             } catch (ExpressionException e) {
                 return new StepOutcome.Failed("until: " + e.getMessage(), last);
             }
-            long left = deadline - System.nanoTime();
+            long left = deadline - pacing.nanoTime();
             if (left <= 0) {
                 return new StepOutcome.Failed("gave up after " + Durations.format(timeout) + " and " + polls + " calls: "
                         + until + " never held; the last response is below", last);
             }
-            Thread.sleep(Math.min(interval.toMillis(), Math.max(1, left / 1_000_000)));
+            pacing.sleep(Math.min(interval.toMillis(), Math.max(1, left / 1_000_000)));
             interval = Duration.ofMillis(Math.min(maxInterval.toMillis(), (long) (interval.toMillis() * backoff)));
         }
     }
