@@ -77,17 +77,7 @@ final class ScenarioFile {
         return errors.isEmpty() ? new Read(Optional.of(json), List.of()) : new Read(Optional.empty(), errors);
     }
 
-    /** The place of a JSON pointer in the file: its key's (a mapping's member), else its value's, else the nearest enclosing one's. */
     private static Position at(YamlTree tree, String pointer) {
-        for (String p = pointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
-            Position key = tree.positions().get(p + "#key");
-            Position found = key != null ? key : tree.positions().get(p);
-            if (found != null) {
-                return found;
-            }
-            if (p.isEmpty()) {
-                return Position.START;
-            }
-        }
+        return new dev.opsbook.rehearsal.Problem(pointer, "").locate("", tree).position();
     }
 }

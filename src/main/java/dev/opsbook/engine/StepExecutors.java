@@ -23,11 +23,6 @@ public final class StepExecutors {
         return Optional.ofNullable(byName.get(kind));
     }
 
-    /** Every kind, in the order given. */
-    public Collection<StepExecutor> all() {
-        return java.util.Collections.unmodifiableCollection(byName.values());
-    }
-
     public StepKindCatalog catalog() {
         return StepKindCatalog.of(byName.values().stream().map(StepExecutor::spec).toList());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.opsbook.rehearsal.AwsAnswer;
 import dev.opsbook.runbook.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,9 +81,8 @@ public record Scenario(String name, List<ObjectNode> events, ArrayNode aws, bool
             }
         }
         JsonNode aws = json.path("aws");
-        if (!aws.isMissingNode() && !aws.isArray()) {
-            problems.add(new Problem("/aws", "aws: is a list of simulated calls, as in test files: - call: ec2:DescribeInstances"));
-        }
+        // //why: the same reading as test files': one form, one did-you-mean for an unknown operation
+        AwsAnswer.parse(aws, "/aws").problems().forEach(p -> problems.add(new Problem(p.pointer(), p.message())));
         boolean live = json.path("live").asBoolean(false);
         if (json.has("live") && !json.get("live").isBoolean()) {
             problems.add(new Problem("/live", "live is true or false"));
@@ -108,6 +108,11 @@ public record Scenario(String name, List<ObjectNode> events, ArrayNode aws, bool
         } catch (java.io.IOException e) {
             throw new IllegalStateException("game day " + gameDay + ": its stored scenario is not JSON", e);
         }
+    }
+
+    /** The simulated AWS answers, read as test files read theirs. */
+    public List<AwsAnswer> answers() {
+        return AwsAnswer.parse(aws, "/aws").answers();
     }
 
     /** The scenario as JSON again: what the store keeps. */
