@@ -25,6 +25,6 @@ public final class DrillMark {
 
     public static String message(StepCall call, String message) {
         String gameDay = gameDay(call);
-        return gameDay == null ? message : PREFIX.strip() + " (game day " + gameDay + ", run " + call.runId() + "): " + message;
+        return gameDay == null ? message : PREFIX + "(game day " + gameDay + ", run " + call.runId() + "): " + message;
     }
 }
