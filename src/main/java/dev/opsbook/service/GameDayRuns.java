@@ -35,8 +35,16 @@ public final class GameDayRuns {
     public record Started(String id, List<ObjectNode> events) {
     }
 
+    /** A game day as the API and the pages show it: who started it, when, and the ids of the events it injected. */
+    public record Summary(String id, String name, String startedBy, Instant startedAt, List<String> eventIds) {
+
+        static Summary of(GameDay g) {
+            return new Summary(g.id(), g.name(), g.startedBy(), g.startedAt(), g.eventIds());
+        }
+    }
+
     /** A game day now: its scenario, its drills, and how its expectations stand. */
-    public record Status(GameDay gameDay, Scenario scenario, List<RunView> runs, List<Expectations.Judged> judged, boolean over) {
+    public record Status(Summary gameDay, Scenario scenario, List<RunView> runs, List<Expectations.Judged> judged, boolean over) {
 
         /** Nothing pending any more: every expectation is met or missed. */
         public boolean settled() {
@@ -99,7 +107,7 @@ public final class GameDayRuns {
         Instant now = clock.instant();
         boolean over = Duration.between(gameDay.get().startedAt(), now).compareTo(scenario.timeout()) > 0;
         List<Expectations.Judged> judged = Expectations.judge(scenario.expect(), gameDay.get().startedAt(), drills(runs), now, over);
-        return Optional.of(new Status(gameDay.get(), scenario, runs.stream().map(RunView::of).toList(), judged, over));
+        return Optional.of(new Status(Summary.of(gameDay.get()), scenario, runs.stream().map(RunView::of).toList(), judged, over));
     }
 
     /** The game day's report in Markdown. */
@@ -110,7 +118,7 @@ public final class GameDayRuns {
             for (StoredRun run : runs) {
                 drills.add(new Report.Drill(drill(run), loader.load(run.runbookFile(), store.runbookText(run.id()).orElse("")).runbook()));
             }
-            GameDay g = status.gameDay();
+            Summary g = status.gameDay();
             return Report.markdown(new Report.GameDay(g.id(), g.name(), g.startedBy(), g.startedAt(), status.scenario().live(),
                     status.scenario().aws().size(), g.eventIds()), drills, status.judged());
         });
@@ -127,8 +135,8 @@ public final class GameDayRuns {
     }
 
     /** The latest game days, newest first. */
-    public List<GameDay> latest(int limit) {
-        return store.gameDays().gameDays(limit);
+    public List<Summary> latest(int limit) {
+        return store.gameDays().gameDays(limit).stream().map(Summary::of).toList();
     }
 
     /** The scenario of a game day, read from the store once: what a drill's simulated AWS answers from. */

@@ -135,11 +135,17 @@ class GameDayServeTest {
 
         String written = Files.readString(report);
         assertThat(written).contains("# Game day report: An instance stops in the middle of the night", "## Timeline",
-                "anna approved go", "notified webhook " + hooks.baseUrl(), "| `" + run + "` | go |", "## Gaps to discuss")
+                "anna (tok-", " approved go: start it", "notified webhook " + hooks.baseUrl(), "| `" + run + "` | go |", "## Gaps to discuss")
                 .doesNotContain("/oncall");
+        String id = get("/api/gamedays", operator).path("gamedays").get(0).path("id").asText();
+        HttpResponse<String> page = call("GET", "/gamedays/" + id, operator, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Game day report: An instance stops in the middle of the night", "approved go");
+        assertThat(call("GET", "/runs?drill=true", operator, null).body()).contains(run, "class=\"badge drill\"");
+        assertThat(call("GET", "/runs/" + run, operator, null).body()).contains("id=\"run-drill\"", "/gamedays/" + id);
         Result again = opsbook("gameday", "report", run, "--url", Served.base(), "--token", approver).get(30, TimeUnit.SECONDS);
         assertThat(again.exit()).as(again.out()).isZero();
-        assertThat(again.out()).contains("anna approved go", "✅ met: `status: succeeded`");
+        assertThat(again.out()).contains(" approved go: start it", "✅ met: `status: succeeded`");
     }
 
     @Test
