@@ -65,7 +65,7 @@ public record AwsAnswer(String service, String operation, JsonNode input, JsonNo
             }
             entry.fieldNames().forEachRemaining(key -> {
                 if (!KEYS.contains(key)) {
-                    problems.add(new Problem(at + "#" + key, "unknown key '" + key + "' in a simulated call" + Suggestions.didYouMean(key, KEYS)
+                    problems.add(new Problem(at + "/" + key + "#key", "unknown key '" + key + "' in a simulated call" + Suggestions.didYouMean(key, KEYS)
                             + "; keys: call, input, respond, error, times"));
                 }
             });
@@ -105,7 +105,7 @@ public record AwsAnswer(String service, String operation, JsonNode input, JsonNo
             problems.add(new Problem(at + "/respond", "respond: is the response document, a mapping (e.g. {Reservations: []})"));
         }
         if (entry.has("respond") && entry.has("error")) {
-            problems.add(new Problem(at + "#error", "a simulated call has respond: or error:, not both"));
+            problems.add(new Problem(at + "/error#key", "a simulated call has respond: or error:, not both"));
         }
         Optional<Error> error = Optional.empty();
         if (entry.has("error")) {

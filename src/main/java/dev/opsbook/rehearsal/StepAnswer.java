@@ -40,7 +40,7 @@ public record StepAnswer(String stepId, ObjectNode settings, String pointer) {
             ObjectNode settings = (ObjectNode) field.getValue();
             settings.fieldNames().forEachRemaining(key -> {
                 if (!KEYS.contains(key)) {
-                    problems.add(new Problem(at + "#" + key, "unknown key '" + key + "' in the simulated result of " + field.getKey()
+                    problems.add(new Problem(at + "/" + key + "#key", "unknown key '" + key + "' in the simulated result of " + field.getKey()
                             + Suggestions.didYouMean(key, KEYS) + "; keys: " + String.join(", ", new java.util.TreeSet<>(KEYS))));
                 }
             });

@@ -61,7 +61,7 @@ class SimulatedAwsTest {
                 org.assertj.core.groups.Tuple.tuple("/aws/0/call", "unknown operation 'DescribeInstance' of ec2; did you mean 'DescribeInstances'?"),
                 org.assertj.core.groups.Tuple.tuple("/aws/1/call", "unknown AWS service 'ec3'; did you mean 'ec2'?"),
                 org.assertj.core.groups.Tuple.tuple("/aws/2/call", "call: names the operation as service:Operation, e.g. ec2:StopInstances, not 'ec2'"),
-                org.assertj.core.groups.Tuple.tuple("/aws/3#respnd", "unknown key 'respnd' in a simulated call; did you mean 'respond'?; keys: call, input, respond, error, times"),
+                org.assertj.core.groups.Tuple.tuple("/aws/3/respnd#key", "unknown key 'respnd' in a simulated call; did you mean 'respond'?; keys: call, input, respond, error, times"),
                 org.assertj.core.groups.Tuple.tuple("/aws/3/times", "times: is how many calls this entry answers, a whole number of at least 1"));
     }
 
