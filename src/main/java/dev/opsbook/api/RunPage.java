@@ -38,7 +38,13 @@ record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List
         Optional<Instant> until = first(query, "until").map(s -> instant("until", s));
         int limit = number(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         int offset = number(query, "offset", 0, 0, Integer.MAX_VALUE);
-        return new RunPage(new RunQueries.Filter(first(query, "runbook"), status, first(query, "trigger"), since, until, offset, limit + 1),
+        Optional<Boolean> drill = first(query, "drill").map(d -> switch (d) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw Problem.badRequest("drill '" + d + "' is neither true nor false").exception();
+        });
+        return new RunPage(new RunQueries.Filter(first(query, "runbook"), status, first(query, "trigger"), since, until, offset, limit + 1,
+                drill),
                 offset, limit, query);
     }
 

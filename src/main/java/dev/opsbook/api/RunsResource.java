@@ -47,6 +47,7 @@ public class RunsResource {
     @Parameter(name = "runbook", description = "A runbook's id", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "status", description = "running, succeeded, failed, cancelled, waiting", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "trigger", description = "cli, event, api, web", schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "drill", description = "true: only drills (game days); false: only real runs", schema = @Schema(type = SchemaType.BOOLEAN))
     @Parameter(name = "since", description = "Started at or after", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "until", description = "Started before", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "offset", description = "Runs to skip", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))

@@ -98,6 +98,8 @@ final class Views {
         out.put("status", run.status().label());
         out.put("trigger", run.trigger());
         out.put("startedBy", run.startedBy());
+        out.put("drill", run.drill().isPresent());
+        run.drill().ifPresentOrElse(id -> out.put("gameday", id), () -> out.putNull("gameday"));
         run.eventId().ifPresentOrElse(id -> out.put("eventId", id), () -> out.putNull("eventId"));
         out.put("startedAt", run.startedAt().toString());
         run.endedAt().ifPresentOrElse(at -> out.put("endedAt", at.toString()), () -> out.putNull("endedAt"));

@@ -25,6 +25,9 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only runs in this status: running, succeeded, failed, cancelled, waiting, needs-attention.")
     String status;
 
+    @Option(names = "--drill", negatable = true, description = "Only drills (game days); --no-drill: only real runs.")
+    Boolean drill;
+
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -45,7 +48,8 @@ public class RunsCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         try (RunStore runs = store.open()) {
-            List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(), limit));
+            List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(),
+                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()));
             if (found.isEmpty()) {
                 System.err.println("no runs in " + runs.describe());
                 return ExitCodes.OK;
@@ -54,6 +58,7 @@ public class RunsCommand implements Callable<Integer> {
             for (StoredRun run : found) {
                 String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor()
                         : run.status() == RunStatus.NEEDS_ATTENTION ? "resolve " + run.waitingFor() + ": " + run.message() : run.message();
+                note = run.drill().map(gameDay -> "DRILL " + gameDay + " ").orElse("") + note;
                 System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
                         TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
             }

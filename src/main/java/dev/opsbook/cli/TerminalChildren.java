@@ -40,7 +40,8 @@ final class TerminalChildren {
         ChildRunner children = new ChildRunner(store.get(), Runbooks.loader(), RunbookCatalog.ofFolder(Runbooks.loader(), folder),
                 new LocalChildren(store.get(), Runbooks.loader(), () -> executors[0], clock, id -> new AwsSecrets(invoker, "opsbook-" + id),
                         export, interaction, System.err), clock);
-        executors[0] = StandardSteps.with(clients, Runbooks.python(), children, Runbooks.notifications());
+        executors[0] = dev.opsbook.service.DrillSteps.guard(StandardSteps.with(clients, Runbooks.python(), children, Runbooks.notifications()),
+                store.get());
         return executors[0];
     }
 }

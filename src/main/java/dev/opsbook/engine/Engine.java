@@ -72,7 +72,8 @@ public final class Engine implements AutoCloseable {
             }
         }
         RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
-                runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger(), request.event().orElse(null));
+                runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger(), request.event().orElse(null),
+                request.drill());
         return session(request, listener, control, List.of(started), true).run();
     }
 

@@ -15,8 +15,19 @@ public sealed interface RunEvent {
     Instant at();
 
     /** @param event the event that triggered the run (templates read it as {@code event}), or null */
+    /** @param drill the game day this run is a drill of; empty for a real run */
     record RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
-                      ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event) implements RunEvent {
+                      ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event, Optional<String> drill)
+            implements RunEvent {
+
+        public RunStarted {
+            drill = drill == null ? Optional.empty() : drill;
+        }
+
+        public RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
+                          ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event) {
+            this(at, runId, runbookId, title, contentHash, params, env, startedBy, trigger, event, Optional.empty());
+        }
 
         public RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
                           ObjectNode params, ObjectNode env, String startedBy, String trigger) {

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param startedBy who: an OS user, or later an event
  * @param trigger how: "cli", "event", ...
  * @param runTimeout overrides the runbook's own {@code timeout}
+ * @param drill the game day this run is a drill of (empty: a real run); kept with the run's start
  */
 public record RunRequest(
         LoadedRunbook runbook,
@@ -21,10 +22,16 @@ public record RunRequest(
         Interaction interaction,
         Optional<Duration> runTimeout,
         Path workingDirectory,
-        Optional<com.fasterxml.jackson.databind.JsonNode> event) {
+        Optional<com.fasterxml.jackson.databind.JsonNode> event,
+        Optional<String> drill) {
 
     public RunRequest {
         params = Map.copyOf(params);
+    }
+
+    public RunRequest(LoadedRunbook runbook, Map<String, String> params, String startedBy, String trigger, Interaction interaction,
+                      Optional<Duration> runTimeout, Path workingDirectory, Optional<com.fasterxml.jackson.databind.JsonNode> event) {
+        this(runbook, params, startedBy, trigger, interaction, runTimeout, workingDirectory, event, Optional.empty());
     }
 
     /** A run started by a person, not by an event. */

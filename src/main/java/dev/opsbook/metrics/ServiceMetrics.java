@@ -84,16 +84,20 @@ public final class ServiceMetrics {
     public RunListener listener(Runbook runbook) {
         return (event, state) -> {
             if (event instanceof RunEvent.RunStarted started) {
-                Counter.builder("opsbook.runs.started").description("Runs started, by runbook and trigger")
-                        .tag("runbook", runbook.id()).tag("trigger", started.trigger()).register(registry).increment();
+                Counter.builder("opsbook.runs.started").description("Runs started, by runbook, trigger and whether a drill (game day)")
+                        .tag("runbook", runbook.id()).tag("trigger", started.trigger()).tag("drill", String.valueOf(started.drill().isPresent()))
+                        .register(registry).increment();
             } else if (event instanceof RunEvent.RunFinished finished) {
-                Counter.builder("opsbook.runs.finished").description("Runs ended, by runbook and status (succeeded, failed, cancelled, waiting)")
-                        .tag("runbook", runbook.id()).tag("status", finished.status().label()).register(registry).increment();
+                Counter.builder("opsbook.runs.finished").description("Runs ended, by runbook, status (succeeded, failed, cancelled, waiting)"
+                                + " and whether a drill (game day)")
+                        .tag("runbook", runbook.id()).tag("status", finished.status().label()).tag("drill", String.valueOf(state.drill().isPresent()))
+                        .register(registry).increment();
             } else if (event instanceof RunEvent.StepFinished finished && finished.status().isTerminal()) {
                 state.execution(finished.key()).flatMap(e -> e.startedAt()).ifPresent(startedAt -> {
                     String kind = runbook.step(state.execution(finished.key()).get().stepId()).map(Step::kind).orElse("unknown");
                     Timer.builder("opsbook.step.duration").description("Step durations, from start to end, retries included")
                             .tag("runbook", runbook.id()).tag("kind", kind).tag("status", finished.status().label())
+                            .tag("drill", String.valueOf(state.drill().isPresent()))
                             .register(registry).record(Duration.between(startedAt, finished.at()));
                 });
             }

@@ -23,6 +23,8 @@ public final class JsonSummary {
         json.put("message", redactor.text(state.message()));
         json.put("startedBy", state.startedBy());
         json.put("trigger", state.trigger());
+        json.put("drill", state.drill().isPresent());
+        state.drill().ifPresent(gameDay -> json.put("gameday", gameDay));
         json.put("startedAt", state.startedAt().toString());
         state.endedAt().ifPresent(end -> json.put("endedAt", end.toString()));
         ObjectNode params = json.putObject("parameters");

@@ -115,6 +115,7 @@ public final class MarkdownRecord {
         }
         meta.put("startedBy", state.startedBy());
         meta.put("trigger", state.trigger());
+        state.drill().ifPresent(gameDay -> meta.put("drill", gameDay));
         meta.put("startedAt", state.startedAt().toString());
         state.endedAt().ifPresent(end -> meta.put("endedAt", end.toString()));
         meta.put("parameters", parameters());
@@ -149,7 +150,7 @@ public final class MarkdownRecord {
 
     private void header(StringBuilder out) {
         RunStatus status = state.status();
-        out.append("> **opsbook run record** · ").append(StatusSymbols.of(status)).append(" **").append(status.label())
+        out.append("> **opsbook run record** · ").append(state.drill().isPresent() ? "**DRILL** · " : "").append(StatusSymbols.of(status)).append(" **").append(status.label())
                 .append("** · run ").append(Markdown.code(state.runId())).append(" of ").append(Markdown.code(runbook.id()))
                 .append("  \n> Started by ").append(Markdown.inline(state.startedBy())).append(" (").append(Markdown.inline(state.trigger()))
                 .append(") at ").append(DATE_TIME.format(state.startedAt()));

@@ -43,8 +43,9 @@ public final class Dispatcher {
 
     /** Starts a run; returns its id once its first event is durably stored. */
     public interface Launcher {
-        String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> concurrencyKey)
-                throws Exception;
+        /** @param drill the game day the run is a drill of; empty for a real run */
+        String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> concurrencyKey,
+                      Optional<String> drill) throws Exception;
     }
 
     /** Tells a runbook's escalation that a limit stopped a run. */
@@ -89,17 +90,22 @@ public final class Dispatcher {
         this.metrics = metrics;
     }
 
-    public synchronized Outcome handle(String channel, String body, int receiveCount) {
-        Outcome outcome = dispatchOrFail(channel, body, receiveCount);
+    public Outcome handle(String channel, String body, int receiveCount) {
+        return handle(channel, body, receiveCount, Optional.empty());
+    }
+
+    /** @param drill the game day whose drill this event is: its runs are drills of it */
+    public synchronized Outcome handle(String channel, String body, int receiveCount, Optional<String> drill) {
+        Outcome outcome = dispatchOrFail(channel, body, receiveCount, drill);
         if (metrics != null) {
             metrics.eventHandled(channel, outcome.report().path("outcome").asText("unknown"));
         }
         return outcome;
     }
 
-    private Outcome dispatchOrFail(String channel, String body, int receiveCount) {
+    private Outcome dispatchOrFail(String channel, String body, int receiveCount, Optional<String> drill) {
         try {
-            return dispatch(channel, body);
+            return dispatch(channel, body, drill);
         } catch (RuntimeException e) {
             String id = idOf(body);
             if (receiveCount >= maxReceives) {
@@ -113,7 +119,7 @@ public final class Dispatcher {
         }
     }
 
-    private Outcome dispatch(String channel, String body) {
+    private Outcome dispatch(String channel, String body, Optional<String> drill) {
         EventMatcher.Parsed parsed = matcher.parse(body);
         if (parsed.event().isEmpty()) {
             String id = "rejected-" + digest(body);
@@ -140,7 +146,7 @@ public final class Dispatcher {
                     .map(m -> List.of(m.runbook().runbook().id(), concurrencyKey(m.runbook().runbook(), m.params().get()).orElse("")))
                     .distinct().sorted(java.util.Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)))
                     .forEach(key -> locks.add(store.lockConcurrencyKey(key.get(0), key.get(1))));
-            return dispatchLocked(channel, kept, redactor, event, matches, known.isPresent());
+            return dispatchLocked(channel, kept, redactor, event, matches, known.isPresent(), drill);
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).close();
@@ -153,7 +159,7 @@ public final class Dispatcher {
      * @param claimedBefore the event was claimed, and never settled, before this delivery
      */
     private Outcome dispatchLocked(String channel, String body, Redactor redactor, EventMatcher.Event event, List<EventMatcher.Match> matches,
-                                   boolean claimedBefore) {
+                                   boolean claimedBefore, Optional<String> drill) {
         List<Plan> plans = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         boolean busyAndQueued = false;
@@ -211,7 +217,7 @@ public final class Dispatcher {
         List<String> runIds = new ArrayList<>(alreadyStarted.values());
         for (Plan plan : plans) {
             try {
-                runIds.add(launcher.launch(plan.match().runbook(), plan.match().params().get(), event.raw(), event.id(), plan.key()));
+                runIds.add(launcher.launch(plan.match().runbook(), plan.match().params().get(), event.raw(), event.id(), plan.key(), drill));
             } catch (Exception e) {
                 // //why: not settled as rejected: a run that cannot start now (the store is away, another instance raced it) is
                 // no verdict on the event; let the claim go so its next delivery takes it up, finding whatever did start

@@ -39,12 +39,24 @@ public final class EventIntake {
      * @param receives how many times the transport has delivered it (1 when it cannot tell)
      */
     public Dispatcher.Outcome offer(String channel, String body, int receives) {
+        return busy().orElseGet(() -> dispatcher.handle(channel, body, receives));
+    }
+
+    private java.util.Optional<Dispatcher.Outcome> busy() {
         if (closed || pool.freeSlots() <= 0) {
-            return new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
+            return java.util.Optional.of(new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
                     .put("reason", closed || pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
-                            : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue"));
+                            : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue")));
         }
-        return dispatcher.handle(channel, body, receives);
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A game day's event: its runs are drills of game day {@code gameDay} (channel {@code gameday}); the same checks of
+     * room as any event.
+     */
+    public Dispatcher.Outcome offerDrill(String body, String gameDay) {
+        return busy().orElseGet(() -> dispatcher.handle("gameday", body, 1, java.util.Optional.of(gameDay)));
     }
 
     /** How many more runs this instance would start now: a transport takes no more messages than that. */

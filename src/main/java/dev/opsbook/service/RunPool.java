@@ -182,12 +182,13 @@ final class RunPool implements RunOperations.Executions {
 
     // ---- starting runs ---------------------------------------------------------------------------
 
-    /** The dispatcher's launcher: a run for an event, held here; returns once the run is stored. */
-    String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> key) throws Exception {
+    /** The dispatcher's launcher: a run for an event (a drill of game day {@code drill} when given), held here; returns once the run is stored. */
+    String launch(LoadedRunbook runbook, ObjectNode params, JsonNode event, String eventId, Optional<String> key, Optional<String> drill)
+            throws Exception {
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key, Optional.of(newLease()));
         RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", Interaction.NOBODY,
-                Optional.empty(), workingDirectory, Optional.of(event));
+                Optional.empty(), workingDirectory, Optional.of(event), drill);
         if (!execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of(),
                 true)) {
             throw new IllegalStateException("this instance is stopping; the event's next delivery starts it elsewhere");

@@ -25,9 +25,15 @@ public final class RunQueries {
      * @param until runs started before this
      * @param offset how many of the matching runs to pass over (pagination)
      * @param limit at most this many; zero or less for all
+     * @param drill only drills (true) or only real runs (false)
      */
     public record Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                         Optional<Instant> until, int offset, int limit) {
+                         Optional<Instant> until, int offset, int limit, Optional<Boolean> drill) {
+
+        public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                      Optional<Instant> until, int offset, int limit) {
+            this(runbookId, status, trigger, since, until, offset, limit, Optional.empty());
+        }
 
         public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, int limit) {
             this(runbookId, status, trigger, Optional.empty(), Optional.empty(), 0, limit);
@@ -42,7 +48,7 @@ public final class RunQueries {
         }
 
         RunQuery query() {
-            return new RunQuery(runbookId, status, trigger, since, until, offset, limit);
+            return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty());
         }
     }
 

@@ -9,12 +9,13 @@ import java.util.Optional;
  * A stored run as the API and the web pages list it.
  *
  * @param waitingFor the steps a waiting run waits for (comma-separated), empty otherwise
+ * @param drill the game day the run is a drill of; empty for a real run
  */
 public record RunView(String id, String runbookId, RunStatus status, String trigger, String startedBy, Optional<String> eventId,
-                      Instant startedAt, Optional<Instant> endedAt, String message, String waitingFor) {
+                      Instant startedAt, Optional<Instant> endedAt, String message, String waitingFor, Optional<String> drill) {
 
     static RunView of(StoredRun run) {
         return new RunView(run.id(), run.runbookId(), run.status(), run.trigger(), run.startedBy(), run.eventId(), run.startedAt(),
-                run.endedAt(), run.message(), run.waitingFor());
+                run.endedAt(), run.message(), run.waitingFor(), run.drill());
     }
 }

@@ -135,6 +135,7 @@ public final class Service implements AutoCloseable {
     private final Health health = new Health();
     private final RunOperations operations;
     private final RunQueries queries;
+    private final GameDayRuns gameDays;
     private final LiveRuns live;
     private final CoverageReader coverage;
 
@@ -146,8 +147,9 @@ public final class Service implements AutoCloseable {
         this.instance = config.leasing().instance();
         this.clients = new AwsClients(config.aws());
         ChildRunner[] children = new ChildRunner[1]; // //why: the pool runs children with the executors that hold the runner
-        StepExecutors executors = StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]),
-                config.notifications());
+        GameDayRuns[] gameDayRuns = new GameDayRuns[1]; // //why: drills read their scenario through the game days, built below
+        StepExecutors executors = DrillSteps.guard(StandardSteps.with(clients, config.python(), ChildRuns.deferred(() -> children[0]),
+                config.notifications()), id -> gameDayRuns[0].scenarioOfGameDay(id));
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
@@ -187,6 +189,8 @@ public final class Service implements AutoCloseable {
         this.operations = new RunOperations(store, loader, folders::current, pool, pool::holds, executors, clock, export,
                 config.workingDirectory());
         this.intake = new EventIntake(dispatcher, pool, config.maxConcurrentRuns());
+        this.gameDays = new GameDayRuns(store, loader, intake::offerDrill, clock);
+        gameDayRuns[0] = gameDays;
         this.live = new LiveRuns(store, pool::holds, log);
         this.coverage = new CoverageReader(new CloudWatchAlarms(clients), folders::current, matcher, clock);
     }
@@ -234,6 +238,11 @@ public final class Service implements AutoCloseable {
     /** What the API does with runs: launch, cancel, resume from a step, answer. */
     public RunOperations operations() {
         return operations;
+    }
+
+    /** Game days: inject a scenario's events as drills, judge its expectations, write its report. */
+    public GameDayRuns gameDays() {
+        return gameDays;
     }
 
     /** What the API and the web pages read about runs. */

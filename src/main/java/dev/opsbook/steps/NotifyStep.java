@@ -87,8 +87,8 @@ public final class NotifyStep implements StepExecutor {
             text(input, "email").ifPresent(email::add);
         }
         Notifier.Target target = new Notifier.Target(text(input, "sns"), text(input, "webhook"), text(input, "pagerduty"), email);
-        String message = input.path("message").asText();
-        String subject = input.path("subject").asText("opsbook: " + call.step().id() + " in run " + call.runId());
+        String message = DrillMark.message(call, input.path("message").asText());
+        String subject = DrillMark.subject(call, input.path("subject").asText("opsbook: " + call.step().id() + " in run " + call.runId()));
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("run", call.runId()).put("step", call.key());
         text(input, "severity").ifPresent(severity -> details.put("severity", severity));
         // //why: the execution's key, not the step id: each item of a for-each (notify[2]) and each handler is a message of its

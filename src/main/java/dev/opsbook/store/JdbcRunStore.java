@@ -21,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 13;
+    static final int SCHEMA_VERSION = 14;
 
     private final Jdbc jdbc;
     private final RunLog runLog;
@@ -31,6 +31,7 @@ public final class JdbcRunStore implements RunStore {
     private final Escalations escalations;
     private final RecordExports exports;
     private final JdbcTokenStore tokens;
+    private final GameDays gameDays;
     private final JdbcAuditSeals seals;
     private final JdbcAuditChain chains;
 
@@ -45,6 +46,7 @@ public final class JdbcRunStore implements RunStore {
         this.escalations = new JdbcEscalations(jdbc);
         this.exports = new JdbcRecordExports(jdbc);
         this.tokens = new JdbcTokenStore(jdbc);
+        this.gameDays = new JdbcGameDays(jdbc);
         this.seals = new JdbcAuditSeals(jdbc, jdbc.description());
     }
 
@@ -105,6 +107,11 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public dev.opsbook.audit.AuditChains auditChains() {
         return chains;
+    }
+
+    @Override
+    public GameDays gameDays() {
+        return gameDays;
     }
 
     @Override

@@ -86,6 +86,7 @@ public final class RunEventJson {
             putText(json, "startedBy", e.startedBy());
             putText(json, "trigger", e.trigger());
             putJson(json, "event", e.event());
+            e.drill().ifPresent(drill -> json.put("drill", drill));
         } else if (event instanceof RunEvent.StepStarted e) {
             putText(json, "key", e.key());
             putText(json, "stepId", e.stepId());
@@ -162,7 +163,7 @@ public final class RunEventJson {
         return switch (type) {
             case "run-started" -> new RunEvent.RunStarted(at, text(json, "runId"), text(json, "runbookId"), text(json, "title"),
                     text(json, "contentHash"), object(json, "params"), object(json, "env"), text(json, "startedBy"),
-                    text(json, "trigger"), payload(json, "event"));
+                    text(json, "trigger"), payload(json, "event"), Optional.ofNullable(text(json, "drill")));
             case "step-started" -> new RunEvent.StepStarted(at, text(json, "key"), text(json, "stepId"),
                     enumValue(json, "role", Role.class), Optional.ofNullable(text(json, "forStep")), payload(json, "input"));
             case "attempt-finished" -> new RunEvent.AttemptFinished(at, text(json, "key"),

@@ -11,12 +11,25 @@ import java.util.Optional;
  * @param until runs started before this
  * @param offset how many of the matching runs to pass over (pagination)
  * @param limit at most this many; zero or less for all
+ * @param drill only drills (true) or only real runs (false)
+ * @param gameDay only the drills of this game day
  */
 public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                       Optional<Instant> until, int offset, int limit) {
+                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
+
+    public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                    Optional<Instant> until, int offset, int limit) {
+        this(runbookId, status, trigger, since, until, offset, limit, Optional.empty(), Optional.empty());
+    }
 
     public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, int limit) {
         this(runbookId, status, trigger, Optional.empty(), Optional.empty(), 0, limit);
+    }
+
+    /** The runs of one game day (its drills), newest first like every list. */
+    public static RunQuery ofGameDay(String gameDayId) {
+        return new RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, 0,
+                Optional.empty(), Optional.of(gameDayId));
     }
 
     public static RunQuery latest(int limit) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class RunRows {
 
     static final String COLUMNS = "id, runbook_id, runbook_file, content_hash, status, trigger_kind, started_by, "
-            + "event_id, concurrency_key, started_at, ended_at, message, waiting_for";
+            + "event_id, concurrency_key, started_at, ended_at, message, waiting_for, drill";
 
     private final Jdbc jdbc;
 
@@ -61,6 +61,7 @@ final class RunRows {
                 Jdbc.instant(row, "started_at"),
                 Optional.ofNullable(Jdbc.instant(row, "ended_at")),
                 row.getString("message"),
-                row.getString("waiting_for"));
+                row.getString("waiting_for"),
+                Optional.ofNullable(row.getString("drill")));
     }
 }

@@ -14,6 +14,9 @@ public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Es
     /** The seals of audit trails (count and last hash of each), kept in the same database. */
     dev.opsbook.audit.AuditSeals auditSeals();
 
+    /** The game days and their scenarios, kept in the same database. */
+    GameDays gameDays();
+
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
 

@@ -8,6 +8,7 @@ import java.util.Optional;
  * A run's summary row.
  *
  * @param waitingFor the steps a waiting run waits for (comma-separated), empty otherwise
+ * @param drill the game day the run is a drill of; empty for a real run (written from its start event)
  */
 public record StoredRun(
         String id,
@@ -22,5 +23,13 @@ public record StoredRun(
         Instant startedAt,
         Optional<Instant> endedAt,
         String message,
-        String waitingFor) {
+        String waitingFor,
+        Optional<String> drill) {
+
+    public StoredRun(String id, String runbookId, String runbookFile, String contentHash, RunStatus status, String trigger,
+                     String startedBy, Optional<String> eventId, Optional<String> concurrencyKey, Instant startedAt,
+                     Optional<Instant> endedAt, String message, String waitingFor) {
+        this(id, runbookId, runbookFile, contentHash, status, trigger, startedBy, eventId, concurrencyKey, startedAt, endedAt,
+                message, waitingFor, Optional.empty());
+    }
 }

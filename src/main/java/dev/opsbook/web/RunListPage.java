@@ -41,7 +41,7 @@ public class RunListPage {
     @GET
     @RolesAllowed(Roles.VIEWER)
     public Response runs(@QueryParam("runbook") String runbookParam, @QueryParam("status") String statusParam,
-                         @QueryParam("trigger") String triggerParam) {
+                         @QueryParam("trigger") String triggerParam, @QueryParam("drill") String drillParam) {
         Service service = serving.get();
         Optional<String> runbook = given(runbookParam);
         Optional<String> trigger = given(triggerParam);
@@ -51,6 +51,7 @@ public class RunListPage {
             return pages.error(400, "Unknown status", "There is no status '" + statusText.get() + "'; choose one of "
                     + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList()) + ".", identity);
         }
+        Optional<Boolean> drill = given(drillParam).map(Boolean::parseBoolean);
         List<RunView> recent = service.queries().list(RunQueries.Filter.latest(500));
         TreeSet<String> runbookIds = new TreeSet<>();
         service.operations().runbooks().forEach(r -> runbookIds.add(r.runbook().id()));
@@ -58,11 +59,13 @@ public class RunListPage {
         TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event", "web"));
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
-        data.put("runs", service.queries().list(new RunQueries.Filter(runbook, status, trigger, 200)).stream().map(Views::row).toList());
+        data.put("runs", service.queries().list(new RunQueries.Filter(runbook, status, trigger, Optional.empty(),
+                Optional.empty(), 0, 200, drill)).stream().map(Views::row).toList());
         data.put("runbookIds", List.copyOf(runbookIds));
         data.put("statuses", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList());
         data.put("triggers", List.copyOf(triggers));
-        data.put("filter", Map.of("runbook", runbook.orElse(""), "status", statusText.orElse(""), "trigger", trigger.orElse("")));
+        data.put("filter", Map.of("runbook", runbook.orElse(""), "status", statusText.orElse(""), "trigger", trigger.orElse(""),
+                "drill", drill.map(String::valueOf).orElse("")));
         return pages.page(200, "runs", identity, data);
     }
 

@@ -33,7 +33,7 @@ import java.util.Optional;
 public final class Views {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private Views() {
@@ -43,12 +43,13 @@ public final class Views {
                               List<String> triggers, String problems) {
     }
 
+    /** @param drill the game day the run is a drill of, empty for a real run */
     public record RunRow(String id, String runbookId, String status, String trigger, String startedBy, String startedAt,
-                         String started, String waitingFor) {
+                         String started, String waitingFor, String drill) {
     }
 
     public record RunSummary(String id, String runbookId, String title, String status, String trigger, String startedBy,
-                             String startedAt, String started, String message) {
+                             String startedAt, String started, String message, String drill) {
     }
 
     /** A step that waits for a person, and what the steps after it would do if the answer is yes. */
@@ -83,12 +84,12 @@ public final class Views {
 
     public static RunRow row(RunView run) {
         return new RunRow(run.id(), run.runbookId(), run.status().label(), run.trigger(), run.startedBy(), run.startedAt().toString(),
-                WHEN.format(run.startedAt()), run.waitingFor());
+                WHEN.format(run.startedAt()), run.waitingFor(), run.drill().orElse(""));
     }
 
     public static RunSummary summary(RunState state) {
         return new RunSummary(state.runId(), state.runbookId(), state.title(), state.status().label(), state.trigger(), state.startedBy(),
-                state.startedAt().toString(), WHEN.format(state.startedAt()), state.message());
+                state.startedAt().toString(), WHEN.format(state.startedAt()), state.message(), state.drill().orElse(""));
     }
 
     public static List<PlanRow> plan(Plan plan) {

@@ -138,6 +138,10 @@ class ApiTest {
                 new Case("POST", "/api/runs/" + run + "/steps/nope/reject", Role.APPROVER, "{}", 409),
                 new Case("POST", "/api/runs/" + run + "/resume", Role.OPERATOR, "{\"fromStep\":\"apply\"}", 409),
                 new Case("POST", "/events", Role.OPERATOR, "{\"not\":\"an event\"}", 200),
+                new Case("GET", "/api/gamedays", Role.VIEWER, null, 200),
+                new Case("GET", "/api/gamedays/gd-none", Role.VIEWER, null, 404),
+                new Case("GET", "/api/gamedays/gd-none/report", Role.VIEWER, null, 404),
+                new Case("POST", "/api/gamedays", Role.OPERATOR, "{\"name\":\"no events\"}", 422),
                 new Case("POST", "/api/runs/" + run + "/cancel", Role.OPERATOR, "{}", 200));
         for (Case c : cases) {
             HttpResponse<String> none = call(c.method(), c.path(), null, c.body());

@@ -80,7 +80,7 @@ class DrainingPoolTest {
 
         pool.stopTaking();
 
-        assertThatThrownBy(() -> pool.launch(runbook, JSON.objectNode(), JSON.objectNode().put("id", "e-1"), "e-1", Optional.empty()))
+        assertThatThrownBy(() -> pool.launch(runbook, JSON.objectNode(), JSON.objectNode().put("id", "e-1"), "e-1", Optional.empty(), Optional.empty()))
                 .hasMessageContaining("this instance is stopping");
         assertThat(pool.isEmpty()).isTrue();
         assertThat(store.runs(RunQuery.latest(10))).isEmpty();

@@ -190,12 +190,12 @@ class HealthAndMetricsTest {
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         String metrics = response.body();
 
-        assertThat(sample(metrics, "opsbook_runs_started_total{runbook=\"disk-alarm\",trigger=\"event\"}")).isEqualTo(2);
-        assertThat(sample(metrics, "opsbook_runs_finished_total{runbook=\"disk-alarm\",status=\"succeeded\"}")).isEqualTo(2);
-        assertThat(sample(metrics, "opsbook_runs_started_total{runbook=\"gated\",trigger=\"event\"}")).isEqualTo(1);
+        assertThat(sample(metrics, "opsbook_runs_started_total{drill=\"false\",runbook=\"disk-alarm\",trigger=\"event\"}")).isEqualTo(2);
+        assertThat(sample(metrics, "opsbook_runs_finished_total{drill=\"false\",runbook=\"disk-alarm\",status=\"succeeded\"}")).isEqualTo(2);
+        assertThat(sample(metrics, "opsbook_runs_started_total{drill=\"false\",runbook=\"gated\",trigger=\"event\"}")).isEqualTo(1);
         assertThat(sample(metrics, "opsbook_events_handled_total{channel=\"sqs\",outcome=\"started\"}")).isEqualTo(3);
         assertThat(sample(metrics, "opsbook_events_handled_total{channel=\"sqs\",outcome=\"rejected\"}")).isEqualTo(1);
-        assertThat(sample(metrics, "opsbook_step_duration_seconds_count{kind=\"shell\",runbook=\"disk-alarm\",status=\"succeeded\"}"))
+        assertThat(sample(metrics, "opsbook_step_duration_seconds_count{drill=\"false\",kind=\"shell\",runbook=\"disk-alarm\",status=\"succeeded\"}"))
                 .isGreaterThanOrEqualTo(2);
         assertThat(sample(metrics, "opsbook_queue_lag_seconds_count")).isEqualTo(4);
         assertThat(sample(metrics, "opsbook_approvals_waiting")).isEqualTo(1);

@@ -60,4 +60,12 @@ class H2StoreContractsTest {
             return StoreBackend.H2;
         }
     }
+
+    @Nested
+    class GameDaysOnH2 extends GameDaysContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
 }

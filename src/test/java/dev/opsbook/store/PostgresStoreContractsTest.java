@@ -60,4 +60,12 @@ class PostgresStoreContractsTest {
             return StoreBackend.POSTGRES;
         }
     }
+
+    @Nested
+    class GameDaysOnPostgres extends GameDaysContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
 }
