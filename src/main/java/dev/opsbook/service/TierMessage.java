@@ -28,9 +28,13 @@ record TierMessage(String subject, String text, ObjectNode details) {
         String runId = state.runId();
         Optional<StepExecution> step = occasion.step();
         String stepPart = step.map(x -> " at step '" + x.key() + "'").orElse("");
-        String subject = "opsbook: " + runbook.id() + " " + occasion.kind().says() + stepPart + " (run " + runId + ")";
+        //why: whoever is paged during a game day must see at once that nothing is really broken
+        String drill = state.drill().map(gameDay -> dev.opsbook.steps.DrillMark.PREFIX).orElse("");
+        String subject = drill + "opsbook: " + runbook.id() + " " + occasion.kind().says() + stepPart + " (run " + runId + ")";
         String link = publicUrl.map(base -> base.toString().replaceAll("/+$", "") + "/runs/" + runId).orElse("/runs/" + runId);
         StringBuilder text = new StringBuilder();
+        state.drill().ifPresent(gameDay -> text.append(dev.opsbook.steps.DrillMark.PREFIX).append("This is a drill of game day ")
+                .append(gameDay).append(": nothing is really broken, but answer as you would.\n"));
         text.append("What happened: run ").append(runId).append(" of ").append(runbook.id()).append(' ').append(occasion.kind().says())
                 .append(stepPart).append(" since ").append(occasion.since()).append(" (")
                 .append(Durations.format(java.time.Duration.between(occasion.since(), now).withNanos(0))).append(" ago)\n");
@@ -50,6 +54,7 @@ record TierMessage(String subject, String text, ObjectNode details) {
         step.ifPresent(x -> details.put("step", x.key()));
         details.put("tier", tier + 1);
         details.put("link", link);
+        state.drill().ifPresent(gameDay -> details.put("drill", gameDay));
         return new TierMessage(subject, text.toString(), details);
     }
 
