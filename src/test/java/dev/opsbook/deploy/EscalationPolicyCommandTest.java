@@ -24,7 +24,7 @@ class EscalationPolicyCommandTest {
                     "Sid" : "SendEmailNotifications",
                     "Effect" : "Allow",
                     "Action" : "ses:SendEmail",
-                    "Resource" : "arn:aws:ses:*:*:identity/*"
+                    "Resource" : [ "arn:aws:ses:*:*:identity/*" ]
                   }, {
                     "Sid" : "ReadSsmParameters",
                     "Effect" : "Allow",
