@@ -62,10 +62,10 @@ public final class Coverage {
                         any(runs, x -> x.stepId().equals(id) && x.role() == Role.ITEM && x.status() == StepStatus.FAILED)));
             }
             step.rollback().ifPresent(handler -> paths.add(new Path("rollback " + handler + " for " + id,
-                    any(runs, x -> x.role() == Role.ROLLBACK && x.stepId().equals(handler) && x.forStep().filter(id::equals).isPresent()))));
+                    any(runs, x -> x.role() == Role.ROLLBACK && x.stepId().equals(handler) && StepStates.serves(x, id)))));
             if (step.onFailure() instanceof FailurePolicy.Handler handler) {
                 paths.add(new Path("on-failure " + handler.stepId() + " for " + id, any(runs, x -> x.role() == Role.ON_FAILURE
-                        && x.stepId().equals(handler.stepId()) && x.forStep().filter(id::equals).isPresent())));
+                        && x.stepId().equals(handler.stepId()) && StepStates.serves(x, id))));
             }
         }
         return new Report(graph.runbook().id(), paths);

@@ -1,7 +1,6 @@
 package dev.opsbook.runbooktest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.opsbook.engine.Role;
 import dev.opsbook.engine.RunOutputs;
 import dev.opsbook.engine.RunResult;
 import dev.opsbook.engine.RunState;
@@ -74,15 +73,9 @@ final class Verdicts {
         return failures;
     }
 
-    /** succeeded, failed, skipped, ..., not-run when it never started, rolled-back when it succeeded and its rollback did too. */
+    /** The state {@code expect: steps:} reads: see {@link StepStates#of}. */
     static String stateOf(RunState state, String stepId) {
-        Optional<StepExecution> execution = state.execution(stepId);
-        if (execution.isEmpty()) {
-            return "not-run";
-        }
-        boolean rolledBack = state.executions().values().stream().anyMatch(x -> x.role() == Role.ROLLBACK
-                && x.forStep().filter(stepId::equals).isPresent() && x.status() == StepStatus.SUCCEEDED);
-        return execution.get().status() == StepStatus.SUCCEEDED && rolledBack ? "rolled-back" : execution.get().status().label();
+        return StepStates.of(state, stepId);
     }
 
     private static JsonNode output(RunResult result, String name) {

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 // //why: not TestCommandIT: surefire takes any class named Test* for a unit test, run before the jar is packaged
 class OpsbookTestCommandIT {
 
-    /** Every shipped runbook and playbook with a test file beside it (runbooks/library/ has Java tests of its own). */
+    /** Every shipped runbook and playbook with a test file beside it, the library's (runbooks/library/, found by the walk) included. */
     private static final List<String> TESTED = List.of("deploy-release", "ec2-recover-impaired", "ec2-recover", "ecs-rollback", "hello",
-            "rotate-logs", "investigate-service", "lambda-throttled");
+            "rotate-logs", "investigate-service", "lambda-throttled",
+            "acm-certificate-expiring", "alb-5xx-spike", "dynamodb-throttling", "ec2-status-check-failed", "ecs-deployment-failed",
+            "guardduty-isolate-instance", "instance-disk-full", "lambda-throttles-errors", "rds-storage-failover", "sqs-dead-letter-messages");
 
     @TempDir
     Path dir;
@@ -30,6 +32,8 @@ class OpsbookTestCommandIT {
             assertThat(lines).as(result.all()).anyMatch(l -> l.startsWith("✅ " + runbook + ": "));
         }
         assertThat(lines).as(result.all()).anyMatch(l -> l.startsWith("✅ deploy-release: a verification that keeps failing moves the link back"));
+        assertThat(lines).as(result.all())
+                .anyMatch(l -> l.startsWith("✅ ec2-status-check-failed: checks that never pass after the move start the instance again"));
         assertThat(result.stdout()).contains("Coverage (paths the cases took):");
         assertThat(result.stderr()).containsPattern("\\d+ cases: \\d+ passed, 0 failed");
     }
