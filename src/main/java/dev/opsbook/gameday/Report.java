@@ -33,8 +33,26 @@ public final class Report {
                           List<String> eventIds) {
     }
 
-    /** A drill with the runbook it ran (as it was run), to tell notifications and people's steps apart. */
-    public record Drill(Expectations.Drill drill, Runbook runbook) {
+    /**
+     * A drill with the runbook it ran (as it was run), to tell notifications and people's steps apart, and the tiers of its
+     * escalation that were told and who acknowledged it: a drill escalates like any run, so those people were rehearsed too.
+     */
+    public record Drill(Expectations.Drill drill, Runbook runbook, List<Told> told, List<Acknowledged> acknowledged) {
+        public Drill {
+            told = List.copyOf(told);
+            acknowledged = List.copyOf(acknowledged);
+        }
+    }
+
+    /** A tier of a drill's escalation told at {@code at}, through the channels that took it (never their addresses). */
+    public record Told(Instant at, int tier, List<String> channels, String failure) {
+        public Told {
+            channels = List.copyOf(channels);
+        }
+    }
+
+    /** A person who acknowledged a drill's escalation. */
+    public record Acknowledged(Instant at, String by) {
     }
 
     private record Line(Instant at, String run, String what) {
@@ -50,8 +68,11 @@ public final class Report {
         out.append("# Game day report: ").append(inline(gameDay.name())).append("\n\n");
         out.append("- Game day: `").append(gameDay.id()).append("`, started by ").append(inline(gameDay.startedBy())).append(" at ")
                 .append(TIME.format(gameDay.startedAt())).append(" UTC\n");
+        List<String> real = realCalls(drills);
         out.append("- AWS: ").append(gameDay.live() ? "**live** (the drills called AWS for real)"
-                : "simulated (" + gameDay.simulatedCalls() + " answer(s) from the scenario; nothing acted on AWS)").append("\n");
+                : "simulated (" + gameDay.simulatedCalls() + " answer(s) from the scenario" + (real.isEmpty() ? "; nothing acted on AWS)"
+                : "), but the drills also called AWS for real, as a drill does for secret references and SNS notifications: "
+                + String.join(", ", real))).append("\n");
         out.append("- Events injected: ").append(gameDay.eventIds().size()).append(" (")
                 .append(String.join(", ", gameDay.eventIds().stream().map(id -> "`" + id + "`").toList())).append(")\n");
         out.append("- Drills: ").append(drills.isEmpty() ? "none started" : String.join(", ", drills.stream()
@@ -82,6 +103,10 @@ public final class Report {
             for (RunEvent event : d.drill().history()) {
                 describe(event, d).ifPresent(what -> lines.add(new Line(event.at(), run, what)));
             }
+            d.told().forEach(t -> lines.add(new Line(t.at(), run, "escalation tier " + t.tier() + " told through "
+                    + (t.channels().isEmpty() ? "no channel" : String.join(", ", t.channels()))
+                    + (t.failure().isBlank() ? "" : "; delivery failed: " + t.failure()))));
+            d.acknowledged().forEach(a -> lines.add(new Line(a.at(), run, a.by() + " acknowledged the escalation")));
         }
         lines.sort(Comparator.comparing(Line::at));
         out.append("## Timeline\n\n| time (UTC) | since injection | run | what |\n| --- | --- | --- | --- |\n");
@@ -143,6 +168,16 @@ public final class Report {
                         .append(answer.map(a -> Durations.format(Duration.between(started.at(), a.at()))).orElse("")).append(" |\n");
                 rows++;
             }
+            for (Told told : d.told()) {
+                Optional<Acknowledged> ack = d.acknowledged().stream().filter(a -> !a.at().isBefore(told.at())).findFirst();
+                out.append("| `").append(d.drill().runId()).append("` | escalation tier ").append(told.tier()).append(" | ")
+                        .append(TIME.format(told.at())).append(" → ").append(cell(told.channels().isEmpty() ? "no channel took it"
+                                : String.join(", ", told.channels()))).append(" | ")
+                        .append(ack.map(a -> TIME.format(a.at()) + " acknowledged").orElse("(a notification)")).append(" | ")
+                        .append(ack.map(a -> cell(a.by())).orElse("")).append(" | ")
+                        .append(ack.map(a -> Durations.format(Duration.between(told.at(), a.at()))).orElse("")).append(" |\n");
+                rows++;
+            }
         }
         if (rows == 0) {
             out.append("| | | nobody was notified or asked | | | |\n");
@@ -172,7 +207,9 @@ public final class Report {
             } else if (state.status() == RunStatus.RUNNING) {
                 gaps.add(run + " had not ended when the report was written.");
             }
-            if (!d.runbook().steps().isEmpty() && d.drill().history().stream().noneMatch(e -> e instanceof RunEvent.StepStarted s
+            d.told().stream().filter(t -> !t.failure().isBlank()).forEach(t -> gaps.add("Escalation tier " + t.tier() + " of " + run
+                    + " was not delivered: " + inline(t.failure()) + "."));
+            if (!d.runbook().steps().isEmpty() && d.told().isEmpty() && d.drill().history().stream().noneMatch(e -> e instanceof RunEvent.StepStarted s
                     && d.runbook().step(s.stepId()).map(st -> st.has(StepKindSpec.Trait.NOTIFIES)).orElse(false))) {
                 gaps.add(run + " notified nobody: should a person have heard of this incident?");
             }
@@ -195,6 +232,14 @@ public final class Report {
             to.add("webhook " + (path > 0 ? url.substring(0, path) : url));
         }
         return to.isEmpty() ? "(no target)" : String.join(", ", to);
+    }
+
+    /** The distinct actions of the drills' calls that were not answered by the scenario, in the order first made. */
+    private static List<String> realCalls(List<Drill> drills) {
+        return drills.stream().flatMap(d -> d.drill().history().stream()).filter(RunEvent.CallMade.class::isInstance)
+                .map(e -> ((RunEvent.CallMade) e).call()).filter(call -> !call.path("simulated").asBoolean(false))
+                .map(call -> call.path("action").asText(call.path("service").asText() + ":" + call.path("operation").asText()))
+                .distinct().toList();
     }
 
     private static String outcome(JsonNode call) {

@@ -116,7 +116,9 @@ public final class GameDayRuns {
             List<StoredRun> runs = runsOf(id);
             List<Report.Drill> drills = new ArrayList<>();
             for (StoredRun run : runs) {
-                drills.add(new Report.Drill(drill(run), loader.load(run.runbookFile(), store.runbookText(run.id()).orElse("")).runbook()));
+                drills.add(new Report.Drill(drill(run), loader.load(run.runbookFile(), store.runbookText(run.id()).orElse("")).runbook(),
+                        store.notices(run.id()).stream().map(n -> new Report.Told(n.toldAt(), n.tier() + 1, n.delivered(), n.failure())).toList(),
+                        store.acknowledgements(run.id()).stream().map(a -> new Report.Acknowledged(a.at(), a.by())).toList()));
             }
             Summary g = status.gameDay();
             return Report.markdown(new Report.GameDay(g.id(), g.name(), g.startedBy(), g.startedAt(), status.scenario().live(),

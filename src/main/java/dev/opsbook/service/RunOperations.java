@@ -1,6 +1,5 @@
 package dev.opsbook.service;
 
-import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.engine.ParameterBinding;
 import dev.opsbook.engine.Plan;
@@ -143,7 +142,7 @@ public final class RunOperations {
         }
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty(), executions.lease());
-        RunRequest request = new RunRequest(runbook, params, by, trigger, Interaction.NOBODY, Optional.empty(), workingDirectory);
+        RunRequest request = new RunRequest(runbook, params, by, trigger, AnswerLater.INTERACTION, Optional.empty(), workingDirectory);
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
             if (!storing.awaitCreated(30_000)) {
@@ -255,7 +254,7 @@ public final class RunOperations {
             } catch (RuntimeException e) {
                 throw new Refused("run " + runId + " was resumed by someone else at the same moment", true);
             }
-            RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), Interaction.NOBODY, Optional.empty(), workingDirectory);
+            RunRequest request = new RunRequest(runbook, Map.of(), by, run.trigger(), AnswerLater.INTERACTION, Optional.empty(), workingDirectory);
             executions.execute(runId, runbook, request, Optional.of(history), StoringListener.continuing(store, history.size(), executions.lease().map(dev.opsbook.store.Lease::owner)));
         }
     }

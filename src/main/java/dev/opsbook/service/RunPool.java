@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.aws.AwsInvoker;
 import dev.opsbook.aws.AwsSecrets;
 import dev.opsbook.engine.Engine;
-import dev.opsbook.engine.Interaction;
 import dev.opsbook.engine.RunControl;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunIds;
@@ -187,7 +186,7 @@ final class RunPool implements RunOperations.Executions {
             throws Exception {
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.of(eventId), key, Optional.of(newLease()));
-        RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", Interaction.NOBODY,
+        RunRequest request = new RunRequest(runbook, Dispatcher.asTexts(params), "event " + eventId, "event", AnswerLater.INTERACTION,
                 Optional.empty(), workingDirectory, Optional.of(event), drill);
         if (!execute(runId, runbook, storing, false, (engine, listeners, control) -> engine.run(request, listeners, control), List.of(),
                 true)) {
@@ -226,7 +225,7 @@ final class RunPool implements RunOperations.Executions {
      */
     void goOn(StoredRun run, List<RunEvent> history, List<RunEvent> told, Function<RunRequest, Body> body) {
         LoadedRunbook runbook = loader.load(run.runbookFile(), store.runbookText(run.id()).orElse(""));
-        RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), Interaction.NOBODY,
+        RunRequest request = new RunRequest(runbook, java.util.Map.of(), run.startedBy(), run.trigger(), AnswerLater.INTERACTION,
                 Optional.empty(), workingDirectory);
         if (!execute(run.id(), runbook, StoringListener.continuing(store, history.size(), Optional.of(instance)), true, body.apply(request), told,
                 true)) {

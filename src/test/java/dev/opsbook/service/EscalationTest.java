@@ -140,6 +140,8 @@ class EscalationTest {
         String told = posted("/hooks/tier1").get(0).getBodyAsString();
         assertThat(told).contains("waits for a person at step 'allow'", "run " + runId, "tiered", "Apply change CHG-7?",
                 "If approved, next:", "applying CHG-7", "https://opsbook.example.com/runs/" + runId, "opsbook ack " + runId);
+        assertThat(told).as("a served run has no terminal to go back to").doesNotContain("terminal", "--yes")
+                .contains("Step: allow (approve): waits for an answer: opsbook approve " + runId + " allow [--reject]");
         assertThat(pagerDuty("trigger").get(0).getBodyAsString()).contains("R0UT1NGKEYT1ER1abcdef0123456789a", "opsbook/" + runId + "/allow");
 
         eventually("tier 2 is told when nobody acted", () -> posted("/hooks/tier2").size() == 1);
