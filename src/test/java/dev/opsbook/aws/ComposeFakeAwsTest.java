@@ -55,6 +55,7 @@ class ComposeFakeAwsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "runbooks/ec2-recover.md | instanceId=i-0123456789abcdef0",
+            "runbooks/library/ec2-status-check-failed.md | instanceId=i-0123456789abcdef0",
             "runbooks/ecs-rollback.md | cluster=prod,service=web",
             "playbooks/lambda-throttled.md | functionName=checkout"})
     void an_example_runs_to_the_end_against_the_stacks_fake_aws_and_again(String example, String parameters) throws Exception {

@@ -196,10 +196,10 @@ class AwsCliIT {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stdout().lines().toList()).containsExactly(
-                "ec2-recover.md:56:3: error: input of ec2:DescribeInstanceStatus at IncludeAllInstance: unknown member 'IncludeAllInstance'"
+                "ec2-recover.md:46:3: error: input of ec2:DescribeInstanceStatus at IncludeAllInstance: unknown member 'IncludeAllInstance'"
                         + " of DescribeInstanceStatusRequest; did you mean 'IncludeAllInstances'?;"
                         + " members are InstanceIds, MaxResults, NextToken, DryRun, Filters, IncludeAllInstances",
-                "ec2-recover.md:83:12: error: unknown operation 'RebootInstance' of ec2; did you mean 'RebootInstances'?");
+                "ec2-recover.md:73:12: error: unknown operation 'RebootInstance' of ec2; did you mean 'RebootInstances'?");
     }
 
     @Test

@@ -25,11 +25,12 @@ class EventsTestCommandIT {
         assertThat(result.stdout().lines().toList()).containsExactly(
                 "Event: aws.cloudwatch / CloudWatch Alarm State Change (id 2d9e4c1a-8b7f-4a3e-b6d5-0f1e2d3c4b5a,"
                         + " account 123456789012, eu-west-1, 2025-06-12T09:20:41Z)",
-                "Tested against 1 trigger in 1 of 8 runbooks.",
+                "Tested against 12 triggers in 10 of 18 runbooks.",
                 "",
-                "✅ would run ec2-recover, trigger 1 (runbooks/ec2-recover.md:17:5)",
+                "✅ would run ec2-status-check-failed, trigger 1 (runbooks/library/ec2-status-check-failed.md:21:5)",
                 "     instanceId = \"i-0abcd1234ef567890\"",
                 "     region = \"eu-west-1\"",
+                "     alarm = \"web-1-instance-status-check\"",
                 "",
                 "1 runbook would run.");
         assertThat(result.stderr()).isEmpty();
@@ -42,7 +43,7 @@ class EventsTestCommandIT {
         assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
         assertThat(result.stdout()).contains(
                 "No trigger matches this event.",
-                "  ec2-recover, trigger 1 (runbooks/ec2-recover.md:17:5):",
+                "  ec2-status-check-failed, trigger 1 (runbooks/library/ec2-status-check-failed.md:21:5):",
                 "     source is \"aws.ec2\"; the pattern wants [\"aws.cloudwatch\"]",
                 "     detail.state.value is not in the event; the pattern wants [\"ALARM\"]",
                 "No runbook would run.");
@@ -50,11 +51,11 @@ class EventsTestCommandIT {
 
     @Test
     void a_mapping_that_fails_names_the_parameter_and_its_expression_and_exits_one() throws Exception {
-        Cli.Result result = Cli.run(Cli.PROJECT, "events", "test", event("cloudwatch-alarm-bad-instance-id.json"), "runbooks/ec2-recover.md");
+        Cli.Result result = Cli.run(Cli.PROJECT, "events", "test", event("cloudwatch-alarm-bad-instance-id.json"), "runbooks/library/ec2-status-check-failed.md");
 
         assertThat(result.exitCode()).as(result.all()).isEqualTo(1);
         assertThat(result.stdout()).contains(
-                "❌ matches ec2-recover, trigger 1 (runbooks/ec2-recover.md:17:5), but cannot run:",
+                "❌ matches ec2-status-check-failed, trigger 1 (runbooks/library/ec2-status-check-failed.md:21:5), but cannot run:",
                 "     parameter 'instanceId' from detail.configuration.metrics[0].metricStat.metric.dimensions.InstanceId:"
                         + " the expression finds nothing in the event, and the parameter is required and has no default",
                 "No runbook would run.");

@@ -71,8 +71,8 @@ class TriggerIndexTest {
         return loaded.runbook();
     }
 
-    static Runbook ec2Recover() throws IOException {
-        Path file = Path.of("").toAbsolutePath().resolve("runbooks/ec2-recover.md");
+    static Runbook statusCheckFailed() throws IOException {
+        Path file = Path.of("").toAbsolutePath().resolve("runbooks/library/ec2-status-check-failed.md");
         LoadedRunbook loaded = TriggerValidationTest.LOADER.load(file);
         assertThat(loaded.diagnostics()).isEmpty();
         return loaded.runbook();
@@ -86,15 +86,15 @@ class TriggerIndexTest {
     }
 
     @Test
-    void the_shipped_ec2_recover_runbook_starts_on_its_status_check_alarm_with_the_instance_and_region_of_the_event() throws IOException {
-        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), ec2Recover()));
+    void the_shipped_status_check_runbook_starts_on_its_alarm_with_the_instance_region_and_alarm_of_the_event() throws IOException {
+        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), statusCheckFailed()));
 
         List<TriggerIndex.Match> runs = index.runs(Events.envelope("cloudwatch-alarm-status-check-failed.json"));
 
         assertThat(runs).hasSize(1);
-        assertThat(runs.get(0).runbook().id()).isEqualTo("ec2-recover");
+        assertThat(runs.get(0).runbook().id()).isEqualTo("ec2-status-check-failed");
         assertThat(runs.get(0).triggerIndex()).isZero();
-        assertThat(runs.get(0).parameters().toString()).isEqualTo(compact("{\"instanceId\": \"i-0abcd1234ef567890\", \"region\": \"eu-west-1\"}"));
+        assertThat(runs.get(0).parameters().toString()).isEqualTo(compact("{\"instanceId\": \"i-0abcd1234ef567890\", \"region\": \"eu-west-1\", \"alarm\": \"web-1-instance-status-check\"}"));
     }
 
     @Test
@@ -132,7 +132,7 @@ class TriggerIndexTest {
 
     @Test
     void a_mapping_that_finds_nothing_for_a_required_parameter_names_the_parameter_and_its_expression() throws IOException {
-        TriggerIndex index = TriggerIndex.of(List.of(ec2Recover()));
+        TriggerIndex index = TriggerIndex.of(List.of(statusCheckFailed()));
 
         List<TriggerIndex.Match> matches = index.matches(Events.envelope("cloudwatch-alarm-bad-instance-id.json"));
 
@@ -167,19 +167,19 @@ class TriggerIndexTest {
 
     @Test
     void a_trigger_that_does_not_match_says_which_fields_of_its_pattern_the_event_fails() throws IOException {
-        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), ec2Recover()));
+        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), statusCheckFailed()));
         EventEnvelope stopped = Events.envelope("ec2-state-change-stopped.json");
 
         List<TriggerIndex.Miss> misses = index.misses(stopped.raw());
 
         assertThat(misses).hasSize(1);
-        assertThat(misses.get(0).runbook().id()).isEqualTo("ec2-recover");
+        assertThat(misses.get(0).runbook().id()).isEqualTo("ec2-status-check-failed");
         assertThat(misses.get(0).reasons()).containsExactly(
                 "source is \"aws.ec2\"; the pattern wants [\"aws.cloudwatch\"]",
                 "detail-type is \"EC2 Instance State-change Notification\"; the pattern wants [\"CloudWatch Alarm State Change\"]",
                 "detail.state.value is not in the event; the pattern wants [\"ALARM\"]",
-                "detail.configuration.metrics.metricStat.metric.name is not in the event; the pattern wants [\"StatusCheckFailed_Instance\"]",
-                "detail.configuration.metrics.metricStat.metric.namespace is not in the event; the pattern wants [\"AWS/EC2\"]");
+                "detail.configuration.metrics.metricStat.metric.namespace is not in the event; the pattern wants [\"AWS/EC2\"]",
+                "detail.configuration.metrics.metricStat.metric.name is not in the event; the pattern wants [\"StatusCheckFailed\",\"StatusCheckFailed_Instance\",\"StatusCheckFailed_System\"]");
     }
 
     @Test
@@ -233,7 +233,7 @@ class TriggerIndexTest {
 
     @Test
     void many_threads_can_match_against_one_index_at_once() throws Exception {
-        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), runbook("typed.md", TYPED), ec2Recover()));
+        TriggerIndex index = TriggerIndex.of(List.of(runbook("stopped.md", STOPPED), runbook("typed.md", TYPED), statusCheckFailed()));
         List<JsonNode> events = List.of(
                 Events.envelope("ec2-state-change-stopped.json").raw(),
                 Events.envelope("cloudwatch-alarm-status-check-failed.json").raw(),
