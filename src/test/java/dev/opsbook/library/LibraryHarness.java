@@ -141,6 +141,15 @@ public final class LibraryHarness implements AutoCloseable {
 
     /** Every runbook of the library, loaded as {@code validate} loads them (EventBridge patterns checked by event-ruler). */
     public static List<LoadedRunbook> library() {
+        return Library.LOADED;
+    }
+
+    //why: read once per test JVM: the files do not change while tests run, and each read loads a dozen SDK service models
+    private static final class Library {
+        static final List<LoadedRunbook> LOADED = List.copyOf(read());
+    }
+
+    private static List<LoadedRunbook> read() {
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         try (Stream<Path> files = Files.walk(LIBRARY)) {
             List<LoadedRunbook> loaded = new ArrayList<>();
