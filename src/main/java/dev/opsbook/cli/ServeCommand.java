@@ -212,7 +212,8 @@ public class ServeCommand implements Callable<Integer> {
         }
         try {
             java.net.URI uri = new java.net.URI(value.get());
-            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            if (uri.getHost() == null || uri.getScheme() == null // //why: "//host" has a host and no scheme
+                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
                 throw new java.net.URISyntaxException(value.get(), "not an http(s) URL with a host");
             }
             return java.util.Optional.of(uri);

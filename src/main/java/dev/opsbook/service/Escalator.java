@@ -160,6 +160,7 @@ final class Escalator {
         if (!store.close(runId, key, closedHow, toHow, now)) {
             return; // another instance stopped it
         }
+        delivery.recorded(runId);
         Instant since = notices.stream().map(Escalations.Notice::toldAt).min(Instant::compareTo).orElse(now);
         Optional<String> person = ack.map(a -> a.by() + " (acknowledged)").or(() -> Occasions.actedBy(events, since));
         String by = person.orElse(ended ? "the run ended " + result.state().status().label() : "the run went on");

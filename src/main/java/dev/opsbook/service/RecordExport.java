@@ -123,18 +123,25 @@ public final class RecordExport implements RunListener {
     public void on(RunEvent event, RunState state) {
         before.on(event, state);
         if (changesState(event)) {
-            String runId = state.runId();
-            if (background == null) {
-                write(runId);
-            } else if (pending.add(runId)) {
-                try {
-                    background.execute(() -> {
-                        pending.remove(runId); // //why: before the write, so a change heard while it renders is written after it
-                        write(runId);
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    pending.remove(runId); // serve is stopping: the write at the run's stop, or the catch-up, writes it
-                }
+            changed(state.runId());
+        }
+    }
+
+    /**
+     * Writes the run's record again because something it shows changed without a run event: a tier told, a retry's
+     * outcome, an acknowledgement, an escalation stopped (kept in the store's escalation tables, after the run's last event).
+     */
+    public void changed(String runId) {
+        if (background == null) {
+            write(runId);
+        } else if (pending.add(runId)) {
+            try {
+                background.execute(() -> {
+                    pending.remove(runId); // //why: before the write, so a change heard while it renders is written after it
+                    write(runId);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                pending.remove(runId); // serve is stopping: the write at the run's stop, or the catch-up, writes it
             }
         }
     }

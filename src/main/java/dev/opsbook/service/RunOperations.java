@@ -287,7 +287,9 @@ public final class RunOperations {
 
     /** Acknowledges what the run escalates for now ({@link Acknowledgements}); {@code how} is {@code api} or {@code web}. */
     public String acknowledge(String runId, String by, String how) throws Approvals.Refused {
-        return Acknowledgements.acknowledge(store, runId, by, how, clock);
+        String acknowledged = Acknowledgements.acknowledge(store, runId, by, how, clock);
+        export.changed(runId); // //why: the record says who acknowledged; no run event follows to write it
+        return acknowledged;
     }
 
     /** The run's state, from its stored history. */

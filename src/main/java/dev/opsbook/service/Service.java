@@ -163,7 +163,8 @@ public final class Service implements AutoCloseable {
         this.takeovers = new Takeovers(config.leasing(), store, pool, log);
         this.resumptions = new Resumptions(config.leasing(), store, pool);
         EscalationSender escalations = new EscalationSender(new Notifier(invoker, config.notifications()), log);
-        this.escalator = new Escalator(store, loader, new TierDelivery(store, new Notifier(invoker, config.notifications()), metrics, clock, log),
+        this.escalator = new Escalator(store, loader, new TierDelivery(store, new Notifier(invoker, config.notifications()), metrics, clock, log,
+                export::changed),
                 clock, instance, log);
         this.drain = new Drain(pool, leases, instance, log);
         this.queries = new RunQueries(store, loader);

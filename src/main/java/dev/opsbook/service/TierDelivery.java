@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * Tells one tier through its channels and writes down how it went: the store's notice (channels delivered, the failure,
  * when to retry), the run's audit trail, the metrics ({@code opsbook_notifications_total{channel,outcome}}), the log. A
- * channel that is down costs a retry, never the run: every failure is caught here.
+ * channel that is down costs a retry, never the run: every failure is caught here. The run's record files (under
+ * {@code --record-dir}) are written again after each change, since it comes after the run's last event.
  */
 final class TierDelivery {
 
@@ -27,8 +28,12 @@ final class TierDelivery {
     private final ServiceMetrics metrics;
     private final Clock clock;
     private final PrintStream log;
+    /** Writes a run's record files again ({@link RecordExport#changed}). */
+    private final java.util.function.Consumer<String> records;
 
-    TierDelivery(RunStore store, Notifier notifier, ServiceMetrics metrics, Clock clock, PrintStream log) {
+    TierDelivery(RunStore store, Notifier notifier, ServiceMetrics metrics, Clock clock, PrintStream log,
+                 java.util.function.Consumer<String> records) {
+        this.records = records;
         this.store = store;
         this.notifier = notifier;
         this.metrics = metrics;
@@ -92,6 +97,12 @@ final class TierDelivery {
         log.println("opsbook: escalation of run " + runId + " (" + occasion + "): tier " + (tier + 1) + " told through "
                 + (now.isEmpty() ? "no channel" : String.join(", ", now))
                 + (complete ? "" : "; " + failure + "; retried at " + retryAt.get()));
+        recorded(runId);
+    }
+
+    /** The run's record shows what the store now says of its escalation: its files are written again. */
+    void recorded(String runId) {
+        records.accept(runId);
     }
 
     /** Tells PagerDuty that a person acted ({@code ACKNOWLEDGE}) or the run ended ({@code RESOLVE}); a failure is logged. */

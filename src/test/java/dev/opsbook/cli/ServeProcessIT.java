@@ -191,6 +191,25 @@ class ServeProcessIT {
     }
 
     @Test
+    void a_public_url_that_is_not_an_http_url_stops_serve_in_one_line_naming_the_setting() throws Exception {
+        for (String bad : List.of("opsbook.example.com", "//opsbook.example.com/", "ftp://opsbook.example.com")) {
+            Path out = dir.resolve("serve.out");
+            Path err = dir.resolve("serve.err");
+            ProcessBuilder builder = Cli.builder(dir, "serve", "--runbooks", "runbooks", "--port", "0", "--record-dir", "records")
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().put("OPSBOOK_PUBLIC_URL", bad);
+            Process process = builder.start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(bad + ": serve stops by itself").isTrue();
+            String said = Files.readString(out) + Files.readString(err);
+
+            assertThat(process.exitValue()).as(said).isEqualTo(2);
+            assertThat(Files.readString(err).strip()).as(said).isEqualTo("error: opsbook.public-url (OPSBOOK_PUBLIC_URL) must be the http(s) URL"
+                    + " people reach serve at, such as https://opsbook.example.com, not '" + bad + "'");
+            assertThat(said).doesNotContain("Exception", "\tat ", "queue: ");
+        }
+    }
+
+    @Test
     void a_second_serve_on_the_embedded_store_says_so_in_one_line_and_exits_2() throws Exception {
         Serve first = serve("--instance", "first");
 

@@ -74,7 +74,7 @@ class EscalationTest {
                 .withHeader("Content-Type", "text/xml").withBody("<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">"
                         + "<PublishResult><MessageId>msg-1</MessageId></PublishResult><ResponseMetadata><RequestId>req-sns</RequestId>"
                         + "</ResponseMetadata></PublishResponse>")));
-        for (String hook : List.of("/hooks/tier1", "/hooks/tier2", "/hooks/tier3")) {
+        for (String hook : List.of("/hooks/tier1", "/hooks/tier2", "/hooks/tier3", "/hooks/failed1", "/hooks/failed2")) {
             wire.stubFor(post(hook).willReturn(aResponse().withStatus(200)));
         }
         wire.stubFor(post("/pagerduty").willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json")
@@ -82,6 +82,8 @@ class EscalationTest {
         Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
         Files.writeString(runbooks.resolve("tiered.md"), new String(getClass().getResourceAsStream("/escalation/tiered.md").readAllBytes(),
                 StandardCharsets.UTF_8).replace("HOOKS", wire.baseUrl() + "/hooks").replace("TIER2_AFTER", "3s").replace("TIER3_AFTER", "3s"));
+        Files.writeString(runbooks.resolve("failing.md"), new String(getClass().getResourceAsStream("/escalation/failing.md").readAllBytes(),
+                StandardCharsets.UTF_8).replace("HOOKS", wire.baseUrl() + "/hooks"));
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
@@ -189,6 +191,37 @@ class EscalationTest {
         assertThat(store.run(runId).orElseThrow().status()).as("the run still waits for its answer").isEqualTo(RunStatus.WAITING);
         assertThat(service.queries().escalation(runId).lines()).anySatisfy(l -> assertThat(l).contains("acknowledged by otto"));
         assertThat(service.queries().escalation(runId).acknowledgeable()).isFalse();
+        eventually("the record file under --record-dir says who was told and who acknowledged", () -> recordFile("tiered", runId)
+                .contains("tier 1 told (waiting for a person at step 'allow')") && recordFile("tiered", runId).contains("acknowledged by otto"));
+    }
+
+    @Test
+    void a_failed_runs_record_file_lists_the_tiers_told_after_it_ended() throws Exception {
+        assertThat(service.intake().offer("sqs", """
+                {"version":"0","id":"brk-1","detail-type":"Broken Change","source":"opsbook.test","account":"1","time":"2026-11-23T03:00:00Z",
+                 "region":"us-east-1","resources":[],"detail":{}}""", 1).verdict()).isEqualTo(EventIntake.Verdict.DONE);
+        eventually("the run failed", () -> failedRuns().size() == 1);
+        String runId = failedRuns().get(0).id();
+        eventually("both tiers are told, the second 2 s after the first", () -> posted("/hooks/failed2").size() == 1);
+
+        eventually("the record file lists both tiers", () -> recordFile("failing", runId).contains("tier 2 told (failed) through webhook"));
+        String file = recordFile("failing", runId);
+        assertThat(file).contains("## Escalation", "tier 1 told (failed) through webhook");
+        assertThat(file).as("the file shows what the API shows").isEqualTo(service.operations().records().of(runId).orElseThrow().markdown());
+    }
+
+    private List<StoredRun> failedRuns() {
+        return store.runs(new RunQuery(Optional.of("failing"), Optional.of(RunStatus.FAILED), Optional.empty(), 10));
+    }
+
+    /** The run's record file under the service's record folder, or "" before it is written. */
+    private String recordFile(String runbookId, String runId) {
+        try {
+            Path file = dir.resolve("records").resolve(runbookId).resolve(runId + ".md");
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     @Test

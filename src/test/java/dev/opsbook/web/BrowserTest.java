@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -87,6 +88,12 @@ class BrowserTest {
                 com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
         cloudWatch.start();
         dev.opsbook.alarm.CloudWatchFakes.serveAlarms(new com.github.tomakehurst.wiremock.client.WireMock(cloudWatch.port()));
+        for (String hook : List.of("/hooks/tier1", "/hooks/tier2")) {
+            cloudWatch.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(hook)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
+        }
+        Files.writeString(runbooks.resolve("escalated.md"), new String(getClass().getResourceAsStream("/web/runbooks/escalated.md").readAllBytes(),
+                StandardCharsets.UTF_8).replace("HOOKS", cloudWatch.baseUrl() + "/hooks"));
         dev.opsbook.aws.AwsFakes.fakeCredentials();
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog());
@@ -286,6 +293,38 @@ class BrowserTest {
         //why: the live part may be swapped in once more after the status says succeeded, so the record is read as it settles
         waitFor(d -> d.findElement(By.id("record")).getText().contains("Approved by") && d.findElement(By.id("record")).getText().contains("ada")
                 && d.findElement(By.id("record")).getText().contains("restarting web"));
+    }
+
+    @Test
+    void an_operator_acknowledges_a_waiting_run_with_the_button_and_no_further_tier_is_told() throws Exception {
+        logIn(operatorToken);
+        String runId = launch("escalated", java.util.Map.of());
+        waitFor(d -> status().equals("waiting"));
+        // //why: telling a tier is no run event, so the live part does not move for it: the page is read again
+        waitFor(d -> {
+            d.navigate().refresh();
+            return !d.findElements(By.id("acknowledge")).isEmpty() && d.findElement(By.id("escalation")).getText().contains("tier 1 told");
+        });
+        assertThat(hooks("/hooks/tier1")).hasSize(1);
+        screenshot("run-escalating");
+
+        browser.findElement(By.id("acknowledge")).click();
+
+        waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runId) && d.findElement(By.id("escalation")).getText().contains("acknowledged by ada"));
+        assertThat(browser.findElements(By.id("acknowledge"))).as("nothing left to acknowledge").isEmpty();
+        assertThat(status()).as("acknowledging answers nothing").isEqualTo("waiting");
+        Instant toldAt = store.notices(runId).get(0).toldAt();
+        // //why: tier 2 would be due 3 s after tier 1; wait that out, and a tick of the escalator, to see it is not told
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), toldAt.plusSeconds(5)).toMillis()));
+        assertThat(hooks("/hooks/tier2")).as("the acknowledgement stopped the escalation").isEmpty();
+        assertThat(hooks("/hooks/tier1")).hasSize(1);
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.id("escalation")).getText()).contains("acknowledged by ada").doesNotContain("tier 2 told");
+    }
+
+    private List<com.github.tomakehurst.wiremock.verification.LoggedRequest> hooks(String path) {
+        return cloudWatch.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(path)));
     }
 
     @Test
