@@ -95,7 +95,7 @@ final class Escalator {
             return;
         }
         if (occasion.get().kind() == Occasions.Kind.WAITING && occasion.get().step()
-                .flatMap(x -> runbook.runbook().step(x.stepId())).map(s -> s.kind().equals("runbook")).orElse(false)) {
+                .flatMap(x -> runbook.runbook().step(x.stepId())).map(s -> s.has(dev.opsbook.runbook.StepKindSpec.Trait.RUNS_A_RUNBOOK)).orElse(false)) {
             return; // //why: it waits for its child run, which escalates by itself: one person asked once
         }
         String key = occasion.get().key();
