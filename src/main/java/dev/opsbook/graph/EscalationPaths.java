@@ -3,6 +3,7 @@ package dev.opsbook.graph;
 import dev.opsbook.runbook.Diagnostic;
 import dev.opsbook.runbook.Escalation;
 import dev.opsbook.runbook.EscalationPath;
+import dev.opsbook.runbook.Position;
 import dev.opsbook.runbook.Runbook;
 import dev.opsbook.runbook.Suggestions;
 import java.io.IOException;
@@ -69,6 +70,41 @@ public final class EscalationPaths {
         }
         return new Resolved(runbook.withEscalation(new Escalation(escalation.path(), read.path().get().tiers(), escalation.position())),
                 diagnostics);
+    }
+
+    /** A shared path's file checked on its own, as {@code opsbook validate} finds it in a folder: its name in diagnostics, and its problems. */
+    public record Checked(String file, List<Diagnostic> diagnostics) {
+        public Checked {
+            diagnostics = List.copyOf(diagnostics);
+        }
+    }
+
+    /** Whether {@code file} is a shared path's file: {@code escalation-paths/NAME.yaml}. */
+    public static boolean isPathFile(Path file) {
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return file.getFileName() != null && file.getFileName().toString().endsWith(EscalationPath.SUFFIX)
+                && parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(EscalationPath.FOLDER);
+    }
+
+    /** Every shared path's file under {@code folder}, at any depth, in name order. */
+    public static List<Path> filesUnder(Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(f -> isPathFile(f) && Files.isRegularFile(f)).sorted().toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Checks a shared path's file whether or not a runbook names it, named as a runbook's diagnostics name it. */
+    public static Checked check(Path file) {
+        String shown = new Display(file.toString()).of(file.toAbsolutePath().normalize());
+        String name = file.getFileName().toString();
+        name = name.substring(0, name.length() - EscalationPath.SUFFIX.length());
+        try {
+            return new Checked(shown, EscalationPath.read(shown, name, Files.readString(file, StandardCharsets.UTF_8)).diagnostics());
+        } catch (IOException e) {
+            return new Checked(shown, List.of(Diagnostic.error(shown, Position.START, "cannot read: " + e.getMessage())));
+        }
     }
 
     /** The escalation-paths folders a runbook file may use, nearest first. */

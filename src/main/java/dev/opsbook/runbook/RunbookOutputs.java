@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.expression.ExpressionException;
 import dev.opsbook.expression.Expressions;
 import dev.opsbook.expression.References;
+import dev.opsbook.expression.Template;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -20,7 +22,8 @@ final class RunbookOutputs {
     private RunbookOutputs() {
     }
 
-    static Map<String, String> read(JsonNode node, Function<String, Position> position, BiConsumer<Position, String> error) {
+    static Map<String, String> read(JsonNode node, Function<String, Position> position, BiConsumer<Position, String> error,
+            BiConsumer<Position, String> warning) {
         Map<String, String> outputs = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return outputs;
@@ -44,8 +47,15 @@ final class RunbookOutputs {
             try {
                 Expressions.compile(expression);
             } catch (ExpressionException e) {
-                error.accept(at, "output '" + field.getKey() + "': " + e.getMessage());
-                return;
+                if (!Template.isTemplate(expression)) {
+                    error.accept(at, "output '" + field.getKey() + "': " + e.getMessage());
+                    return;
+                }
+                Optional<String> inside = OutputTemplates.expression(field.getKey(), expression, at, error, warning);
+                if (inside.isEmpty()) {
+                    return;
+                }
+                expression = inside.get();
             }
             References.unknownRoot(expression).ifPresent(root -> error.accept(at, "output '" + field.getKey() + "': '" + root
                     + "' is not something outputs can read; they start from " + String.join(", ", References.ROOTS.stream().sorted().toList())

@@ -136,7 +136,8 @@ public final class RunbookParser {
             Runbook runbook = new Runbook(id, file, text, bodyStart(frontMatter), sha256(text), title, kind,
                     text(meta, "owner").orElse(""), text(meta, "description").orElse(""), parameters, env,
                     timeout, steps, positions, automation.triggers(), automation.concurrency(), automation.limits(),
-                    automation.escalation(), approval(meta.get("approval")), RunbookOutputs.read(meta.get("outputs"), this::position, this::error));
+                    automation.escalation(), approval(meta.get("approval")), RunbookOutputs.read(meta.get("outputs"), this::position, this::error,
+                    this::warning));
             diagnostics.sort(Diagnostic.IN_FILE_ORDER);
             return new ParsedRunbook(runbook, diagnostics);
         }

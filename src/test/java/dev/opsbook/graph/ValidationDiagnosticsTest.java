@@ -129,6 +129,14 @@ class ValidationDiagnosticsTest {
     }
 
     @Test
+    void an_output_written_as_one_template_is_read_as_the_expression_inside_it_and_a_broken_one_is_left_out() {
+        LoadedRunbook loaded = load("invalid/output-templates.md");
+
+        assertThat(loaded.runbook().outputs()).containsExactly(
+                java.util.Map.entry("host", "steps.find.outputs.host"), java.util.Map.entry("count", "steps.find.outputs.count"));
+    }
+
+    @Test
     void a_runbook_of_prose_only_has_no_steps_and_no_diagnostics() {
         LoadedRunbook loaded = load("valid/prose-only.md");
 
