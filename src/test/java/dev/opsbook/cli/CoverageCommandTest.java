@@ -12,9 +12,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.opsbook.alarm.CloudWatchFakes;
 import dev.opsbook.aws.AwsFakes;
 import dev.opsbook.trigger.EventEnvelope;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opsbook coverage} in this JVM, against a file of describe-alarms output and against WireMock as CloudWatch. */
 class CoverageCommandTest {
@@ -45,21 +41,9 @@ class CoverageCommandTest {
         AwsFakes.fakeCredentials();
     }
 
-    private static synchronized Result coverage(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new CoverageCommand()).execute(args);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result coverage(String... args) {
+        dev.opsbook.testing.InProcessCli.Result result = dev.opsbook.testing.InProcessCli.run(new CoverageCommand(), args);
+        return new Result(result.exitCode(), result.stdout(), result.stderr());
     }
 
     private static String row(String stdout, String alarm) {

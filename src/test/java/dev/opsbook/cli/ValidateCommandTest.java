@@ -2,15 +2,11 @@ package dev.opsbook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opsbook validate} in this JVM: what a folder of runbooks and shared escalation paths is reported as. */
 class ValidateCommandTest {
@@ -28,21 +24,9 @@ class ValidateCommandTest {
     record Result(int exitCode, String stdout, String stderr) {
     }
 
-    private static synchronized Result validate(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new ValidateCommand()).execute(args);
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Result validate(String... args) {
+        dev.opsbook.testing.InProcessCli.Result result = dev.opsbook.testing.InProcessCli.run(new ValidateCommand(), args);
+        return new Result(result.exitCode(), result.stdout(), result.stderr());
     }
 
     private Path write(String relative, String text) throws IOException {
