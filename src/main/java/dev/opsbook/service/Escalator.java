@@ -167,7 +167,7 @@ final class Escalator {
         if (closedHow.isEmpty()) {
             delivery.audit(runId, new AuditFact(now, "escalation-stopped", JsonNodeFactory.instance.objectNode().put("run", runId)
                     .put("occasion", key).put("by", by)));
-            log.println("opsbook: escalation of run " + runId + " (" + key + ") stopped: " + by);
+            log.println("escalation of run " + runId + " (" + key + ") stopped: " + by);
         }
         // //why: a person who acted is acknowledged even when the run ended before this tick saw it, then the incident resolved
         List<Notifier.PagerAction> actions = new java.util.ArrayList<>();

@@ -94,7 +94,8 @@ final class TierDelivery {
             data.put("retryAt", retryAt.get().toString());
         }
         audit(runId, new AuditFact(at, "escalation-told", data));
-        log.println("opsbook: escalation of run " + runId + " (" + occasion + "): tier " + (tier + 1) + " told through "
+        //why: serve's log makes a line starting "opsbook: " a warning; a tier told is news, a failed delivery a warning
+        log.println((complete ? "" : "opsbook: ") + "escalation of run " + runId + " (" + occasion + "): tier " + (tier + 1) + " told through "
                 + (now.isEmpty() ? "no channel" : String.join(", ", now))
                 + (complete ? "" : "; " + failure + "; retried at " + retryAt.get()));
         recorded(runId);
