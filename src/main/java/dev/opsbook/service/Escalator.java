@@ -37,6 +37,7 @@ final class Escalator {
     private static final Duration HOLD = Duration.ofMinutes(1);
     /** A failed run older than this when first seen is not escalated (a store full of old failures on a first start). */
     private static final Duration FAILED_LOOKBACK = Duration.ofDays(1);
+    static final int PAGE = 200;
 
     private final RunStore store;
     private final RunbookLoader loader;
@@ -69,17 +70,32 @@ final class Escalator {
 
     void tick() {
         Instant now = clock.instant();
-        for (RunStatus status : List.of(RunStatus.WAITING, RunStatus.NEEDS_ATTENTION, RunStatus.FAILED)) {
-            Optional<Instant> since = status == RunStatus.FAILED ? Optional.of(now.minus(FAILED_LOOKBACK)) : Optional.empty();
-            for (StoredRun run : store.runs(new RunQuery(Optional.empty(), Optional.of(status), Optional.empty(), since, Optional.empty(), 0, 200))) {
-                try {
-                    escalate(run, now);
-                } catch (RuntimeException e) {
-                    log.println("opsbook: cannot escalate run " + run.id() + ": " + e.getMessage());
-                }
+        for (StoredRun run : candidates(now)) {
+            try {
+                escalate(run, now);
+            } catch (RuntimeException e) {
+                log.println("opsbook: cannot escalate run " + run.id() + ": " + e.getMessage());
             }
         }
         retryAndStop(now);
+    }
+
+    /** Every run that may owe someone a notification now: waiting, needing attention, or failed within the last day. */
+    List<StoredRun> candidates(Instant now) {
+        List<StoredRun> runs = new java.util.ArrayList<>();
+        for (RunStatus status : List.of(RunStatus.WAITING, RunStatus.NEEDS_ATTENTION, RunStatus.FAILED)) {
+            Optional<Instant> since = status == RunStatus.FAILED ? Optional.of(now.minus(FAILED_LOOKBACK)) : Optional.empty();
+            //why: page by page to the end: the oldest waiting runs, the ones whose later tiers are due, come last
+            for (int offset = 0; ; offset += PAGE) {
+                List<StoredRun> page = store.runs(new RunQuery(Optional.empty(), Optional.of(status), Optional.empty(), since, Optional.empty(),
+                        offset, PAGE));
+                runs.addAll(page);
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+        }
+        return runs;
     }
 
     private void escalate(StoredRun run, Instant now) {
