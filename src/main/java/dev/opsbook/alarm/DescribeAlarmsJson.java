@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsbook.expression.JsonKinds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class DescribeAlarmsJson implements AlarmSource {
     public static List<Alarm> alarms(JsonNode document, String where) throws AlarmReadException {
         if (!document.isObject() || !(document.has("MetricAlarms") || document.has("CompositeAlarms"))) {
             String found = document.isObject() ? "an object with " + (document.isEmpty() ? "no members"
-                    : "members " + String.join(", ", iterable(document.fieldNames()))) : kind(document);
+                    : "members " + String.join(", ", iterable(document.fieldNames()))) : JsonKinds.of(document);
             throw new AlarmReadException(where + ": error: not describe-alarms JSON: found " + found + "; " + EXPECTED);
         }
         List<Alarm> alarms = new ArrayList<>();
@@ -90,13 +91,13 @@ public final class DescribeAlarmsJson implements AlarmSource {
             return;
         }
         if (!items.isArray()) {
-            throw new AlarmReadException(where + ": error: " + list + " must be a list of alarms, not " + kind(items) + "; " + EXPECTED);
+            throw new AlarmReadException(where + ": error: " + list + " must be a list of alarms, not " + JsonKinds.of(items) + "; " + EXPECTED);
         }
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             String at = list + "[" + i + "]";
             if (!item.isObject()) {
-                throw new AlarmReadException(where + ": error: " + at + " must be an alarm (an object), not " + kind(item));
+                throw new AlarmReadException(where + ": error: " + at + " must be an alarm (an object), not " + JsonKinds.of(item));
             }
             String name = Alarm.text(item, "AlarmName").orElseThrow(() -> new AlarmReadException(where + ": error: " + at
                     + " has no AlarmName; each alarm of describe-alarms has AlarmName and AlarmArn"));
@@ -116,7 +117,7 @@ public final class DescribeAlarmsJson implements AlarmSource {
         }
         if (!tags.isArray()) {
             throw new AlarmReadException(where + ": error: " + at + ".Tags must be a list of {Key, Value}, as list-tags-for-resource"
-                    + " prints, not " + kind(tags));
+                    + " prints, not " + JsonKinds.of(tags));
         }
         for (JsonNode tag : tags) {
             if (!tag.path("Key").isTextual()) {
@@ -131,24 +132,5 @@ public final class DescribeAlarmsJson implements AlarmSource {
         List<String> list = new ArrayList<>();
         names.forEachRemaining(list::add);
         return list.size() > 5 ? List.of(String.join(", ", list.subList(0, 5)) + ", ...") : list;
-    }
-
-    static String kind(JsonNode value) {
-        if (value.isObject()) {
-            return "an object";
-        }
-        if (value.isArray()) {
-            return "a list";
-        }
-        if (value.isNumber()) {
-            return "a number";
-        }
-        if (value.isBoolean()) {
-            return "a boolean";
-        }
-        if (value.isNull()) {
-            return "null";
-        }
-        return "a string";
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsbook.expression.JsonKinds;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public record EventEnvelope(String id, String source, String detailType, Instant
             return new Rejection("not JSON: " + e.getMessage());
         }
         if (!tree.isObject()) {
-            return new Rejection("not an EventBridge event: the JSON is " + kind(tree) + ", not an object");
+            return new Rejection("not an EventBridge event: the JSON is " + JsonKinds.of(tree) + ", not an object");
         }
         return of((ObjectNode) tree);
     }
@@ -83,7 +84,7 @@ public record EventEnvelope(String id, String source, String detailType, Instant
         }
         for (String field : List.of("id", "detail-type", "source", "account", "time", "region")) {
             if (!event.get(field).isTextual()) {
-                return new Rejection("field '" + field + "' must be a string, not " + kind(event.get(field)));
+                return new Rejection("field '" + field + "' must be a string, not " + JsonKinds.of(event.get(field)));
             }
         }
         Instant time;
@@ -95,18 +96,18 @@ public record EventEnvelope(String id, String source, String detailType, Instant
         }
         JsonNode resourcesNode = event.get("resources");
         if (!resourcesNode.isArray()) {
-            return new Rejection("field 'resources' must be a list of ARNs, not " + kind(resourcesNode));
+            return new Rejection("field 'resources' must be a list of ARNs, not " + JsonKinds.of(resourcesNode));
         }
         List<String> resources = new ArrayList<>();
         for (int i = 0; i < resourcesNode.size(); i++) {
             if (!resourcesNode.get(i).isTextual()) {
-                return new Rejection("field 'resources' must be a list of ARNs, but item " + (i + 1) + " is " + kind(resourcesNode.get(i)));
+                return new Rejection("field 'resources' must be a list of ARNs, but item " + (i + 1) + " is " + JsonKinds.of(resourcesNode.get(i)));
             }
             resources.add(resourcesNode.get(i).textValue());
         }
         JsonNode detail = event.get("detail");
         if (!detail.isObject()) {
-            return new Rejection("field 'detail' must be an object, not " + kind(detail));
+            return new Rejection("field 'detail' must be an object, not " + JsonKinds.of(detail));
         }
         return new EventEnvelope(text(event, "id"), text(event, "source"), text(event, "detail-type"), time,
                 text(event, "account"), text(event, "region"), resources, (ObjectNode) detail, event);
@@ -136,24 +137,5 @@ public record EventEnvelope(String id, String source, String detailType, Instant
 
     private static String text(JsonNode event, String field) {
         return event.get(field).textValue();
-    }
-
-    private static String kind(JsonNode value) {
-        if (value.isObject()) {
-            return "an object";
-        }
-        if (value.isArray()) {
-            return "a list";
-        }
-        if (value.isNumber()) {
-            return "a number";
-        }
-        if (value.isBoolean()) {
-            return "a boolean";
-        }
-        if (value.isNull()) {
-            return "null";
-        }
-        return "a string";
     }
 }
