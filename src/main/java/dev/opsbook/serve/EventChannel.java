@@ -31,9 +31,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * application.properties), so one that must wait does not stop the channel.
  *
  * <p>While the instance is full it holds the message it has instead of handing it back, and
- * offers it once a run ends: messages are taken one at a time, so the connector stops receiving
- * once its small buffer is full (its in-flight limit, {@code max-number-of-messages} per
- * receive), and the messages behind stay in the queue for other instances. Handing them back
+ * offers it once a run ends: messages are taken one at a time (per copy of the channel, when
+ * {@code concurrency} asks for several), so the connector stops receiving once its small buffer is
+ * full (its in-flight limit, {@code max-number-of-messages} per receive), and the messages behind
+ * stay in the queue for other instances. Handing them back
  * would have had them received again and again, each delivery counting towards the redrive limit.
  */
 @ApplicationScoped
@@ -86,8 +87,22 @@ public class EventChannel {
         return CompletableFuture.supplyAsync(() -> intake.offer(source, body, receives), WORKERS)
                 .handle((outcome, failure) -> failure != null
                         ? later(message, "failed: " + failure)
-                        : outcome.verdict() == EventIntake.Verdict.DONE ? message.ack() : later(message, reason(outcome)))
+                        : outcome.verdict() == EventIntake.Verdict.DONE ? forget(message) : later(message, reason(outcome)))
                 .thenCompose(settled -> settled);
+    }
+
+    /**
+     * Acknowledges (SQS: deletes) without waiting for the queue's answer. //why: the run is stored and the event settled, so a
+     * delete that is lost (the process killed meanwhile) only has the message come again, to be settled as a duplicate; waiting
+     * for it held the next message behind a round trip.
+     */
+    private static CompletionStage<Void> forget(Message<String> message) {
+        message.ack().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.debugf("event settled, its message not deleted (it comes again, a duplicate): %s", failure);
+            }
+        });
+        return CompletableFuture.completedFuture(null);
     }
 
     private static String reason(Dispatcher.Outcome outcome) {

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the runbook's escalation told (once an hour); when its concurrency key is busy the event
  * waits in the queue ({@code whenBusy: queue}) or is suppressed ({@code drop}).
  *
- * //why: one dispatch at a time, so two events for the same key cannot both see it free.
+ * //why: events for runbooks with a limit (an hourly one, a concurrency key) are dispatched one at a time, so two cannot
+ * both see the limit free (the embedded store has no key locks); the others at once, each claimed in the store.
  */
 public final class Dispatcher {
 
@@ -60,6 +61,9 @@ public final class Dispatcher {
     private final Clock clock;
     private final int maxReceives;
     private final Map<String, Instant> lastEscalation = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock limitedOneAtATime = new java.util.concurrent.locks.ReentrantLock();
+    /** //why: this instance's claim of an event is its own to take up again (reclaim): two deliveries of it here at once must not both */
+    private final java.util.Set<String> dispatching = ConcurrentHashMap.newKeySet();
     private volatile dev.opsbook.metrics.ServiceMetrics metrics;
     private final String claimant;
     private final Duration claimTime;
@@ -95,7 +99,7 @@ public final class Dispatcher {
     }
 
     /** @param drill the game day whose drill this event is: its runs are drills of it */
-    public synchronized Outcome handle(String channel, String body, int receiveCount, Optional<String> drill) {
+    public Outcome handle(String channel, String body, int receiveCount, Optional<String> drill) {
         Outcome outcome = dispatchOrFail(channel, body, receiveCount, drill);
         if (metrics != null) {
             metrics.eventHandled(channel, outcome.report().path("outcome").asText("unknown"));
@@ -127,6 +131,18 @@ public final class Dispatcher {
             return done(id, EventOutcome.REJECTED.label(), parsed.problem(), List.of());
         }
         EventMatcher.Event event = parsed.event().get();
+        if (!dispatching.add(event.id())) {
+            return new Outcome(EventIntake.Verdict.LATER, report(event.id(), "in-progress",
+                    "another delivery of this event is being handled here; the message comes back until it is settled", List.of()));
+        }
+        try {
+            return dispatchEvent(channel, body, drill, event);
+        } finally {
+            dispatching.remove(event.id());
+        }
+    }
+
+    private Outcome dispatchEvent(String channel, String body, Optional<String> drill, EventMatcher.Event event) {
         Redactor redactor = matcher.redactor(event.raw());
         String kept = kept(body, event.raw(), redactor);
         Optional<ReceivedEvent> known = store.receivedEvent(event.id());
@@ -137,6 +153,11 @@ public final class Dispatcher {
         if (matches.isEmpty()) {
             claimOrSettle(event, channel, kept, EventOutcome.NO_MATCH, "no runbook's trigger matches this event", List.of());
             return done(event.id(), EventOutcome.NO_MATCH.label(), "no runbook's trigger matches this event", List.of());
+        }
+        boolean limited = matches.stream().map(m -> m.runbook().runbook())
+                .anyMatch(r -> r.concurrency().isPresent() || r.limits().flatMap(Limits::maxRunsPerHour).isPresent());
+        if (limited) {
+            limitedOneAtATime.lock();
         }
         // //why: a concurrency key is locked in the store (PostgreSQL: an advisory lock) from the check until its run is stored,
         // so two instances handling two events for one key cannot both find it free; in one order, so they cannot deadlock
@@ -150,6 +171,9 @@ public final class Dispatcher {
         } finally {
             for (int i = locks.size() - 1; i >= 0; i--) {
                 locks.get(i).close();
+            }
+            if (limited) {
+                limitedOneAtATime.unlock();
             }
         }
     }

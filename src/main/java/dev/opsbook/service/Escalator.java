@@ -10,7 +10,7 @@ import dev.opsbook.graph.RunbookLoader;
 import dev.opsbook.runbook.Step;
 import dev.opsbook.steps.Notifier;
 import dev.opsbook.store.Escalations;
-import dev.opsbook.store.RunQuery;
+import dev.opsbook.store.RunHead;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.io.PrintStream;
@@ -25,11 +25,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The escalation engine of {@code serve}: on each tick it tells the tiers that are due of every run that waits for a person,
- * failed, or needs attention ({@link Occasions}, {@link TierDecisions}), retries deliveries that failed, and stops the
+ * The escalation engine of {@code serve}: on each tick it tells the tiers that are due of the runs that wait for a person,
+ * failed, or need attention ({@link Occasions}, {@link TierDecisions}), retries deliveries that failed, and stops the
  * escalations whose occasion ended or that a person acknowledged, telling PagerDuty (acknowledge when a person acted,
  * resolve when the run ended). Every "once" is a claim in the store, so several instances, or one restarted, tell each tier
- * once.
+ * once. Which runs it looks at is driven by due times the store keeps ({@link Escalations#dueLooks}), not by reading every run.
  */
 final class Escalator {
 
@@ -38,6 +38,12 @@ final class Escalator {
     /** A failed run older than this when first seen is not escalated (a store full of old failures on a first start). */
     private static final Duration FAILED_LOOKBACK = Duration.ofDays(1);
     static final int PAGE = 200;
+    /** The statuses of runs that may owe someone a notification. */
+    private static final java.util.Set<RunStatus> CANDIDATES = java.util.EnumSet.of(RunStatus.WAITING, RunStatus.NEEDS_ATTENTION, RunStatus.FAILED);
+    /** The most runs looked at in one tick; the rest stay due (or unlooked) for the next. */
+    static final int MOST_PER_TICK = 10 * PAGE;
+    /** Every how many ticks the escalator also reads which runs moved in other processes. */
+    static final int SWEEP_EVERY = 5;
 
     private final RunStore store;
     private final RunbookLoader loader;
@@ -46,6 +52,9 @@ final class Escalator {
     private final String instance;
     private final PrintStream log;
     private volatile Optional<URI> publicUrl = Optional.empty();
+    private final java.util.Set<String> moved = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private int ticks;
+    private boolean behind;
     /** //why: a run's runbook text never changes: parsed once per text, not once per tick */
     private final Map<String, LoadedRunbook> loaded = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -68,79 +77,128 @@ final class Escalator {
         this.publicUrl = base;
     }
 
+    /**
+     * Looks at the runs whose look is due (a tier's time, a retry, a claim's hold, an acknowledgement: an indexed read), the
+     * runs this process stored an event of since the last tick that are no longer running, and, on the first tick and every
+     * {@link #SWEEP_EVERY}th, every run that moved since it was last looked at (written by another process: another instance,
+     * {@code opsbook run} or {@code opsbook approve}). //why: reading the events of every waiting run each tick cost as much
+     * as the runs waiting; these reads cost as much as the runs that moved or fell due.
+     */
     void tick() {
         Instant now = clock.instant();
         for (StoredRun run : candidates(now)) {
             try {
-                escalate(run, now);
+                look(run, now);
             } catch (RuntimeException e) {
                 log.println("opsbook: cannot escalate run " + run.id() + ": " + e.getMessage());
             }
         }
-        retryAndStop(now);
     }
 
-    /** Every run that may owe someone a notification now: waiting, needing attention, or failed within the last day. */
+    /** Told of each event this process stores (after its commit): a run that stopped running may owe someone a notification. */
+    void heard(RunHead head) {
+        if (head.status() != RunStatus.RUNNING) {
+            moved.add(head.runId());
+        }
+    }
+
+    /** The runs to look at now: due, moved here, and (on a sweep) moved anywhere; each once, at most {@link #MOST_PER_TICK}. */
     List<StoredRun> candidates(Instant now) {
-        List<StoredRun> runs = new java.util.ArrayList<>();
-        for (RunStatus status : List.of(RunStatus.WAITING, RunStatus.NEEDS_ATTENTION, RunStatus.FAILED)) {
-            Optional<Instant> since = status == RunStatus.FAILED ? Optional.of(now.minus(FAILED_LOOKBACK)) : Optional.empty();
-            //why: page by page to the end: the oldest waiting runs, the ones whose later tiers are due, come last
-            for (int offset = 0; ; offset += PAGE) {
-                List<StoredRun> page = store.runs(new RunQuery(Optional.empty(), Optional.of(status), Optional.empty(), since, Optional.empty(),
-                        offset, PAGE));
-                runs.addAll(page);
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>(store.dueLooks(now, MOST_PER_TICK));
+        for (java.util.Iterator<String> it = moved.iterator(); it.hasNext() && ids.size() < MOST_PER_TICK; ) {
+            ids.add(it.next());
+            it.remove();
+        }
+        if (ticks++ % SWEEP_EVERY == 0 || behind) {
+            //why: page by page: the oldest waiting runs, the ones whose later tiers are due, come first
+            for (int offset = 0; ids.size() < MOST_PER_TICK; offset += PAGE) {
+                List<String> page = store.unlooked(now.minus(FAILED_LOOKBACK), offset, PAGE);
+                ids.addAll(page);
                 if (page.size() < PAGE) {
                     break;
                 }
             }
         }
+        behind = ids.size() >= MOST_PER_TICK; // //why: a first start over many unlooked runs catches up tick by tick, not sweep by sweep
+        List<StoredRun> runs = new java.util.ArrayList<>();
+        for (String id : ids) {
+            store.run(id).ifPresentOrElse(runs::add, () -> gone(id, now));
+        }
         return runs;
     }
 
-    private void escalate(StoredRun run, Instant now) {
+    /** Tells what is due of the run's escalation, follows up what was told, and notes when to look at it again. */
+    private void look(StoredRun run, Instant now) {
+        long seen = store.heads(List.of(run.id())).values().stream().mapToLong(RunHead::lastSeq).findFirst().orElse(0);
+        Optional<Instant> next = escalate(run, now);
+        List<Escalations.Notice> notices = store.notices(run.id());
+        Map<String, List<Escalations.Notice>> open = notices.stream().filter(n -> n.closedHow().isEmpty() || n.closedHow().get().equals("acknowledged"))
+                .collect(Collectors.groupingBy(Escalations.Notice::occasion, LinkedHashMap::new, Collectors.toList()));
+        open.forEach((key, list) -> {
+            try {
+                followUp(run.id(), key, list, now);
+            } catch (RuntimeException e) {
+                log.println("opsbook: cannot follow up the escalation of run " + run.id() + ": " + e.getMessage());
+            }
+        });
+        List<Escalations.Notice> after = open.isEmpty() ? notices : store.notices(run.id());
+        boolean going = after.stream().anyMatch(n -> n.closedHow().isEmpty() || (n.closedHow().get().equals("acknowledged") && !ended(run.status())));
+        Optional<Instant> retry = after.stream().filter(n -> n.closedHow().isEmpty()).map(Escalations.Notice::retryAt).flatMap(Optional::stream)
+                .min(Instant::compareTo);
+        Optional<Instant> due = java.util.stream.Stream.of(next, retry).flatMap(Optional::stream).min(Instant::compareTo);
+        if (next.isEmpty() && !going && !CANDIDATES.contains(run.status())) {
+            store.forgetLook(run.id());
+        } else {
+            store.lookAgain(run.id(), seen, due);
+        }
+    }
+
+    /** A run no longer in the store: its open escalations are resolved, and it is not looked at again. */
+    private void gone(String runId, Instant now) {
+        store.notices(runId).stream().filter(n -> n.closedHow().isEmpty()).map(Escalations.Notice::occasion).distinct()
+                .forEach(key -> store.close(runId, key, Optional.empty(), "resolved", now));
+        store.forgetLook(runId);
+    }
+
+    /** Tells the tier that is due now, if one is; returns when the next tier falls due (empty: none will, as things stand). */
+    private Optional<Instant> escalate(StoredRun run, Instant now) {
+        if (!CANDIDATES.contains(run.status())) {
+            return Optional.empty();
+        }
         LoadedRunbook runbook = runbook(run);
         List<Tier> tiers = Tier.of(runbook);
         if (tiers.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         List<RunEvent> events = store.events(run.id());
         RunResult result = RunResult.of(runbook.runbook(), events);
         Optional<Occasions.Occasion> occasion = Occasions.of(result.state(), id -> runbook.runbook().step(id).flatMap(Step::timeout));
         if (occasion.isEmpty() || (occasion.get().kind() == Occasions.Kind.FAILED && occasion.get().since().isBefore(now.minus(FAILED_LOOKBACK)))) {
-            return;
+            return Optional.empty();
         }
         if (occasion.get().kind() == Occasions.Kind.WAITING && occasion.get().step()
                 .flatMap(x -> runbook.runbook().step(x.stepId())).map(s -> s.has(dev.opsbook.runbook.StepKindSpec.Trait.RUNS_A_RUNBOOK)).orElse(false)) {
-            return; // //why: it waits for its child run, which escalates by itself: one person asked once
+            return Optional.empty(); // //why: it waits for its child run, which escalates by itself: one person asked once
         }
         String key = occasion.get().key();
         List<Escalations.Notice> notices = store.notices(run.id()).stream().filter(n -> n.occasion().equals(key)).toList();
         if (notices.stream().anyMatch(n -> n.closedHow().isPresent())) {
-            return;
+            return Optional.empty();
         }
         boolean acknowledged = store.acknowledgements(run.id()).stream().anyMatch(a -> a.occasion().equals(key));
-        Map<Integer, Instant> told = notices.stream().collect(Collectors.toMap(Escalations.Notice::tier, Escalations.Notice::toldAt));
-        TierDecisions.Decision decision = TierDecisions.decide(tiers.stream().map(Tier::after).toList(),
-                occasion.get().since().plus(occasion.get().startAfter()), told, acknowledged, now);
+        Map<Integer, Instant> told = new java.util.HashMap<>(notices.stream().collect(Collectors.toMap(Escalations.Notice::tier, Escalations.Notice::toldAt)));
+        List<Duration> afters = tiers.stream().map(Tier::after).toList();
+        Instant clockStarts = occasion.get().since().plus(occasion.get().startAfter());
+        TierDecisions.Decision decision = TierDecisions.decide(afters, clockStarts, told, acknowledged, now);
         if (decision instanceof TierDecisions.Tell tell && store.claimTier(run.id(), key, tell.tier(), instance, now, now.plus(HOLD))) {
             TierMessage message = TierMessage.of(runbook, result, occasion.get(), tell.tier(), tiers.size(), publicUrl, now);
             delivery.deliver(run.id(), key, tell.tier(), tiers.get(tell.tier()).target(), List.of(), 1, message,
                     occasion.get().dedupKey(run.id()));
+            told.put(tell.tier(), now);
+            decision = TierDecisions.decide(afters, clockStarts, told, acknowledged, now);
         }
-    }
-
-    /** Retries the deliveries that are due, and stops the escalations whose occasion ended or was acknowledged. */
-    private void retryAndStop(Instant now) {
-        Map<List<String>, List<Escalations.Notice>> open = store.open(500).stream()
-                .collect(Collectors.groupingBy(n -> List.of(n.subject(), n.occasion()), LinkedHashMap::new, Collectors.toList()));
-        open.forEach((id, notices) -> {
-            try {
-                followUp(id.get(0), id.get(1), notices, now);
-            } catch (RuntimeException e) {
-                log.println("opsbook: cannot follow up the escalation of run " + id.get(0) + ": " + e.getMessage());
-            }
-        });
+        return decision instanceof TierDecisions.WaitUntil wait ? Optional.of(wait.at())
+                : decision instanceof TierDecisions.Tell ? Optional.of(now) : Optional.empty();
     }
 
     private void followUp(String runId, String key, List<Escalations.Notice> notices, Instant now) {

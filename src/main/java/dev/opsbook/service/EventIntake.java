@@ -25,6 +25,8 @@ public final class EventIntake {
     private final RunPool pool;
     private final int maxConcurrentRuns;
     private volatile boolean closed;
+    /** //why: several channel copies offer at once; each offer holds a slot from its check until its run is in the pool */
+    private final java.util.concurrent.atomic.AtomicInteger offering = new java.util.concurrent.atomic.AtomicInteger();
     private volatile CompletableFuture<Void> freed = new CompletableFuture<>();
 
     EventIntake(Dispatcher dispatcher, RunPool pool, int maxConcurrentRuns) {
@@ -39,11 +41,20 @@ public final class EventIntake {
      * @param receives how many times the transport has delivered it (1 when it cannot tell)
      */
     public Dispatcher.Outcome offer(String channel, String body, int receives) {
-        return busy().orElseGet(() -> dispatcher.handle(channel, body, receives));
+        return offer(() -> dispatcher.handle(channel, body, receives));
     }
 
-    private java.util.Optional<Dispatcher.Outcome> busy() {
-        if (closed || pool.freeSlots() <= 0) {
+    private Dispatcher.Outcome offer(java.util.function.Supplier<Dispatcher.Outcome> handle) {
+        int others = offering.getAndIncrement();
+        try {
+            return busy(others).orElseGet(handle);
+        } finally {
+            offering.decrementAndGet();
+        }
+    }
+
+    private java.util.Optional<Dispatcher.Outcome> busy(int others) {
+        if (closed || pool.freeSlots() - others <= 0) {
             return java.util.Optional.of(new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
                     .put("reason", closed || pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
                             : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue")));
@@ -56,12 +67,12 @@ public final class EventIntake {
      * room as any event.
      */
     public Dispatcher.Outcome offerDrill(String body, String gameDay) {
-        return busy().orElseGet(() -> dispatcher.handle("gameday", body, 1, java.util.Optional.of(gameDay)));
+        return offer(() -> dispatcher.handle("gameday", body, 1, java.util.Optional.of(gameDay)));
     }
 
     /** How many more runs this instance would start now: a transport takes no more messages than that. */
     public int room() {
-        return closed ? 0 : Math.max(0, pool.freeSlots());
+        return closed ? 0 : Math.max(0, pool.freeSlots() - offering.get());
     }
 
     /**

@@ -63,6 +63,7 @@ public final class LiveRuns implements AutoCloseable {
     // //why: one thread for every open page, however many: the old pages held a server thread each and read the store 5 times a second
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(Service.daemon("opsbook-live-runs"));
     private volatile long lastKeepAlive = System.nanoTime();
+    private volatile java.util.function.Consumer<RunHead> also = head -> { };
 
     /**
      * @param executedHere whether this instance executes the run now: then every event of it is
@@ -118,8 +119,14 @@ public final class LiveRuns implements AutoCloseable {
         return runs.values().stream().mapToInt(b -> b.subscribers.size()).sum();
     }
 
+    /** Also tells {@code listener} of every event this process stores (serve's escalator: which runs moved); it must return at once. */
+    void alsoTell(java.util.function.Consumer<RunHead> listener) {
+        this.also = listener;
+    }
+
     /** An event this process stored (from the store, after its commit). */
     void stored(RunHead head) {
+        also.accept(head);
         Broadcast broadcast = runs.get(head.runId());
         if (broadcast != null) {
             broadcast.offer(head);

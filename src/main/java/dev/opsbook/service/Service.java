@@ -119,7 +119,8 @@ public final class Service implements AutoCloseable {
     private final AwsInvoker invoker;
     private final RunbookFolders folders;
     private final TriggerMatcher matcher = new TriggerMatcher();
-    private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, daemon("opsbook-ticks"));
+    // //why: two threads, so the escalator's tick (a catch-up over many runs after a start) never holds up answers and takeovers
+    private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2, daemon("opsbook-ticks"));
     private final Dispatcher dispatcher;
     private final RunPool pool;
     private final Heartbeat leases;
@@ -193,6 +194,7 @@ public final class Service implements AutoCloseable {
         this.gameDays = new GameDayRuns(store, loader, intake::offerDrill, clock);
         gameDayRuns[0] = gameDays;
         this.live = new LiveRuns(store, pool::holds, log);
+        live.alsoTell(escalator::heard);
         this.coverage = new CoverageReader(new CloudWatchAlarms(clients), folders::current, matcher, clock);
     }
 
@@ -267,6 +269,7 @@ public final class Service implements AutoCloseable {
         leases.start();
         live.start();
         ticks.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(this::escalate, 500, 2000, TimeUnit.MILLISECONDS);
     }
 
     private final AtomicInteger tickCount = new AtomicInteger();
@@ -283,15 +286,19 @@ public final class Service implements AutoCloseable {
             Cancellations.endWaiting(store, pool::holds, operations);
             takeovers.takeOverExpired();
             resumptions.resumeAnswered();
-            // //why: every fourth tick (2 s): it reads and folds the events of every run that waits, failed or needs attention,
-            // and an escalation's `after` is a matter of seconds at least, while answers and takeovers above should be taken up at once
             int tick = tickCount.incrementAndGet();
-            if (tick % 4 == 1) {
-                escalator.tick();
-            }
             if (tick % 10 == 2) {
                 export.catchUp(lagging); // //why: every 5 s; files a killed instance did not write lag a stopped run, which nobody else would rewrite
             }
+        } catch (RuntimeException e) {
+            log.println("opsbook: " + e);
+        }
+    }
+
+    /** Every 2 s, on a thread of its own: an escalation's `after` is a matter of seconds at least. */
+    private void escalate() {
+        try {
+            escalator.tick();
         } catch (RuntimeException e) {
             log.println("opsbook: " + e);
         }

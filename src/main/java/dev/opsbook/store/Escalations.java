@@ -62,4 +62,22 @@ public interface Escalations {
 
     /** Who acknowledged {@code subject}'s occasions. */
     List<Acknowledgement> acknowledgements(String subject);
+
+    /**
+     * Notes that the escalator looked at run {@code runId} as far as its event {@code seenSeq}, and looks again at {@code at}
+     * (empty: not until the run moves). Once the run moves past {@code seenSeq} it is {@link #unlooked} again.
+     */
+    void lookAgain(String runId, long seenSeq, Optional<Instant> at);
+
+    /** The escalator no longer looks at {@code runId} (nothing of it can escalate) until it waits, needs attention or fails again. */
+    void forgetLook(String runId);
+
+    /** The runs whose look is due at {@code now}, earliest first; at most {@code limit}. An indexed read. */
+    List<String> dueLooks(Instant now, int limit);
+
+    /**
+     * The runs the escalator has not looked at since they last moved: never looked at and waiting, needing attention or failed
+     * since {@code failedSince}, or looked at before their last event; oldest first, from {@code offset}, at most {@code limit}.
+     */
+    List<String> unlooked(Instant failedSince, int offset, int limit);
 }

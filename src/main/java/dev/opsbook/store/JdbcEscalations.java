@@ -19,9 +19,32 @@ final class JdbcEscalations implements Escalations {
             "subject, occasion, tier, told_at, told_by, attempts, delivered, failure, retry_at, closed_at, closed_how";
 
     private final Jdbc jdbc;
+    private final JdbcEscalationLooks looks;
 
     JdbcEscalations(Jdbc jdbc) {
         this.jdbc = jdbc;
+        this.looks = new JdbcEscalationLooks(jdbc);
+    }
+
+    // //why: a claim's hold, a retry and an acknowledgement each make the run's next look due by then, so a tick reads only due runs
+    @Override
+    public void lookAgain(String runId, long seenSeq, Optional<Instant> at) {
+        looks.lookAgain(runId, seenSeq, at);
+    }
+
+    @Override
+    public void forgetLook(String runId) {
+        looks.forget(runId);
+    }
+
+    @Override
+    public List<String> dueLooks(Instant now, int limit) {
+        return looks.due(now, limit);
+    }
+
+    @Override
+    public List<String> unlooked(Instant failedSince, int offset, int limit) {
+        return looks.unlooked(failedSince, offset, limit);
     }
 
     @Override
@@ -52,6 +75,7 @@ final class JdbcEscalations implements Escalations {
                 insert.setString(5, instance);
                 Jdbc.setInstant(insert, 6, holdUntil);
                 insert.executeUpdate();
+                looks.lookBy(subject, holdUntil);
                 return true;
             } catch (SQLException e) {
                 if (Jdbc.uniqueViolation(e)) {
@@ -76,6 +100,7 @@ final class JdbcEscalations implements Escalations {
                 return update.executeUpdate();
             }
         });
+        retryAt.ifPresent(at -> looks.lookBy(subject, at));
     }
 
     @Override
@@ -132,6 +157,7 @@ final class JdbcEscalations implements Escalations {
                 insert.setString(3, by);
                 Jdbc.setInstant(insert, 4, at);
                 insert.executeUpdate();
+                looks.lookBy(subject, at);
                 return true;
             } catch (SQLException e) {
                 if (Jdbc.uniqueViolation(e)) {

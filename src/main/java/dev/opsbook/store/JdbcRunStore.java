@@ -337,6 +337,26 @@ public final class JdbcRunStore implements RunStore {
         return escalations.acknowledgements(subject);
     }
 
+    @Override
+    public void lookAgain(String runId, long seenSeq, Optional<Instant> at) {
+        escalations.lookAgain(runId, seenSeq, at);
+    }
+
+    @Override
+    public void forgetLook(String runId) {
+        escalations.forgetLook(runId);
+    }
+
+    @Override
+    public List<String> dueLooks(Instant now, int limit) {
+        return escalations.dueLooks(now, limit);
+    }
+
+    @Override
+    public List<String> unlooked(Instant failedSince, int offset, int limit) {
+        return escalations.unlooked(failedSince, offset, limit);
+    }
+
     // ---- record exports ---------------------------------------------------------------------
 
     @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every waiting run is looked at, however many wait: the oldest, whose later tiers fall due first, too. */
+/** Every waiting run is looked at, however many wait, the oldest too; after that only when it falls due or moves. */
 class EscalatorCandidatesTest {
 
     private static final Instant T0 = Instant.parse("2026-12-02T03:00:00Z");
@@ -54,5 +54,37 @@ class EscalatorCandidatesTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
         assertThat(escalator.candidates(clock.instant())).extracting(StoredRun::id).hasSize(waiting).contains("r0000").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void once_looked_at_a_waiting_run_is_read_again_only_when_its_look_falls_due_or_it_moved_since() {
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        for (int i = 0; i < 3; i++) {
+            waiting("r%04d".formatted(i), T0.plusSeconds(i));
+        }
+        Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+        Instant now = clock.instant();
+        Escalator escalator = new Escalator(store, new RunbookLoader(StandardSteps.all().catalog()), null, clock, "instance-a",
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(escalator.candidates(now)).as("the first tick reads every waiting run once").hasSize(3);
+
+        store.lookAgain("r0000", 1, Optional.of(now.plusSeconds(60)));
+        store.lookAgain("r0001", 1, Optional.empty());
+        store.lookAgain("r0002", 1, Optional.of(now.minusSeconds(1)));
+        assertThat(escalator.candidates(now)).as("the next tick reads the due one alone").extracting(StoredRun::id).containsExactly("r0002");
+
+        store.lookAgain("r0002", 1, Optional.empty());
+        store.lookAgain("r0001", 0, Optional.empty()); // //why: as if an event of it was written by another process since
+        for (int tick = 2; tick < Escalator.SWEEP_EVERY; tick++) {
+            assertThat(escalator.candidates(now)).isEmpty();
+        }
+        assertThat(escalator.candidates(now)).as("a sweep finds the run that moved").extracting(StoredRun::id).containsExactly("r0001");
+        assertThat(escalator.candidates(now.plusSeconds(61))).as("its next tier's time came").extracting(StoredRun::id).containsExactly("r0000");
+    }
+
+    private void waiting(String id, Instant at) {
+        store.create(new StoredRun(id, "gated", "runbooks/gated.md", "hash", RunStatus.WAITING, "event", "event " + id,
+                Optional.empty(), Optional.empty(), at, Optional.empty(), "", "allow"), "", new RunEvent.RunStarted(at, id, "gated",
+                "Gated", "hash", JSON.objectNode(), JSON.objectNode(), "event " + id, "event", JSON.objectNode(), Optional.empty()));
     }
 }
