@@ -28,6 +28,11 @@ public final class GraphCheck {
     }
 
     public static List<Diagnostic> check(StepGraph graph) {
+        return check(graph, ExpressionSites::of);
+    }
+
+    /** @param scans a step's expressions, e.g. as the parser already found them ({@link dev.opsbook.runbook.ParsedRunbook#scan}) */
+    public static List<Diagnostic> check(StepGraph graph, java.util.function.Function<Step, ExpressionSites.Scan> scans) {
         Runbook runbook = graph.runbook();
         List<Diagnostic> diagnostics = new ArrayList<>();
         Set<String> ids = new LinkedHashSet<>();
@@ -66,7 +71,7 @@ public final class GraphCheck {
                     + String.join(" needs ", cycle) + "; break it by removing one of these needs"));
         });
         for (Step step : runbook.steps()) {
-            references(graph, step, diagnostics);
+            references(graph, step, scans.apply(step), diagnostics);
         }
         diagnostics.addAll(ForEachCheck.check(graph));
         return diagnostics;
@@ -87,11 +92,11 @@ public final class GraphCheck {
         }
     }
 
-    private static void references(StepGraph graph, Step step, List<Diagnostic> diagnostics) {
+    private static void references(StepGraph graph, Step step, ExpressionSites.Scan scan, List<Diagnostic> diagnostics) {
         Runbook runbook = graph.runbook();
         Set<String> reachable = null; // //why: computed only for a step that reads another step's results
         Set<String> itemRoots = ForEachCheck.hasItem(graph, step) ? ForEachCheck.ROOTS : Set.of();
-        for (ExpressionSite site : ExpressionSites.of(step).sites()) {
+        for (ExpressionSite site : scan.sites()) {
             if (site.overResult()) {
                 continue; // outputs read the step's own result
             }

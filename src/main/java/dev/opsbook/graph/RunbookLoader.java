@@ -59,7 +59,7 @@ public final class RunbookLoader {
         StepGraph graph = StepGraph.of(runbook);
         List<Diagnostic> diagnostics = new ArrayList<>(parsed.diagnostics());
         diagnostics.addAll(resolved.diagnostics());
-        diagnostics.addAll(GraphCheck.check(graph));
+        diagnostics.addAll(GraphCheck.check(graph, parsed::scan));
         for (RunbookCheck check : checks) {
             diagnostics.addAll(check.check(runbook));
         }

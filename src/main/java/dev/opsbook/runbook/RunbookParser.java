@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vladsch.flexmark.ast.FencedCodeBlock;
 import com.vladsch.flexmark.ast.Heading;
 import com.vladsch.flexmark.ast.Paragraph;
-import com.vladsch.flexmark.ext.gfm.tasklist.TaskListExtension;
 import com.vladsch.flexmark.ext.gfm.tasklist.TaskListItem;
-import com.vladsch.flexmark.ext.tables.TablesExtension;
-import com.vladsch.flexmark.ext.yaml.front.matter.YamlFrontMatterExtension;
 import com.vladsch.flexmark.parser.Parser;
 import com.vladsch.flexmark.util.ast.Document;
 import com.vladsch.flexmark.util.ast.Node;
 import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
-import com.vladsch.flexmark.util.data.MutableDataSet;
 import com.vladsch.flexmark.util.sequence.BasedSequence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +65,7 @@ public final class RunbookParser {
 
     public RunbookParser(StepKindCatalog catalog) {
         this.catalog = catalog;
-        MutableDataSet options = new MutableDataSet();
-        options.set(Parser.EXTENSIONS, List.of(
-                YamlFrontMatterExtension.create(), TaskListExtension.create(), TablesExtension.create()));
-        this.markdown = Parser.builder(options).build();
+        this.markdown = MarkdownBlocks.parser();
     }
 
     public ParsedRunbook parse(Path path) throws IOException {
@@ -91,6 +84,7 @@ public final class RunbookParser {
         private final LineIndex lines;
         private final List<Diagnostic> diagnostics = new ArrayList<>();
         private final Map<String, Position> positions = new HashMap<>();
+        private final Map<Step, ExpressionSites.Scan> scans = new java.util.IdentityHashMap<>();
         private RunbookKind runbookKind = RunbookKind.RUNBOOK;
         /** Ids written in the document or generated so far: a generated id never takes one of them. */
         private final Set<String> takenIds = new HashSet<>();
@@ -139,7 +133,7 @@ public final class RunbookParser {
                     automation.escalation(), approval(meta.get("approval")), RunbookOutputs.read(meta.get("outputs"), this::position, this::error,
                     this::warning));
             diagnostics.sort(Diagnostic.IN_FILE_ORDER);
-            return new ParsedRunbook(runbook, diagnostics);
+            return new ParsedRunbook(runbook, diagnostics, scans);
         }
 
         // ---- front matter -------------------------------------------------------------------
@@ -613,7 +607,9 @@ public final class RunbookParser {
             Step step = new Step(id, generatedId, kind, form, title, body, settings, needs, condition, retries, backoff,
                     timeout, onFailure, rollback, outputs, attributes, span, stepPositions,
                     catalog.find(kind).map(StepKindSpec::traits).orElse(java.util.Set.of()));
-            ExpressionSites.of(step).problems().forEach(p -> error(p.position(), p.message()));
+            ExpressionSites.Scan scan = ExpressionSites.of(step);
+            scans.put(step, scan);
+            scan.problems().forEach(p -> error(p.position(), p.message()));
             ForEach.problems(attributes, stepPositions, span.start()).forEach(p -> error(p.position(), p.message()));
             return step;
         }

@@ -18,22 +18,41 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
- * Row 6: opsbook against a peer, Ansible. The same N HTTP GETs to a local server, as an Ansible
- * playbook of {@code ansible.builtin.uri} tasks on localhost and as an opsbook runbook of
- * {@code http} steps, each run as its own process as a person would run it. Wall time is the
- * median of 3 runs after one warm-up; the server counts the requests each run made, so neither
- * side can look fast by doing less. The JVM's start ({@code java -version}) is given for context.
+ * Row 6: opsbook against its peers, Ansible and a Jupyter notebook. The same N HTTP GETs to a local
+ * server, as an Ansible playbook of {@code ansible.builtin.uri} tasks on localhost, as a notebook of
+ * one {@code urllib} call per cell executed by {@code jupyter nbconvert --execute}, and as an opsbook
+ * runbook of {@code http} steps, each run as its own process as a person would run it. Wall time is
+ * the median of 3 runs after one warm-up; each tool also runs a single call, so the cost of a step
+ * is (wall of N − wall of 1) / (N − 1), apart from each tool's start. The server counts the requests
+ * each run made, so no side can look fast by doing less. The JVM's start ({@code java -version}) is
+ * given for context. A peer that is not installed gives a row that says so ({@code bench/run}
+ * installs both with apt-get); smoke mode runs opsbook alone, one call.
  */
 final class PeerBenchmark implements Benchmark {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    static final String NOT_INSTALLED = "ansible-core not installed (apt-get install ansible-core)";
 
-    private static final String NAME = "6 A peer: Ansible";
     private static final String TARGET = "faster than the peer";
+
+    /** A peer tool: its row, the program that runs it, how the N calls are written for it and how it runs them. */
+    record Peer(String row, String label, String program, String install, String fileName,
+                BiFunction<String, Integer, String> writer, BiFunction<Path, Path, List<String>> command) {
+
+        String notInstalled() {
+            return program + " not installed (apt-get install " + install + ")";
+        }
+    }
+
+    static final Peer ANSIBLE = new Peer("6 A peer: Ansible", "ansible", "ansible-playbook", "ansible-core", "playbook.yml",
+            PeerBenchmark::playbook, (program, file) -> List.of(program.toString(), "-i", "localhost,", file.toString()));
+    static final Peer JUPYTER = new Peer("6 A peer: Jupyter notebook", "jupyter", "jupyter-nbconvert",
+            "jupyter-nbconvert python3-nbconvert python3-ipykernel", "notebook.ipynb", Notebook::of, (program, file) -> List.of(program.toString(), "--to", "notebook", "--execute",
+                    file.toString(), "--output", file.resolveSibling("executed-" + file.getFileName()).toString()));
+    static final List<Peer> PEERS = List.of(ANSIBLE, JUPYTER);
 
     @Override
     public String name() {
@@ -42,50 +61,100 @@ final class PeerBenchmark implements Benchmark {
 
     @Override
     public List<Row> run(boolean smoke) throws Exception {
-        int steps = smoke ? 3 : 50;
+        int steps = smoke ? 1 : 50;
         int warmups = smoke ? 0 : 1;
         int runs = smoke ? 1 : 3;
         String measure = "wall time, " + steps + " HTTP GETs in one run (per step)";
-        Path ansible = onPath("ansible-playbook");
         if (!Files.isRegularFile(JAR)) {
-            return List.of(new Row(NAME, measure, "n/a (jar not built)", ansible == null ? NOT_INSTALLED : "not run",
-                    "n/a", TARGET, false, "build first: ./mvnw -B -q package -DskipTests (bench/run does)"));
+            return PEERS.stream().map(peer -> new Row(peer.row(), measure, "n/a (jar not built)",
+                    onPath(peer.program()) == null ? peer.notInstalled() : "not run", "n/a", TARGET, false,
+                    "build first: ./mvnw -B -q package -DskipTests (bench/run does)")).toList();
         }
         Path dir = Files.createTempDirectory("opsbook-bench-peer");
         Counter server = Counter.start();
         try {
             long probe = server.probe();
             String slowServer = probe >= 30 ? "WARNING: the test server answers in " + probe
-                    + " ms (TCP_NODELAY off: sun.net.httpserver.nodelay was read before this benchmark set it), so both sides carry ~40 ms per request;" : "";
+                    + " ms (TCP_NODELAY off: sun.net.httpserver.nodelay was read before this benchmark set it), so every side carries ~40 ms per request;" : "";
             String base = "http://127.0.0.1:" + server.port();
-            Path runbook = dir.resolve("runbook.md");
-            Files.writeString(runbook, runbook(base + "/opsbook", steps), StandardCharsets.UTF_8);
-            Path playbook = dir.resolve("playbook.yml");
-            Files.writeString(playbook, playbook(base + "/ansible", steps), StandardCharsets.UTF_8);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
             Measured jvm = measure(dir, "jvm", warmups, runs, null, 0, List.of(java, "-version"));
-            Measured opsbook = measure(dir, "opsbook", warmups, runs, server, steps, List.of(java, "-jar", JAR.toAbsolutePath().toString(),
-                    "run", runbook.toString(), "--yes", "--no-store", "--record-dir", dir.resolve("records").toString()));
-            String opsbookText = opsbook.text(steps);
-            String counts = "server counted " + opsbook.countText(steps) + " requests per opsbook run";
-            String how = slowServer + "median of " + runs + (warmups > 0 ? " after " + warmups + " warm-up" : "") + " each, each a new process, against a JDK HttpServer on 127.0.0.1 (TCP_NODELAY, 200 JSON); ";
-            String jvmText = "JVM start floor (java -version) " + ms(jvm.median()) + "";
-            if (ansible == null) {
-                return List.of(new Row(NAME, measure, opsbookText, NOT_INSTALLED, "n/a", TARGET, false,
-                        how + counts + "; " + jvmText + "."));
+            Sized opsbook = sized(dir, "opsbook", steps, smoke, warmups, runs, server, (label, n) -> {
+                Path runbook = dir.resolve(label + ".md");
+                Files.writeString(runbook, runbook(base + "/" + label, n), StandardCharsets.UTF_8);
+                return List.of(java, "-jar", JAR.toAbsolutePath().toString(), "run", runbook.toString(), "--yes", "--no-store",
+                        "--record-dir", dir.resolve("records").toString());
+            });
+            String how = slowServer + "median of " + runs + (warmups > 0 ? " after " + warmups + " warm-up" : "")
+                    + " each, each a new process, against a JDK HttpServer on 127.0.0.1 (TCP_NODELAY, 200 JSON); ";
+            String jvmText = "JVM start floor (java -version) " + ms(jvm.median()) + ", so opsbook's own work is about "
+                    + ms(Math.max(0, opsbook.many().median() - jvm.median()));
+            List<Row> rows = new ArrayList<>();
+            for (Peer peer : PEERS) {
+                Path program = onPath(peer.program());
+                if (smoke || program == null) {
+                    String why = smoke ? "not run in smoke mode" : peer.notInstalled();
+                    rows.add(new Row(peer.row(), measure, opsbook.text(steps), why, "n/a", TARGET, false,
+                            how + "server counted " + opsbook.many().countText(steps) + " requests per opsbook run; " + jvmText
+                                    + (smoke ? "." : "; bench/run installs the peer with apt-get where it can, and says so when it cannot.")));
+                    continue;
+                }
+                Sized theirs;
+                try {
+                    theirs = sized(dir, peer.label(), steps, false, warmups, runs, server, (label, n) -> {
+                        Path file = dir.resolve(n + "-" + peer.fileName());
+                        Files.writeString(file, peer.writer().apply(base + "/" + label, n), StandardCharsets.UTF_8);
+                        return peer.command().apply(program, file);
+                    });
+                } catch (IllegalStateException e) { // e.g. nbconvert without a Python kernel: the row says what the tool said
+                    rows.add(new Row(peer.row(), measure, opsbook.text(steps), "FAILED: " + e.getMessage().lines().limit(3)
+                            .reduce((a, b) -> a + " / " + b).orElse(""), "n/a", TARGET, false, how + jvmText + "."));
+                    continue;
+                }
+                double ratio = (double) opsbook.many().median() / theirs.many().median();
+                boolean met = opsbook.many().median() < theirs.many().median() && opsbook.countsRight(steps) && theirs.countsRight(steps);
+                rows.add(new Row(peer.row(), measure, opsbook.text(steps), theirs.text(steps) + ", " + version(peer, program),
+                        String.format(Locale.ROOT, "%.2f×", ratio), TARGET, met,
+                        how + "a step costs (wall of " + steps + " − wall of 1) / " + (steps - 1) + "; runs of " + steps + " ranged "
+                                + opsbook.many().range() + " (opsbook), " + theirs.many().range() + " (" + peer.label() + "); server counted "
+                                + opsbook.many().countText(steps) + " requests per opsbook run and " + theirs.many().countText(steps)
+                                + " per " + peer.label() + " run; " + jvmText + "."));
             }
-            Measured peer = measure(dir, "ansible", warmups, runs, server, steps, List.of(ansible.toString(), "-i", "localhost,", playbook.toString()));
-            counts = "server counted " + opsbook.countText(steps) + " requests per opsbook run and " + peer.countText(steps) + " per Ansible run";
-            double ratio = (double) opsbook.median() / peer.median();
-            boolean met = opsbook.median() < peer.median() && opsbook.countsRight(steps) && peer.countsRight(steps);
-            return List.of(new Row(NAME, measure, opsbookText, peer.text(steps), String.format(Locale.ROOT, "%.2f×", ratio), TARGET, met,
-                    how + "runs ranged " + opsbook.range() + " (opsbook), " + peer.range() + " (Ansible); " + counts + "; " + jvmText + ", so opsbook's own work is about " + ms(Math.max(0, opsbook.median() - jvm.median()))
-                            + "; " + version(ansible) + ", connection local, default forks and config."));
+            return rows;
         } finally {
             server.stop();
             deleteTree(dir);
         }
+    }
+
+    /** How a tool is run for {@code n} calls under {@code label}, the server path prefix its requests are counted by. */
+    @FunctionalInterface
+    interface Command {
+        List<String> of(String label, int n) throws IOException;
+    }
+
+    /** A tool's runs of N calls and of one call. */
+    record Sized(Measured many, Measured one) {
+
+        /** "3.42 s (4.1 ms/step)": the wall of N calls, and a step's cost apart from the start. */
+        String text(int steps) {
+            if (one == null || steps < 2) {
+                return many.text(steps);
+            }
+            double perStep = (double) (many.median() - one.median()) / (steps - 1);
+            return String.format(Locale.ROOT, "%.2f s (%.1f ms/step; 1 call %.2f s)", many.median() / 1000.0, perStep, one.median() / 1000.0);
+        }
+
+        boolean countsRight(int steps) {
+            return many.countsRight(steps) && (one == null || one.countsRight(1));
+        }
+    }
+
+    private static Sized sized(Path dir, String label, int steps, boolean smoke, int warmups, int runs, Counter server, Command command)
+            throws IOException, InterruptedException {
+        Measured many = measure(dir, label, warmups, runs, server, steps, command.of(label, steps));
+        Measured one = smoke || steps < 2 ? null : measure(dir, label + "-one", warmups, runs, server, 1, command.of(label + "-one", 1));
+        return new Sized(many, one);
     }
 
     static String runbook(String base, int steps) {
@@ -144,6 +213,7 @@ final class PeerBenchmark implements Benchmark {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("ANSIBLE_NOCOWS", "1");
             builder.environment().put("ANSIBLE_RETRY_FILES_ENABLED", "false");
+            builder.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1"); // ipykernel's debugger warns on every start otherwise
             long start = System.nanoTime();
             Process process = builder.start();
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
@@ -244,9 +314,13 @@ final class PeerBenchmark implements Benchmark {
         return null;
     }
 
-    /** "ansible-playbook core 2.14.18 on Python 3.11.2", from {@code ansible-playbook --version}. */
-    private static String version(Path ansible) {
-        String out = output(List.of(ansible.toString(), "--version"));
+    /** "ansible-playbook [core 2.14.18] on Python 3.11.2" or "nbconvert 6.5.3", from the tool's {@code --version}. */
+    private static String version(Peer peer, Path program) {
+        if (peer == JUPYTER) {
+            String out = output(List.of(program.toString(), "--version"));
+            return out == null || out.isBlank() ? "nbconvert" : "nbconvert " + out.lines().reduce((a, b) -> b).orElse("").strip();
+        }
+        String out = output(List.of(program.toString(), "--version"));
         if (out == null || out.isBlank()) {
             return "ansible-core";
         }
