@@ -35,8 +35,13 @@ public final class RunComparisonText {
         out.append('\n');
         line(out, width, false, "", "A", "B", "");
         line(out, width, !a.status().equals(b.status()), "status", a.status(), b.status(), "");
-        if (!a.message().isEmpty() || !b.message().isEmpty()) {
+        if (a.message().length() < COLUMN && b.message().length() < COLUMN && (!a.message().isEmpty() || !b.message().isEmpty())) {
             line(out, width, !a.message().equals(b.message()), "message", a.message(), b.message(), "");
+        } else if (!a.message().isEmpty() || !b.message().isEmpty()) {
+            // //why: a failure's message is what a reviewer reads first: whole, one line per run, rather than cut to a column
+            line(out, width, !a.message().equals(b.message()), "message", "", "", "");
+            out.append("  ").append(" ".repeat(width)).append("A: ").append(dash(a.message())).append('\n');
+            out.append("  ").append(" ".repeat(width)).append("B: ").append(dash(b.message())).append('\n');
         }
         line(out, width, false, "started", TIME.format(a.startedAt()) + " UTC", TIME.format(b.startedAt()) + " UTC", "");
         line(out, width, !a.startedBy().equals(b.startedBy()), "by", a.startedBy(), b.startedBy(), "");

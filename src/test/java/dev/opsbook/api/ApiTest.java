@@ -133,6 +133,7 @@ class ApiTest {
                 new Case("GET", "/api/runs/" + run, Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/record", Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/audit", Role.VIEWER, null, 200),
+                new Case("GET", "/api/runs/" + run + "/diff/" + run, Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/audit/verification", Role.VIEWER, null, 200),
                 new Case("POST", "/api/runs/" + run + "/steps/nope/approve", Role.APPROVER, "{}", 409),
                 new Case("POST", "/api/runs/" + run + "/steps/nope/reject", Role.APPROVER, "{}", 409),
