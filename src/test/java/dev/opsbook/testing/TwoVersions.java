@@ -39,7 +39,7 @@ public record TwoVersions(String runA, String runB, Path file) {
     }
 
     private static String latest(RunStore store) {
-        return store.runs(RunQuery.latest(1)).stream().findFirst().map(StoredRun::id).orElseThrow();
+        return store.runs(new RunQuery(java.util.Optional.of("restart"), java.util.Optional.empty(), java.util.Optional.empty(), 1)).stream().findFirst().map(StoredRun::id).orElseThrow();
     }
 
     private static void copy(String resource, Path to) throws IOException {
