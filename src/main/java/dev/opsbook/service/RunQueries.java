@@ -106,6 +106,11 @@ public final class RunQueries {
         return records.of(runId);
     }
 
+    /** Two runs compared, and which run came before a run (the comparison page and the API). */
+    public RunComparisons comparisons() {
+        return new RunComparisons(store, loader);
+    }
+
     /** //why: the store keeps every run's chain, so any instance answers for any run, one it took over included */
     public RunAudits audits() {
         return new RunAudits(store);

@@ -133,6 +133,7 @@ class ApiTest {
                 new Case("GET", "/api/runs/" + run, Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/record", Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/audit", Role.VIEWER, null, 200),
+                new Case("GET", "/api/runs/" + run + "/diff/" + run, Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/audit/verification", Role.VIEWER, null, 200),
                 new Case("POST", "/api/runs/" + run + "/steps/nope/approve", Role.APPROVER, "{}", 409),
                 new Case("POST", "/api/runs/" + run + "/steps/nope/reject", Role.APPROVER, "{}", 409),
@@ -160,6 +161,29 @@ class ApiTest {
             HttpResponse<String> right = call(c.method(), c.path(), token, c.body());
             assertThat(right.statusCode()).as(c.method() + " " + c.path() + ": " + right.body()).isEqualTo(c.expected());
         }
+    }
+
+    @Test
+    void two_runs_of_two_versions_of_a_runbook_are_compared_and_an_unknown_run_is_a_404_problem() throws Exception {
+        Path cli = Files.createDirectories(dir.resolve("cli"));
+        dev.opsbook.testing.TwoVersions runs = dev.opsbook.testing.TwoVersions.run(cli, JdbcRunStore.embeddedUrl(dir.resolve("store")), store);
+        JsonNode diff = ok(call("GET", "/api/runs/" + runs.runA() + "/diff/" + runs.runB(), viewer, null), 200);
+        assertThat(diff.at("/a/run").asText()).isEqualTo(runs.runA());
+        assertThat(diff.at("/a/status").asText()).isEqualTo("failed");
+        assertThat(diff.at("/b/status").asText()).isEqualTo("succeeded");
+        assertThat(diff.path("sameRunbook").asBoolean()).isTrue();
+        JsonNode service = diff.path("parameters").findParents("name").stream().filter(p -> p.path("name").asText().equals("service")).findFirst().orElseThrow();
+        assertThat(service.toString()).isEqualTo("{\"name\":\"service\",\"a\":\"web\",\"b\":\"api\",\"change\":\"changed\"}");
+        JsonNode copy = diff.path("steps").findParents("key").stream().filter(p -> p.path("key").asText().equals("copy")).findFirst().orElseThrow();
+        assertThat(copy.at("/a/status").asText()).isEqualTo("succeeded, rolled back");
+        assertThat(copy.path("changed").asBoolean()).isTrue();
+        assertThat(diff.at("/runbookText/diff").asText()).contains("-```shell id=old-step", "+```shell id=tell");
+        assertThat(diff.toString()).doesNotContain(dev.opsbook.testing.TwoVersions.TOKEN_A, dev.opsbook.testing.TwoVersions.TOKEN_B);
+
+        HttpResponse<String> missing = call("GET", "/api/runs/" + runs.runA() + "/diff/20990101-000000-000000000000", viewer, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(json.readTree(missing.body()).path("detail").asText()).startsWith("no run 20990101-000000-000000000000 in ");
     }
 
     @Test

@@ -355,6 +355,56 @@ class BrowserTest {
     }
 
     @Test
+    void two_runs_are_compared_from_the_run_page_with_what_differs_marked_and_the_runbook_diff_also_on_a_phone() throws Exception {
+        dev.opsbook.testing.TwoVersions runs = dev.opsbook.testing.TwoVersions.run(Files.createDirectories(dir.resolve("compared")),
+                JdbcRunStore.embeddedUrl(dir.resolve("store")), store);
+        logIn(viewerToken);
+        browser.get(base + "/runs/" + runs.runB());
+        browser.findElement(By.id("compare-previous")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runs.runA() + "/diff/" + runs.runB()));
+
+        assertThat(browser.findElement(By.cssSelector("#diff-summary tr.changed")).getText()).startsWith("Status failed succeeded");
+        WebElement service = browser.findElement(By.cssSelector("#diff-parameters tr[data-parameter=service]"));
+        assertThat(service.getAttribute("class")).isEqualTo("changed");
+        assertThat(service.getText()).contains("web", "api");
+        assertThat(browser.findElement(By.cssSelector("#diff-parameters tr[data-parameter=hosts]")).getAttribute("class")).isNullOrEmpty();
+        assertThat(browser.findElement(By.cssSelector("#diff-steps tr[data-step=copy]")).getText()).contains("succeeded, rolled back");
+        assertThat(browser.findElement(By.cssSelector("#diff-steps tr[data-step=old-step]")).getText()).contains("not reached", "not in runbook");
+        assertThat(browser.findElement(By.cssSelector("#diff-steps tr[data-step=restart] td:nth-child(2)")).getText())
+                .contains("2 items: 1 failed, 1 succeeded");
+        assertThat(browser.findElement(By.id("people-a")).getText()).contains("allow: approved by");
+        assertThat(browser.findElements(By.cssSelector("#diff-text .del"))).extracting(WebElement::getText)
+                .contains("-echo \"checked $service with $token\"", "-```shell id=old-step");
+        assertThat(browser.findElements(By.cssSelector("#diff-text .add"))).extracting(WebElement::getText).contains("+```shell id=tell");
+        assertThat(browser.getPageSource()).doesNotContain(dev.opsbook.testing.TwoVersions.TOKEN_A);
+        screenshot("run-diff");
+
+        browser.get(base + "/runs/" + runs.runB());
+        browser.findElement(By.id("compare-with")).sendKeys(runs.runB());
+        browser.findElement(By.cssSelector("#compare button")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/runs/" + runs.runB() + "/diff/" + runs.runB()));
+        assertThat(browser.findElement(By.id("diff-sides")).getText()).contains("0 of");
+        assertThat(browser.findElement(By.id("diff-text-same")).getText()).isEqualTo("Both runs ran the same runbook text.");
+        browser.findElement(By.id("with")).sendKeys("no-such-run");
+        browser.findElement(By.cssSelector("#compare-with button")).click();
+        waitFor(d -> d.getPageSource().contains("No run no-such-run"));
+
+        org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            browser.get(base + "/runs/" + runs.runA() + "/diff/" + runs.runB());
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            waitFor(d -> "complete".equals(js.executeScript("return document.readyState")));
+            screenshot("phone-run-diff");
+            Number scrollWidth = (Number) js.executeScript("return document.scrollingElement.scrollWidth");
+            Number innerWidth = (Number) js.executeScript("return Math.min(window.innerWidth, document.scrollingElement.clientWidth)");
+            assertThat(scrollWidth.intValue()).as("the comparison scrolls sideways on a phone").isLessThanOrEqualTo(innerWidth.intValue());
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    @Test
     void markup_in_prose_and_in_step_output_is_shown_as_text_and_never_runs() throws Exception {
         logIn(operatorToken);
         browser.get(base + "/runbooks");
