@@ -141,10 +141,12 @@ public final class RunComments {
         return out.toString();
     }
 
-    // //why: a backslash before every ASCII punctuation character is a literal in CommonMark, so no comment can open a
-    // link, an image, HTML, a heading or a list in the record: the text reads exactly as typed
-    private static String escape(String text) {
-        return text.replaceAll("(\\p{Punct})", "\\\\$1");
+    // //why: a backslash before a punctuation character makes it a literal in CommonMark; these are the ones that open
+    // emphasis, code, links, images, HTML, entities, headings or tables anywhere, and the ones that start a list or a
+    // heading underline at a line's start: escaped, no comment can change how the record around it renders
+    static String escape(String line) {
+        String escaped = line.replaceAll("([\\\\`*_\\[\\]<>!|~&#])", "\\\\$1");
+        return escaped.replaceFirst("^(\\s*)([-+=])", "$1\\\\$2").replaceFirst("^(\\s*\\d+)([.)])", "$1\\\\$2");
     }
 
     private static String code(String text) {
