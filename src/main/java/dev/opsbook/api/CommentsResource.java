@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Comments on a run and its steps: read by anyone, added by operators and approvers, edited or deleted by their author. */
+/** Comments on a run and its steps: read by any role, added by operators, edited or deleted by their author. */
 @Path("/api/runs/{id}/comments")
 @Tag(name = "runs")
 @Blocking
@@ -63,7 +63,7 @@ public class CommentsResource {
     }
 
     @POST
-    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER})
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Comment on a run, or on one of its steps; the caller is the author")
     @RequestBody(required = true, description = "{\"text\": \"...\", \"step\": \"STEP\" (optional: a step id, ID[i], handler/for-owner)}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
@@ -88,7 +88,7 @@ public class CommentsResource {
 
     @PUT
     @Path("{commentId}")
-    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER})
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Change the text of a comment of one's own")
     @RequestBody(required = true, description = "{\"text\": \"...\"}",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
@@ -106,7 +106,7 @@ public class CommentsResource {
 
     @DELETE
     @Path("{commentId}")
-    @RolesAllowed({Roles.OPERATOR, Roles.APPROVER})
+    @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Delete a comment of one's own (the audit trail keeps that it was there)")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "403", description = "Someone else wrote it: only its author deletes it")

@@ -33,7 +33,7 @@ public class CommentCommand implements Callable<Integer> {
     String url;
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:OPSBOOK_TOKEN}",
-            description = "An operator's or approver's API token (default: OPSBOOK_TOKEN); opsbook token create makes one.")
+            description = "An operator's API token (default: OPSBOOK_TOKEN); opsbook token create makes one.")
     String token;
 
     @Override

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * People's comments on a run and its steps (the API, the run page, {@code opsbook comment}): kept beside the run in the
- * store, never among its events, so commenting never rewrites what happened. Operators and approvers add them; only a
+ * store, never among its events, so commenting never rewrites what happened. Operators add them; only a
  * comment's author (the same token identity) edits or deletes it: there is no admin role to override that. Each change is
  * an entry of the run's audit trail (who, which comment, which step, how long; never the text, so a secret pasted by
  * mistake goes away with the comment) and writes the run's record again. Thread-safe.

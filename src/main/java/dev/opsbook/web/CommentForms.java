@@ -23,7 +23,7 @@ import org.jboss.resteasy.reactive.RestForm;
 @Blocking
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-@RolesAllowed({Roles.OPERATOR, Roles.APPROVER})
+@RolesAllowed(Roles.OPERATOR)
 public class CommentForms {
 
     @Inject

@@ -69,7 +69,7 @@ class CommentsApiTest {
         ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
         viewer = tokens.issue("vera", Set.of(Role.VIEWER)).secret();
         operator = tokens.issue("otto", Set.of(Role.OPERATOR)).secret();
-        approver = tokens.issue("anna", Set.of(Role.APPROVER)).secret();
+        approver = tokens.issue("anna", Set.of(Role.OPERATOR, Role.APPROVER)).secret();
     }
 
     @AfterEach
