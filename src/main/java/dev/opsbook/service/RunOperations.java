@@ -72,6 +72,7 @@ public final class RunOperations {
     private final Clock clock;
     private final RecordExport export;
     private final RunRecords records;
+    private final RunComments comments;
     /** Where shell steps run: serve's working directory, as for runs started by events. */
     private final Path workingDirectory;
 
@@ -89,6 +90,7 @@ public final class RunOperations {
         this.clock = clock;
         this.export = export;
         this.records = new RunRecords(store, loader);
+        this.comments = new RunComments(store, loader, clock, export::changed);
     }
 
     public RunbookLoader loader() {
@@ -106,6 +108,11 @@ public final class RunOperations {
     /** Records of runs, rendered from the store: what the API and the pages show. */
     public RunRecords records() {
         return records;
+    }
+
+    /** Comments on runs and their steps: listed, added, and edited or deleted by their authors. */
+    public RunComments comments() {
+        return comments;
     }
 
     /** The runbooks and playbooks the service serves now, in folder order. */

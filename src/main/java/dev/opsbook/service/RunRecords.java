@@ -95,8 +95,10 @@ public final class RunRecords {
         Rendered rendered = render(runbook, events, store.auditSeals().seal(runId), parentRunbook);
         // //why: who was told, and who stopped the escalation, is kept beside the run's history (the store's escalation tables)
         String escalation = runId.isEmpty() ? "" : EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(events)).markdown();
-        return escalation.isEmpty() ? rendered
-                : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation, rendered.events());
+        // //why: comments live beside the run too (the store's comments table), never among its events
+        String comments = runId.isEmpty() ? "" : RunComments.markdown(store.comments().comments(runId));
+        return escalation.isEmpty() && comments.isEmpty() ? rendered
+                : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation + comments, rendered.events());
     }
 
     /**

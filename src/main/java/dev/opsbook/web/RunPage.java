@@ -53,7 +53,7 @@ public class RunPage {
     @RolesAllowed(Roles.VIEWER)
     public Response run(@PathParam("id") String id) {
         Service service = serving.get();
-        return runData(service, id).map(data -> pages.page(200, "run", identity, data))
+        return runData(service, id).map(data -> pages.page(200, "run", identity, Comments.onPage(service, id, data, identity)))
                 .orElseGet(() -> pages.notFound("No run " + id + " in " + service.queries().describe() + ".", identity));
     }
 
@@ -117,6 +117,7 @@ public class RunPage {
         data.put("event", Views.event(state, result.redactor()).orElse(null));
         data.put("audit", Views.audit(service.queries().audits(), run.get().run()));
         data.put("escalation", service.queries().escalation(id));
+        data.put("commentSteps", Comments.steps(loaded, state));
         return Optional.of(data);
     }
 

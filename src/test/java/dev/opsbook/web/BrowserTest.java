@@ -322,6 +322,38 @@ class BrowserTest {
         assertThat(browser.findElement(By.id("escalation")).getText()).contains("acknowledged by ada").doesNotContain("tier 2 told");
     }
 
+    @Test
+    void an_operator_comments_on_a_step_from_the_run_page_edits_it_and_a_viewer_only_reads_it() throws Exception {
+        logIn(operatorToken);
+        String runId = launch("slow", java.util.Map.of("name", "ada"));
+        waitFor(d -> status().equals("succeeded"));
+
+        browser.findElement(By.id("comment-text")).sendKeys("two was slow <b>again</b>");
+        browser.findElement(By.id("comment-step")).sendKeys("two");
+        browser.findElement(By.id("add-comment")).click();
+
+        waitFor(d -> !d.findElements(By.cssSelector("[data-comment]")).isEmpty());
+        WebElement comment = browser.findElement(By.cssSelector("[data-comment]"));
+        assertThat(comment.getText()).contains("ada (tok-", "on step two", "two was slow <b>again</b>");
+        assertThat(browser.findElement(By.id("record")).getText()).as("the record shows it, escaped").contains("Comments", "two was slow <b>again</b>");
+        screenshot("run-comment");
+
+        comment.findElement(By.tagName("summary")).click();
+        WebElement text = comment.findElement(By.cssSelector("form.comment-edit textarea"));
+        text.clear();
+        text.sendKeys("two was slow, fixed by the cache");
+        comment.findElement(By.cssSelector("form.comment-edit button")).click();
+        waitFor(d -> d.findElement(By.cssSelector("[data-comment]")).getText().contains("fixed by the cache"));
+        assertThat(browser.findElement(By.cssSelector("[data-comment]")).getText()).contains("edited");
+
+        browser.manage().deleteAllCookies();
+        logIn(viewerToken);
+        browser.get(base + "/runs/" + runId);
+        assertThat(browser.findElement(By.id("comments")).getText()).contains("fixed by the cache", "Commenting needs the operator role");
+        assertThat(browser.findElements(By.id("add-comment"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("form.comment-delete"))).as("not theirs to delete").isEmpty();
+    }
+
     private List<com.github.tomakehurst.wiremock.verification.LoggedRequest> hooks(String path) {
         return cloudWatch.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(path)));

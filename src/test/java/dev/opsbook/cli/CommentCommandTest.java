@@ -1,0 +1,138 @@
+package dev.opsbook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.opsbook.access.ApiTokens;
+import dev.opsbook.access.Role;
+import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.graph.RunbookLoader;
+import dev.opsbook.service.Service;
+import dev.opsbook.steps.StandardSteps;
+import dev.opsbook.store.JdbcRunStore;
+import dev.opsbook.store.RunStore;
+import dev.opsbook.testing.Served;
+import dev.opsbook.trigger.TriggerPatternCheck;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code opsbook comment} against a real serve: the token's holder is the author, and {@code opsbook show} lists the comment. */
+@QuarkusTest
+class CommentCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private RunStore store;
+    private Service service;
+    private Served served;
+    private String operator;
+    private String viewer;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path runbooks = Files.createDirectories(dir.resolve("runbooks"));
+        Files.write(runbooks.resolve("flaky.md"), getClass().getResourceAsStream("/api/flaky.md").readAllBytes());
+        store = JdbcRunStore.open(storeUrl(), "", "");
+        RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
+        service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
+                new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 4, dir),
+                store, loader, new PrintStream(log, true, StandardCharsets.UTF_8));
+        served = Served.start(service);
+        ApiTokens tokens = new ApiTokens(store.tokens(), Clock.systemUTC());
+        operator = tokens.issue("otto", Set.of(Role.OPERATOR)).secret();
+        viewer = tokens.issue("vera", Set.of(Role.VIEWER)).secret();
+    }
+
+    @AfterEach
+    void stop() {
+        served.close();
+        service.close();
+        store.close();
+    }
+
+    @Test
+    void a_comment_on_a_step_is_added_as_the_tokens_holder_and_shown_by_opsbook_show() throws Exception {
+        String run = failedRun();
+
+        Result added = opsbook("comment", run, "--step", "deploy", "--url", Served.base(), "--token", operator, "the", "flag", "file", "was", "missing");
+
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).startsWith("comment ").contains("on run " + run + " step 'deploy' by otto (tok-");
+        Result shown = opsbook("show", run, "--store", storeUrl());
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("## Comments", "otto (tok-", "on step `deploy`", "> the flag file was missing");
+    }
+
+    @Test
+    void a_step_the_run_does_not_have_a_viewers_token_or_no_serve_is_one_line_saying_what_to_do() throws Exception {
+        String run = failedRun();
+
+        Result noStep = opsbook("comment", run, "--step", "nowhere", "--url", Served.base(), "--token", operator, "hi");
+        Result byViewer = opsbook("comment", run, "--url", Served.base(), "--token", viewer, "hi");
+        Result noServe = opsbook("comment", run, "--url", "", "--token", "", "hi");
+
+        assertThat(noStep.exit()).isEqualTo(2);
+        assertThat(noStep.err()).startsWith("error: 400 from ").contains("has no step 'nowhere'").hasLineCount(1);
+        assertThat(byViewer.exit()).isEqualTo(1);
+        assertThat(byViewer.err()).contains("403", "needs operator");
+        assertThat(noServe.exit()).isEqualTo(2);
+        assertThat(noServe.err()).contains("--url http://localhost:8080 --token TOKEN");
+        assertThat(store.comments().comments(run)).isEmpty();
+    }
+
+    private String storeUrl() {
+        return JdbcRunStore.embeddedUrl(dir.resolve("store"));
+    }
+
+    private String failedRun() throws Exception {
+        HttpResponse<String> launched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Served.base() + "/api/runbooks/flaky/runs"))
+                .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"parameters\":{\"flag\":\"/nonexistent\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String run = new ObjectMapper().readTree(launched.body()).path("id").asText();
+        dev.opsbook.testing.Eventually.until("it failed", Duration.ofSeconds(30), () -> store.run(run).orElseThrow().status() == RunStatus.FAILED,
+                () -> log.toString(StandardCharsets.UTF_8));
+        return run;
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    /** //why: in this JVM, with its standard streams taken for the command: it must talk to this test's serve */
+    private static synchronized Result opsbook(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new OpsbookCommand()).execute(args);
+            return new Result(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
