@@ -92,11 +92,10 @@ public class ResumeCommand implements Callable<Integer> {
             StoringListener storing = StoringListener.continuing(runs, history.size());
             RecordExport export = RecordExport.of(place, new RunRecords(runs, Runbooks.loader()), System.err)
                     .withTrails((id, to) -> new RunAudits(runs).export(id, to));
-            RunListener listeners = (event, state) -> {
-                storing.on(event, state);
+            RunListener listeners = RunListener.storedFirst(storing, (event, state) -> {
                 export.on(event, state);
                 progress.on(event, state);
-            };
+            });
             RunRequest request = new RunRequest(loaded, Map.of(), run.get().startedBy(), run.get().trigger(), interaction, Optional.empty(),
                     Path.of("").toAbsolutePath());
             RunResult result;

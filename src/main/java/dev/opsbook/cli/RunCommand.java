@@ -176,12 +176,11 @@ public class RunCommand implements Callable<Integer> {
                         .orElseGet(() -> RecordExport.unstored(place, loaded.runbook(),
                                 () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err)
                                 .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())));
-                RunListener listeners = (event, state) -> {
-                    storing.on(event, state);
+                RunListener listeners = RunListener.storedFirst(storing, (event, state) -> {
                     auditLog.on(event, state);
                     export.on(event, state);
                     progress.on(event, state);
-                };
+                });
                 AwsSecrets secrets = new AwsSecrets(new AwsInvoker(AwsServices.onClasspath(), clients), "opsbook-" + runId);
                 StepExecutors executors = TerminalChildren.executors(clients, runs, loaded.runbook().file(), export, interaction, clock);
                 result = new Engine(executors, clock, () -> runId, secrets).run(request, listeners, control);

@@ -58,8 +58,12 @@ final class AttemptRunner {
         this.timedOut = timedOut;
     }
 
-    /** Runs one attempt and reports how it ended; a failed attempt is reported for the scheduler to decide its retry. */
-    void run(String key, Step step, int attempt, StepInput.Prepared prepared, Optional<Interaction.Answer> given) {
+    /**
+     * Runs one attempt and reports how it ended; a failed attempt is reported for the scheduler to decide its retry.
+     *
+     * @return whether the attempt ended because its thread was interrupted (a cancellation, the run's time limit)
+     */
+    boolean run(String key, Step step, int attempt, StepInput.Prepared prepared, Optional<Interaction.Answer> given) {
         StepExecutor executor = executors.find(step.kind()).orElseThrow();
         // //why: a step resumed after a person answered gets that answer instead of asking again
         Interaction interaction = given.<Interaction>map(answer -> prompt -> answer).orElse(request.interaction());
@@ -75,7 +79,7 @@ final class AttemptRunner {
             String why = timedOut.getAsBoolean() ? "the run timed out" : "cancelled: " + control.cancellation().orElse("cancelled");
             inbox.add(new RunEvent.AttemptFinished(now, key, new Attempt(attempt, startedAt, now, false, why, null), Optional.empty()));
             inbox.add(new RunEvent.StepFinished(now, key, timedOut.getAsBoolean() ? StepStatus.FAILED : StepStatus.CANCELLED, null, why));
-            return;
+            return true;
         }
         Instant endedAt = clock.instant();
         if (outcome instanceof StepOutcome.Answered answered) {
@@ -91,7 +95,7 @@ final class AttemptRunner {
                 ObjectNode outputs = outputs(step, succeeded);
                 inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, true, "", succeeded.result()), Optional.empty()));
                 inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.SUCCEEDED, outputs, ""));
-                return;
+                return false;
             } catch (ExpressionException e) {
                 outcome = new StepOutcome.Failed("outputs: " + e.getMessage(), succeeded.result());
             }
@@ -99,10 +103,11 @@ final class AttemptRunner {
         if (outcome instanceof StepOutcome.Waiting waiting) {
             inbox.add(new RunEvent.AttemptFinished(endedAt, key, new Attempt(attempt, startedAt, endedAt, false, waiting.message(), waiting.result()), Optional.empty()));
             inbox.add(new RunEvent.StepFinished(endedAt, key, StepStatus.WAITING, null, waiting.message()));
-            return;
+            return false;
         }
         StepOutcome.Failed failed = (StepOutcome.Failed) outcome;
         inbox.add(new AttemptFailed(key, new Attempt(attempt, startedAt, endedAt, false, failed.message(), failed.result())));
+        return false;
     }
 
     private String refusal(Step step, Interaction.Answer answer) {
@@ -110,8 +115,23 @@ final class AttemptRunner {
         return what + " by " + answer.by() + (answer.comment().isBlank() ? "" : ": " + answer.comment());
     }
 
-    /** Runs one attempt on its own thread so a timeout can interrupt it and still wait for it to stop. */
+    /**
+     * Runs one attempt: with a timeout on a thread of its own, so the timeout can interrupt it and still wait for it to
+     * stop; without one on this thread, which a cancellation interrupts directly (no hand-off to wait on).
+     */
     private StepOutcome attempt(StepExecutor executor, StepCall call, Optional<Duration> timeout) throws InterruptedException {
+        if (timeout.isEmpty()) {
+            StepOutcome outcome;
+            try {
+                outcome = executor.execute(call);
+            } catch (RuntimeException | Error e) { // as a step thread's Future reported them
+                outcome = new StepOutcome.Failed(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException(); // //why: a step that ended on its own as it was stopped still counts as stopped
+            }
+            return outcome;
+        }
         AtomicInteger done = new AtomicInteger();
         Thread[] runner = new Thread[1];
         Future<StepOutcome> future = threads.submit(() -> {

@@ -45,6 +45,11 @@ final class RunSession {
     private final Map<String, Future<?>> tasks = new HashMap<>();
     private final Map<String, AtomicBoolean> unstarted = new HashMap<>();
     private final List<RunEvent> events = new ArrayList<>();
+    /** Events recorded but not yet handed to the listener: they go to it together at the next {@link #settle()}. */
+    private final List<RunListener.Heard> unheard = new ArrayList<>();
+    /** Attempts decided this turn, started once the turn's events are durable ({@link #launch()}). */
+    private final List<Due> due = new ArrayList<>();
+    private final InlineAttempt inline = new InlineAttempt();
     private final Optional<Duration> limit;
     private final Optional<Instant> deadline;
     private volatile boolean timedOut;
@@ -70,6 +75,7 @@ final class RunSession {
         this.deadline = limit.map(limitCountsFrom(history, clock.instant())::plus);
         if (fresh) {
             record(started);
+            settle(); // //why: whoever started the run may acknowledge its cause only once its row exists
         } else {
             events.addAll(history); // already recorded and heard by the listeners of the first run
         }
@@ -107,7 +113,9 @@ final class RunSession {
 
     RunResult run() throws InterruptedException {
         try {
-            return loop();
+            RunResult result = loop();
+            settle();
+            return result;
         } catch (RuntimeException | InterruptedException e) {
             // //why: a listener that cannot record (the store refused: another instance holds the run) ends this run here; its steps must not go on unrecorded
             tasks.values().forEach(task -> task.cancel(true));
@@ -116,8 +124,10 @@ final class RunSession {
     }
 
     private RunResult loop() throws InterruptedException {
-        control.onCancel(() -> inbox.offer(new RunEvent.CancelRequested(clock.instant(),
-                control.cancellation().orElse("cancelled"))));
+        control.onCancel(() -> {
+            inbox.offer(new RunEvent.CancelRequested(clock.instant(), control.cancellation().orElse("cancelled")));
+            inline.interrupt();
+        });
         while (true) {
             if (control.suspended() && !state.cancelRequested()) {
                 // draining: no new step or attempt; once the attempts in flight end the run is left, unfinished, for another process
@@ -128,7 +138,7 @@ final class RunSession {
                     }
                     return new RunResult(runbook, state, events, redactor);
                 }
-                Object next = inbox.poll(100, TimeUnit.MILLISECONDS);
+                Object next = next(100);
                 if (next != null) {
                     take(next);
                 }
@@ -144,10 +154,11 @@ final class RunSession {
                 carryOut(decision);
             }
             if (progressed) {
+                launch();
                 continue;
             }
             if (!skippedIdleTime()) {
-                Object next = inbox.poll(pollInterval(), TimeUnit.MILLISECONDS);
+                Object next = next(pollInterval());
                 if (next != null) {
                     take(next);
                 }
@@ -229,12 +240,57 @@ final class RunSession {
         });
     }
 
-    /** The one way events enter the run: secrets are masked here, before state, history or listeners see them. */
+    /**
+     * The one way events enter the run: secrets are masked here, before state, history or listeners see them. The
+     * listener hears them at the next {@link #settle()}.
+     */
     void record(RunEvent event) {
         event = redactor.event(event);
         events.add(event);
         state = event instanceof RunEvent.RunStarted ? state : state.apply(event);
-        listener.on(event, state);
+        unheard.add(new RunListener.Heard(event, state));
+    }
+
+    /**
+     * Hands the listener every event recorded since the last settle, at once, so that a store writes them in one
+     * transaction. //why: called before an attempt begins, before this thread waits for reports and when the run
+     * stops: whatever a step's side effects or another process could depend on is durable by then, and a step's end
+     * is stored together with the next step's start, one commit a step instead of one an event
+     */
+    private void settle() {
+        if (unheard.isEmpty()) {
+            return;
+        }
+        List<RunListener.Heard> batch = List.copyOf(unheard);
+        unheard.clear();
+        listener.onAll(batch);
+    }
+
+    /** The next report, waiting up to {@code millis} for it; what was recorded is settled before any wait. */
+    private Object next(long millis) throws InterruptedException {
+        Object next = inbox.poll();
+        if (next != null) {
+            return next;
+        }
+        settle();
+        return inbox.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts the attempts decided this turn, once their events are settled. //why: a lone attempt with nothing else
+     * in flight runs on this thread, which would only wait for it: no hand-off to a step thread and back; a run with
+     * a time limit keeps this thread free to watch it
+     */
+    private void launch() throws InterruptedException {
+        settle();
+        if (due.size() == 1 && tasks.isEmpty() && deadline.isEmpty()) {
+            inline.run(due.remove(0).here());
+            return;
+        }
+        for (Due attempt : due) {
+            attempt.pooled().run();
+        }
+        due.clear();
     }
 
     private void carryOut(Decision decision) {
@@ -305,13 +361,19 @@ final class RunSession {
 
 
     private void submit(String key, Step step, int attempt, StepInput.Prepared call, Optional<Interaction.Answer> given) {
-        AtomicBoolean claimed = new AtomicBoolean();
-        Future<?> task = threads.submit(() -> {
-            if (claimed.compareAndSet(false, true)) {
-                attempts.run(key, step, attempt, call, given);
-            }
-        });
-        tasks.put(key, task);
-        unstarted.put(key, claimed);
+        due.add(new Due(() -> attempts.run(key, step, attempt, call, given), () -> {
+            AtomicBoolean claimed = new AtomicBoolean();
+            Future<?> task = threads.submit(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    attempts.run(key, step, attempt, call, given);
+                }
+            });
+            tasks.put(key, task);
+            unstarted.put(key, claimed);
+        }));
+    }
+
+    /** An attempt decided this turn: run here (true when it ended by an interrupt), or handed to a step thread. */
+    private record Due(java.util.function.BooleanSupplier here, Runnable pooled) {
     }
 }

@@ -83,10 +83,7 @@ public final class LocalChildren implements ChildRunner.Host {
         RunControl control = new RunControl();
         running.put(runId, control);
         Thread thread = new Thread(() -> {
-            RunListener listeners = (event, state) -> {
-                storing.on(event, state);
-                export.on(event, state);
-            };
+            RunListener listeners = RunListener.storedFirst(storing, export);
             try (Engine engine = new Engine(executors.get(), clock, () -> runId, secrets.apply(runId))) {
                 body.run(engine, listeners, control);
             } catch (Exception e) {

@@ -288,8 +288,7 @@ final class RunPool implements RunOperations.Executions {
 
     private RunListener both(RunListener storing, Runbook runbook) {
         RunListener counting = metrics.listener(runbook);
-        return (event, state) -> {
-            storing.on(event, state);
+        return RunListener.storedFirst(storing, (event, state) -> {
             export.on(event, state);
             counting.on(event, state);
             if (event instanceof RunEvent.RunStarted started) {
@@ -302,7 +301,7 @@ final class RunPool implements RunOperations.Executions {
                 log.println("run " + state.runId() + " of " + runbook.id() + " " + finished.status().label()
                         + (finished.message().isEmpty() ? "" : ": " + finished.message()));
             }
-        };
+        });
     }
 
     static boolean storeFailure(Throwable e) {

@@ -112,6 +112,32 @@ public final class StoringListener implements RunListener {
         }
     }
 
+    /**
+     * Stores the events in one transaction (a start first, on its own: it creates the run's row), each with its audit
+     * entry, so that a step's end and the next step's start cost one commit. Durable when this returns.
+     */
+    @Override
+    public void onAll(java.util.List<Heard> heard) {
+        java.util.List<dev.opsbook.store.RunLog.Appending> appending = new java.util.ArrayList<>();
+        String runId = null;
+        for (Heard one : heard) {
+            if (one.event() instanceof RunEvent.RunStarted) {
+                on(one.event(), one.state());
+                continue;
+            }
+            if (fenced != null) {
+                throw new LeaseLost("run " + one.state().runId() + ": " + fenced);
+            }
+            runId = one.state().runId();
+            appending.add(new dev.opsbook.store.RunLog.Appending(seq.get() + appending.size() + 1, one.event(), audit(one.event(), one.state())));
+        }
+        if (!appending.isEmpty()) {
+            // //why: the seq counts only what was stored, so a refused batch is not skipped over by the next one
+            store.appendAll(runId, appending, holder);
+            seq.addAndGet(appending.size());
+        }
+    }
+
     // //why: only the start needs the runbook (its source, its secret parameters); a continuing run's start is stored already
     private Optional<AuditFact> audit(RunEvent event, RunState state) {
         return runbook.isPresent() ? AuditFacts.of(event, state, runbook.get()) : AuditFacts.of(event, state, runbookFile, name -> false);

@@ -73,6 +73,22 @@ final class JdbcAuditChain implements AuditChains {
         }
     }
 
+    /** Chains {@code facts} in order onto the sealed end of {@code trail} and moves the seal once, on the caller's transaction. */
+    static void appendAll(Connection connection, String trail, List<AuditFact> facts) throws SQLException {
+        if (facts.isEmpty()) {
+            return;
+        }
+        Optional<AuditSeal> head = seal(connection, trail);
+        long seq = head.map(AuditSeal::entries).orElse(0L);
+        String hash = head.map(AuditSeal::finalHash).orElse(AuditEntry.GENESIS);
+        for (AuditFact fact : facts) {
+            AuditEntry entry = fact.chained(++seq, hash);
+            insert(connection, trail, entry);
+            hash = entry.hash();
+        }
+        moveSeal(connection, trail, head, new AuditSeal(seq, hash));
+    }
+
     /** Chains {@code fact} onto the sealed end of {@code trail} and moves the seal, on the caller's transaction. */
     static AuditEntry append(Connection connection, String trail, AuditFact fact) throws SQLException {
         Optional<AuditSeal> head = seal(connection, trail);

@@ -31,14 +31,14 @@ final class JdbcRunLog implements RunLog {
 
     private final Jdbc jdbc;
     private final RunRows rows;
-    private final EventWritten written;
+    private final EventAppends appends;
     private volatile java.util.function.Consumer<RunHead> stored = head -> { };
 
     /** @param written called in the transaction of every event stored (the start included), on its connection */
     JdbcRunLog(Jdbc jdbc, RunRows rows, EventWritten written) {
         this.jdbc = jdbc;
         this.rows = rows;
-        this.written = written;
+        this.appends = new EventAppends(written);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class JdbcRunLog implements RunLog {
                 }
                 throw e;
             }
-            insertEvent(connection, run.id(), 1, started);
+            appends.insertEvent(connection, run.id(), 1, started);
             JdbcAuditChain.append(connection, run.id(), audit);
             return null;
         });
@@ -119,114 +119,22 @@ final class JdbcRunLog implements RunLog {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
-        RunStatus after = jdbc.inTransaction(connection -> {
-            Head head = head(connection, runId);
-            refuseUnlessNext(head, runId, seq, holder);
-            RunStatus next = RunTransitions.statusAfter(head.status(), event);
-            if (update(connection, runId, seq, event, head.status(), next, holder, lease) == 0) {
-                Head now = head(connection, runId);
-                refuseUnlessNext(now, runId, seq, holder);
-                throw new IllegalStateException("run " + runId + " changed while event " + seq + " was appended");
-            }
-            insertEvent(connection, runId, seq, event);
-            JdbcAuditChain.append(connection, runId, audit);
-            if (event instanceof RunEvent.RunFinished && (next == RunStatus.WAITING || next == RunStatus.NEEDS_ATTENTION)) {
-                StepStatus stoppedAt = next == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
-                try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
-                    update.setString(1, stoppedAt(events(connection, runId), stoppedAt));
-                    update.setString(2, runId);
-                    update.executeUpdate();
-                }
-            }
-            return next;
-        });
-        stored.accept(new RunHead(runId, after, seq));
+        List<RunStatus> after = jdbc.inTransaction(connection ->
+                appends.append(connection, runId, List.of(new EventAppends.Next(seq, event, audit)), holder, lease));
+        stored.accept(new RunHead(runId, after.get(0), seq));
     }
 
-    /** The row as an append reads it. */
-    private record Head(RunStatus status, long lastSeq, String leaseOwner) {
-    }
-
-    private static Head head(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq, lease_owner FROM runs WHERE id = ?")) {
-            select.setString(1, runId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw new IllegalArgumentException("no run " + runId);
-                }
-                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3));
-            }
+    @Override
+    public void appendAll(String runId, List<Appending> events, Optional<String> holder) {
+        if (events.isEmpty()) {
+            return;
         }
-    }
-
-    private static void refuseUnlessNext(Head head, String runId, long seq, Optional<String> holder) {
-        if (holder.isPresent() && !holder.get().equals(head.leaseOwner())) {
-            throw new LeaseLost("run " + runId + " is no longer held by " + holder.get() + " but by "
-                    + (head.leaseOwner() == null ? "nobody" : head.leaseOwner()) + ": " + holder.get() + " lost its lease and writes nothing more to it");
+        List<EventAppends.Next> next = events.stream()
+                .map(e -> new EventAppends.Next(e.seq(), e.event(), JdbcAuditChain.given(e.audit()))).toList();
+        List<RunStatus> after = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, Optional.empty()));
+        for (int i = 0; i < events.size(); i++) {
+            stored.accept(new RunHead(runId, after.get(i), events.get(i).seq()));
         }
-        if (head.lastSeq() != seq - 1) {
-            throw new IllegalStateException("run " + runId + ": event " + seq + " does not follow the last stored event, " + head.lastSeq());
-        }
-    }
-
-    /** A value bound to the next placeholder of the update. */
-    private interface Bind {
-        void at(PreparedStatement statement, int index) throws SQLException;
-    }
-
-    private static int update(Connection connection, String runId, long seq, RunEvent event, RunStatus from, RunStatus next,
-                              Optional<String> holder, Optional<Lease> lease) throws SQLException {
-        List<String> sets = new ArrayList<>(List.of("last_seq = ?", "status = ?"));
-        List<Bind> binds = new ArrayList<>(List.of((s, i) -> s.setLong(i, seq), (s, i) -> s.setString(i, next.name())));
-        switch (RunTransitions.Change.of(event)) {
-            case FINISH -> {
-                sets.add("ended_at = ?, message = ?, waiting_for = ''");
-                binds.add((s, i) -> Jdbc.setInstant(s, i, event.at()));
-                binds.add((s, i) -> s.setString(i, Jdbc.orEmpty(((RunEvent.RunFinished) event).message())));
-            }
-            case RESUME, RESTART -> {
-                // //why: whoever takes a run up (or restarts it) holds it from now on: serve with a lease, a terminal without
-                sets.add("ended_at = NULL, waiting_for = '', message = '', lease_owner = ?, lease_expires_at = ?");
-                binds.add((s, i) -> s.setString(i, lease.map(Lease::owner).orElse(null)));
-                binds.add((s, i) -> Jdbc.setInstant(s, i, lease.map(Lease::expiresAt).orElse(null)));
-            }
-            case PROGRESS -> sets.add("ended_at = NULL, waiting_for = ''" + (from == RunStatus.WAITING ? ", message = ''" : ""));
-            default -> { } // an answer or a resolution alone resumes nothing: a process takes the run up (RunResumed)
-        }
-        String sql = "UPDATE runs SET " + String.join(", ", sets) + " WHERE id = ? AND last_seq = ?"
-                + (holder.isPresent() ? " AND lease_owner = ?" : "");
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            int i = 1;
-            for (Bind bind : binds) {
-                bind.at(update, i++);
-            }
-            update.setString(i++, runId);
-            update.setLong(i++, seq - 1);
-            if (holder.isPresent()) {
-                update.setString(i, holder.get());
-            }
-            return update.executeUpdate();
-        }
-    }
-
-    /** The steps a stopped run waits for: those whose last word was "waiting" (or "needs attention"). */
-    private static String stoppedAt(List<RunEvent> events, StepStatus status) {
-        return String.join(",", RunState.fold(events).executions().values().stream()
-                .filter(x -> x.status() == status).map(x -> x.role() == dev.opsbook.engine.Role.ITEM ? x.key() : x.stepId()) // an item is answered and resolved by its key
-                .distinct().toList());
-    }
-
-    private void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
-            insert.setString(1, runId);
-            insert.setLong(2, seq);
-            Jdbc.setInstant(insert, 3, event.at());
-            insert.setString(4, RunEventJson.type(event));
-            insert.setString(5, RunEventJson.write(event));
-            insert.executeUpdate();
-        }
-        written.written(connection, runId, seq, event);
     }
 
     @Override
@@ -335,16 +243,7 @@ final class JdbcRunLog implements RunLog {
     }
 
     private static List<RunEvent> events(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
-            select.setString(1, runId);
-            List<RunEvent> events = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    events.add(RunEventJson.read(rows.getString(1)));
-                }
-            }
-            return events;
-        }
+        return EventAppends.events(connection, runId);
     }
 
     @Override

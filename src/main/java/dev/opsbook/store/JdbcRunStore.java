@@ -154,6 +154,11 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public void appendAll(String runId, List<Appending> events, Optional<String> holder) {
+        runLog.appendAll(runId, events, holder);
+    }
+
+    @Override
     public Optional<StoredRun> run(String runId) {
         return runLog.run(runId);
     }

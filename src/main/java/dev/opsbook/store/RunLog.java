@@ -58,6 +58,17 @@ public interface RunLog {
     void append(String runId, long seq, RunEvent event, Optional<String> holder, Optional<Lease> lease,
                 Optional<dev.opsbook.audit.AuditFact> audit);
 
+    /** One of several events appended together ({@link #appendAll}): its seq, the event, and its audit entry (empty: none). */
+    record Appending(long seq, RunEvent event, Optional<dev.opsbook.audit.AuditFact> audit) {
+    }
+
+    /**
+     * Appends several of the run's next events in order, each with its audit entry, in one transaction: all of them or
+     * none, fenced and checked as {@link #append(String, long, RunEvent, Optional, Optional, Optional)} is for each.
+     * //why: one commit for a step's end and the next step's start instead of one per event (the store's cost per step)
+     */
+    void appendAll(String runId, List<Appending> events, Optional<String> holder);
+
     Optional<StoredRun> run(String runId);
 
     /** The runbook text the run was started with. */

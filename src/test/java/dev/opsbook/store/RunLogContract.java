@@ -58,6 +58,35 @@ abstract class RunLogContract extends StoreContract {
     }
 
     @Test
+    void several_events_appended_together_are_stored_all_or_none_and_chain_into_a_verifiable_audit_trail() {
+        store.create(new StoredRun("b1", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "serve", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy", started("b1", "deploy", T0, "serve"),
+                Optional.of(new Lease("a", T0.plusSeconds(60))));
+        RunEvent.StepStarted first = new RunEvent.StepStarted(T0, "x", "x", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null);
+        RunEvent.StepFinished ended = new RunEvent.StepFinished(T0.plusSeconds(1), "x", StepStatus.SUCCEEDED, null, "");
+        RunEvent.RunFinished finished = new RunEvent.RunFinished(T0.plusSeconds(2), RunStatus.SUCCEEDED, "");
+        dev.opsbook.audit.AuditFact fact = dev.opsbook.audit.AuditFacts.of(first, dev.opsbook.engine.RunState.fold(store.events("b1")),
+                "runbooks/deploy.md", name -> false).orElseThrow();
+        List<RunLog.Appending> batch = List.of(new RunLog.Appending(2, first, Optional.of(fact)), new RunLog.Appending(3, ended, Optional.of(fact)),
+                new RunLog.Appending(4, finished, Optional.empty()));
+
+        assertThatThrownBy(() -> store.appendAll("b1", batch, Optional.of("b"))).as("from an instance that lost the run").isInstanceOf(LeaseLost.class);
+        assertThatThrownBy(() -> store.appendAll("b1", List.of(batch.get(1), batch.get(2)), Optional.of("a")))
+                .as("not right after the last stored event").isInstanceOf(IllegalStateException.class);
+        assertThat(store.events("b1")).as("a refused batch leaves nothing").hasSize(1);
+
+        store.appendAll("b1", batch, Optional.of("a"));
+
+        assertThat(store.events("b1")).containsExactly(started("b1", "deploy", T0, "serve"), first, ended, finished);
+        StoredRun row = store.run("b1").orElseThrow();
+        assertThat(row.status()).as("the row is where the last event leads").isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(row.endedAt()).contains(T0.plusSeconds(2));
+        dev.opsbook.audit.AuditVerifier.Verification chain = dev.opsbook.audit.AuditVerifier.verify(store.auditChains(), "b1", "run b1");
+        assertThat(chain.valid()).as(String.join("; ", chain.problems())).isTrue();
+        assertThat(chain.entries()).as("the start's entry and the two given in the batch").isEqualTo(3);
+    }
+
+    @Test
     void the_store_takes_any_event_after_the_last_one_from_the_lease_holder_and_keeps_the_status_it_leads_to() {
         // //why: which events a run takes is the engine's table, checked by whoever appends (service.RunAppends); the store keeps order and lease
         createLeased("r1", "a", T0.plusSeconds(30));

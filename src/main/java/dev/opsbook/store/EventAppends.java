@@ -1,0 +1,209 @@
+package dev.opsbook.store;
+
+import dev.opsbook.audit.AuditFact;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunState;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.RunTransitions;
+import dev.opsbook.engine.StepStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Appends a run's next events on one transaction ({@link JdbcRunLog}): the row is read once, each event inserted
+ * (and heard by {@link EventWritten}, where derived rows join the same transaction), the audit entries chained with
+ * one read and one move of the seal, and the row updated once to where the last event leads. A step's end and the
+ * next step's start thus cost one commit, not one each.
+ */
+final class EventAppends {
+
+    /** One event to append, with where its audit entry comes from. */
+    record Next(long seq, RunEvent event, JdbcAuditChain.Source audit) {
+    }
+
+    private final EventWritten written;
+
+    EventAppends(EventWritten written) {
+        this.written = written;
+    }
+
+    /**
+     * Appends {@code events} (consecutive seqs, the first right after the row's {@code last_seq}) on {@code connection}'s
+     * transaction. The row's update matches only while {@code last_seq} and the lease are still the ones read: it locks
+     * the row, so of two writers of one run one appends and the other's update matches nothing. With a {@code holder},
+     * an instance that lost its lease writes nothing more (fencing).
+     *
+     * @return the run's status after each event
+     */
+    List<RunStatus> append(Connection connection, String runId, List<Next> events, Optional<String> holder, Optional<Lease> lease)
+            throws SQLException {
+        long first = events.get(0).seq();
+        Head head = head(connection, runId);
+        refuseUnlessNext(head, runId, first, holder);
+        Map<String, Bind> sets = new LinkedHashMap<>();
+        RunStatus status = head.status();
+        List<RunStatus> statuses = new ArrayList<>();
+        long stoppedAtSeq = 0; // the run's stop, while no later event moves it on
+        for (int i = 0; i < events.size(); i++) {
+            Next next = events.get(i);
+            if (next.seq() != first + i) {
+                throw new IllegalArgumentException("run " + runId + ": events to append must follow each other, not " + next.seq());
+            }
+            if (next.event() instanceof RunEvent.RunStarted) {
+                throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
+            }
+            RunStatus after = RunTransitions.statusAfter(status, next.event());
+            RunTransitions.Change change = RunTransitions.Change.of(next.event());
+            sets(sets, next.seq(), next.event(), change, status, after, lease);
+            if (change == RunTransitions.Change.FINISH && (after == RunStatus.WAITING || after == RunStatus.NEEDS_ATTENTION)) {
+                stoppedAtSeq = next.seq();
+            } else if (change == RunTransitions.Change.FINISH || change == RunTransitions.Change.RESUME
+                    || change == RunTransitions.Change.RESTART || change == RunTransitions.Change.PROGRESS) {
+                stoppedAtSeq = 0; // it cleared waiting_for
+            }
+            status = after;
+            statuses.add(after);
+        }
+        if (update(connection, runId, first, sets, holder) == 0) {
+            refuseUnlessNext(head(connection, runId), runId, first, holder);
+            throw new IllegalStateException("run " + runId + " changed while event " + first + " was appended");
+        }
+        List<AuditFact> facts = new ArrayList<>();
+        for (Next next : events) {
+            insertEvent(connection, runId, next.seq(), next.event());
+            next.audit().fact(connection).ifPresent(facts::add);
+        }
+        JdbcAuditChain.appendAll(connection, runId, facts);
+        if (stoppedAtSeq > 0) {
+            StepStatus stoppedAt = status == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
+            try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
+                update.setString(1, stoppedAt(events(connection, runId).subList(0, (int) stoppedAtSeq), stoppedAt));
+                update.setString(2, runId);
+                update.executeUpdate();
+            }
+        }
+        return statuses;
+    }
+
+    /** Inserts one event and lets {@link EventWritten} add its derived rows, on the caller's transaction. */
+    void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, runId);
+            insert.setLong(2, seq);
+            Jdbc.setInstant(insert, 3, event.at());
+            insert.setString(4, RunEventJson.type(event));
+            insert.setString(5, RunEventJson.write(event));
+            insert.executeUpdate();
+        }
+        written.written(connection, runId, seq, event);
+    }
+
+    /** The row as an append reads it. */
+    private record Head(RunStatus status, long lastSeq, String leaseOwner) {
+    }
+
+    private static Head head(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq, lease_owner FROM runs WHERE id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalArgumentException("no run " + runId);
+                }
+                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3));
+            }
+        }
+    }
+
+    private static void refuseUnlessNext(Head head, String runId, long seq, Optional<String> holder) {
+        if (holder.isPresent() && !holder.get().equals(head.leaseOwner())) {
+            throw new LeaseLost("run " + runId + " is no longer held by " + holder.get() + " but by "
+                    + (head.leaseOwner() == null ? "nobody" : head.leaseOwner()) + ": " + holder.get() + " lost its lease and writes nothing more to it");
+        }
+        if (head.lastSeq() != seq - 1) {
+            throw new IllegalStateException("run " + runId + ": event " + seq + " does not follow the last stored event, " + head.lastSeq());
+        }
+    }
+
+    /** A value bound to the next placeholder of the update. */
+    private interface Bind {
+        void at(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    /** What one event changes in the run's row, column by column: a later event's value of a column replaces an earlier one's. */
+    private static void sets(Map<String, Bind> sets, long seq, RunEvent event, RunTransitions.Change change, RunStatus from,
+                             RunStatus next, Optional<Lease> lease) {
+        sets.put("last_seq", (s, i) -> s.setLong(i, seq));
+        sets.put("status", (s, i) -> s.setString(i, next.name()));
+        Bind empty = (s, i) -> s.setString(i, "");
+        Bind noEnd = (s, i) -> Jdbc.setInstant(s, i, null);
+        switch (change) {
+            case FINISH -> {
+                sets.put("ended_at", (s, i) -> Jdbc.setInstant(s, i, event.at()));
+                sets.put("message", (s, i) -> s.setString(i, Jdbc.orEmpty(((RunEvent.RunFinished) event).message())));
+                sets.put("waiting_for", empty);
+            }
+            case RESUME, RESTART -> {
+                // //why: whoever takes a run up (or restarts it) holds it from now on: serve with a lease, a terminal without
+                sets.put("ended_at", noEnd);
+                sets.put("waiting_for", empty);
+                sets.put("message", empty);
+                sets.put("lease_owner", (s, i) -> s.setString(i, lease.map(Lease::owner).orElse(null)));
+                sets.put("lease_expires_at", (s, i) -> Jdbc.setInstant(s, i, lease.map(Lease::expiresAt).orElse(null)));
+            }
+            case PROGRESS -> {
+                sets.put("ended_at", noEnd);
+                sets.put("waiting_for", empty);
+                if (from == RunStatus.WAITING) {
+                    sets.put("message", empty);
+                }
+            }
+            default -> { } // an answer or a resolution alone resumes nothing: a process takes the run up (RunResumed)
+        }
+    }
+
+    private static int update(Connection connection, String runId, long firstSeq, Map<String, Bind> sets, Optional<String> holder)
+            throws SQLException {
+        String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = ?").toList())
+                + " WHERE id = ? AND last_seq = ?" + (holder.isPresent() ? " AND lease_owner = ?" : "");
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            int i = 1;
+            for (Bind bind : sets.values()) {
+                bind.at(update, i++);
+            }
+            update.setString(i++, runId);
+            update.setLong(i++, firstSeq - 1);
+            if (holder.isPresent()) {
+                update.setString(i, holder.get());
+            }
+            return update.executeUpdate();
+        }
+    }
+
+    /** The steps a stopped run waits for: those whose last word was "waiting" (or "needs attention"). */
+    private static String stoppedAt(List<RunEvent> events, StepStatus status) {
+        return String.join(",", RunState.fold(events).executions().values().stream()
+                .filter(x -> x.status() == status).map(x -> x.role() == dev.opsbook.engine.Role.ITEM ? x.key() : x.stepId()) // an item is answered and resolved by its key
+                .distinct().toList());
+    }
+
+    static List<RunEvent> events(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
+            select.setString(1, runId);
+            List<RunEvent> events = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    events.add(RunEventJson.read(rows.getString(1)));
+                }
+            }
+            return events;
+        }
+    }
+}
