@@ -68,4 +68,12 @@ class H2StoreContractsTest {
             return StoreBackend.H2;
         }
     }
+
+    @Nested
+    class RunSearchOnH2 extends RunSearchContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
 }

@@ -68,4 +68,12 @@ class PostgresStoreContractsTest {
             return StoreBackend.POSTGRES;
         }
     }
+
+    @Nested
+    class RunSearchOnPostgres extends RunSearchContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
 }

@@ -1,0 +1,56 @@
+package dev.opsbook.store;
+
+import dev.opsbook.engine.RunEvent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Full-text search over runs: fills the index in the transaction of every event stored ({@link EventWritten}), so
+ * a run is found by its words from the moment they are stored, and says which runs match a search, as a condition
+ * the run list adds to its other filters. A search matches the runs that contain every one of its words, on both
+ * databases (PostgreSQL: {@code plainto_tsquery}; H2: its word table). Thread-safe.
+ */
+final class JdbcRunSearch implements EventWritten {
+
+    /** A condition on {@code runs.id} and the values its placeholders take, in order. */
+    record Condition(String sql, List<String> values) {
+    }
+
+    private final boolean postgres;
+
+    JdbcRunSearch(boolean postgres) {
+        this.postgres = postgres;
+    }
+
+    @Override
+    public void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        String text = RunText.of(event);
+        if (seq > 1 && text.isEmpty()) {
+            return;
+        }
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            if (seq == 1) {
+                rows.start(runId, text);
+            } else {
+                rows.add(runId, text);
+            }
+            rows.flush();
+        }
+    }
+
+    /** The runs whose text has every word of {@code search} (already checked to have one: {@link RunQuery}). */
+    Condition matching(String search) {
+        if (postgres) {
+            return new Condition(" AND id IN (SELECT run_id FROM run_search WHERE doc @@ plainto_tsquery('simple', ?))", List.of(search));
+        }
+        StringBuilder sql = new StringBuilder();
+        List<String> values = new ArrayList<>();
+        for (String word : RunText.words(search)) {
+            sql.append(" AND id IN (SELECT run_id FROM run_words WHERE word = ?)");
+            values.add(word);
+        }
+        return new Condition(sql.toString(), values);
+    }
+}
