@@ -2,13 +2,15 @@ package dev.opsbook.store;
 
 import dev.opsbook.engine.RunEvent;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Full-text search over runs: fills the index in the transaction of every event stored ({@link EventWritten}), so
- * a run is found by its words from the moment they are stored, and says which runs match a search, as a condition
+ * Full-text search over runs: fills the index in the transaction of every event stored ({@link EventWritten}) and of
+ * every comment kept ({@link JdbcComments}), so a run is found by its words from the moment they are stored, and says which runs match a search, as a condition
  * the run list adds to its other filters. A search matches the runs that contain every one of its words, on both
  * databases (PostgreSQL: {@code plainto_tsquery}; H2: its word table). Thread-safe.
  */
@@ -36,6 +38,48 @@ final class JdbcRunSearch implements EventWritten {
             } else {
                 rows.add(runId, text);
             }
+            rows.flush();
+        }
+    }
+
+    /** A comment's words, added to its run's (in the transaction that keeps the comment). */
+    static void commented(Connection connection, boolean postgres, String runId, String text) throws SQLException {
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            rows.add(runId, text);
+            rows.flush();
+        }
+    }
+
+    /**
+     * The run's words read again from its events and comments: after a comment was edited or deleted, what it said
+     * before is found no more (someone may have deleted it for what it said).
+     */
+    static void reindex(Connection connection, boolean postgres, String runId) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        boolean stored = false;
+        for (String sql : List.of("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq", "SELECT body FROM comments WHERE run_id = ? ORDER BY id")) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next() && text.length() < SearchRows.PER_RUN) {
+                        stored = true;
+                        text.append(' ').append(sql.contains("run_events") ? SearchIndexMigration.eventText(row.getString(1)) : row.getString(1));
+                    }
+                }
+            }
+        }
+        for (String sql : postgres ? List.of("DELETE FROM run_search WHERE run_id = ?")
+                : List.of("DELETE FROM run_search WHERE run_id = ?", "DELETE FROM run_words WHERE run_id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                delete.setString(1, runId);
+                delete.executeUpdate();
+            }
+        }
+        if (!stored) {
+            return; // a run that is not stored has no words
+        }
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            rows.start(runId, text.toString());
             rows.flush();
         }
     }

@@ -53,6 +53,7 @@ final class SearchIndexMigration implements JavaMigration {
                 ddl.execute("CREATE TABLE run_search (run_id VARCHAR NOT NULL PRIMARY KEY REFERENCES runs (id), chars INTEGER NOT NULL)");
                 ddl.execute("CREATE TABLE run_words (word VARCHAR(" + RunText.LONGEST_WORD + ") NOT NULL, run_id VARCHAR NOT NULL, "
                         + "PRIMARY KEY (word, run_id))");
+                ddl.execute("CREATE INDEX run_words_by_run ON run_words (run_id)"); // a run's words are replaced when a comment changes
             }
         }
         backfill(connection, postgres);
@@ -91,7 +92,7 @@ final class SearchIndexMigration implements JavaMigration {
     }
 
     /** //why: an event this version cannot read costs that event's words, never the upgrade */
-    private static String eventText(String body) {
+    static String eventText(String body) {
         try {
             return RunText.of(RunEventJson.read(body));
         } catch (RuntimeException e) {

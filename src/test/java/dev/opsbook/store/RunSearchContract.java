@@ -60,6 +60,23 @@ abstract class RunSearchContract extends StoreContract {
     }
 
     @Test
+    void a_run_is_found_by_its_comments_and_no_more_by_what_a_comment_said_before_it_was_edited_or_deleted() {
+        storeOutageRun("r1", T0);
+        Comment comment = store.comments().add("r1", Optional.of("drain"), "blocked by ticket OPS-9931", "ana", T0);
+        store.comments().add("r1", Optional.empty(), "postmortem scheduled", "otto", T0);
+
+        assertThat(ids("OPS-9931")).containsExactly("r1");
+        store.comments().edit("r1", comment.id(), "pasted the wrong thing", T0.plusSeconds(5));
+        assertThat(ids("OPS-9931")).as("the words it said before the edit").isEmpty();
+        assertThat(ids("wrong thing")).containsExactly("r1");
+        assertThat(ids("ConnectionRefused postmortem")).as("the events' words and the other comment's stay").containsExactly("r1");
+        store.comments().delete("r1", comment.id());
+        assertThat(ids("wrong")).isEmpty();
+        store.append("r1", 7, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, "drained after all"));
+        assertThat(ids("drained postmortem")).as("events stored after a re-read are added as before").containsExactly("r1");
+    }
+
+    @Test
     void a_secret_parameter_run_through_the_engine_is_never_found_by_its_value() throws Exception {
         RunResult result = Fixtures.run("engine/secrets.md", Map.of("token", "Kx9SecretPq7"), Fixtures.answering(FixtureRun.Answers.YES),
                 workDir, new RunControl(), RunListener.NONE);
