@@ -62,7 +62,7 @@ final class JdbcRunSearch implements EventWritten {
                 select.setString(1, runId);
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next() && text.length() < SearchRows.PER_RUN) {
-                        stored = true;
+                        stored |= sql.contains("run_events");
                         text.append(' ').append(sql.contains("run_events") ? SearchIndexMigration.eventText(row.getString(1)) : row.getString(1));
                     }
                 }
