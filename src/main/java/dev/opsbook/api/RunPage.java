@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.http.Problem;
 import dev.opsbook.service.RunQueries;
+import dev.opsbook.service.RunSearch;
 import dev.opsbook.service.RunView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * One page of {@code GET /api/runs}: the filter read from the query (runbook, status, trigger,
  * start time since inclusive and until exclusive, offset, limit) and the page's document with
- * the address of the next page. Pure: the resource reads the runs.
+ * the address of the next page; {@code q} searches the runs' text ({@link RunSearch}). Pure: the resource reads the runs.
  */
 record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List<String>> query) {
 
@@ -34,8 +34,14 @@ record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List
                 .filter(v -> v.label().equals(s.toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> Problem.badRequest("status '" + s + "' is none of " + String.join(", ",
                         Arrays.stream(RunStatus.values()).map(RunStatus::label).toList())).exception()));
-        Optional<Instant> since = first(query, "since").map(s -> instant("since", s));
-        Optional<Instant> until = first(query, "until").map(s -> instant("until", s));
+        Instant now = Instant.now();
+        Optional<Instant> since = first(query, "since").map(s -> instant("since", s, now));
+        Optional<Instant> until = first(query, "until").map(s -> instant("until", s, now));
+        Optional<String> search = first(query, "q").map(q -> checked(() -> RunSearch.text(q)));
+        checked(() -> {
+            RunSearch.range(since, until);
+            return null;
+        });
         int limit = number(query, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
         int offset = number(query, "offset", 0, 0, Integer.MAX_VALUE);
         Optional<Boolean> drill = first(query, "drill").map(d -> switch (d) {
@@ -44,7 +50,7 @@ record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List
             default -> throw Problem.badRequest("drill '" + d + "' is neither true nor false").exception();
         });
         return new RunPage(new RunQueries.Filter(first(query, "runbook"), status, first(query, "trigger"), since, until, offset, limit + 1,
-                drill),
+                drill, search),
                 offset, limit, query);
     }
 
@@ -71,11 +77,16 @@ record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
-    private static Instant instant(String name, String value) {
+    private static Instant instant(String name, String value, Instant now) {
+        return checked(() -> RunSearch.time(name, value, now));
+    }
+
+    /** What the search refuses, as a 400 problem saying why. */
+    private static <T> T checked(java.util.function.Supplier<T> read) {
         try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw Problem.badRequest(name + " '" + value + "' is not an instant; write it as 2026-11-23T03:00:00Z").exception();
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest(e.getMessage()).exception();
         }
     }
 

@@ -48,11 +48,15 @@ public class RunsResource {
     @Parameter(name = "status", description = "running, succeeded, failed, cancelled, waiting", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "trigger", description = "cli, event, api, web", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "drill", description = "true: only drills (game days); false: only real runs", schema = @Schema(type = SchemaType.BOOLEAN))
-    @Parameter(name = "since", description = "Started at or after", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
-    @Parameter(name = "until", description = "Started before", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+    @Parameter(name = "q", description = "Only runs with every word of this in their runbook, parameters, step output or who acted (at most 200 characters)",
+            schema = @Schema(type = SchemaType.STRING, maxLength = 200))
+    @Parameter(name = "since", description = "Started at or after: an instant (2026-11-23T03:00:00Z), a date (UTC) or how long ago (24h, 7d)",
+            schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "until", description = "Started before: an instant, a date (UTC) or how long ago", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "offset", description = "Runs to skip", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     @Parameter(name = "limit", description = "Runs in a page (50 unless said)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
     @APIResponse(responseCode = "200", description = "A page; next is the next page's address, or null")
+    @APIResponse(responseCode = "400", description = "A filter, the search or the time range cannot be read: the problem says which and why")
     public Response list(@Context UriInfo uri) {
         // //why: every parameter, in the order sent, goes into the next page's address
         Map<String, List<String>> query = new LinkedHashMap<>(uri.getQueryParameters());

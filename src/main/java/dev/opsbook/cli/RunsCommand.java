@@ -1,9 +1,11 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.service.RunSearch;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -28,6 +30,16 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--drill", negatable = true, description = "Only drills (game days); --no-drill: only real runs.")
     Boolean drill;
 
+    @Option(names = "--search", paramLabel = "TEXT", description = "Only runs with every word of TEXT in their runbook, parameters, "
+            + "step output or who acted (started, approved, resolved).")
+    String search;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started at or after WHEN: 2026-11-23T03:00:00Z, 2026-11-23 (UTC) or 24h, 7d ago.")
+    String since;
+
+    @Option(names = "--until", paramLabel = "WHEN", description = "Only runs started before WHEN (as --since).")
+    String until;
+
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -44,14 +56,28 @@ public class RunsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
+        Optional<String> text;
+        Optional<Instant> from;
+        Optional<Instant> to;
+        try {
+            Instant now = Instant.now();
+            text = Optional.ofNullable(search).map(RunSearch::text);
+            from = Optional.ofNullable(since).map(s -> RunSearch.time("--since", s, now));
+            to = Optional.ofNullable(until).map(u -> RunSearch.time("--until", u, now));
+            RunSearch.range(from, to);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
         if (store.missingTold()) {
             return ExitCodes.INVALID;
         }
         try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(),
-                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()));
+                    from, to, 0, limit, Optional.ofNullable(drill), Optional.empty(), text));
             if (found.isEmpty()) {
-                System.err.println("no runs in " + runs.describe());
+                System.err.println(text.isPresent() || from.isPresent() || to.isPresent()
+                        ? "no runs match in " + runs.describe() : "no runs in " + runs.describe());
                 return ExitCodes.OK;
             }
             System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", "RUN", "RUNBOOK", "STATUS", "TRIGGER", "STARTED (UTC)", "NOTE");

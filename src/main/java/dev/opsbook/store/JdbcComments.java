@@ -22,7 +22,8 @@ final class JdbcComments implements Comments {
     @Override
     public Comment add(String runId, Optional<String> step, String text, String author, Instant at) {
         Comment.checkText(text);
-        return jdbc.query(connection -> {
+        return jdbc.inTransaction(connection -> {
+            JdbcRunSearch.commented(connection, jdbc.postgres(), runId, text);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO comments (run_id, step, body, author, created_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
                 insert.setString(1, runId);
@@ -57,6 +58,7 @@ final class JdbcComments implements Comments {
                     return Optional.empty();
                 }
             }
+            JdbcRunSearch.reindex(connection, jdbc.postgres(), runId);
             return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get()).stream().findFirst();
         });
     }
@@ -64,12 +66,16 @@ final class JdbcComments implements Comments {
     @Override
     public boolean delete(String runId, String commentId) {
         Optional<Long> id = id(commentId);
-        return id.isPresent() && jdbc.query(connection -> {
+        return id.isPresent() && jdbc.inTransaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM comments WHERE run_id = ? AND id = ?")) {
                 delete.setString(1, runId);
                 delete.setLong(2, id.get());
-                return delete.executeUpdate() == 1;
+                if (delete.executeUpdate() == 0) {
+                    return false;
+                }
             }
+            JdbcRunSearch.reindex(connection, jdbc.postgres(), runId); // what the comment said is found no more
+            return true;
         });
     }
 

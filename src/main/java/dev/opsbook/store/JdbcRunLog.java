@@ -32,13 +32,21 @@ final class JdbcRunLog implements RunLog {
     private final Jdbc jdbc;
     private final RunRows rows;
     private final EventAppends appends;
+    private final JdbcRunSearch search;
     private volatile java.util.function.Consumer<RunHead> stored = head -> { };
 
-    /** @param written called in the transaction of every event stored (the start included), on its connection */
+    /**
+     * @param written called in the transaction of every event stored (the start included), on its connection, after the
+     *        search index took the event's words ({@link JdbcRunSearch})
+     */
     JdbcRunLog(Jdbc jdbc, RunRows rows, EventWritten written) {
         this.jdbc = jdbc;
         this.rows = rows;
-        this.appends = new EventAppends(written);
+        this.search = new JdbcRunSearch(jdbc.postgres());
+        this.appends = new EventAppends((connection, runId, seq, event) -> {
+            search.written(connection, runId, seq, event);
+            written.written(connection, runId, seq, event);
+        });
     }
 
     @Override
@@ -201,6 +209,10 @@ final class JdbcRunLog implements RunLog {
         query.trigger().ifPresent(trigger -> {
             sql.append(" AND trigger_kind = ?");
             values.add(trigger);
+        });
+        query.search().map(search::matching).ifPresent(match -> {
+            sql.append(match.sql());
+            values.addAll(match.values());
         });
         query.drill().ifPresent(drill -> sql.append(drill ? " AND drill IS NOT NULL" : " AND drill IS NULL"));
         query.gameDay().ifPresent(gameDay -> {

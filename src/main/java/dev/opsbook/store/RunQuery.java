@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param limit at most this many; zero or less for all
  * @param drill only drills (true) or only real runs (false)
  * @param gameDay only the drills of this game day
+ * @param search only runs whose text (runbook, parameters, step output, who acted) has every word of this
  */
 public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
+                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay,
+                       Optional<String> search) {
+
+    public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                    Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
+        this(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, Optional.empty());
+    }
 
     public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                     Optional<Instant> until, int offset, int limit) {

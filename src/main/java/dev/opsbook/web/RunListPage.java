@@ -4,6 +4,7 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.serve.Roles;
 import dev.opsbook.serve.Serving;
 import dev.opsbook.service.RunQueries;
+import dev.opsbook.service.RunSearch;
 import dev.opsbook.service.RunView;
 import dev.opsbook.service.Service;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** The run list, filtered by runbook, status and trigger. */
+/** The run list, filtered by runbook, status and trigger, searched by words ({@link RunSearch}) and since when. */
 @Path("/runs")
 @Blocking
 @Produces(MediaType.TEXT_HTML)
@@ -41,7 +42,8 @@ public class RunListPage {
     @GET
     @RolesAllowed(Roles.VIEWER)
     public Response runs(@QueryParam("runbook") String runbookParam, @QueryParam("status") String statusParam,
-                         @QueryParam("trigger") String triggerParam, @QueryParam("drill") String drillParam) {
+                         @QueryParam("trigger") String triggerParam, @QueryParam("drill") String drillParam,
+                         @QueryParam("q") String searchParam, @QueryParam("since") String sinceParam) {
         Service service = serving.get();
         Optional<String> runbook = given(runbookParam);
         Optional<String> trigger = given(triggerParam);
@@ -52,6 +54,14 @@ public class RunListPage {
                     + String.join(", ", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList()) + ".", identity);
         }
         Optional<Boolean> drill = given(drillParam).map(Boolean::parseBoolean);
+        Optional<String> search;
+        Optional<java.time.Instant> since;
+        try {
+            search = given(searchParam).map(RunSearch::text);
+            since = given(sinceParam).map(s -> RunSearch.time("since", s, java.time.Instant.now()));
+        } catch (IllegalArgumentException e) {
+            return pages.error(400, "Cannot search so", capitalized(e.getMessage()) + ".", identity);
+        }
         List<RunView> recent = service.queries().list(RunQueries.Filter.latest(500));
         TreeSet<String> runbookIds = new TreeSet<>();
         service.operations().runbooks().forEach(r -> runbookIds.add(r.runbook().id()));
@@ -59,14 +69,18 @@ public class RunListPage {
         TreeSet<String> triggers = new TreeSet<>(List.of("api", "cli", "event", "web"));
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
-        data.put("runs", service.queries().list(new RunQueries.Filter(runbook, status, trigger, Optional.empty(),
-                Optional.empty(), 0, 200, drill)).stream().map(Views::row).toList());
+        data.put("runs", service.queries().list(new RunQueries.Filter(runbook, status, trigger, since,
+                Optional.empty(), 0, 200, drill, search)).stream().map(Views::row).toList());
         data.put("runbookIds", List.copyOf(runbookIds));
         data.put("statuses", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList());
         data.put("triggers", List.copyOf(triggers));
         data.put("filter", Map.of("runbook", runbook.orElse(""), "status", statusText.orElse(""), "trigger", trigger.orElse(""),
-                "drill", drill.map(String::valueOf).orElse("")));
+                "drill", drill.map(String::valueOf).orElse(""), "q", search.orElse(""), "since", given(sinceParam).orElse("")));
         return pages.page(200, "runs", identity, data);
+    }
+
+    private static String capitalized(String message) {
+        return Character.toUpperCase(message.charAt(0)) + message.substring(1);
     }
 
     private static Optional<String> given(String value) {

@@ -269,7 +269,7 @@ class ApiTest {
         HttpResponse<String> badStatus = call("GET", "/api/runs?status=broken", viewer, null);
         assertThat(badStatus.statusCode()).isEqualTo(400);
         assertThat(badStatus.body()).contains("running, succeeded, failed, cancelled, waiting");
-        assertThat(call("GET", "/api/runs?since=yesterday", viewer, null).body()).contains("2026-11-23T03:00:00Z");
+        assertThat(call("GET", "/api/runs?since=yesterday", viewer, null).body()).contains("2026-11-23T03:00:00Z", "24h");
 
         JsonNode detail = ok(call("GET", "/api/runs/" + failed, viewer, null), 200);
         assertThat(detail.path("status").asText()).isEqualTo("failed");
@@ -280,6 +280,37 @@ class ApiTest {
         assertThat(gated.path("approvals").get(0).path("state").asText()).isEqualTo("waiting");
         assertThat(gated.path("approvals").get(0).path("approve").asText()).isEqualTo("/api/runs/" + waiting + "/steps/allow/approve");
         assertThat(call("GET", "/api/runs/no-such-run", viewer, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void runs_are_found_by_the_words_of_their_parameters_output_and_starter_and_a_bad_search_is_a_400_saying_why() throws Exception {
+        String failed = launch("flaky", operator, "{\"flag\":\"/srv/missing-flagfile\"}");
+        eventually("it failed", () -> status(failed) == RunStatus.FAILED);
+        String waiting = launch("gated", operator, "{\"change\":\"CHG-2\"}");
+        eventually("it waits", () -> status(waiting) == RunStatus.WAITING);
+
+        assertThat(ids("/api/runs?q=missing-flagfile")).as("a parameter's value").containsExactly(failed);
+        assertThat(ids("/api/runs?q=prepared%20verified")).as("every word, in one run's output").isEmpty();
+        assertThat(ids("/api/runs?q=prepared")).as("a step's output").containsExactly(failed);
+        assertThat(ids("/api/runs?q=CHG-2&runbook=gated&since=1h&until=2100-01-01")).as("with the other filters").containsExactly(waiting);
+        assertThat(ids("/api/runs?q=otto&status=failed")).as("who started it").containsExactly(failed);
+        assertThat(ids("/api/runs?q=otto&since=2100-01-01")).isEmpty();
+
+        for (String[] bad : new String[][] {
+                {"q=", "the search is empty"},
+                {"q=%20%2B%2B", "has no word to look for"},
+                {"q=" + "a".repeat(201), "201 characters long; at most 200"},
+                {"since=last%20tuesday", "since 'last tuesday' is not a time"},
+                {"since=2026-11-24&until=2026-11-23", "is not before until"}}) {
+            HttpResponse<String> refused = call("GET", "/api/runs?" + bad[0], viewer, null);
+            assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(json.readTree(refused.body()).path("detail").asText()).as(bad[0]).contains(bad[1]);
+        }
+    }
+
+    private List<String> ids(String path) throws Exception {
+        return ok(call("GET", path, viewer, null), 200).path("runs").findValuesAsText("id");
     }
 
     @Test

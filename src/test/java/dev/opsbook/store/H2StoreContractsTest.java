@@ -70,6 +70,14 @@ class H2StoreContractsTest {
     }
 
     @Nested
+    class RunSearchOnH2 extends RunSearchContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
+
+    @Nested
     class CommentsOnH2 extends CommentsContract {
         @Override
         StoreBackend backend() {

@@ -70,6 +70,14 @@ class PostgresStoreContractsTest {
     }
 
     @Nested
+    class RunSearchOnPostgres extends RunSearchContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
+
+    @Nested
     class CommentsOnPostgres extends CommentsContract {
         @Override
         StoreBackend backend() {

@@ -437,6 +437,32 @@ class BrowserTest {
     }
 
     @Test
+    void runs_are_found_from_the_search_box_which_keeps_the_other_filters() throws Exception {
+        logIn(operatorToken);
+        String carol = launch("slow", java.util.Map.of("name", "carol"));
+        waitFor(d -> status().equals("succeeded"));
+        String dave = launch("slow", java.util.Map.of("name", "dave"));
+        waitFor(d -> status().equals("succeeded"));
+
+        browser.get(base + "/runs?status=succeeded");
+        browser.findElement(By.name("q")).sendKeys("one for carol");
+        browser.findElement(By.name("since")).sendKeys("1h");
+        browser.findElement(By.cssSelector("#filters button")).click();
+        waitFor(d -> d.getCurrentUrl().contains("q=one+for+carol"));
+        assertThat(browser.getCurrentUrl()).contains("status=succeeded", "since=1h");
+        assertThat(browser.findElements(By.linkText(carol))).hasSize(1);
+        assertThat(browser.findElements(By.linkText(dave))).as("dave's run has other words").isEmpty();
+        assertThat(browser.findElement(By.name("q")).getAttribute("value")).as("the box keeps the search").isEqualTo("one for carol");
+        assertThat(new Select(browser.findElement(By.name("status"))).getFirstSelectedOption().getText()).isEqualTo("succeeded");
+        screenshot("run-search");
+
+        browser.get(base + "/runs?q=dave&status=failed");
+        assertThat(browser.findElements(By.linkText(dave))).as("the status filter still holds").isEmpty();
+        browser.get(base + "/runs?q=%2B%2B");
+        assertThat(browser.getPageSource()).contains("has no word to look for");
+    }
+
+    @Test
     void markup_in_prose_and_in_step_output_is_shown_as_text_and_never_runs() throws Exception {
         logIn(operatorToken);
         browser.get(base + "/runbooks");

@@ -1,0 +1,100 @@
+package dev.opsbook.store;
+
+import dev.opsbook.engine.RunEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Full-text search over runs: fills the index in the transaction of every event stored ({@link EventWritten}) and of
+ * every comment kept ({@link JdbcComments}), so a run is found by its words from the moment they are stored, and says which runs match a search, as a condition
+ * the run list adds to its other filters. A search matches the runs that contain every one of its words, on both
+ * databases (PostgreSQL: {@code plainto_tsquery}; H2: its word table). Thread-safe.
+ */
+final class JdbcRunSearch implements EventWritten {
+
+    /** A condition on {@code runs.id} and the values its placeholders take, in order. */
+    record Condition(String sql, List<String> values) {
+    }
+
+    private final boolean postgres;
+
+    JdbcRunSearch(boolean postgres) {
+        this.postgres = postgres;
+    }
+
+    @Override
+    public void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        String text = RunText.of(event);
+        if (seq > 1 && text.isEmpty()) {
+            return;
+        }
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            if (seq == 1) {
+                rows.start(runId, text);
+            } else {
+                rows.add(runId, text);
+            }
+            rows.flush();
+        }
+    }
+
+    /** A comment's words, added to its run's (in the transaction that keeps the comment). */
+    static void commented(Connection connection, boolean postgres, String runId, String text) throws SQLException {
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            rows.add(runId, text);
+            rows.flush();
+        }
+    }
+
+    /**
+     * The run's words read again from its events and comments: after a comment was edited or deleted, what it said
+     * before is found no more (someone may have deleted it for what it said).
+     */
+    static void reindex(Connection connection, boolean postgres, String runId) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        boolean stored = false;
+        for (String sql : List.of("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq", "SELECT body FROM comments WHERE run_id = ? ORDER BY id")) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next() && text.length() < SearchRows.PER_RUN) {
+                        stored |= sql.contains("run_events");
+                        text.append(' ').append(sql.contains("run_events") ? SearchIndexMigration.eventText(row.getString(1)) : row.getString(1));
+                    }
+                }
+            }
+        }
+        for (String sql : postgres ? List.of("DELETE FROM run_search WHERE run_id = ?")
+                : List.of("DELETE FROM run_search WHERE run_id = ?", "DELETE FROM run_words WHERE run_id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                delete.setString(1, runId);
+                delete.executeUpdate();
+            }
+        }
+        if (!stored) {
+            return; // a run that is not stored has no words
+        }
+        try (SearchRows rows = new SearchRows(connection, postgres)) {
+            rows.start(runId, text.toString());
+            rows.flush();
+        }
+    }
+
+    /** The runs whose text has every word of {@code search} (already checked to have one: {@link RunQuery}). */
+    Condition matching(String search) {
+        if (postgres) {
+            return new Condition(" AND id IN (SELECT run_id FROM run_search WHERE doc @@ plainto_tsquery('simple', ?))", List.of(search));
+        }
+        StringBuilder sql = new StringBuilder();
+        List<String> values = new ArrayList<>();
+        for (String word : RunText.words(search)) {
+            sql.append(" AND id IN (SELECT run_id FROM run_words WHERE word = ?)");
+            values.add(word);
+        }
+        return new Condition(sql.toString(), values);
+    }
+}
