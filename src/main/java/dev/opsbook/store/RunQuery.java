@@ -13,9 +13,25 @@ import java.util.Optional;
  * @param limit at most this many; zero or less for all
  * @param drill only drills (true) or only real runs (false)
  * @param gameDay only the drills of this game day
+ * @param incident only the runs launched under (or inheriting) this incident id
  */
 public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
+                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay,
+                       Optional<String> incident) {
+
+    public RunQuery {
+        incident = incident == null ? Optional.empty() : incident;
+    }
+
+    public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                    Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
+        this(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, Optional.empty());
+    }
+
+    /** The same query, only the runs of this incident id (empty: any). */
+    public RunQuery withIncident(Optional<String> id) {
+        return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, id);
+    }
 
     public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                     Optional<Instant> until, int offset, int limit) {
