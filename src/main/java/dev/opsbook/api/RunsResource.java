@@ -48,6 +48,7 @@ public class RunsResource {
     @Parameter(name = "status", description = "running, succeeded, failed, cancelled, waiting", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "trigger", description = "cli, event, api, web", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "drill", description = "true: only drills (game days); false: only real runs", schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(name = "incident", description = "Only the runs launched under this incident id (or inheriting it)", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "since", description = "Started at or after", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "until", description = "Started before", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
     @Parameter(name = "offset", description = "Runs to skip", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))

@@ -1,6 +1,7 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
@@ -28,6 +29,9 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--drill", negatable = true, description = "Only drills (game days); --no-drill: only real runs.")
     Boolean drill;
 
+    @Option(names = "--incident", paramLabel = "ID", description = "Only runs launched under this incident id (or inheriting it).")
+    String incident;
+
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -44,12 +48,16 @@ public class RunsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
+        if (incident != null && IncidentIds.problem(incident).isPresent()) {
+            System.err.println("error: --incident: " + IncidentIds.problem(incident).get());
+            return ExitCodes.INVALID;
+        }
         if (store.missingTold()) {
             return ExitCodes.INVALID;
         }
         try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(),
-                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()));
+                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()).withIncident(Optional.ofNullable(incident)));
             if (found.isEmpty()) {
                 System.err.println("no runs in " + runs.describe());
                 return ExitCodes.OK;
@@ -58,7 +66,7 @@ public class RunsCommand implements Callable<Integer> {
             for (StoredRun run : found) {
                 String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor()
                         : run.status() == RunStatus.NEEDS_ATTENTION ? "resolve " + run.waitingFor() + ": " + run.message() : run.message();
-                note = run.drill().map(gameDay -> "DRILL " + gameDay + " ").orElse("") + note;
+                note = run.drill().map(gameDay -> "DRILL " + gameDay + " ").orElse("") + run.incident().map(id -> "[" + id + "] ").orElse("") + note;
                 System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
                         TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
             }

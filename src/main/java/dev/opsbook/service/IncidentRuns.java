@@ -103,6 +103,17 @@ public final class IncidentRuns {
         return incident(id).map(i -> IncidentReport.markdown(i.group(), i.trails(), runId -> runLink(publicUrl, runId)));
     }
 
+    /** A run as the API and pages show one. */
+    public static RunView view(StoredRun run) {
+        return RunView.of(run);
+    }
+
+    /** Whether any run of the incident still runs, waits for a person or needs attention. */
+    public static boolean open(IncidentGrouping.Group group) {
+        return group.runs().stream().anyMatch(r -> r.status() == dev.opsbook.engine.RunStatus.RUNNING
+                || r.status() == dev.opsbook.engine.RunStatus.WAITING || r.status() == dev.opsbook.engine.RunStatus.NEEDS_ATTENTION);
+    }
+
     /** A run page's link: under {@code opsbook.public-url} when set, else a path. */
     public static String runLink(Optional<URI> publicUrl, String runId) {
         return publicUrl.map(u -> u.toString().replaceAll("/+$", "")).orElse("") + "/runs/" + runId;

@@ -26,9 +26,19 @@ public final class RunQueries {
      * @param offset how many of the matching runs to pass over (pagination)
      * @param limit at most this many; zero or less for all
      * @param drill only drills (true) or only real runs (false)
+     * @param incident only the runs launched under this incident id
      */
     public record Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                         Optional<Instant> until, int offset, int limit, Optional<Boolean> drill) {
+                         Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> incident) {
+
+        public Filter {
+            incident = incident == null ? Optional.empty() : incident;
+        }
+
+        public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                      Optional<Instant> until, int offset, int limit, Optional<Boolean> drill) {
+            this(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty());
+        }
 
         public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                       Optional<Instant> until, int offset, int limit) {
@@ -48,7 +58,7 @@ public final class RunQueries {
         }
 
         RunQuery query() {
-            return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty());
+            return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty()).withIncident(incident);
         }
     }
 
