@@ -90,6 +90,28 @@ public final class IncidentRuns {
         return IncidentGrouping.find(around, window, id);
     }
 
+    /**
+     * The incident a run belongs to: its id given at launch, or the automatic incident its event or alarm puts it in (found
+     * by grouping the runs that started within {@link #HORIZON} either side of it); empty when it belongs to none.
+     */
+    public Optional<String> incidentOf(String runId) {
+        Optional<StoredRun> run = store.run(runId);
+        if (run.isEmpty()) {
+            return Optional.empty();
+        }
+        if (run.get().incident().isPresent()) {
+            return run.get().incident();
+        }
+        if (run.get().eventId().isEmpty() && run.get().alarm().isEmpty() && !run.get().trigger().equals(dev.opsbook.engine.ChildRuns.TRIGGER)) {
+            return Optional.empty();
+        }
+        Instant at = run.get().startedAt();
+        List<StoredRun> around = store.runs(new RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(at.minus(HORIZON)),
+                Optional.of(at.plus(HORIZON)), 0, MAX_RUNS));
+        return IncidentGrouping.group(around, window).stream().filter(g -> g.runs().stream().anyMatch(r -> r.id().equals(runId)))
+                .map(IncidentGrouping.Group::id).findFirst();
+    }
+
     /** The incident with its trails, timeline and facts. */
     public Optional<Incident> incident(String id) {
         return group(id).map(g -> {
