@@ -32,6 +32,7 @@ public final class JdbcRunStore implements RunStore {
     private final RecordExports exports;
     private final JdbcTokenStore tokens;
     private final GameDays gameDays;
+    private final Comments comments;
     private final JdbcAuditSeals seals;
     private final JdbcAuditChain chains;
 
@@ -47,6 +48,7 @@ public final class JdbcRunStore implements RunStore {
         this.exports = new JdbcRecordExports(jdbc);
         this.tokens = new JdbcTokenStore(jdbc);
         this.gameDays = new JdbcGameDays(jdbc);
+        this.comments = new JdbcComments(jdbc);
         this.seals = new JdbcAuditSeals(jdbc, jdbc.description());
     }
 
@@ -112,6 +114,11 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public GameDays gameDays() {
         return gameDays;
+    }
+
+    @Override
+    public Comments comments() {
+        return comments;
     }
 
     @Override

@@ -17,6 +17,9 @@ public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Es
     /** The game days and their scenarios, kept in the same database. */
     GameDays gameDays();
 
+    /** The comments people left on runs and their steps, kept in the same database beside the runs. */
+    Comments comments();
+
     /** The API tokens kept in the same database. */
     dev.opsbook.access.TokenStore tokens();
 

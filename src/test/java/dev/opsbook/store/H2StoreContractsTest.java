@@ -68,4 +68,12 @@ class H2StoreContractsTest {
             return StoreBackend.H2;
         }
     }
+
+    @Nested
+    class CommentsOnH2 extends CommentsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
 }

@@ -68,4 +68,12 @@ class PostgresStoreContractsTest {
             return StoreBackend.POSTGRES;
         }
     }
+
+    @Nested
+    class CommentsOnPostgres extends CommentsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
 }

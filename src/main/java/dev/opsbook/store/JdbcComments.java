@@ -1,0 +1,106 @@
+package dev.opsbook.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link Comments} over JDBC: table {@code comments} (migration V16), ids from its identity column. */
+final class JdbcComments implements Comments {
+
+    private static final String COLUMNS = "id, run_id, step, body, author, created_at, edited_at";
+
+    private final Jdbc jdbc;
+
+    JdbcComments(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Comment add(String runId, Optional<String> step, String text, String author, Instant at) {
+        Comment.checkText(text);
+        return jdbc.query(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO comments (run_id, step, body, author, created_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+                insert.setString(1, runId);
+                insert.setString(2, step.orElse(null));
+                insert.setString(3, text);
+                insert.setString(4, author);
+                Jdbc.setInstant(insert, 5, at);
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    return new Comment(Long.toString(keys.getLong(1)), runId, step, text, author,
+                            at.truncatedTo(java.time.temporal.ChronoUnit.MICROS), Optional.empty());
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Comment> edit(String runId, String commentId, String text, Instant at) {
+        Comment.checkText(text);
+        Optional<Long> id = id(commentId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.inTransaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE comments SET body = ?, edited_at = ? WHERE run_id = ? AND id = ?")) {
+                update.setString(1, text);
+                Jdbc.setInstant(update, 2, at);
+                update.setString(3, runId);
+                update.setLong(4, id.get());
+                if (update.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get()).stream().findFirst();
+        });
+    }
+
+    @Override
+    public boolean delete(String runId, String commentId) {
+        Optional<Long> id = id(commentId);
+        return id.isPresent() && jdbc.query(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM comments WHERE run_id = ? AND id = ?")) {
+                delete.setString(1, runId);
+                delete.setLong(2, id.get());
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public List<Comment> comments(String runId) {
+        return jdbc.query(connection -> select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? ORDER BY id", runId, null));
+    }
+
+    private static Optional<Long> id(String commentId) {
+        try {
+            return Optional.of(Long.parseLong(commentId));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // not an id this store gives out, so no such comment
+        }
+    }
+
+    private static List<Comment> select(java.sql.Connection connection, String sql, String runId, Long id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, runId);
+            if (id != null) {
+                select.setLong(2, id);
+            }
+            List<Comment> found = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    found.add(new Comment(Long.toString(rows.getLong("id")), rows.getString("run_id"), Optional.ofNullable(rows.getString("step")),
+                            rows.getString("body"), rows.getString("author"), Jdbc.instant(rows, "created_at"),
+                            Optional.ofNullable(Jdbc.instant(rows, "edited_at"))));
+                }
+            }
+            return found;
+        }
+    }
+}
