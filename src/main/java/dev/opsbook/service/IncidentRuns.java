@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Incidents read from the store: the recent ones ({@link IncidentGrouping} over the runs of the last {@link #LOOKBACK}),
@@ -42,22 +41,12 @@ public final class IncidentRuns {
     private final RunbookLoader loader;
     private final Clock clock;
     private final Duration window;
-    private volatile Function<String, List<RunTrail.Comment>> comments = runId -> List.of();
 
     public IncidentRuns(RunStore store, RunbookLoader loader, Clock clock, Duration window) {
         this.store = store;
         this.loader = loader;
         this.clock = clock;
         this.window = window;
-    }
-
-    /**
-     * Where the comments on a run come from (the comments port of the store); none until one is given.
-     * //why: a seam: comments are another engineer's store port, joined here once it is merged
-     */
-    public IncidentRuns withComments(Function<String, List<RunTrail.Comment>> source) {
-        this.comments = source;
-        return this;
     }
 
     public Duration window() {
@@ -148,7 +137,8 @@ public final class IncidentRuns {
         for (StoredRun run : sorted) {
             var runbook = store.runbookText(run.id()).map(text -> loader.load(run.runbookFile(), text).runbook());
             trails.add(new RunTrail(run, store.events(run.id()), runbook, store.notices(run.id()), store.acknowledgements(run.id()),
-                    comments.apply(run.id())));
+                    store.comments().comments(run.id()).stream()
+                            .map(c -> new RunTrail.Comment(c.createdAt(), c.author(), c.step(), c.text())).toList()));
         }
         return trails;
     }
