@@ -55,7 +55,8 @@ public final class IncidentReport {
     private static void summary(StringBuilder out, IncidentGrouping.Group incident, List<RunTrail> trails, IncidentFacts facts) {
         Set<String> runbooks = new LinkedHashSet<>(trails.stream().map(t -> t.run().runbookId()).toList());
         out.append("## Summary\n\n");
-        out.append("- Incident: ").append(incident.id()).append(" (").append(incident.kind().label()).append(": ").append(incident.label()).append(")\n");
+        out.append("- Incident: ").append(incident.id()).append(incident.kind() == IncidentGrouping.Kind.TAGGED ? " (the id given at launch)"
+                : " (the runs " + incident.label() + " started)").append('\n');
         out.append("- Began: ").append(TIME.format(facts.began())).append(" UTC\n");
         out.append("- Runs: ").append(trails.size()).append(" of ").append(String.join(", ", runbooks)).append('\n');
         out.append("- Time to first step: ").append(facts.toFirstStep().map(Durations::format).orElse("no step started")).append('\n');
