@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.http.Problem;
 import dev.opsbook.http.ProblemException;
-import dev.opsbook.incident.IncidentGrouping;
 import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.incident.Timeline;
 import dev.opsbook.serve.Roles;
@@ -21,7 +20,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Comparator;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -65,7 +63,7 @@ public class IncidentsResource {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("alarmWindow", incidents.window().toString());
         ArrayNode list = out.putArray("incidents");
-        incidents.recent(limit).forEach(g -> list.add(summary(g)));
+        incidents.latest(limit).forEach(g -> list.add(summary(g)));
         return Response.ok(out, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -79,9 +77,9 @@ public class IncidentsResource {
     @APIResponse(responseCode = "404", description = "No run belongs to such an incident")
     public Response get(@PathParam("id") String id) {
         IncidentRuns.Incident incident = serving.get().incidents().incident(checked(id)).orElseThrow(() -> notFound(id));
-        ObjectNode out = summary(incident.group());
+        ObjectNode out = summary(incident.summary());
         ArrayNode runs = out.putArray("runs");
-        incident.group().runs().forEach(r -> runs.add(Views.runSummary(IncidentRuns.view(r))));
+        incident.runs().forEach(r -> runs.add(Views.runSummary(r)));
         ObjectNode facts = out.putObject("facts");
         facts.put("began", incident.facts().began().toString());
         incident.facts().firstStep().ifPresentOrElse(at -> facts.put("firstStep", at.toString()), () -> facts.putNull("firstStep"));
@@ -116,16 +114,15 @@ public class IncidentsResource {
         return Response.ok(report, MARKDOWN).build();
     }
 
-    static ObjectNode summary(IncidentGrouping.Group g) {
+    static ObjectNode summary(IncidentRuns.Summary g) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("id", g.id());
         out.put("kind", g.kind().label());
         out.put("label", g.label());
-        out.put("startedAt", g.first().startedAt().toString());
-        out.put("runCount", g.runs().size());
-        out.put("open", IncidentRuns.open(g));
-        g.runs().stream().flatMap(r -> r.endedAt().stream()).max(Comparator.naturalOrder())
-                .ifPresentOrElse(at -> out.put("lastEndedAt", at.toString()), () -> out.putNull("lastEndedAt"));
+        out.put("startedAt", g.startedAt().toString());
+        out.put("runCount", g.runs());
+        out.put("open", g.open());
+        g.lastEndedAt().ifPresentOrElse(at -> out.put("lastEndedAt", at.toString()), () -> out.putNull("lastEndedAt"));
         out.put("href", "/api/incidents/" + g.id());
         out.put("report", "/api/incidents/" + g.id() + "/report");
         return out;

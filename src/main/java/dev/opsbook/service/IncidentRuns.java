@@ -35,6 +35,29 @@ public final class IncidentRuns {
 
     /** An incident with its runs' trails: what the page, the JSON and the draft are drawn from. */
     public record Incident(IncidentGrouping.Group group, List<RunTrail> trails, List<Timeline.Entry> timeline, IncidentFacts facts) {
+
+        public Summary summary() {
+            return Summary.of(group);
+        }
+
+        /** Its runs as the API and pages show runs, oldest first. */
+        public List<RunView> runs() {
+            return group.runs().stream().map(RunView::of).toList();
+        }
+    }
+
+    /**
+     * An incident in a list, as the API and the pages show it (they never see the store's rows).
+     *
+     * @param open whether any run still runs, waits for a person or needs attention
+     */
+    public record Summary(String id, IncidentGrouping.Kind kind, String label, Instant startedAt, Optional<Instant> lastEndedAt, int runs,
+                          boolean open) {
+
+        static Summary of(IncidentGrouping.Group g) {
+            return new Summary(g.id(), g.kind(), g.label(), g.first().startedAt(),
+                    g.runs().stream().flatMap(r -> r.endedAt().stream()).max(Comparator.naturalOrder()), g.runs().size(), IncidentRuns.open(g));
+        }
     }
 
     private final RunStore store;
@@ -51,6 +74,11 @@ public final class IncidentRuns {
 
     public Duration window() {
         return window;
+    }
+
+    /** {@link #recent} as the API and pages list them. */
+    public List<Summary> latest(int limit) {
+        return recent(limit).stream().map(Summary::of).toList();
     }
 
     /** The incidents among the runs of the last {@link #LOOKBACK}, newest first, at most {@code limit}. */
@@ -112,11 +140,6 @@ public final class IncidentRuns {
     /** The post-incident draft in Markdown, its run links under {@code publicUrl} (paths without one). */
     public Optional<String> report(String id, Optional<URI> publicUrl) {
         return incident(id).map(i -> IncidentReport.markdown(i.group(), i.trails(), runId -> runLink(publicUrl, runId)));
-    }
-
-    /** A run as the API and pages show one. */
-    public static RunView view(StoredRun run) {
-        return RunView.of(run);
     }
 
     /** Whether any run of the incident still runs, waits for a person or needs attention. */

@@ -1,6 +1,5 @@
 package dev.opsbook.web;
 
-import dev.opsbook.incident.IncidentGrouping;
 import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.incident.Timeline;
 import dev.opsbook.runbook.Durations;
@@ -48,7 +47,7 @@ public class IncidentPage {
     @RolesAllowed(Roles.VIEWER)
     public Response list() {
         IncidentRuns incidents = serving.get().incidents();
-        List<Row> rows = incidents.recent(200).stream().map(IncidentPage::row).toList();
+        List<Row> rows = incidents.latest(200).stream().map(IncidentPage::row).toList();
         Map<String, Object> data = new HashMap<>();
         data.put("incidents", rows);
         data.put("window", Durations.format(incidents.window()));
@@ -64,8 +63,8 @@ public class IncidentPage {
         }
         return serving.get().incidents().incident(id).map(incident -> {
             Map<String, Object> data = new HashMap<>();
-            data.put("incident", row(incident.group()));
-            data.put("runs", incident.group().runs().stream().map(r -> Views.row(IncidentRuns.view(r))).toList());
+            data.put("incident", row(incident.summary()));
+            data.put("runs", incident.runs().stream().map(Views::row).toList());
             data.put("timeline", incident.timeline().stream().map(IncidentPage::line).toList());
             data.put("began", Views.WHEN.format(incident.facts().began()));
             data.put("toFirstStep", incident.facts().toFirstStep().map(Durations::format).orElse("no step started"));
@@ -75,9 +74,8 @@ public class IncidentPage {
         }).orElseGet(() -> pages.notFound("No incident " + id + ". The incidents page lists the recent ones.", identity));
     }
 
-    private static Row row(IncidentGrouping.Group g) {
-        return new Row(g.id(), g.kind().label(), g.label(), g.first().startedAt().toString(), Views.WHEN.format(g.first().startedAt()),
-                g.runs().size(), IncidentRuns.open(g));
+    private static Row row(IncidentRuns.Summary g) {
+        return new Row(g.id(), g.kind().label(), g.label(), g.startedAt().toString(), Views.WHEN.format(g.startedAt()), g.runs(), g.open());
     }
 
     private static Line line(Timeline.Entry e) {
