@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.InvalidRunException;
 import dev.opsbook.graph.LoadedRunbook;
 import dev.opsbook.http.Problem;
+import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.http.ProblemException;
 import dev.opsbook.record.PlanJson;
 import dev.opsbook.serve.Roles;
@@ -53,7 +54,8 @@ public class LaunchResource {
     @Path("/runbooks/{id}/runs")
     @RolesAllowed(Roles.OPERATOR)
     @Operation(summary = "Launch a run (or, with dryRun, answer the plan with every input rendered and run nothing)")
-    @RequestBody(required = false, description = "{\"parameters\": {\"name\": \"value\"}, \"dryRun\": false}: parameters typed as the runbook's parameter schema says",
+    @RequestBody(required = false, description = "{\"parameters\": {\"name\": \"value\"}, \"dryRun\": false, \"incident\": \"INC-1234\"}: parameters typed as the runbook's parameter schema says;"
+            + " incident (optional) the incident the run belongs to, letters, digits and -_.: up to 64",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
     @APIResponse(responseCode = "200", description = "The plan (dryRun: true)")
     @APIResponse(responseCode = "201", description = "The run started; Location names it")
@@ -67,7 +69,7 @@ public class LaunchResource {
             if (launch.dryRun()) {
                 return Response.ok(PlanJson.of(runs.plan(runbook, launch.parameters()), runbook.runbook()), MediaType.APPLICATION_JSON_TYPE).build();
             }
-            String runId = runs.launch(runbook, launch.parameters(), Lookups.who(identity).who(), "api");
+            String runId = runs.launch(runbook, launch.parameters(), Lookups.who(identity).who(), "api", launch.incident());
             RunView run = serving.get().queries().run(runId).orElseThrow();
             // //why: a path, as before: ResponseBuilder.location would make it absolute against this request's host
             return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, "/api/runs/" + runId)
@@ -84,15 +86,15 @@ public class LaunchResource {
     }
 
     /** A launch's body, checked member by member. */
-    record Launch(Map<String, String> parameters, boolean dryRun) {
+    record Launch(Map<String, String> parameters, boolean dryRun, Optional<String> incident) {
 
         static Launch read(JsonNode body) {
             if (!body.isObject()) {
                 throw Problem.badRequest("the body must be a JSON object such as {\"parameters\": {\"name\": \"value\"}, \"dryRun\": false}").exception();
             }
             body.fieldNames().forEachRemaining(key -> {
-                if (!key.equals("parameters") && !key.equals("dryRun")) {
-                    throw Problem.badRequest("unknown member '" + key + "' in the body; a launch takes parameters and dryRun").exception();
+                if (!key.equals("parameters") && !key.equals("dryRun") && !key.equals("incident")) {
+                    throw Problem.badRequest("unknown member '" + key + "' in the body; a launch takes parameters, dryRun and incident").exception();
                 }
             });
             JsonNode parameters = body.path("parameters");
@@ -109,7 +111,15 @@ public class LaunchResource {
                     params.put(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
                 }
             });
-            return new Launch(params, dryRun.asBoolean(false));
+            JsonNode incident = body.path("incident");
+            if (!incident.isMissingNode() && !incident.isNull() && !incident.isTextual()) {
+                throw Problem.badRequest("incident must be a string such as \"INC-1234\"").exception();
+            }
+            Optional<String> id = incident.isTextual() ? Optional.of(incident.asText()) : Optional.empty();
+            id.flatMap(IncidentIds::problem).ifPresent(p -> {
+                throw Problem.badRequest("incident: " + p).exception();
+            });
+            return new Launch(params, dryRun.asBoolean(false), id);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.opsbook.engine.RunStatus;
 import dev.opsbook.http.Problem;
+import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.service.RunQueries;
 import dev.opsbook.service.RunSearch;
 import dev.opsbook.service.RunView;
@@ -49,8 +50,12 @@ record RunPage(RunQueries.Filter filter, int offset, int limit, Map<String, List
             case "false" -> false;
             default -> throw Problem.badRequest("drill '" + d + "' is neither true nor false").exception();
         });
+        Optional<String> incident = first(query, "incident");
+        incident.flatMap(IncidentIds::problem).ifPresent(p -> {
+            throw Problem.badRequest("incident: " + p).exception();
+        });
         return new RunPage(new RunQueries.Filter(first(query, "runbook"), status, first(query, "trigger"), since, until, offset, limit + 1,
-                drill, search),
+                drill, search, incident),
                 offset, limit, query);
     }
 

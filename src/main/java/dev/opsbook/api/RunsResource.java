@@ -53,6 +53,7 @@ public class RunsResource {
     @Parameter(name = "since", description = "Started at or after: an instant (2026-11-23T03:00:00Z), a date (UTC) or how long ago (24h, 7d)",
             schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "until", description = "Started before: an instant, a date (UTC) or how long ago", schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "incident", description = "Only the runs launched under this incident id (or inheriting it)", schema = @Schema(type = SchemaType.STRING))
     @Parameter(name = "offset", description = "Runs to skip", schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     @Parameter(name = "limit", description = "Runs in a page (50 unless said)", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "500"))
     @APIResponse(responseCode = "200", description = "A page; next is the next page's address, or null")

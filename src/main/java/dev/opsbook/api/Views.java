@@ -101,6 +101,7 @@ final class Views {
         out.put("drill", run.drill().isPresent());
         run.drill().ifPresentOrElse(id -> out.put("gameday", id), () -> out.putNull("gameday"));
         run.eventId().ifPresentOrElse(id -> out.put("eventId", id), () -> out.putNull("eventId"));
+        run.incident().ifPresentOrElse(id -> out.put("incident", id), () -> out.putNull("incident"));
         out.put("startedAt", run.startedAt().toString());
         run.endedAt().ifPresentOrElse(at -> out.put("endedAt", at.toString()), () -> out.putNull("endedAt"));
         out.put("message", run.message());

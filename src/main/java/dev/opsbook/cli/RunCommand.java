@@ -37,6 +37,7 @@ import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RecordPlaces;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.RunAudits;
+import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
 import java.io.IOException;
@@ -83,6 +84,10 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
     String output;
 
+    @Option(names = "--incident", paramLabel = "ID", description = "The incident this run belongs to (e.g. INC-1234): its timeline and"
+            + " report (opsbook incident report ID) gather the runs launched under it; child runs inherit it.")
+    String incident;
+
     @Mixin
     StoreOption store;
 
@@ -112,6 +117,10 @@ public class RunCommand implements Callable<Integer> {
                 System.err.println("error: --timeout '" + timeout + "' is not a duration; write e.g. 90s, 10m or 1h");
                 return ExitCodes.INVALID;
             }
+        }
+        if (incident != null && IncidentIds.problem(incident).isPresent()) {
+            System.err.println("error: --incident: " + IncidentIds.problem(incident).get());
+            return ExitCodes.INVALID;
         }
         Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, false);
         if (found.isEmpty()) {
@@ -153,7 +162,8 @@ public class RunCommand implements Callable<Integer> {
             }
             String startedBy = user + awsIdentity(loaded, clients, runId, progressTerminal);
             TerminalInteraction interaction = new TerminalInteraction(progressTerminal, yes, System.console() != null && !Runbooks.isStdin(file), user, clock);
-            RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath());
+            RunRequest request = new RunRequest(loaded, params, startedBy, "cli", interaction, runTimeout, Path.of("").toAbsolutePath())
+                    .withIncident(Optional.ofNullable(incident));
             RunControl control = new RunControl();
             Signal.handle(new Signal("INT"), signal -> {
                 if (control.cancellation().isPresent()) {

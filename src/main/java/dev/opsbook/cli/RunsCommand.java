@@ -1,6 +1,7 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.service.RunSearch;
 import dev.opsbook.store.RunQuery;
 import dev.opsbook.store.RunStore;
@@ -30,6 +31,8 @@ public class RunsCommand implements Callable<Integer> {
     @Option(names = "--drill", negatable = true, description = "Only drills (game days); --no-drill: only real runs.")
     Boolean drill;
 
+    @Option(names = "--incident", paramLabel = "ID", description = "Only runs launched under this incident id (or inheriting it).")
+    String incident;
     @Option(names = "--search", paramLabel = "TEXT", description = "Only runs with every word of TEXT in their runbook, parameters, "
             + "step output or who acted (started, approved, resolved).")
     String search;
@@ -56,6 +59,8 @@ public class RunsCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
+        if (incident != null && IncidentIds.problem(incident).isPresent()) {
+            System.err.println("error: --incident: " + IncidentIds.problem(incident).get());
         Optional<String> text;
         Optional<Instant> from;
         Optional<Instant> to;
@@ -74,6 +79,7 @@ public class RunsCommand implements Callable<Integer> {
         }
         try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(),
+                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()).withIncident(Optional.ofNullable(incident)));
                     from, to, 0, limit, Optional.ofNullable(drill), Optional.empty(), text));
             if (found.isEmpty()) {
                 System.err.println(text.isPresent() || from.isPresent() || to.isPresent()
@@ -84,7 +90,7 @@ public class RunsCommand implements Callable<Integer> {
             for (StoredRun run : found) {
                 String note = run.status() == RunStatus.WAITING ? "waiting at " + run.waitingFor()
                         : run.status() == RunStatus.NEEDS_ATTENTION ? "resolve " + run.waitingFor() + ": " + run.message() : run.message();
-                note = run.drill().map(gameDay -> "DRILL " + gameDay + " ").orElse("") + note;
+                note = run.drill().map(gameDay -> "DRILL " + gameDay + " ").orElse("") + run.incident().map(id -> "[" + id + "] ").orElse("") + note;
                 System.out.printf("%-28s %-24s %-15s %-8s %-20s %s%n", run.id(), run.runbookId(), run.status().label(), run.trigger(),
                         TIME.format(run.startedAt()), note.length() > 60 ? note.substring(0, 59) + "…" : note);
             }

@@ -184,6 +184,8 @@ public class ServeCommand implements Callable<Integer> {
                      runs, Runbooks.loader().findingEscalationPathsIn(settings.folders()), ServiceLog.stream())) {
             try {
                 service.linkingTo(publicUrl());
+                service.groupingAlarmsWithin(IncidentReportCommand.window().orElseThrow(() -> new IllegalArgumentException(
+                        Setting.INCIDENT_WINDOW.key() + " is no duration")));
                 service.start();
             } catch (IllegalStateException | IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage());

@@ -25,6 +25,8 @@ public enum Setting {
     AWS_REGION("opsbook.aws.region"),
     /** where people reach serve (https://opsbook.example.com): the base of the run-page links escalations send */
     PUBLIC_URL("opsbook.public-url"),
+    /** how close together runs of one CloudWatch alarm must start to be one incident (default 1h) */
+    INCIDENT_WINDOW("opsbook.incident-window"),
     /** the interpreter of python steps (default {@code python3}) */
     PYTHON("opsbook.python"),
     /** the PagerDuty Events API v2 endpoint (default PagerDuty's own) */

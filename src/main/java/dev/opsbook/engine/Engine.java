@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
         }
         RunEvent.RunStarted started = new RunEvent.RunStarted(now, runIds.get(), runbook.id(), runbook.title(),
                 runbook.contentHash(), bound.values(), env, request.startedBy(), request.trigger(), request.event().orElse(null),
-                request.drill());
+                request.drill(), request.incident());
         return session(request, listener, control, List.of(started), true).run();
     }
 

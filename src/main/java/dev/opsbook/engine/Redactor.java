@@ -149,7 +149,7 @@ public final class Redactor {
         }
         if (event instanceof RunEvent.RunStarted e) {
             return new RunEvent.RunStarted(e.at(), e.runId(), e.runbookId(), e.title(), e.contentHash(), maskedParameters(e.params()),
-                    e.env(), e.startedBy(), e.trigger(), json(e.event()), e.drill());
+                    e.env(), e.startedBy(), e.trigger(), json(e.event()), e.drill(), e.incident());
         }
         if (event instanceof RunEvent.StepStarted e) {
             return new RunEvent.StepStarted(e.at(), e.key(), e.stepId(), e.role(), e.forStep(), json(e.input()));

@@ -16,12 +16,20 @@ public sealed interface RunEvent {
 
     /** @param event the event that triggered the run (templates read it as {@code event}), or null */
     /** @param drill the game day this run is a drill of; empty for a real run */
+    /** @param incident the incident id the run was launched under (or inherited from its parent); empty when none */
     record RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
-                      ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event, Optional<String> drill)
+                      ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event, Optional<String> drill,
+                      Optional<String> incident)
             implements RunEvent {
 
         public RunStarted {
             drill = drill == null ? Optional.empty() : drill;
+            incident = incident == null ? Optional.empty() : incident;
+        }
+
+        public RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,
+                          ObjectNode params, ObjectNode env, String startedBy, String trigger, JsonNode event, Optional<String> drill) {
+            this(at, runId, runbookId, title, contentHash, params, env, startedBy, trigger, event, drill, Optional.empty());
         }
 
         public RunStarted(Instant at, String runId, String runbookId, String title, String contentHash,

@@ -16,7 +16,8 @@ import java.util.Optional;
  * Executions are kept in the order they started; {@code completed} lists normal steps in the
  * order they succeeded, which is the reverse of the order their rollbacks run in. {@code rollingBack} says why a
  * run that succeeded is being undone ({@link RunEvent.RollbackRequested}). {@code drill} names the game day a drill run
- * belongs to (empty for a real run): the record, the pages, the metrics and notifications say so.
+ * belongs to (empty for a real run): the record, the pages, the metrics and notifications say so. {@code incident} is the
+ * incident id the run was launched under (or inherited from its parent run), empty when none was given.
  */
 public record RunState(
         String runId,
@@ -37,7 +38,8 @@ public record RunState(
         boolean timedOut,
         JsonNode event,
         Optional<String> rollingBack,
-        Optional<String> drill) {
+        Optional<String> drill,
+        Optional<String> incident) {
 
     public RunState {
         executions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(executions));
@@ -47,7 +49,8 @@ public record RunState(
     public static RunState of(RunEvent.RunStarted started) {
         return new RunState(started.runId(), started.runbookId(), started.title(), started.contentHash(),
                 started.startedBy(), started.trigger(), started.at(), Optional.empty(), started.params(), started.env(),
-                Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event(), Optional.empty(), started.drill());
+                Map.of(), List.of(), RunStatus.RUNNING, "", false, false, started.event(), Optional.empty(), started.drill(),
+                started.incident());
     }
 
     /** A run's state from its whole history, which starts with its {@link RunEvent.RunStarted}. */
@@ -97,31 +100,31 @@ public record RunState(
             });
         } else if (event instanceof RunEvent.RunTakenOver) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", cancelRequested, timedOut, this.event, rollingBack, drill);
+                    params, env, next, done, RunStatus.RUNNING, "", cancelRequested, timedOut, this.event, rollingBack, drill, incident);
         } else if (event instanceof RunEvent.CancelRequested) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, true, timedOut, this.event, rollingBack, drill);
+                    next, done, status, message, true, timedOut, this.event, rollingBack, drill, incident);
         } else if (event instanceof RunEvent.RunTimedOut) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                    next, done, status, message, cancelRequested, true, this.event, rollingBack, drill);
+                    next, done, status, message, cancelRequested, true, this.event, rollingBack, drill, incident);
         } else if (event instanceof RunEvent.RunResumed) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack, drill);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack, drill, incident);
         } else if (event instanceof RunEvent.RunRestarted e) {
             e.reset().forEach(next::remove);
             done.removeAll(e.reset());
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack, drill);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, rollingBack, drill, incident);
         } else if (event instanceof RunEvent.RollbackRequested e) {
             // //why: a child run that succeeded is undone when its parent rolls back its step: it runs again, in its failure path
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.empty(),
-                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, Optional.of(e.reason()), drill);
+                    params, env, next, done, RunStatus.RUNNING, "", false, false, this.event, Optional.of(e.reason()), drill, incident);
         } else if (event instanceof RunEvent.RunFinished e) {
             return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, Optional.of(e.at()),
-                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event, rollingBack, drill);
+                    params, env, next, done, e.status(), e.message(), cancelRequested, timedOut, this.event, rollingBack, drill, incident);
         }
         return new RunState(runId, runbookId, title, contentHash, startedBy, trigger, startedAt, endedAt, params, env,
-                next, done, status, message, cancelRequested, timedOut, this.event, rollingBack, drill);
+                next, done, status, message, cancelRequested, timedOut, this.event, rollingBack, drill, incident);
     }
 
     public Optional<StepExecution> execution(String key) {
@@ -178,6 +181,11 @@ public record RunState(
             run.put("drill", drill.get());
         } else {
             run.putNull("drill");
+        }
+        if (incident.isPresent()) {
+            run.put("incident", incident.get());
+        } else {
+            run.putNull("incident");
         }
         context.set("env", env);
         if (event == null) {

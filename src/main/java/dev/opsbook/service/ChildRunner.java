@@ -164,7 +164,7 @@ public final class ChildRunner implements ChildRuns {
         }
         // //why: a drill's child is a drill of the same game day, so it too never acts on AWS unless the scenario is live
         RunRequest request = new RunRequest(child, call.params(), call.startedBy(), ChildRuns.TRIGGER, call.interaction(),
-                Optional.empty(), call.workingDirectory(), Optional.empty(), parent.drill());
+                Optional.empty(), call.workingDirectory(), Optional.empty(), parent.drill(), parent.incident()); // and of its incident
         try {
             // //why: the host may have no room for the child yet (serve's --max-runs); the parent's step waits for it, until stopped
             while (!host.start(childId, child, request)) {

@@ -137,6 +137,12 @@ public final class RunOperations {
      * @param trigger how, as the run's record and the run list show it: {@code api} or {@code web}
      */
     public String launch(LoadedRunbook runbook, Map<String, String> params, String by, String trigger) throws InvalidRunException {
+        return launch(runbook, params, by, trigger, Optional.empty());
+    }
+
+    /** @param incident the incident id the run belongs to (checked by the caller: {@code IncidentIds}), empty for none */
+    public String launch(LoadedRunbook runbook, Map<String, String> params, String by, String trigger, Optional<String> incident)
+            throws InvalidRunException {
         ParameterBinding.Bound bound = ParameterBinding.bind(runbook.runbook(), params);
         if (!bound.ok()) {
             throw new InvalidRunException(bound.problems());
@@ -149,7 +155,8 @@ public final class RunOperations {
         }
         String runId = RunIds.from(clock).get();
         StoringListener storing = StoringListener.forNewRun(store, runbook.runbook(), Optional.empty(), Optional.empty(), executions.lease());
-        RunRequest request = new RunRequest(runbook, params, by, trigger, AnswerLater.INTERACTION, Optional.empty(), workingDirectory);
+        RunRequest request = new RunRequest(runbook, params, by, trigger, AnswerLater.INTERACTION, Optional.empty(), workingDirectory)
+                .withIncident(incident);
         executions.execute(runId, runbook, request, Optional.empty(), storing);
         try {
             if (!storing.awaitCreated(30_000)) {

@@ -27,9 +27,21 @@ public final class RunQueries {
      * @param limit at most this many; zero or less for all
      * @param drill only drills (true) or only real runs (false)
      * @param search only runs with every word of this ({@link RunSearch#text} says what it may be)
+     * @param incident only the runs launched under this incident id
      */
     public record Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
-                         Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> search) {
+                         Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> search,
+                         Optional<String> incident) {
+
+        public Filter {
+            search = search == null ? Optional.empty() : search;
+            incident = incident == null ? Optional.empty() : incident;
+        }
+
+        public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                      Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> search) {
+            this(runbookId, status, trigger, since, until, offset, limit, drill, search, Optional.empty());
+        }
 
         public Filter(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                       Optional<Instant> until, int offset, int limit, Optional<Boolean> drill) {
@@ -54,7 +66,7 @@ public final class RunQueries {
         }
 
         RunQuery query() {
-            return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty(), search);
+            return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, Optional.empty(), search, incident);
         }
     }
 

@@ -139,6 +139,9 @@ public final class Service implements AutoCloseable {
     private final GameDayRuns gameDays;
     private final LiveRuns live;
     private final CoverageReader coverage;
+    private final RunbookLoader loader;
+    private volatile IncidentRuns incidents;
+    private volatile Optional<java.net.URI> publicUrl = Optional.empty();
 
     public Service(Config config, RunStore store, RunbookLoader loader, PrintStream log) {
         this.config = config;
@@ -196,6 +199,23 @@ public final class Service implements AutoCloseable {
         this.live = new LiveRuns(store, pool::holds, log);
         live.alsoTell(escalator::heard);
         this.coverage = new CoverageReader(new CloudWatchAlarms(clients), folders::current, matcher, clock);
+        this.loader = loader;
+        this.incidents = new IncidentRuns(store, loader, clock, dev.opsbook.incident.IncidentGrouping.DEFAULT_ALARM_WINDOW);
+    }
+
+    /** Runs of one alarm this close together are one incident ({@code opsbook.incident-window}). Before {@link #start}. */
+    public void groupingAlarmsWithin(Duration window) {
+        this.incidents = new IncidentRuns(store, loader, config.leasing().clock(), window);
+    }
+
+    /** Incidents: runs that belong together, their timeline and post-incident draft. */
+    public IncidentRuns incidents() {
+        return incidents;
+    }
+
+    /** The base of the links this serve writes into drafts and escalations ({@code opsbook.public-url}), when set. */
+    public Optional<java.net.URI> publicUrl() {
+        return publicUrl;
     }
 
     /** Which CloudWatch alarm starts which runbook, read from the alarms of serve's region on demand. */
@@ -206,6 +226,7 @@ public final class Service implements AutoCloseable {
     /** The base of the run-page links escalations send ({@code opsbook.public-url}); without it they are paths. Before {@link #start}. */
     public void linkingTo(Optional<java.net.URI> publicUrl) {
         escalator.linkTo(publicUrl);
+        this.publicUrl = publicUrl;
     }
 
     /** Events from any transport (the messaging channel, {@code POST /events}) to what became of each. */

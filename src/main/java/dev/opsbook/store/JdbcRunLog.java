@@ -66,7 +66,7 @@ final class JdbcRunLog implements RunLog {
         }
         jdbc.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RunRows.COLUMNS
-                    + ", runbook_text, last_seq, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                    + ", runbook_text, last_seq, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
                 insert.setString(1, run.id());
                 insert.setString(2, run.runbookId());
                 insert.setString(3, run.runbookFile());
@@ -81,9 +81,11 @@ final class JdbcRunLog implements RunLog {
                 insert.setString(12, Jdbc.orEmpty(run.message()));
                 insert.setString(13, Jdbc.orEmpty(run.waitingFor()));
                 insert.setString(14, started.drill().orElse(null)); // the start event says whether the run is a drill
-                insert.setString(15, runbookText);
-                insert.setString(16, lease.map(Lease::owner).orElse(null));
-                Jdbc.setInstant(insert, 17, lease.map(Lease::expiresAt).orElse(null));
+                insert.setString(15, started.incident().orElse(null));
+                insert.setString(16, StartedAlarm.of(started.event()).orElse(null));
+                insert.setString(17, runbookText);
+                insert.setString(18, lease.map(Lease::owner).orElse(null));
+                Jdbc.setInstant(insert, 19, lease.map(Lease::expiresAt).orElse(null));
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (Jdbc.uniqueViolation(e) && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("runs_one_per_event")) {
@@ -218,6 +220,10 @@ final class JdbcRunLog implements RunLog {
         query.gameDay().ifPresent(gameDay -> {
             sql.append(" AND drill = ?");
             values.add(gameDay);
+        });
+        query.incident().ifPresent(incident -> {
+            sql.append(" AND incident = ?");
+            values.add(incident);
         });
         List<Instant> times = new ArrayList<>();
         query.since().ifPresent(since -> {

@@ -87,6 +87,7 @@ public final class RunEventJson {
             putText(json, "trigger", e.trigger());
             putJson(json, "event", e.event());
             e.drill().ifPresent(drill -> json.put("drill", drill));
+            e.incident().ifPresent(incident -> json.put("incident", incident));
         } else if (event instanceof RunEvent.StepStarted e) {
             putText(json, "key", e.key());
             putText(json, "stepId", e.stepId());
@@ -163,7 +164,8 @@ public final class RunEventJson {
         return switch (type) {
             case "run-started" -> new RunEvent.RunStarted(at, text(json, "runId"), text(json, "runbookId"), text(json, "title"),
                     text(json, "contentHash"), object(json, "params"), object(json, "env"), text(json, "startedBy"),
-                    text(json, "trigger"), payload(json, "event"), Optional.ofNullable(text(json, "drill")));
+                    text(json, "trigger"), payload(json, "event"), Optional.ofNullable(text(json, "drill")),
+                    Optional.ofNullable(text(json, "incident")));
             case "step-started" -> new RunEvent.StepStarted(at, text(json, "key"), text(json, "stepId"),
                     enumValue(json, "role", Role.class), Optional.ofNullable(text(json, "forStep")), payload(json, "input"));
             case "attempt-finished" -> new RunEvent.AttemptFinished(at, text(json, "key"),

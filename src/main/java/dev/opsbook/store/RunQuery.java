@@ -14,14 +14,31 @@ import java.util.Optional;
  * @param drill only drills (true) or only real runs (false)
  * @param gameDay only the drills of this game day
  * @param search only runs whose text (runbook, parameters, step output, who acted) has every word of this
+ * @param incident only the runs launched under (or inheriting) this incident id
  */
 public record RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                        Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay,
-                       Optional<String> search) {
+                       Optional<String> search, Optional<String> incident) {
+
+    public RunQuery {
+        search = search == null ? Optional.empty() : search;
+        incident = incident == null ? Optional.empty() : incident;
+    }
+
+    public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
+                    Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay,
+                    Optional<String> search) {
+        this(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, search, Optional.empty());
+    }
 
     public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,
                     Optional<Instant> until, int offset, int limit, Optional<Boolean> drill, Optional<String> gameDay) {
         this(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, Optional.empty());
+    }
+
+    /** The same query, only the runs of this incident id (empty: any). */
+    public RunQuery withIncident(Optional<String> id) {
+        return new RunQuery(runbookId, status, trigger, since, until, offset, limit, drill, gameDay, search, id);
     }
 
     public RunQuery(Optional<String> runbookId, Optional<RunStatus> status, Optional<String> trigger, Optional<Instant> since,

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class RunRows {
 
     static final String COLUMNS = "id, runbook_id, runbook_file, content_hash, status, trigger_kind, started_by, "
-            + "event_id, concurrency_key, started_at, ended_at, message, waiting_for, drill";
+            + "event_id, concurrency_key, started_at, ended_at, message, waiting_for, drill, incident, alarm";
 
     private final Jdbc jdbc;
 
@@ -62,6 +62,8 @@ final class RunRows {
                 Optional.ofNullable(Jdbc.instant(row, "ended_at")),
                 row.getString("message"),
                 row.getString("waiting_for"),
-                Optional.ofNullable(row.getString("drill")));
+                Optional.ofNullable(row.getString("drill")),
+                Optional.ofNullable(row.getString("incident")),
+                Optional.ofNullable(row.getString("alarm")));
     }
 }

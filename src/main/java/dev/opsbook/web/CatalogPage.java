@@ -22,6 +22,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import dev.opsbook.incident.IncidentIds;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,9 @@ import java.util.Optional;
 @Blocking
 @Produces(MediaType.TEXT_HTML)
 public class CatalogPage {
+
+    /** The launch form's incident field: named so that no runbook parameter can take its name. */
+    static final String INCIDENT_FIELD = "opsbook.incident";
 
     @Inject
     Serving serving;
@@ -71,8 +75,9 @@ public class CatalogPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response plan(@PathParam("id") String id, MultivaluedMap<String, String> form) {
         Service service = serving.get();
+        String incident = form == null || form.getFirst(INCIDENT_FIELD) == null ? "" : form.getFirst(INCIDENT_FIELD).strip();
         return submitted(service, id, form, (loaded, params, checked) -> runbookPage(service, loaded, 200, checked, List.of(),
-                Views.plan(service.operations().plan(loaded, params))));
+                Views.plan(service.operations().plan(loaded, params)), incident, ""));
     }
 
     @POST
@@ -82,8 +87,9 @@ public class CatalogPage {
     public Response launch(@PathParam("id") String id, MultivaluedMap<String, String> form) {
         Service service = serving.get();
         String who = Caller.principal(identity).orElseThrow().who();
+        Optional<String> incident = Optional.ofNullable(form == null ? null : form.getFirst(INCIDENT_FIELD)).map(String::strip).filter(s -> !s.isEmpty());
         return submitted(service, id, form, (loaded, params, checked) ->
-                PageResponses.seeOther(PageResponses.runPath(service.operations().launch(loaded, params, who, "web"))));
+                PageResponses.seeOther(PageResponses.runPath(service.operations().launch(loaded, params, who, "web", incident))));
     }
 
     private interface FormAction {
@@ -97,8 +103,10 @@ public class CatalogPage {
         }
         Map<String, String> form = fields(posted);
         LaunchForm checked = LaunchForm.submitted(loaded.get().runbook(), form);
-        if (!checked.valid()) {
-            return runbookPage(service, loaded.get(), 422, checked, List.of(), null);
+        String incident = form.getOrDefault(INCIDENT_FIELD, "").strip();
+        Optional<String> incidentError = incident.isEmpty() ? Optional.empty() : IncidentIds.problem(incident);
+        if (!checked.valid() || incidentError.isPresent()) {
+            return runbookPage(service, loaded.get(), 422, checked, List.of(), null, incident, incidentError.orElse(""));
         }
         try {
             return action.on(loaded.get(), LaunchForm.parameters(loaded.get().runbook(), form), checked);
@@ -111,7 +119,14 @@ public class CatalogPage {
 
     private Response runbookPage(Service service, LoadedRunbook loaded, int status, LaunchForm form, List<String> problems,
                                  List<Views.PlanRow> plan) {
+        return runbookPage(service, loaded, status, form, problems, plan, "", "");
+    }
+
+    private Response runbookPage(Service service, LoadedRunbook loaded, int status, LaunchForm form, List<String> problems,
+                                 List<Views.PlanRow> plan, String incident, String incidentError) {
         Map<String, Object> data = new HashMap<>();
+        data.put("incident", incident);
+        data.put("incidentError", incidentError);
         data.put("rb", Views.card(loaded));
         data.put("form", form);
         data.put("problems", problems);

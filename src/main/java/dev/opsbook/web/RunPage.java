@@ -53,8 +53,10 @@ public class RunPage {
     @RolesAllowed(Roles.VIEWER)
     public Response run(@PathParam("id") String id) {
         Service service = serving.get();
-        return runData(service, id).map(data -> pages.page(200, "run", identity, Comments.onPage(service, id, data, identity)))
-                .orElseGet(() -> pages.notFound("No run " + id + " in " + service.queries().describe() + ".", identity));
+        return runData(service, id).map(data -> {
+            data.put("incident", service.incidents().incidentOf(id).orElse(null));
+            return pages.page(200, "run", identity, Comments.onPage(service, id, data, identity));
+        }).orElseGet(() -> pages.notFound("No run " + id + " in " + service.queries().describe() + ".", identity));
     }
 
     /** The changing part of a run page, which the page's script fetches when the stream says the run moved. */

@@ -143,6 +143,9 @@ class ApiTest {
                 new Case("GET", "/api/gamedays/gd-none", Role.VIEWER, null, 404),
                 new Case("GET", "/api/gamedays/gd-none/report", Role.VIEWER, null, 404),
                 new Case("POST", "/api/gamedays", Role.OPERATOR, "{\"name\":\"no events\"}", 422),
+                new Case("GET", "/api/incidents", Role.VIEWER, null, 200),
+                new Case("GET", "/api/incidents/INC-none", Role.VIEWER, null, 404),
+                new Case("GET", "/api/incidents/INC-none/report", Role.VIEWER, null, 404),
                 new Case("POST", "/api/runs/" + run + "/cancel", Role.OPERATOR, "{}", 200));
         for (Case c : cases) {
             HttpResponse<String> none = call(c.method(), c.path(), null, c.body());
@@ -492,6 +495,45 @@ class ApiTest {
     }
 
     @Test
+    void runs_launched_under_an_incident_id_are_listed_by_it_and_make_an_incident_with_a_timeline_and_a_markdown_draft() throws Exception {
+        String first = ok(call("POST", "/api/runbooks/flaky/runs", operator, "{\"parameters\":{\"flag\":\"/nonexistent\"},\"incident\":\"INC-9\"}"), 201)
+                .path("id").asText();
+        String flag = Files.createFile(dir.resolve("flag")).toString();
+        String second = ok(call("POST", "/api/runbooks/flaky/runs", operator, "{\"parameters\":{\"flag\":\"" + flag + "\"},\"incident\":\"INC-9\"}"), 201)
+                .path("id").asText();
+        String other = launch("flaky", operator, "{\"flag\":\"" + flag + "\"}");
+        eventually("all three ended", () -> status(first) == RunStatus.FAILED && status(second) == RunStatus.SUCCEEDED
+                && status(other) == RunStatus.SUCCEEDED);
+
+        HttpResponse<String> bad = call("POST", "/api/runbooks/flaky/runs", operator, "{\"parameters\":{\"flag\":\"/\"},\"incident\":\"INC 9; drop\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).path("detail").asText()).startsWith("incident: an incident id is letters, digits and - _ . :");
+        assertThat(call("GET", "/api/runs?incident=a%20b", viewer, null).statusCode()).isEqualTo(400);
+        JsonNode tagged = ok(call("GET", "/api/runs?incident=INC-9", viewer, null), 200).path("runs");
+        assertThat(tagged.findValuesAsText("id")).containsExactlyInAnyOrder(first, second);
+        assertThat(tagged.findValuesAsText("incident")).containsOnly("INC-9");
+        JsonNode list = ok(call("GET", "/api/incidents", viewer, null), 200);
+        assertThat(list.path("alarmWindow").asText()).isEqualTo("PT1H");
+        assertThat(list.path("incidents").findValuesAsText("id")).containsExactly("INC-9");
+        JsonNode incident = ok(call("GET", "/api/incidents/INC-9", viewer, null), 200);
+        assertThat(incident.path("kind").asText()).isEqualTo("tagged");
+        assertThat(incident.path("runCount").asInt()).isEqualTo(2);
+        assertThat(incident.path("open").asBoolean()).isFalse();
+        assertThat(incident.path("facts").path("resolved").isTextual()).isTrue();
+        assertThat(incident.path("runs").findValuesAsText("id")).containsExactly(first, second);
+        assertThat(incident.path("timeline").findValuesAsText("what")).contains("step deploy failed: exit code 1", "step verify succeeded")
+                .anySatisfy(what -> assertThat(what).startsWith("run of flaky started (api, by otto"));
+        assertThat(incident.path("timeline").findValuesAsText("kind")).contains("run-started", "step-failed", "run-ended");
+        assertThat(incident.path("openQuestions").get(0).asText()).contains("Step deploy of " + first, "no on-failure handler ran");
+        HttpResponse<String> report = call("GET", "/api/incidents/INC-9/report", viewer, null);
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.headers().firstValue("Content-Type")).get().asString().startsWith("text/markdown");
+        assertThat(report.body()).contains("# Incident INC-9", "## What ran", "[" + first + "](/runs/" + first + ")", "## What failed",
+                "step deploy failed");
+        assertThat(call("GET", "/api/incidents/bad%20id", viewer, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void the_openapi_description_is_generated_from_the_resources_lists_every_route_they_serve_and_no_other() throws Exception {
         HttpResponse<String> yaml = call("GET", "/q/openapi", null, null);
         assertThat(yaml.statusCode()).isEqualTo(200);
@@ -508,7 +550,8 @@ class ApiTest {
                 .filter(r -> !r.resource().getPackageName().startsWith("dev.opsbook.web")).toList();
         java.util.Set<String> served = new java.util.TreeSet<>(routes.stream().map(ResourceRoutes.Route::name).toList());
         assertThat(described).isEqualTo(served);
-        assertThat(served).contains("POST /api/runbooks/{id}/runs", "POST /api/runs/{id}/steps/{step}/approve", "GET /api/runs/{id}/audit/verification");
+        assertThat(served).contains("POST /api/runbooks/{id}/runs", "POST /api/runs/{id}/steps/{step}/approve", "GET /api/runs/{id}/audit/verification",
+                "GET /api/incidents", "GET /api/incidents/{id}", "GET /api/incidents/{id}/report");
         for (ResourceRoutes.Route route : routes) {
             JsonNode operation = document.path("paths").path(route.template()).path(route.method().toLowerCase(java.util.Locale.ROOT));
             if (route.resource().getPackageName().equals("dev.opsbook.api")) {

@@ -561,6 +561,40 @@ class BrowserTest {
     }
 
     @Test
+    void a_run_launched_under_an_incident_id_links_to_the_incident_whose_timeline_the_nav_lists() throws Exception {
+        logIn(operatorToken);
+        browser.get(base + "/runbooks/slow");
+        browser.findElement(By.id("p-name")).sendKeys("ada");
+        browser.findElement(By.id("p-opsbook-incident")).sendKeys("INC 31");
+        // //why: the browser's own pattern check would stop the form before the server sees it; the server must refuse it too
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('p-opsbook-incident').removeAttribute('pattern')");
+        browser.findElement(By.id("launch")).click();
+        waitFor(d -> !d.findElements(By.id("error-opsbook-incident")).isEmpty());
+        assertThat(browser.findElement(By.id("error-opsbook-incident")).getText()).contains("letters, digits and - _ . :");
+
+        String runId = launch("slow", java.util.Map.of("name", "ada", "opsbook-incident", "INC-31"));
+        waitFor(d -> status().equals("succeeded"));
+        browser.findElement(By.id("run-incident")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/incidents/INC-31"));
+        assertThat(browser.findElement(By.id("incident-facts")).getText()).contains("tagged: INC-31", "Time to resolution:")
+                .doesNotContain("not resolved yet");
+        assertThat(browser.findElement(By.cssSelector("tr[data-run='" + runId + "']")).getText()).contains("slow", "succeeded");
+        List<WebElement> timeline = browser.findElements(By.cssSelector("#timeline tbody tr"));
+        assertThat(timeline.get(0).getText()).contains(runId, "run of slow started (web, by ada");
+        assertThat(browser.findElements(By.cssSelector("#timeline tr[data-kind='step-done']"))).hasSize(3);
+        assertThat(timeline.get(timeline.size() - 1).getText()).contains("run succeeded");
+        screenshot("incident");
+
+        browser.findElement(By.linkText("Incidents")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/incidents"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-incident='INC-31']")).getText()).contains("tagged", "1", "ended");
+        browser.findElement(By.linkText("INC-31")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/incidents/INC-31"));
+        browser.findElement(By.id("incident-report")).click();
+        waitFor(d -> d.getPageSource().contains("# Incident INC-31"));
+    }
+
+    @Test
     void the_coverage_page_linked_from_the_nav_shows_each_alarm_with_the_runbook_it_starts_or_none() throws Exception {
         logIn(viewerToken);
         browser.findElement(By.linkText("Coverage")).click();

@@ -1,0 +1,90 @@
+package dev.opsbook.cli;
+
+import dev.opsbook.incident.IncidentIds;
+import dev.opsbook.runbook.Durations;
+import dev.opsbook.service.IncidentRuns;
+import dev.opsbook.store.RunStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code opsbook incident report ID}: the Markdown post-incident draft of an incident, read from the store. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Writes a Markdown post-incident draft: summary, what fired, what ran, who was told and who acted when, what failed,"
+                + " what was rolled back, time to first step and to resolution, open questions, timeline.")
+public class IncidentReportCommand implements Callable<Integer> {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The incident: an id given at launch (--incident), or one opsbook incident list shows.")
+    String id;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the draft here rather than to standard output.")
+    Path out;
+
+    @Mixin
+    StoreOption store;
+
+    @Override
+    public Integer call() {
+        Optional<String> problem = IncidentIds.problem(id);
+        if (problem.isPresent()) {
+            System.err.println("error: " + problem.get());
+            return ExitCodes.INVALID;
+        }
+        if (store.missingTold()) {
+            return ExitCodes.INVALID;
+        }
+        Optional<Duration> window = window();
+        if (window.isEmpty()) {
+            return ExitCodes.INVALID;
+        }
+        Optional<String> report;
+        try (RunStore runs = store.open()) {
+            report = new IncidentRuns(runs, Runbooks.loader(), Clock.systemUTC(), window.get()).report(id, ServeCommand.publicUrl());
+            if (report.isEmpty()) {
+                System.err.println("error: no incident " + id + " in " + runs.describe() + "; opsbook incident list shows the recent ones");
+                return ExitCodes.INVALID;
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        if (out == null) {
+            System.out.print(report.get());
+            return ExitCodes.OK;
+        }
+        try {
+            Files.writeString(out, report.get());
+            System.err.println("draft written to " + out);
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            System.err.println("error: cannot write " + out + ": " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+    }
+
+    /** {@code opsbook.incident-window}, as serve reads it, so both group runs alike; empty (told why) when it is no duration. */
+    static Optional<Duration> window() {
+        Optional<String> value = Setting.INCIDENT_WINDOW.value();
+        if (value.isEmpty()) {
+            return Optional.of(dev.opsbook.incident.IncidentGrouping.DEFAULT_ALARM_WINDOW);
+        }
+        Optional<Duration> parsed = Durations.parse(value.get()).filter(d -> !d.isNegative() && !d.isZero());
+        if (parsed.isEmpty()) {
+            System.err.println("error: " + Setting.INCIDENT_WINDOW.key() + " (" + Setting.INCIDENT_WINDOW.environment()
+                    + ") must be a duration such as 30m or 1h, not '" + value.get() + "'");
+        }
+        return parsed;
+    }
+}
