@@ -33,6 +33,7 @@ public class RunsCommand implements Callable<Integer> {
 
     @Option(names = "--incident", paramLabel = "ID", description = "Only runs launched under this incident id (or inheriting it).")
     String incident;
+
     @Option(names = "--search", paramLabel = "TEXT", description = "Only runs with every word of TEXT in their runbook, parameters, "
             + "step output or who acted (started, approved, resolved).")
     String search;
@@ -61,6 +62,8 @@ public class RunsCommand implements Callable<Integer> {
         }
         if (incident != null && IncidentIds.problem(incident).isPresent()) {
             System.err.println("error: --incident: " + IncidentIds.problem(incident).get());
+            return ExitCodes.INVALID;
+        }
         Optional<String> text;
         Optional<Instant> from;
         Optional<Instant> to;
@@ -79,10 +82,9 @@ public class RunsCommand implements Callable<Integer> {
         }
         try (RunStore runs = store.open()) {
             List<StoredRun> found = runs.runs(new RunQuery(Optional.ofNullable(runbook), wanted, Optional.empty(),
-                    Optional.empty(), Optional.empty(), 0, limit, Optional.ofNullable(drill), Optional.empty()).withIncident(Optional.ofNullable(incident)));
-                    from, to, 0, limit, Optional.ofNullable(drill), Optional.empty(), text));
+                    from, to, 0, limit, Optional.ofNullable(drill), Optional.empty(), text, Optional.ofNullable(incident)));
             if (found.isEmpty()) {
-                System.err.println(text.isPresent() || from.isPresent() || to.isPresent()
+                System.err.println(text.isPresent() || from.isPresent() || to.isPresent() || incident != null
                         ? "no runs match in " + runs.describe() : "no runs in " + runs.describe());
                 return ExitCodes.OK;
             }
