@@ -22,7 +22,7 @@ import java.util.Set;
 public final class GraphCheck {
 
     /** Fields of {@code run} that templates can read. */
-    public static final Set<String> RUN_FIELDS = Set.of("id", "runbook", "startedAt", "startedBy", "trigger", "dryRun", "drill");
+    public static final Set<String> RUN_FIELDS = Set.of("id", "runbook", "startedAt", "startedBy", "trigger", "dryRun", "drill", "incident");
 
     private GraphCheck() {
     }
