@@ -68,4 +68,12 @@ class PostgresStoreContractsTest {
             return StoreBackend.POSTGRES;
         }
     }
+
+    @Nested
+    class RunStatsOnPostgres extends RunStatsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
 }
