@@ -19,7 +19,8 @@ public final class Benchmarks {
         // //why: rows 3, 4 and 5 (EventLatency, Throughput, WaitingRuns) come back with their ServiceRig from pending/ (i13-ops)
         return List.of(new ParseBenchmark(), new StepOverheadBenchmark(),
                 new PeerBenchmark(), new CliStartupBenchmark(),
-                new SseBenchmark(), new TestCasesBenchmark());
+                new SseBenchmark(), new TestCasesBenchmark(),
+                new StatsBenchmark());
     }
 
     public static void main(String[] args) throws Exception {
