@@ -490,7 +490,7 @@ class BrowserTest {
         WebElement today = browser.findElement(By.cssSelector("#runs-per-day g.day:last-of-type"));
         assertThat(Integer.parseInt(today.getAttribute("data-runs"))).isPositive();
         assertThat(today.findElements(By.cssSelector("rect.bar-succeeded"))).isNotEmpty();
-        assertThat(browser.findElement(By.id("success-rate")).getText()).matches("(?s)\\d+% succeeded.*");
+        assertThat(browser.findElement(By.id("success-rate")).getText()).matches("(?s)\\d+%\\s+succeeded.*");
         assertThat(browser.findElement(By.id("waiting-for-people")).getText()).contains("Waiting for people");
         WebElement allow = browser.findElement(By.cssSelector("#automate-next li[data-step=allow]"));
         assertThat(allow.getText()).contains("gated").contains("approve").containsPattern("approved \\d+% of \\d+ times?; ");
