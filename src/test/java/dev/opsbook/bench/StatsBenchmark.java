@@ -63,6 +63,11 @@ final class StatsBenchmark implements Benchmark {
         try (RunStore store = JdbcRunStore.open(url, user, password)) {
             long filling = System.nanoTime();
             fill(url, user, password, runs, now);
+            if (url.startsWith("jdbc:postgresql:")) {
+                try (Connection connection = DriverManager.getConnection(url, user, password); var statement = connection.createStatement()) {
+                    statement.execute("ANALYZE"); // what autovacuum does after a bulk load; without it the planner guesses
+                }
+            }
             double fillSeconds = (System.nanoTime() - filling) / 1e9;
             List<Row> rows = new ArrayList<>();
             record Case(String what, StatsQuery query) {
@@ -78,8 +83,10 @@ final class StatsBenchmark implements Benchmark {
                 }
                 double[] ms = new double[reps];
                 for (int i = 0; i < reps; i++) {
+                    // //why: a different until each time (a millisecond apart), so H2's cache of a repeated query's result answers none of them
+                    StatsQuery query = new StatsQuery(c.query().runbookId(), c.query().since(), c.query().until().plusMillis(i + 1), false);
                     long start = System.nanoTime();
-                    store.stats().stats(c.query());
+                    store.stats().stats(query);
                     ms[i] = (System.nanoTime() - start) / 1e6;
                 }
                 Arrays.sort(ms);
