@@ -152,4 +152,9 @@ public final class RunQueries {
     public EscalationView escalation(String runId) {
         return EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(store.events(runId)));
     }
+
+    /** The dashboards' figures over the runs {@code query} names. */
+    public dev.opsbook.stats.Stats stats(dev.opsbook.stats.StatsQuery query) {
+        return store.stats().stats(query);
+    }
 }

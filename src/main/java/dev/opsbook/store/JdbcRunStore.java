@@ -35,11 +35,14 @@ public final class JdbcRunStore implements RunStore {
     private final Comments comments;
     private final JdbcAuditSeals seals;
     private final JdbcAuditChain chains;
+    private final RunStats stats;
 
     private JdbcRunStore(Jdbc jdbc) {
         this.jdbc = jdbc;
         RunRows rows = new RunRows(jdbc);
-        this.runLog = new JdbcRunLog(jdbc, rows, EventWritten.NOTHING);
+        JdbcStepFacts facts = new JdbcStepFacts(jdbc); // the dashboards' facts, written with each event
+        this.runLog = new JdbcRunLog(jdbc, rows, facts);
+        this.stats = new JdbcRunStats(jdbc, facts);
         this.chains = new JdbcAuditChain(jdbc, jdbc.description());
         this.leases = new JdbcLeases(jdbc, rows);
         this.inbox = new JdbcEventInbox(jdbc, rows);
@@ -109,6 +112,11 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public dev.opsbook.audit.AuditChains auditChains() {
         return chains;
+    }
+
+    @Override
+    public RunStats stats() {
+        return stats;
     }
 
     @Override

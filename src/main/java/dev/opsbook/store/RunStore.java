@@ -14,6 +14,9 @@ public interface RunStore extends RunLog, Leases, EventInbox, CancelRequests, Es
     /** The seals of audit trails (count and last hash of each), kept in the same database. */
     dev.opsbook.audit.AuditSeals auditSeals();
 
+    /** The dashboards' figures, from facts kept as runs are stored. */
+    RunStats stats();
+
     /** The game days and their scenarios, kept in the same database. */
     GameDays gameDays();
 

@@ -130,6 +130,7 @@ class ApiTest {
                 new Case("POST", "/api/runbooks/flaky/runs", Role.OPERATOR, "{\"parameters\":{\"flag\":\"/nonexistent\"},\"dryRun\":true}", 200),
                 new Case("POST", "/api/validate", Role.VIEWER, "{\"text\":\"# nothing\"}", 200),
                 new Case("GET", "/api/runs", Role.VIEWER, null, 200),
+                new Case("GET", "/api/stats", Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run, Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/record", Role.VIEWER, null, 200),
                 new Case("GET", "/api/runs/" + run + "/audit", Role.VIEWER, null, 200),
@@ -370,6 +371,41 @@ class ApiTest {
 
         ok(call("POST", "/api/runs/" + run + "/steps/allow/approve", otherApprover, "{}"), 200);
         eventually("the service resumed it", () -> status(run) == RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void stats_add_up_the_served_runs_per_runbook_and_rank_the_approval_people_answer_the_same_way_and_a_bad_range_is_a_400() throws Exception {
+        List<String> runs = new java.util.ArrayList<>();
+        for (String change : List.of("CHG-21", "CHG-22", "CHG-23")) {
+            String run = launch("gated", operator, "{\"change\":\"" + change + "\"}");
+            eventually("it waits", () -> status(run) == RunStatus.WAITING);
+            ok(call("POST", "/api/runs/" + run + "/steps/allow/" + (change.equals("CHG-23") ? "reject" : "approve"), approver, "{}"), 200);
+            eventually("it ended", () -> status(run) == RunStatus.SUCCEEDED || status(run) == RunStatus.FAILED);
+            runs.add(run);
+        }
+        String ended = String.join("; ", runs.stream().map(r -> store.run(r).orElseThrow()).map(r -> r.status() + " " + r.message()).toList());
+
+        JsonNode stats = ok(call("GET", "/api/stats?runbook=gated", viewer, null), 200);
+
+        assertThat(stats.path("runs").asLong()).isEqualTo(3);
+        assertThat(stats.path("successRate").asDouble()).as(ended + "\n" + stats).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(stats.path("days")).hasSize(31);
+        assertThat(stats.path("waitingForPeople").path("count").asLong()).isEqualTo(3);
+        assertThat(stats.path("toResolution").path("count").asLong()).isEqualTo(3);
+        assertThat(stats.path("failingSteps").get(0).path("step").asText()).isEqualTo("allow");
+        JsonNode first = stats.path("automateNext").get(0);
+        assertThat(first.path("step").asText()).isEqualTo("allow");
+        assertThat(first.path("kind").asText()).isEqualTo("approve");
+        assertThat(first.path("reason").asText()).startsWith("approved 67% of 3 times; ");
+        assertThat(ok(call("GET", "/api/stats?runbook=flaky", viewer, null), 200).path("runs").asLong()).isZero();
+
+        HttpResponse<String> bad = call("GET", "/api/stats?since=yesterday", viewer, null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(json.readTree(bad.body()).path("detail").asText())
+                .isEqualTo("since 'yesterday' is not a time; write it as 2026-11-23T03:00:00Z or 2026-11-23");
+        assertThat(json.readTree(call("GET", "/api/stats?since=2026-01-01&until=2025-01-01", viewer, null).body()).path("detail").asText())
+                .contains("must be before until");
     }
 
     @Test

@@ -20,7 +20,8 @@ public final class Benchmarks {
         return List.of(new ParseBenchmark(), new StepOverheadBenchmark(),
                 new PeerBenchmark(), new CliStartupBenchmark(),
                 new SseBenchmark(), new TestCasesBenchmark(),
-                new SearchBenchmark());
+                new SearchBenchmark(),
+                new StatsBenchmark());
     }
 
     public static void main(String[] args) throws Exception {

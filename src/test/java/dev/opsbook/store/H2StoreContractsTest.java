@@ -84,4 +84,12 @@ class H2StoreContractsTest {
             return StoreBackend.H2;
         }
     }
+
+    @Nested
+    class RunStatsOnH2 extends RunStatsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.H2;
+        }
+    }
 }

@@ -84,4 +84,12 @@ class PostgresStoreContractsTest {
             return StoreBackend.POSTGRES;
         }
     }
+
+    @Nested
+    class RunStatsOnPostgres extends RunStatsContract {
+        @Override
+        StoreBackend backend() {
+            return StoreBackend.POSTGRES;
+        }
+    }
 }

@@ -618,6 +618,53 @@ class BrowserTest {
     }
 
     @Test
+    void the_dashboard_from_the_nav_draws_runs_per_day_ranks_the_approval_to_automate_and_fits_a_phone() throws Exception {
+        logIn(operatorToken);
+        launch("gated", java.util.Map.of());
+        waitFor(d -> status().equals("waiting"));
+        browser.findElement(By.id("approve-allow")).click();
+        waitFor(d -> status().equals("succeeded"));
+
+        browser.findElement(By.linkText("Dashboard")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/dashboard"));
+
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("All runbooks");
+        WebElement today = browser.findElement(By.cssSelector("#runs-per-day g.day:last-of-type"));
+        assertThat(Integer.parseInt(today.getAttribute("data-runs"))).isPositive();
+        assertThat(today.findElements(By.cssSelector("rect.bar-succeeded"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("success-rate")).getText()).matches("(?s)\\d+%\\s+succeeded.*");
+        assertThat(browser.findElement(By.id("waiting-for-people")).getText()).contains("Waiting for people");
+        WebElement allow = browser.findElement(By.cssSelector("#automate-next li[data-step=allow]"));
+        assertThat(allow.getText()).contains("gated").contains("approve").containsPattern("approved \\d+% of \\d+ times?; ");
+        screenshot("dashboard");
+
+        browser.get(base + "/runbooks/gated");
+        browser.findElement(By.id("runbook-dashboard")).click();
+        waitFor(d -> d.getCurrentUrl().endsWith("/dashboard/gated"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("gated");
+        assertThat(browser.findElements(By.cssSelector("#automate-next li"))).extracting(e -> e.getAttribute("data-step")).containsOnly("allow");
+
+        browser.get(base + "/dashboard?since=yesterday");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("since 'yesterday' is not a time");
+
+        org.openqa.selenium.Dimension desktop = browser.manage().window().getSize();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            browser.get(base + "/dashboard");
+            waitFor(d -> "complete".equals(js.executeScript("return document.readyState")));
+            screenshot("phone-dashboard");
+            Number scrollWidth = (Number) js.executeScript("return document.scrollingElement.scrollWidth");
+            Number innerWidth = (Number) js.executeScript("return Math.min(window.innerWidth, document.scrollingElement.clientWidth)");
+            assertThat(scrollWidth.intValue()).as("the dashboard scrolls sideways on a phone").isLessThanOrEqualTo(innerWidth.intValue());
+            assertThat((Boolean) js.executeScript("const r = document.getElementById('runs-per-day').getBoundingClientRect();"
+                    + " return r.width > 200 && r.right <= window.innerWidth")).as("the chart shrinks to the phone and stays readable").isTrue();
+        } finally {
+            browser.manage().window().setSize(desktop);
+        }
+    }
+
+    @Test
     void a_post_without_the_sessions_csrf_token_is_refused() throws Exception {
         logIn(operatorToken);
         String cookie = "opsbook_session=" + browser.manage().getCookieNamed("opsbook_session").getValue();

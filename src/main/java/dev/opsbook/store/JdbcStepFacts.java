@@ -1,0 +1,233 @@
+package dev.opsbook.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.opsbook.engine.RunEvent;
+import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.StepStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keeps the facts the dashboards add up ({@code step_facts} and the timing columns of {@code runs}, V18) as events are
+ * stored: called in the event's own transaction, so a fact exists exactly when its event does. Each event costs at most
+ * one or two statements by primary key; most events none.
+ *
+ * <p>Which executions a person answers is learnt from the events: an answer ({@code StepAnswered}) or a wait marks it a
+ * person's ({@code person}); the attempt's result then says which ({@code approved} or {@code done}).
+ */
+final class JdbcStepFacts implements EventWritten {
+
+    private final Jdbc jdbc;
+    private final AtomicBoolean caughtUp = new AtomicBoolean();
+
+    JdbcStepFacts(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        if (event instanceof RunEvent.RunStarted started) {
+            runStarted(connection, runId, started);
+        } else if (event instanceof RunEvent.StepStarted e) {
+            stepStarted(connection, runId, e);
+        } else if (event instanceof RunEvent.StepAnswered e && e.answer() != null) {
+            update(connection, "kind = COALESCE(kind, 'person'), done_at = ?, person_ms = ? - reached_ms, answered_by = ?, answer = ?",
+                    runId, e.key(), ps -> {
+                        Jdbc.setInstant(ps, 1, e.at());
+                        ps.setLong(2, e.at().toEpochMilli());
+                        ps.setString(3, e.answer().by());
+                        ps.setString(4, e.answer().confirmed() ? "confirmed" : "refused");
+                    });
+        } else if (event instanceof RunEvent.AttemptFinished e && e.attempt() != null && personKind(e.attempt().result()) != null) {
+            update(connection, "kind = ?", runId, e.key(), ps -> ps.setString(1, personKind(e.attempt().result())));
+        } else if (event instanceof RunEvent.StepFinished e && e.status() == StepStatus.FAILED) {
+            update(connection, "outcome = ?, failures = failures + 1, last_failed_at = ?", runId, e.key(), ps -> {
+                ps.setString(1, e.status().name());
+                Jdbc.setInstant(ps, 2, e.at());
+            });
+        } else if (event instanceof RunEvent.StepFinished e) {
+            String kind = e.status() == StepStatus.WAITING ? "kind = COALESCE(kind, 'person'), " : "";
+            update(connection, kind + "outcome = ?", runId, e.key(), ps -> ps.setString(1, e.status().name()));
+        } else if (event instanceof RunEvent.RunRestarted e) {
+            restarted(connection, runId, e.reset());
+        } else if (event instanceof RunEvent.RunFinished e && (e.status() == RunStatus.SUCCEEDED || e.status() == RunStatus.FAILED
+                || e.status() == RunStatus.CANCELLED)) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET resolution_ms = ? WHERE id = ?")) {
+                update.setLong(1, e.at().toEpochMilli() - startedAt(connection, runId).toEpochMilli());
+                update.setString(2, runId);
+                update.executeUpdate();
+            }
+        }
+    }
+
+    /** approve or manual, when an attempt's result is a person's answer (PersonStep's result document); else null. */
+    static String personKind(JsonNode result) {
+        if (result == null || !result.isObject() || !result.path("how").isTextual() || !result.path("by").isTextual()) {
+            return null;
+        }
+        return result.path("approved").isBoolean() ? "approve" : result.path("done").isBoolean() ? "manual" : null;
+    }
+
+    private static void runStarted(Connection connection, String runId, RunEvent.RunStarted started) throws SQLException {
+        Instant received = null;
+        try (PreparedStatement select = connection.prepareStatement("SELECT r.event_id, e.received_at FROM runs r "
+                + "LEFT JOIN received_events e ON e.event_id = r.event_id WHERE r.id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next() && row.getString(1) != null) {
+                    Instant at = Jdbc.instant(row, "received_at");
+                    received = at == null ? started.at() : at; // //why: an event given to opsbook run has no received row: its run's start stands in
+                }
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE runs SET started_day = ?, event_ms = ?, first_step_ms = NULL, resolution_ms = NULL, facts_version = 1 WHERE id = ?")) {
+            update.setObject(1, started.at().atOffset(ZoneOffset.UTC).toLocalDate());
+            if (received == null) {
+                update.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                update.setLong(2, received.toEpochMilli());
+            }
+            update.setString(3, runId);
+            update.executeUpdate();
+        }
+    }
+
+    private static void stepStarted(Connection connection, String runId, RunEvent.StepStarted e) throws SQLException {
+        int inserted;
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO step_facts (run_id, step_key, step_id, runbook_id, "
+                + "run_started_at, drill, reached_at, reached_ms) SELECT id, ?, ?, runbook_id, started_at, drill, ?, ? FROM runs WHERE id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM step_facts f WHERE f.run_id = runs.id AND f.step_key = ?)")) {
+            insert.setString(1, e.key());
+            insert.setString(2, e.stepId());
+            Jdbc.setInstant(insert, 3, e.at());
+            insert.setLong(4, e.at().toEpochMilli());
+            insert.setString(5, runId);
+            insert.setString(6, e.key());
+            inserted = insert.executeUpdate();
+        }
+        if (inserted == 0) { // reached again after a restart (a resumed step keeps when it was first reached)
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE step_facts SET reached_at = ?, reached_ms = ? WHERE run_id = ? AND step_key = ? AND reached_ms IS NULL")) {
+                Jdbc.setInstant(update, 1, e.at());
+                update.setLong(2, e.at().toEpochMilli());
+                update.setString(3, runId);
+                update.setString(4, e.key());
+                update.executeUpdate();
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE runs SET first_step_ms = ? - event_ms WHERE id = ? AND event_ms IS NOT NULL AND first_step_ms IS NULL")) {
+            update.setLong(1, e.at().toEpochMilli());
+            update.setString(2, runId);
+            update.executeUpdate();
+        }
+    }
+
+    /** Executions run again from scratch: reached anew when they start (person-time counts from then), failures kept. */
+    private static void restarted(Connection connection, String runId, List<String> reset) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE step_facts SET reached_at = NULL, reached_ms = NULL, done_at = NULL, person_ms = NULL, outcome = NULL "
+                        + "WHERE run_id = ? AND step_key = ?")) {
+            for (String key : reset) {
+                update.setString(1, runId);
+                update.setString(2, key);
+                update.addBatch();
+            }
+            update.executeBatch();
+        }
+    }
+
+    /** Binds the SET clause's values, from placeholder 1. */
+    private interface Binds {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private static void update(Connection connection, String sets, String runId, String key, Binds binds) throws SQLException {
+        String sql = "UPDATE step_facts SET " + sets + " WHERE run_id = ? AND step_key = ?";
+        int placeholders = (int) sets.chars().filter(c -> c == '?').count();
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            binds.bind(update);
+            update.setString(placeholders + 1, runId);
+            update.setString(placeholders + 2, key);
+            update.executeUpdate();
+        }
+    }
+
+    private static Instant startedAt(Connection connection, String runId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT started_at FROM runs WHERE id = ?")) {
+            select.setString(1, runId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return Jdbc.instant(row, "started_at");
+            }
+        }
+    }
+
+    // ---- catch-up for runs stored before V18 -----------------------------------------------
+
+    /**
+     * Folds the events of every run stored before V18 (no facts yet) into their facts, a run at a time, each in a
+     * transaction holding the run's row so an append to it waits. Once per store opened: later runs get theirs as stored.
+     */
+    void catchUp() {
+        if (caughtUp.get()) {
+            return;
+        }
+        while (true) {
+            List<String> pending = jdbc.query(connection -> {
+                try (PreparedStatement select = connection.prepareStatement("SELECT id FROM runs WHERE facts_version IS NULL LIMIT 200")) {
+                    List<String> ids = new ArrayList<>();
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            ids.add(rows.getString(1));
+                        }
+                    }
+                    return ids;
+                }
+            });
+            if (pending.isEmpty()) {
+                caughtUp.set(true);
+                return;
+            }
+            pending.forEach(this::refold);
+        }
+    }
+
+    private void refold(String runId) {
+        jdbc.inTransaction(connection -> {
+            try (PreparedStatement lock = connection.prepareStatement("SELECT facts_version FROM runs WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, runId);
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next() || row.getObject(1) != null) {
+                        return null; // folded meanwhile
+                    }
+                }
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM step_facts WHERE run_id = ?")) {
+                delete.setString(1, runId);
+                delete.executeUpdate();
+            }
+            List<RunEvent> events = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
+                select.setString(1, runId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        events.add(RunEventJson.read(rows.getString(1)));
+                    }
+                }
+            }
+            for (int i = 0; i < events.size(); i++) {
+                written(connection, runId, i + 1, events.get(i));
+            }
+            return null;
+        });
+    }
+}
