@@ -16,8 +16,8 @@ public final class Benchmarks {
 
     /** Every benchmark, in the order of the table. */
     static List<Benchmark> all() {
-        // //why: rows 3, 4 and 5 (EventLatency, Throughput, WaitingRuns) come back with their ServiceRig from pending/ (i13-ops)
         return List.of(new ParseBenchmark(), new StepOverheadBenchmark(),
+                new EventLatencyBenchmark(), new ThroughputBenchmark(), new WaitingRunsBenchmark(),
                 new PeerBenchmark(), new CliStartupBenchmark(),
                 new SseBenchmark(), new TestCasesBenchmark(),
                 new SearchBenchmark(),

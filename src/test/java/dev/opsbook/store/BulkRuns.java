@@ -43,7 +43,7 @@ public final class BulkRuns {
                 int upTo = Math.min(count, from + 1000);
                 jdbc.inTransaction(connection -> {
                     try (PreparedStatement runs = connection.prepareStatement("INSERT INTO runs (" + RunRows.COLUMNS
-                            + ", runbook_text, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, '', NULL, '# runbook', ?)");
+                            + ", runbook_text, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, '', NULL, NULL, NULL, '# runbook', ?)");
                          PreparedStatement events = connection.prepareStatement(
                                  "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)");
                          SearchRows search = new SearchRows(connection, jdbc.postgres())) {
