@@ -212,7 +212,7 @@ final class JdbcRunLog implements RunLog {
             sql.append(" AND trigger_kind = ?");
             values.add(trigger);
         });
-        query.search().map(search::matching).ifPresent(match -> {
+        query.search().map(text -> jdbc.query(connection -> search.matching(connection, text))).ifPresent(match -> {
             sql.append(match.sql());
             values.addAll(match.values());
         });

@@ -20,6 +20,9 @@ final class JdbcRunSearch implements EventWritten {
     record Condition(String sql, List<String> values) {
     }
 
+    /** A word in at most this many runs is rare: the search starts from its runs instead of walking the list. */
+    static final int RARE = 2_000;
+
     private final boolean postgres;
 
     JdbcRunSearch(boolean postgres) {
@@ -84,16 +87,44 @@ final class JdbcRunSearch implements EventWritten {
         }
     }
 
-    /** The runs whose text has every word of {@code search} (already checked to have one: {@link RunQuery}). */
-    Condition matching(String search) {
+    /**
+     * The runs whose text has every word of {@code search} (already checked to have one: {@link RunQuery}). On H2 the
+     * list is walked newest first ({@code runs_by_started_at}) and each run checked for each word by its key, so a
+     * page of a common word stops after the page; a rare word (in at most {@link #RARE} runs) drives instead: its runs
+     * are looked up by id and the other words checked on them. //why: H2 plans by column, not by value, so only a
+     * count can tell "kubectl" (every run: walk) from "48213" (one run: look up); the counts stop at {@link #RARE}.
+     */
+    Condition matching(Connection connection, String search) throws SQLException {
         if (postgres) {
             return new Condition(" AND id IN (SELECT run_id FROM run_search WHERE doc @@ plainto_tsquery('simple', ?))", List.of(search));
         }
+        List<String> words = List.copyOf(RunText.words(search));
+        String rarest = null;
+        int fewest = RARE + 1;
+        try (PreparedStatement count = connection.prepareStatement(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM run_words WHERE word = ? LIMIT " + (RARE + 1) + ")")) {
+            for (String word : words) {
+                count.setString(1, word);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    if (row.getInt(1) < fewest) {
+                        fewest = row.getInt(1);
+                        rarest = word;
+                    }
+                }
+            }
+        }
         StringBuilder sql = new StringBuilder();
         List<String> values = new ArrayList<>();
-        for (String word : RunText.words(search)) {
+        if (rarest != null) {
             sql.append(" AND id IN (SELECT run_id FROM run_words WHERE word = ?)");
-            values.add(word);
+            values.add(rarest);
+        }
+        for (String word : words) {
+            if (!word.equals(rarest)) {
+                sql.append(" AND EXISTS (SELECT 1 FROM run_words w WHERE w.word = ? AND w.run_id = runs.id)");
+                values.add(word);
+            }
         }
         return new Condition(sql.toString(), values);
     }
