@@ -246,12 +246,13 @@ final class RunPool implements RunOperations.Executions {
     private boolean execute(String runId, LoadedRunbook runbook, StoringListener storing, boolean continuing, Body body, List<RunEvent> history,
                             boolean notWhileDraining) {
         RunControl control = new RunControl();
+        Held mine = new Held(runbook.runbook().id(), storing, control);
         //why: decided under the lock stopTaking takes, so a drain suspends every run held before it began and none after it
         synchronized (held) {
             if (notWhileDraining && draining) {
                 return false;
             }
-            held.put(runId, new Held(runbook.runbook().id(), storing, control));
+            held.put(runId, mine);
         }
         runs.submit(() -> {
             try (Engine engine = new Engine(executors, clock, () -> runId, new AwsSecrets(invoker, "opsbook-" + runId))) {
@@ -279,7 +280,8 @@ final class RunPool implements RunOperations.Executions {
                 log.println("opsbook: run " + runId + " of " + runbook.runbook().id() + " failed to run: " + e);
                 giveUp(runId, storing, e);
             } finally {
-                held.remove(runId);
+                // //why: this session's entry only: a run that stopped here may already be taken up again on another thread
+                held.remove(runId, mine);
                 freed.run();
             }
         });
