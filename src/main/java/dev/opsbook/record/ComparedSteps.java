@@ -151,7 +151,7 @@ public final class ComparedSteps {
     }
 
     static String answerVerb(RunResult run, String stepId, boolean confirmed) {
-        boolean approval = run.runbook().step(stepId).map(s -> s.kind().equals("approve")).orElse(false);
+        boolean approval = run.runbook().step(stepId).map(s -> s.has(dev.opsbook.runbook.StepKindSpec.Trait.APPROVAL)).orElse(false);
         return approval ? (confirmed ? "approved" : "rejected") : (confirmed ? "done" : "not done");
     }
 

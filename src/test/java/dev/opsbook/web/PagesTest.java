@@ -48,6 +48,8 @@ class PagesTest {
         data.put("plan", null);
         data.put("graph", new RawString(GraphSvg.render(hostile.graph(), Map.of())));
         data.put("runs", List.of());
+        data.put("incident", "");
+        data.put("incidentError", "");
 
         String operator = pages.render("runbook", data);
         data.putAll(Map.of("canLaunch", false));
