@@ -108,7 +108,8 @@ public final class RecordExport implements RunListener {
     /**
      * The same export, with the writes a run's events call for done on {@code background}, several changes of one run
      * written once. //why: rendering and writing a record on a run's thread at each step's end cost serve most of its
-     * throughput; the explicit {@link #write} at a run's stop stays on the caller's thread, so the last record is whole.
+     * throughput; a run's stop is written there too (each write renders the run from the store as it stands, so the last
+     * one is whole), and a write lost with the process is caught up from the store's {@code exported_seq}.
      */
     public RecordExport inBackground(java.util.concurrent.Executor background) {
         return new RecordExport(dir, source, trails, log, before, marks, background);

@@ -366,6 +366,11 @@ public final class Service implements AutoCloseable {
         pool.cancelAll("opsbook serve is stopping");
         live.close();
         exports.shutdown();
+        try {
+            exports.awaitTermination(5, TimeUnit.SECONDS); // //why: the records of the runs that stopped last are written before the store closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         leases.stop();
         leases.leave(true); // the store may be closed already; the row goes stale
         clients.close();

@@ -28,9 +28,12 @@ final class EventAppends {
     record Next(long seq, RunEvent event, JdbcAuditChain.Source audit) {
     }
 
+    private final JdbcRunSearch search;
     private final EventWritten written;
 
-    EventAppends(EventWritten written) {
+    /** {@code search} takes each transaction's words at once; {@code written} hears each event. */
+    EventAppends(JdbcRunSearch search, EventWritten written) {
+        this.search = search;
         this.written = written;
     }
 
@@ -76,10 +79,12 @@ final class EventAppends {
             throw new IllegalStateException("run " + runId + " changed while event " + first + " was appended");
         }
         List<AuditFact> facts = new ArrayList<>();
+        insertRows(connection, runId, events);
         for (Next next : events) {
-            insertEvent(connection, runId, next.seq(), next.event());
+            written.written(connection, runId, next.seq(), next.event());
             next.audit().fact(connection).ifPresent(facts::add);
         }
+        search.writtenAll(connection, runId, events.stream().map(Next::event).toList());
         JdbcAuditChain.appendAll(connection, runId, facts);
         if (stoppedAtSeq > 0) {
             StepStatus stoppedAt = status == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
@@ -94,6 +99,28 @@ final class EventAppends {
 
     /** Inserts one event and lets {@link EventWritten} add its derived rows, on the caller's transaction. */
     void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
+        insertRow(connection, runId, seq, event);
+        search.written(connection, runId, seq, event);
+        written.written(connection, runId, seq, event);
+    }
+
+    /** The events' rows in one batch: one round trip to the database for a step's end and the next step's start. */
+    private static void insertRows(Connection connection, String runId, List<Next> events) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
+            for (Next next : events) {
+                insert.setString(1, runId);
+                insert.setLong(2, next.seq());
+                Jdbc.setInstant(insert, 3, next.event().at());
+                insert.setString(4, RunEventJson.type(next.event()));
+                insert.setString(5, RunEventJson.write(next.event()));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertRow(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
             insert.setString(1, runId);
@@ -103,7 +130,6 @@ final class EventAppends {
             insert.setString(5, RunEventJson.write(event));
             insert.executeUpdate();
         }
-        written.written(connection, runId, seq, event);
     }
 
     /** The row as an append reads it. */

@@ -81,11 +81,13 @@ final class JdbcAuditChain implements AuditChains {
         Optional<AuditSeal> head = seal(connection, trail);
         long seq = head.map(AuditSeal::entries).orElse(0L);
         String hash = head.map(AuditSeal::finalHash).orElse(AuditEntry.GENESIS);
+        List<AuditEntry> entries = new ArrayList<>();
         for (AuditFact fact : facts) {
             AuditEntry entry = fact.chained(++seq, hash);
-            insert(connection, trail, entry);
+            entries.add(entry);
             hash = entry.hash();
         }
+        insert(connection, trail, entries);
         moveSeal(connection, trail, head, new AuditSeal(seq, hash));
     }
 
@@ -99,15 +101,23 @@ final class JdbcAuditChain implements AuditChains {
     }
 
     private static void insert(Connection connection, String trail, AuditEntry entry) throws SQLException {
+        insert(connection, trail, List.of(entry));
+    }
+
+    /** The entries in one batch (one round trip). */
+    private static void insert(Connection connection, String trail, List<AuditEntry> entries) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO audit_entries (trail, seq, line) VALUES (?, ?, ?)")) {
-            insert.setString(1, trail);
-            insert.setLong(2, entry.seq());
-            insert.setString(3, entry.toJsonLine());
-            insert.executeUpdate();
+            for (AuditEntry entry : entries) {
+                insert.setString(1, trail);
+                insert.setLong(2, entry.seq());
+                insert.setString(3, entry.toJsonLine());
+                insert.addBatch();
+            }
+            insert.executeBatch();
         } catch (SQLException e) {
-            if (Jdbc.uniqueViolation(e)) {
-                throw new IllegalStateException("the audit trail " + trail + " already has an entry " + entry.seq()
-                        + " after its seal: it was written by another writer", e);
+            if (Jdbc.uniqueViolation(e) || e.getNextException() != null && Jdbc.uniqueViolation(e.getNextException())) {
+                throw new IllegalStateException("the audit trail " + trail + " already has an entry from " + entries.get(0).seq()
+                        + " on after its seal: it was written by another writer", e);
             }
             throw e;
         }

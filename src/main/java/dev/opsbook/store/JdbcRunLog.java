@@ -43,10 +43,7 @@ final class JdbcRunLog implements RunLog {
         this.jdbc = jdbc;
         this.rows = rows;
         this.search = new JdbcRunSearch(jdbc.postgres());
-        this.appends = new EventAppends((connection, runId, seq, event) -> {
-            search.written(connection, runId, seq, event);
-            written.written(connection, runId, seq, event);
-        });
+        this.appends = new EventAppends(search, written);
     }
 
     @Override

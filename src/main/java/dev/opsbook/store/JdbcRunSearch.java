@@ -45,6 +45,26 @@ final class JdbcRunSearch implements EventWritten {
         }
     }
 
+    /**
+     * The words of several events of one run stored in one transaction (none of them its start), added at once.
+     * //why: one growth of the run's row per step's transaction, not one per event (each rewrites the row and its index entries)
+     */
+    void writtenAll(Connection connection, String runId, List<RunEvent> events) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        for (RunEvent event : events) {
+            String one = RunText.of(event);
+            if (!one.isEmpty()) {
+                text.append(text.isEmpty() ? "" : " ").append(one);
+            }
+        }
+        if (!text.isEmpty()) {
+            try (SearchRows rows = new SearchRows(connection, postgres)) {
+                rows.add(runId, text.toString());
+                rows.flush();
+            }
+        }
+    }
+
     /** A comment's words, added to its run's (in the transaction that keeps the comment). */
     static void commented(Connection connection, boolean postgres, String runId, String text) throws SQLException {
         try (SearchRows rows = new SearchRows(connection, postgres)) {
