@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The dashboards' figures as a handful of aggregate queries over {@code runs} and {@code step_facts} (V18): the same SQL on
- * H2 and PostgreSQL (PERCENTILE_CONT ... WITHIN GROUP is in both). Nothing here reads a run's events.
+ * The dashboards' figures as a handful of aggregate queries over {@code runs} and {@code step_facts} (V18), each read from a
+ * covering index (V21): the same SQL on H2 and PostgreSQL. Percentiles come from {@link Histogram}s the database fills;
+ * the steps people answer are read once for their person-time, usage and answers. Nothing here reads a run's events.
  */
 final class JdbcRunStats implements RunStats {
 
@@ -38,9 +39,11 @@ final class JdbcRunStats implements RunStats {
     @Override
     public Stats stats(StatsQuery query) {
         facts.catchUp();
-        return jdbc.query(connection -> new Stats(query, days(connection, query), timing(connection, query, "runs", "first_step_ms", "1 = 1"),
-                timing(connection, query, "step_facts", "person_ms", PEOPLE), timing(connection, query, "runs", "resolution_ms", "1 = 1"),
-                failing(connection, query), AutomateNext.rank(usage(connection, query), answers(connection, query))));
+        return jdbc.query(connection -> {
+            People people = people(connection, query);
+            return new Stats(query, days(connection, query), timing(connection, query, "first_step_ms"), people.waiting(),
+                    timing(connection, query, "resolution_ms"), failing(connection, query), AutomateNext.rank(people.usage(), people.answers()));
+        });
     }
 
     /** The WHERE clause of a query over {@code table} in the range, and its values bound from {@code first}. */
@@ -87,22 +90,27 @@ final class JdbcRunStats implements RunStats {
         return days;
     }
 
-    private static Stats.Timing timing(Connection connection, StatsQuery query, String table, String column, String filter) throws SQLException {
-        Range range = Range.of(query, table);
-        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(" + column + "), "
-                + "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY " + column + "), PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY " + column + "), "
-                + "SUM(" + column + ") FROM " + table + " WHERE " + filter + " AND " + column + " IS NOT NULL AND " + range.where())) {
+    private static Stats.Timing timing(Connection connection, StatsQuery query, String column) throws SQLException {
+        Range range = Range.of(query, "runs");
+        Histogram histogram = new Histogram();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + Histogram.bucket(column) + " AS b, COUNT(*), MIN(" + column
+                + "), MAX(" + column + "), SUM(" + column + ") FROM runs WHERE " + column + " IS NOT NULL AND " + range.where() + " GROUP BY b")) {
             range.bind(select, 1);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                long count = row.getLong(1);
-                if (count == 0) {
-                    return Stats.Timing.NONE;
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    histogram.add(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5));
                 }
-                return new Stats.Timing(count, Optional.of(millis(row.getDouble(2))), Optional.of(millis(row.getDouble(3))),
-                        Duration.ofMillis(row.getLong(4)));
             }
         }
+        return timing(histogram);
+    }
+
+    private static Stats.Timing timing(Histogram histogram) {
+        if (histogram.count() == 0) {
+            return Stats.Timing.NONE;
+        }
+        return new Stats.Timing(histogram.count(), Optional.of(millis(histogram.percentile(0.5))), Optional.of(millis(histogram.percentile(0.9))),
+                Duration.ofMillis(histogram.sum()));
     }
 
     private static Duration millis(double value) {
@@ -126,37 +134,44 @@ final class JdbcRunStats implements RunStats {
         return steps;
     }
 
-    private static List<AutomateNext.Usage> usage(Connection connection, StatsQuery query) throws SQLException {
-        Range range = Range.of(query, "step_facts");
-        List<AutomateNext.Usage> usage = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT runbook_id, step_id, MIN(kind), COUNT(*), SUM(person_ms), "
-                + "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY person_ms) FROM step_facts WHERE " + PEOPLE + " AND person_ms IS NOT NULL AND "
-                + range.where() + " GROUP BY runbook_id, step_id")) {
-            range.bind(select, 1);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String kind = rows.getString(3);
-                    usage.add(new AutomateNext.Usage(rows.getString(1), rows.getString(2), "person".equals(kind) ? "manual" : kind,
-                            rows.getLong(4), rows.getLong(5), Math.round(rows.getDouble(6))));
-                }
-            }
-        }
-        return usage;
+    /** The steps people answer, read once: their person-times overall, and each step's usage and answers. */
+    private record People(Stats.Timing waiting, List<AutomateNext.Usage> usage, List<AutomateNext.Answers> answers) {
     }
 
-    private static List<AutomateNext.Answers> answers(Connection connection, StatsQuery query) throws SQLException {
+    private static People people(Connection connection, StatsQuery query) throws SQLException {
         Range range = Range.of(query, "step_facts");
-        List<AutomateNext.Answers> answers = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT runbook_id, step_id, answer, COUNT(*) FROM step_facts WHERE "
-                + PEOPLE + " AND answer IS NOT NULL AND " + range.where() + " GROUP BY runbook_id, step_id, answer")) {
+        Histogram all = new Histogram();
+        Map<List<String>, Histogram> bySteps = new LinkedHashMap<>();
+        Map<List<String>, String> kinds = new LinkedHashMap<>();
+        Map<List<String>, Long> answered = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT runbook_id, step_id, kind, answer, " + Histogram.bucket("person_ms")
+                + " AS b, COUNT(*), COUNT(person_ms), MIN(person_ms), MAX(person_ms), SUM(person_ms) FROM step_facts WHERE " + PEOPLE
+                + " AND (person_ms IS NOT NULL OR answer IS NOT NULL) AND " + range.where() + " GROUP BY runbook_id, step_id, kind, answer, b")) {
             range.bind(select, 1);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    answers.add(new AutomateNext.Answers(rows.getString(1), rows.getString(2), "confirmed".equals(rows.getString(3)),
-                            rows.getLong(4)));
+                    List<String> step = List.of(rows.getString(1), rows.getString(2));
+                    String answer = rows.getString(4);
+                    if (answer != null) {
+                        answered.merge(List.of(step.get(0), step.get(1), answer), rows.getLong(6), Long::sum);
+                    }
+                    long timed = rows.getLong(7);
+                    if (timed > 0) {
+                        all.add(rows.getLong(5), timed, rows.getLong(8), rows.getLong(9), rows.getLong(10));
+                        bySteps.computeIfAbsent(step, k -> new Histogram()).add(rows.getLong(5), timed, rows.getLong(8), rows.getLong(9), rows.getLong(10));
+                        kinds.merge(step, rows.getString(3), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    }
                 }
             }
         }
-        return answers;
+        List<AutomateNext.Usage> usage = new ArrayList<>();
+        bySteps.forEach((step, histogram) -> {
+            String kind = kinds.get(step);
+            usage.add(new AutomateNext.Usage(step.get(0), step.get(1), "person".equals(kind) ? "manual" : kind, histogram.count(), histogram.sum(),
+                    Math.round(histogram.percentile(0.5))));
+        });
+        List<AutomateNext.Answers> answers = new ArrayList<>();
+        answered.forEach((key, count) -> answers.add(new AutomateNext.Answers(key.get(0), key.get(1), "confirmed".equals(key.get(2)), count)));
+        return new People(timing(all), usage, answers);
     }
 }
