@@ -14,6 +14,7 @@ import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.testing.Served;
 import dev.opsbook.trigger.TriggerPatternCheck;
+import dev.opsbook.testing.InProcessCli;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opsbook comment} against a real serve: the token's holder is the author, and {@code opsbook show} lists the comment. */
 @QuarkusTest
@@ -119,20 +119,9 @@ class CommentCommandTest {
     private record Result(int exit, String out, String err) {
     }
 
-    /** //why: in this JVM, with its standard streams taken for the command: it must talk to this test's serve */
-    private static synchronized Result opsbook(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new OpsbookCommand()).execute(args);
-            return new Result(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    /** The command in this JVM (it must talk to this test's serve or store), through the one lock on the JVM's streams. */
+    private static Result opsbook(String... args) {
+        InProcessCli.Result result = InProcessCli.run(new OpsbookCommand(), args);
+        return new Result(result.exitCode(), result.stdout(), result.stderr());
     }
 }

@@ -8,16 +8,13 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.store.JdbcRunStore;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.opsbook.testing.InProcessCli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code opsbook runs --search --since --until}: what an on-call engineer types after an incident, and what a typo gets. */
 class RunsSearchCommandTest {
@@ -62,19 +59,9 @@ class RunsSearchCommandTest {
                         JsonNodeFactory.instance.objectNode(), "ada", "cli"));
     }
 
-    private static synchronized Result opsbook(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new OpsbookCommand()).execute(args);
-            return new Result(exit, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    /** The command in this JVM (it must talk to this test's serve or store), through the one lock on the JVM's streams. */
+    private static Result opsbook(String... args) {
+        InProcessCli.Result result = InProcessCli.run(new OpsbookCommand(), args);
+        return new Result(result.exitCode(), result.stdout(), result.stderr());
     }
 }
