@@ -33,6 +33,35 @@ final class Histogram {
         this.sum += sum;
     }
 
+    void addAll(Histogram other) {
+        other.buckets.forEach((bucket, b) -> add(bucket, b.count, b.min, b.max, 0));
+        sum += other.sum;
+    }
+
+    /** count, sum, then bucket, count, min, max for each bucket: what {@link #of(long[])} reads back. */
+    long[] toArray() {
+        long[] values = new long[2 + 4 * buckets.size()];
+        values[0] = count;
+        values[1] = sum;
+        int i = 2;
+        for (Map.Entry<Long, Bucket> entry : buckets.entrySet()) {
+            values[i++] = entry.getKey();
+            values[i++] = entry.getValue().count;
+            values[i++] = entry.getValue().min;
+            values[i++] = entry.getValue().max;
+        }
+        return values;
+    }
+
+    static Histogram of(long[] values) {
+        Histogram histogram = new Histogram();
+        for (int i = 2; i + 3 < values.length; i += 4) {
+            histogram.add(values[i], values[i + 1], values[i + 2], values[i + 3], 0);
+        }
+        histogram.sum = values.length > 1 ? values[1] : 0;
+        return histogram;
+    }
+
     long count() {
         return count;
     }
