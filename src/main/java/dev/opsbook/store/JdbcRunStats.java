@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,23 +40,46 @@ final class JdbcRunStats implements RunStats {
     @Override
     public Stats stats(StatsQuery query) {
         facts.catchUp();
-        Map<LocalDate, Map<DayFiguresSql.Key, DayFigures>> figures = figures(query);
-        Map<String, DayFigures> byRunbook = new TreeMap<>();
-        figures.values().forEach(day -> day.forEach((key, f) -> byRunbook.computeIfAbsent(key.runbookId(), r -> new DayFigures()).addAll(f)));
+        Sum sum = new Sum();
+        read(query, sum);
         Histogram toFirstStep = new Histogram();
         Histogram toResolution = new Histogram();
-        byRunbook.values().forEach(f -> {
+        sum.byRunbook.values().forEach(f -> {
             toFirstStep.addAll(f.toFirstStep);
             toResolution.addAll(f.toResolution);
         });
-        People people = people(byRunbook);
-        return new Stats(query, days(query, figures), timing(toFirstStep), people.waiting(), timing(toResolution), failing(byRunbook),
+        People people = people(sum.byRunbook);
+        return new Stats(query, days(query, sum.byDay), timing(toFirstStep), people.waiting(), timing(toResolution), failing(sum.byRunbook),
                 AutomateNext.rank(people.usage(), people.answers()));
     }
 
-    /** The figures of each day the query's range touches: whole days from {@link StatsDays}, the partial ones read. */
-    private Map<LocalDate, Map<DayFiguresSql.Key, DayFigures>> figures(StatsQuery query) {
-        Map<LocalDate, Map<DayFiguresSql.Key, DayFigures>> figures = new TreeMap<>();
+    /** The request's figures added up: runs by status per day, the rest per runbook. */
+    private static final class Sum implements StatsDays.Sink {
+        final Map<LocalDate, Map<RunStatus, Long>> byDay = new HashMap<>();
+        final Map<String, DayFigures> byRunbook = new TreeMap<>();
+
+        @Override
+        public void add(LocalDate day, DayFiguresSql.Key key, DayFigures figures) {
+            figures.statuses.forEach((status, n) -> statuses(day).merge(status, n, Long::sum));
+            runbook(key).addAll(figures);
+        }
+
+        @Override
+        public void addText(LocalDate day, DayFiguresSql.Key key, String text) {
+            runbook(key).addText(text, statuses(day));
+        }
+
+        private Map<RunStatus, Long> statuses(LocalDate day) {
+            return byDay.computeIfAbsent(day, d -> new EnumMap<>(RunStatus.class));
+        }
+
+        private DayFigures runbook(DayFiguresSql.Key key) {
+            return byRunbook.computeIfAbsent(key.runbookId(), r -> new DayFigures());
+        }
+    }
+
+    /** Gives {@code sum} the figures of each day the query's range touches: whole days from {@link StatsDays}, the partial ones read. */
+    private void read(StatsQuery query, Sum sum) {
         LocalDate firstWhole = null;
         LocalDate endWhole = null;
         for (Instant from = query.since(); from.isBefore(query.until()); ) {
@@ -69,24 +93,22 @@ final class JdbcRunStats implements RunStats {
             } else {
                 Instant partFrom = from;
                 Instant partTo = to;
-                figures.put(day, jdbc.query(connection -> DayFiguresSql.read(connection, partFrom, partTo, query.runbookId(), query.drills())));
+                jdbc.query(connection -> DayFiguresSql.read(connection, partFrom, partTo, query.runbookId(), query.drills()))
+                        .forEach((key, figures) -> sum.add(day, key, figures));
             }
             from = to;
         }
         if (firstWhole != null) {
-            figures.putAll(days.read(firstWhole, endWhole, query.runbookId(), query.drills()));
+            days.read(firstWhole, endWhole, query.runbookId(), query.drills(), sum);
         }
-        return figures;
     }
 
-    private static List<Stats.Day> days(StatsQuery query, Map<LocalDate, Map<DayFiguresSql.Key, DayFigures>> figures) {
+    private static List<Stats.Day> days(StatsQuery query, Map<LocalDate, Map<RunStatus, Long>> byDay) {
         List<Stats.Day> days = new ArrayList<>();
         LocalDate first = query.since().atOffset(ZoneOffset.UTC).toLocalDate();
         LocalDate last = query.until().minusNanos(1).atOffset(ZoneOffset.UTC).toLocalDate();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            Map<RunStatus, Long> byStatus = new EnumMap<>(RunStatus.class);
-            figures.getOrDefault(day, Map.of()).values().forEach(f -> f.statuses.forEach((status, n) -> byStatus.merge(status, n, Long::sum)));
-            days.add(new Stats.Day(day, Map.copyOf(byStatus)));
+            days.add(new Stats.Day(day, Map.copyOf(byDay.getOrDefault(day, Map.of()))));
         }
         return days;
     }

@@ -8,11 +8,11 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The {@link DayFigures} of whole UTC days, from {@code stats_days} (V22) where a day's runs have not changed since its
@@ -35,33 +35,36 @@ final class StatsDays {
         this.jdbc = jdbc;
     }
 
-    /** The figures of the days {@code [first, end)} by day, of {@code runbook} or all, drills too when {@code drills}. */
-    Map<LocalDate, Map<Key, DayFigures>> read(LocalDate first, LocalDate end, Optional<String> runbook, boolean drills) {
+    /** Where a request's figures go: those read from the runs, or those kept, as text. */
+    interface Sink {
+        void add(LocalDate day, Key key, DayFigures figures);
+
+        void addText(LocalDate day, Key key, String text);
+    }
+
+    /** Gives {@code sink} the figures of the days {@code [first, end)}, of {@code runbook} or all, drills too when {@code drills}. */
+    void read(LocalDate first, LocalDate end, Optional<String> runbook, boolean drills, Sink sink) {
         Map<DayKey, String> signatures = jdbc.query(connection -> signatures(connection, first, end, runbook, drills));
-        Map<LocalDate, Map<Key, DayFigures>> days = new TreeMap<>();
-        Map<DayKey, DayFigures> cached = jdbc.query(connection -> cached(connection, first, end, runbook, drills, signatures));
-        Set<LocalDate> stale = new LinkedHashSet<>();
-        signatures.keySet().forEach(key -> {
-            DayFigures figures = cached.get(key);
-            if (figures == null) {
-                stale.add(key.day());
-            } else {
-                days.computeIfAbsent(key.day(), d -> new HashMap<>()).put(key.key(), figures);
+        Map<DayKey, String> cached = jdbc.query(connection -> cached(connection, first, end, runbook, drills, signatures));
+        Set<LocalDate> stale = new TreeSet<>();
+        signatures.keySet().stream().filter(key -> !cached.containsKey(key)).forEach(key -> stale.add(key.day()));
+        cached.forEach((key, text) -> {
+            if (!stale.contains(key.day())) {
+                sink.addText(key.day(), key.key(), text);
             }
         });
         for (LocalDate day : stale) {
             Map<Key, DayFigures> read = jdbc.query(connection -> DayFiguresSql.read(connection, start(day), start(day.plusDays(1)), runbook, drills));
             Map<Key, DayFigures> kept = new HashMap<>();
             read.forEach((key, figures) -> {
+                sink.add(day, key, figures);
                 DayKey dayKey = new DayKey(day, key);
                 if (signatures.containsKey(dayKey) && !cached.containsKey(dayKey)) {
                     kept.put(key, figures);
                 }
             });
-            days.computeIfAbsent(day, d -> new HashMap<>()).putAll(read);
             keep(day, kept, signatures);
         }
-        return days;
     }
 
     private static java.time.Instant start(LocalDate day) {
@@ -93,10 +96,10 @@ final class StatsDays {
         return signatures;
     }
 
-    /** The kept rows whose signature is still the runs' own. */
-    private static Map<DayKey, DayFigures> cached(Connection connection, LocalDate first, LocalDate end, Optional<String> runbook, boolean drills,
+    /** The kept rows whose signature is still the runs' own, as text. */
+    private static Map<DayKey, String> cached(Connection connection, LocalDate first, LocalDate end, Optional<String> runbook, boolean drills,
                                                   Map<DayKey, String> signatures) throws SQLException {
-        Map<DayKey, DayFigures> cached = new HashMap<>();
+        Map<DayKey, String> cached = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT started_day, runbook_id, drill, signature, figures FROM stats_days WHERE started_day >= ? "
                 + "AND started_day < ?" + (runbook.isPresent() ? " AND runbook_id = ?" : "") + (drills ? "" : " AND drill = FALSE"))) {
             select.setObject(1, first);
@@ -108,7 +111,7 @@ final class StatsDays {
                 while (rows.next()) {
                     DayKey key = new DayKey(rows.getObject(1, LocalDate.class), new Key(rows.getString(2), rows.getBoolean(3)));
                     if (rows.getString(4).equals(signatures.get(key))) {
-                        cached.put(key, DayFigures.fromText(rows.getString(5)));
+                        cached.put(key, rows.getString(5));
                     }
                 }
             }
