@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code opsbook incident report ID}: the Markdown post-incident draft of an incident, read from the store. */
+/** {@code opsbook incident report ID}: the Markdown post-incident draft of an incident, read from the store or from a running serve. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Writes a Markdown post-incident draft: summary, what fired, what ran, who was told and who acted when, what failed,"
                 + " what was rolled back, time to first step and to resolution, open questions, timeline.")
@@ -32,15 +32,36 @@ public class IncidentReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the draft here rather than to standard output.")
     Path out;
 
+    @Option(names = "--url", paramLabel = "URL", description = "Read it from this running opsbook serve rather than from the store.")
+    String url;
+
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:OPSBOOK_TOKEN}", description = "A viewer's API token for --url (default: OPSBOOK_TOKEN).")
+    String token;
+
     @Mixin
     StoreOption store;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         Optional<String> problem = IncidentIds.problem(id);
         if (problem.isPresent()) {
             System.err.println("error: " + problem.get());
             return ExitCodes.INVALID;
+        }
+        if (url != null) {
+            if (token == null || token.isBlank()) {
+                System.err.println("error: --url needs --token (or OPSBOOK_TOKEN): a viewer's API token");
+                return ExitCodes.INVALID;
+            }
+            try {
+                return write(new ServeClient(url, token).text("/api/incidents/" + id + "/report", "text/markdown"));
+            } catch (ServeClient.Refused e) {
+                System.err.println("error: " + e.getMessage());
+                return ExitCodes.INVALID;
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
         }
         if (store.missingTold()) {
             return ExitCodes.INVALID;
@@ -60,12 +81,16 @@ public class IncidentReportCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.INVALID;
         }
+        return write(report.get());
+    }
+
+    private int write(String report) {
         if (out == null) {
-            System.out.print(report.get());
+            System.out.print(report);
             return ExitCodes.OK;
         }
         try {
-            Files.writeString(out, report.get());
+            Files.writeString(out, report);
             System.err.println("draft written to " + out);
             return ExitCodes.OK;
         } catch (IOException e) {

@@ -4,105 +4,113 @@ import dev.opsbook.engine.RunStatus;
 import dev.opsbook.stats.AutomateNext;
 import dev.opsbook.stats.Stats;
 import dev.opsbook.stats.StatsQuery;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The dashboards' figures as a handful of aggregate queries over {@code runs} and {@code step_facts} (V18), each read from a
- * covering index (V21): the same SQL on H2 and PostgreSQL. Percentiles come from {@link Histogram}s the database fills;
- * the steps people answer are read once for their person-time, usage and answers. Nothing here reads a run's events.
+ * The dashboards' figures, added up from {@link DayFigures}: those of whole UTC days from {@link StatsDays} (kept rows,
+ * read anew where a day's runs changed), those of the range's partial first and last days read from the runs' facts
+ * ({@link DayFiguresSql}). Nothing here reads a run's events.
  */
 final class JdbcRunStats implements RunStats {
 
     private static final int FAILING_SHOWN = 10;
-    private static final String PEOPLE = "kind IN ('approve', 'manual', 'person')";
 
     private final Jdbc jdbc;
     private final JdbcStepFacts facts;
+    private final StatsDays days;
 
     JdbcRunStats(Jdbc jdbc, JdbcStepFacts facts) {
         this.jdbc = jdbc;
         this.facts = facts;
+        this.days = new StatsDays(jdbc);
     }
 
     @Override
     public Stats stats(StatsQuery query) {
         facts.catchUp();
-        return jdbc.query(connection -> {
-            People people = people(connection, query);
-            return new Stats(query, days(connection, query), timing(connection, query, "first_step_ms"), people.waiting(),
-                    timing(connection, query, "resolution_ms"), failing(connection, query), AutomateNext.rank(people.usage(), people.answers()));
+        Sum sum = new Sum();
+        read(query, sum);
+        Histogram toFirstStep = new Histogram();
+        Histogram toResolution = new Histogram();
+        sum.byRunbook.values().forEach(f -> {
+            toFirstStep.addAll(f.toFirstStep);
+            toResolution.addAll(f.toResolution);
         });
+        People people = people(sum.byRunbook);
+        return new Stats(query, days(query, sum.byDay), timing(toFirstStep), people.waiting(), timing(toResolution), failing(sum.byRunbook),
+                AutomateNext.rank(people.usage(), people.answers()));
     }
 
-    /** The WHERE clause of a query over {@code table} in the range, and its values bound from {@code first}. */
-    private record Range(String where, StatsQuery query) {
-        static Range of(StatsQuery query, String table) {
-            String started = table.equals("runs") ? "started_at" : "run_started_at";
-            return new Range(started + " >= ? AND " + started + " < ?" + (query.runbookId().isPresent() ? " AND runbook_id = ?" : "")
-                    + (query.drills() ? "" : " AND drill IS NULL"), query);
+    /** The request's figures added up: runs by status per day, the rest per runbook. */
+    private static final class Sum implements StatsDays.Sink {
+        final Map<LocalDate, Map<RunStatus, Long>> byDay = new HashMap<>();
+        final Map<String, DayFigures> byRunbook = new TreeMap<>();
+
+        @Override
+        public void add(LocalDate day, DayFiguresSql.Key key, DayFigures figures) {
+            figures.statuses.forEach((status, n) -> statuses(day).merge(status, n, Long::sum));
+            runbook(key).addAll(figures);
         }
 
-        int bind(PreparedStatement statement, int first) throws SQLException {
-            Jdbc.setInstant(statement, first, query.since());
-            Jdbc.setInstant(statement, first + 1, query.until());
-            if (query.runbookId().isPresent()) {
-                statement.setString(first + 2, query.runbookId().get());
-                return first + 3;
+        @Override
+        public void addText(LocalDate day, DayFiguresSql.Key key, String text) {
+            runbook(key).addText(text, statuses(day));
+        }
+
+        private Map<RunStatus, Long> statuses(LocalDate day) {
+            return byDay.computeIfAbsent(day, d -> new EnumMap<>(RunStatus.class));
+        }
+
+        private DayFigures runbook(DayFiguresSql.Key key) {
+            return byRunbook.computeIfAbsent(key.runbookId(), r -> new DayFigures());
+        }
+    }
+
+    /** Gives {@code sum} the figures of each day the query's range touches: whole days from {@link StatsDays}, the partial ones read. */
+    private void read(StatsQuery query, Sum sum) {
+        LocalDate firstWhole = null;
+        LocalDate endWhole = null;
+        for (Instant from = query.since(); from.isBefore(query.until()); ) {
+            LocalDate day = from.atOffset(ZoneOffset.UTC).toLocalDate();
+            Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant to = dayEnd.isBefore(query.until()) ? dayEnd : query.until();
+            if (from.equals(dayStart) && to.equals(dayEnd)) {
+                firstWhole = firstWhole == null ? day : firstWhole;
+                endWhole = day.plusDays(1);
+            } else {
+                Instant partFrom = from;
+                Instant partTo = to;
+                jdbc.query(connection -> DayFiguresSql.read(connection, partFrom, partTo, query.runbookId(), query.drills()))
+                        .forEach((key, figures) -> sum.add(day, key, figures));
             }
-            return first + 2;
+            from = to;
+        }
+        if (firstWhole != null) {
+            days.read(firstWhole, endWhole, query.runbookId(), query.drills(), sum);
         }
     }
 
-    private static List<Stats.Day> days(Connection connection, StatsQuery query) throws SQLException {
-        Map<LocalDate, Map<RunStatus, Long>> counted = new LinkedHashMap<>();
+    private static List<Stats.Day> days(StatsQuery query, Map<LocalDate, Map<RunStatus, Long>> byDay) {
+        List<Stats.Day> days = new ArrayList<>();
         LocalDate first = query.since().atOffset(ZoneOffset.UTC).toLocalDate();
         LocalDate last = query.until().minusNanos(1).atOffset(ZoneOffset.UTC).toLocalDate();
         for (LocalDate day = first; !day.isAfter(last); day = day.plusDays(1)) {
-            counted.put(day, new EnumMap<>(RunStatus.class));
+            days.add(new Stats.Day(day, Map.copyOf(byDay.getOrDefault(day, Map.of()))));
         }
-        Range range = Range.of(query, "runs");
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT started_day, status, COUNT(*) FROM runs WHERE " + range.where() + " GROUP BY started_day, status")) {
-            range.bind(select, 1);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    LocalDate day = rows.getObject(1, LocalDate.class);
-                    if (day != null && counted.containsKey(day)) {
-                        counted.get(day).put(RunStatus.valueOf(rows.getString(2)), rows.getLong(3));
-                    }
-                }
-            }
-        }
-        List<Stats.Day> days = new ArrayList<>();
-        counted.forEach((day, byStatus) -> days.add(new Stats.Day(day, Map.copyOf(byStatus))));
         return days;
-    }
-
-    private static Stats.Timing timing(Connection connection, StatsQuery query, String column) throws SQLException {
-        Range range = Range.of(query, "runs");
-        Histogram histogram = new Histogram();
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + Histogram.bucket(column) + " AS b, COUNT(*), MIN(" + column
-                + "), MAX(" + column + "), SUM(" + column + ") FROM runs WHERE " + column + " IS NOT NULL AND " + range.where() + " GROUP BY b")) {
-            range.bind(select, 1);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    histogram.add(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5));
-                }
-            }
-        }
-        return timing(histogram);
     }
 
     private static Stats.Timing timing(Histogram histogram) {
@@ -117,53 +125,37 @@ final class JdbcRunStats implements RunStats {
         return Duration.ofMillis(Math.round(value));
     }
 
-    private static List<Stats.FailingStep> failing(Connection connection, StatsQuery query) throws SQLException {
-        Range range = Range.of(query, "step_facts");
+    /** The steps that failed most: most failures first, then the latest failure, then by name. */
+    private static List<Stats.FailingStep> failing(Map<String, DayFigures> byRunbook) {
         List<Stats.FailingStep> steps = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT runbook_id, step_id, SUM(failures), COUNT(DISTINCT run_id), "
-                + "MAX(last_failed_at) AS last_failed_at FROM step_facts WHERE failures > 0 AND " + range.where()
-                + " GROUP BY runbook_id, step_id ORDER BY 3 DESC, 5 DESC, 1, 2 LIMIT " + FAILING_SHOWN)) {
-            range.bind(select, 1);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    steps.add(new Stats.FailingStep(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
-                            Jdbc.instant(rows, "last_failed_at")));
-                }
-            }
-        }
-        return steps;
+        byRunbook.forEach((runbook, f) -> f.failing.forEach((step, failing) ->
+                steps.add(new Stats.FailingStep(runbook, step, failing.failures(), failing.runs(), failing.lastFailure()))));
+        steps.sort(Comparator.comparingLong(Stats.FailingStep::failures).reversed()
+                .thenComparing(Stats.FailingStep::lastFailure, Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(Stats.FailingStep::runbookId).thenComparing(Stats.FailingStep::stepId));
+        return steps.size() > FAILING_SHOWN ? steps.subList(0, FAILING_SHOWN) : steps;
     }
 
-    /** The steps people answer, read once: their person-times overall, and each step's usage and answers. */
+    /** The steps people answer: their person-times overall, and each step's usage and answers. */
     private record People(Stats.Timing waiting, List<AutomateNext.Usage> usage, List<AutomateNext.Answers> answers) {
     }
 
-    private static People people(Connection connection, StatsQuery query) throws SQLException {
-        Range range = Range.of(query, "step_facts");
+    private static People people(Map<String, DayFigures> byRunbook) {
         Histogram all = new Histogram();
-        Map<List<String>, Histogram> bySteps = new LinkedHashMap<>();
+        Map<List<String>, Histogram> bySteps = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0)).thenComparing(k -> k.get(1)));
         Map<List<String>, String> kinds = new LinkedHashMap<>();
         Map<List<String>, Long> answered = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT runbook_id, step_id, kind, answer, " + Histogram.bucket("person_ms")
-                + " AS b, COUNT(*), COUNT(person_ms), MIN(person_ms), MAX(person_ms), SUM(person_ms) FROM step_facts WHERE " + PEOPLE
-                + " AND (person_ms IS NOT NULL OR answer IS NOT NULL) AND " + range.where() + " GROUP BY runbook_id, step_id, kind, answer, b")) {
-            range.bind(select, 1);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    List<String> step = List.of(rows.getString(1), rows.getString(2));
-                    String answer = rows.getString(4);
-                    if (answer != null) {
-                        answered.merge(List.of(step.get(0), step.get(1), answer), rows.getLong(6), Long::sum);
-                    }
-                    long timed = rows.getLong(7);
-                    if (timed > 0) {
-                        all.add(rows.getLong(5), timed, rows.getLong(8), rows.getLong(9), rows.getLong(10));
-                        bySteps.computeIfAbsent(step, k -> new Histogram()).add(rows.getLong(5), timed, rows.getLong(8), rows.getLong(9), rows.getLong(10));
-                        kinds.merge(step, rows.getString(3), (a, b) -> a.compareTo(b) <= 0 ? a : b);
-                    }
-                }
+        byRunbook.forEach((runbook, f) -> f.people.forEach((person, cell) -> {
+            List<String> step = List.of(runbook, person.stepId());
+            if (person.answer() != null) {
+                answered.merge(List.of(runbook, person.stepId(), person.answer()), cell.rows, Long::sum);
             }
-        }
+            if (cell.timed.count() > 0) {
+                all.addAll(cell.timed);
+                bySteps.computeIfAbsent(step, k -> new Histogram()).addAll(cell.timed);
+                kinds.merge(step, person.kind(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        }));
         List<AutomateNext.Usage> usage = new ArrayList<>();
         bySteps.forEach((step, histogram) -> {
             String kind = kinds.get(step);

@@ -3,6 +3,7 @@ package dev.opsbook.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.engine.RunTransitions;
 import dev.opsbook.engine.StepStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,9 +36,13 @@ final class JdbcStepFacts implements EventWritten {
     public void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
         if (event instanceof RunEvent.RunStarted started) {
             runStarted(connection, runId, started);
-        } else if (event instanceof RunEvent.StepStarted e) {
+            return;
+        }
+        if (event instanceof RunEvent.StepStarted e) {
             stepStarted(connection, runId, e);
-        } else if (event instanceof RunEvent.StepAnswered e && e.answer() != null) {
+            return;
+        }
+        if (event instanceof RunEvent.StepAnswered e && e.answer() != null) {
             update(connection, "kind = COALESCE(kind, 'person'), done_at = ?, person_ms = ? - reached_ms, answered_by = ?, answer = ?",
                     runId, e.key(), ps -> {
                         Jdbc.setInstant(ps, 1, e.at());
@@ -55,15 +60,30 @@ final class JdbcStepFacts implements EventWritten {
         } else if (event instanceof RunEvent.StepFinished e) {
             String kind = e.status() == StepStatus.WAITING ? "kind = COALESCE(kind, 'person'), " : "";
             update(connection, kind + "outcome = ?", runId, e.key(), ps -> ps.setString(1, e.status().name()));
+            return; // //why: a step's end changes no figure (a person's answer, a failure or the run's end does)
         } else if (event instanceof RunEvent.RunRestarted e) {
             restarted(connection, runId, e.reset());
-        } else if (event instanceof RunEvent.RunFinished e && (e.status() == RunStatus.SUCCEEDED || e.status() == RunStatus.FAILED
-                || e.status() == RunStatus.CANCELLED)) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET resolution_ms = ? WHERE id = ?")) {
-                update.setLong(1, e.at().toEpochMilli() - startedAt(connection, runId).toEpochMilli());
-                update.setString(2, runId);
-                update.executeUpdate();
+        } else if (RunTransitions.Change.of(event) == RunTransitions.Change.PROGRESS) {
+            return;
+        }
+        changed(connection, runId, event);
+    }
+
+    /**
+     * Counts a change of what the dashboards add up on the run's row ({@code facts_changes}, V22, so its day's kept figures
+     * are read anew): its facts, its status, or its time to resolution once it ended for good.
+     */
+    private static void changed(Connection connection, String runId, RunEvent event) throws SQLException {
+        boolean resolved = event instanceof RunEvent.RunFinished e
+                && (e.status() == RunStatus.SUCCEEDED || e.status() == RunStatus.FAILED || e.status() == RunStatus.CANCELLED);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET " + (resolved ? "resolution_ms = ?, " : "")
+                + "facts_changes = facts_changes + 1 WHERE id = ?")) {
+            int i = 1;
+            if (resolved) {
+                update.setLong(i++, event.at().toEpochMilli() - startedAt(connection, runId).toEpochMilli());
             }
+            update.setString(i, runId);
+            update.executeUpdate();
         }
     }
 
@@ -88,7 +108,8 @@ final class JdbcStepFacts implements EventWritten {
             }
         }
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE runs SET started_day = ?, event_ms = ?, first_step_ms = NULL, resolution_ms = NULL, facts_version = 1 WHERE id = ?")) {
+                "UPDATE runs SET started_day = ?, event_ms = ?, first_step_ms = NULL, resolution_ms = NULL, facts_version = 1, "
+                        + "facts_changes = facts_changes + 1 WHERE id = ?")) {
             update.setObject(1, started.at().atOffset(ZoneOffset.UTC).toLocalDate());
             if (received == null) {
                 update.setNull(2, java.sql.Types.BIGINT);
@@ -124,7 +145,8 @@ final class JdbcStepFacts implements EventWritten {
             }
         }
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE runs SET first_step_ms = ? - event_ms WHERE id = ? AND event_ms IS NOT NULL AND first_step_ms IS NULL")) {
+                "UPDATE runs SET first_step_ms = ? - event_ms, facts_changes = facts_changes + 1 WHERE id = ? AND event_ms IS NOT NULL "
+                        + "AND first_step_ms IS NULL")) {
             update.setLong(1, e.at().toEpochMilli());
             update.setString(2, runId);
             update.executeUpdate();

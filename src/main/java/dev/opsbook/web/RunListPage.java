@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import dev.opsbook.incident.IncidentIds;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** The run list, filtered by runbook, status and trigger, searched by words ({@link RunSearch}) and since when. */
+/** The run list, filtered by runbook, status, trigger and incident, searched by words ({@link RunSearch}) and since when. */
 @Path("/runs")
 @Blocking
 @Produces(MediaType.TEXT_HTML)
@@ -43,7 +44,8 @@ public class RunListPage {
     @RolesAllowed(Roles.VIEWER)
     public Response runs(@QueryParam("runbook") String runbookParam, @QueryParam("status") String statusParam,
                          @QueryParam("trigger") String triggerParam, @QueryParam("drill") String drillParam,
-                         @QueryParam("q") String searchParam, @QueryParam("since") String sinceParam) {
+                         @QueryParam("q") String searchParam, @QueryParam("since") String sinceParam,
+                         @QueryParam("incident") String incidentParam) {
         Service service = serving.get();
         Optional<String> runbook = given(runbookParam);
         Optional<String> trigger = given(triggerParam);
@@ -56,8 +58,10 @@ public class RunListPage {
         Optional<Boolean> drill = given(drillParam).map(Boolean::parseBoolean);
         Optional<String> search;
         Optional<java.time.Instant> since;
+        Optional<String> incident;
         try {
             search = given(searchParam).map(RunSearch::text);
+            incident = given(incidentParam).map(String::strip).map(IncidentIds::checked);
             since = given(sinceParam).map(s -> RunSearch.time("since", s, java.time.Instant.now()));
         } catch (IllegalArgumentException e) {
             return pages.error(400, "Cannot search so", capitalized(e.getMessage()) + ".", identity);
@@ -70,12 +74,13 @@ public class RunListPage {
         recent.forEach(r -> triggers.add(r.trigger()));
         Map<String, Object> data = new HashMap<>();
         data.put("runs", service.queries().list(new RunQueries.Filter(runbook, status, trigger, since,
-                Optional.empty(), 0, 200, drill, search)).stream().map(Views::row).toList());
+                Optional.empty(), 0, 200, drill, search, incident)).stream().map(Views::row).toList());
         data.put("runbookIds", List.copyOf(runbookIds));
         data.put("statuses", Arrays.stream(RunStatus.values()).map(RunStatus::label).toList());
         data.put("triggers", List.copyOf(triggers));
         data.put("filter", Map.of("runbook", runbook.orElse(""), "status", statusText.orElse(""), "trigger", trigger.orElse(""),
-                "drill", drill.map(String::valueOf).orElse(""), "q", search.orElse(""), "since", given(sinceParam).orElse("")));
+                "drill", drill.map(String::valueOf).orElse(""), "q", search.orElse(""), "since", given(sinceParam).orElse(""),
+                "incident", incident.orElse("")));
         return pages.page(200, "runs", identity, data);
     }
 

@@ -23,7 +23,8 @@ import java.util.Random;
 /**
  * The dashboards' figures ({@code GET /api/stats}) on a store of 100,000 runs spread over 90 days, each with five
  * executions (three steps, an approval, a manual step; one in twelve fails): the last 30 days overall, one runbook, and
- * the whole 90 days, each timed many times (p50, p95) on H2 and on PostgreSQL. Target: under 300 ms.
+ * the whole 90 days, each timed many times (p50, p95) on H2 and on PostgreSQL. Target: under 300 ms. Whole days' figures are
+ * kept by the first request (V22); the timed ones read the kept days and the range's partial first and last day.
  *
  * <p>The store is filled with batched inserts of the same rows the store's write path leaves (runs with their V18 timing
  * columns, step_facts), not through the engine: 100,000 runs through the engine would take the hour this measures nothing of.
@@ -77,8 +78,10 @@ final class StatsBenchmark implements Benchmark {
                     new Case("last 30 days, one runbook", new StatsQuery(Optional.of(RUNBOOKS[0]), now.minus(Duration.ofDays(30)), now, false)),
                     new Case("90 days, all runbooks", new StatsQuery(Optional.empty(), now.minus(Duration.ofDays(90)), now, false)));
             for (Case c : cases) {
-                Stats stats = null;
-                for (int i = 0; i < 3; i++) {
+                long first = System.nanoTime();
+                Stats stats = store.stats().stats(c.query()); // the first request after the fill reads every day's facts and keeps them
+                double firstMs = (System.nanoTime() - first) / 1e6;
+                for (int i = 0; i < 2; i++) {
                     stats = store.stats().stats(c.query()); // warm-up
                 }
                 double[] ms = new double[reps];
@@ -95,7 +98,8 @@ final class StatsBenchmark implements Benchmark {
                 rows.add(new Row("9 Stats", database + ": " + c.what() + " (" + stats.runs() + " of " + runs + " runs), p50 / p95 ms",
                         Timing.fmt(p50) + " / " + Timing.fmt(p95), "n/a", "n/a", "< 300 ms", p95 < 300,
                         "GET /api/stats's queries (runs per day, three timings, failing steps, automate-next); filled in "
-                                + Timing.fmt(fillSeconds) + " s by batched inserts; " + reps + " timed after 3 warm-ups"));
+                                + Timing.fmt(fillSeconds) + " s by batched inserts; " + reps + " timed after 3 warm-ups, the first of which took "
+                                + Timing.fmt(firstMs) + " ms (it reads the facts of days not kept yet)"));
             }
             return rows;
         }

@@ -111,21 +111,79 @@ abstract class RunStatsContract extends StoreContract {
         assertThat(after.failing()).isNotEmpty();
     }
 
+    @Test
+    void whole_days_are_added_up_from_kept_figures_that_follow_every_later_change_of_their_runs() throws Exception {
+        java.time.LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
+        Instant threeDaysAgo = today.minusDays(3).atStartOfDay(ZoneOffset.UTC).toInstant().plus(Duration.ofHours(9));
+        long seq = storeWaitingApproval("old", "e-old", threeDaysAgo, Optional.empty());
+        storeEventByEvent(Fixtures.run("engine/rollback.md", Map.of("failAt", "switch"), Fixtures.answering(FixtureRun.Answers.YES),
+                workDir, new RunControl(), RunListener.NONE)); // today's, read from its facts while today is not over
+        StatsQuery wholeDays = new StatsQuery(Optional.empty(), today.minusDays(7).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                Instant.now().plusSeconds(60), false);
+
+        Stats waiting = store.stats().stats(wholeDays);
+        assertThat(waiting.runs(RunStatus.WAITING)).isEqualTo(1);
+        assertThat(waiting.waitingForPeople().count()).isZero();
+        assertThat(keptDays()).as("the whole days' figures are kept").isPositive();
+
+        answerAndFinish("old", seq, threeDaysAgo);
+        Stats answered = store.stats().stats(wholeDays);
+
+        assertThat(answered.runs(RunStatus.WAITING)).isZero();
+        assertThat(answered.runs(RunStatus.SUCCEEDED)).isEqualTo(1);
+        assertThat(answered.runs(RunStatus.FAILED)).isEqualTo(1);
+        assertThat(answered.waitingForPeople().total()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(answered.toResolution().count()).isEqualTo(2);
+        assertThat(answered.toFirstStep().median()).contains(Duration.ofSeconds(3));
+        assertThat(answered.automateNext()).singleElement().satisfies(c -> assertThat(c.stepId()).isEqualTo("gate"));
+
+        java.time.LocalDate day = threeDaysAgo.atOffset(ZoneOffset.UTC).toLocalDate();
+        Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Stats kept = store.stats().stats(new StatsQuery(Optional.empty(), dayStart, dayStart.plus(Duration.ofDays(1)), false));
+        Stats read = store.stats().stats(new StatsQuery(Optional.empty(), dayStart, dayStart.plus(Duration.ofDays(1)).minusMillis(1), false));
+        assertThat(kept).as("a whole day's kept figures are those read from its runs' facts")
+                .usingRecursiveComparison().ignoringFields("query").isEqualTo(read);
+    }
+
+    private long keptDays() throws Exception {
+        try (Connection connection = DriverManager.getConnection(url, backend().user(), backend().password());
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM stats_days")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     /** An event received at t, its run started at t+1s, an approval reached at t+3s, approved 5 minutes later, ended at t+5m5s. */
     private void storeAnsweredApproval(String id, String eventId, Optional<String> drill) {
+        answerAndFinish(id, storeWaitingApproval(id, eventId, t, drill), t);
+    }
+
+    /** The run of {@link #storeAnsweredApproval} up to its wait for the approval; the last seq stored. */
+    private long storeWaitingApproval(String id, String eventId, Instant t, Optional<String> drill) {
         store.claim(received(eventId, t, EventOutcome.STARTED));
         JsonNodeFactory json = JsonNodeFactory.instance;
         RunEvent.RunStarted started = new RunEvent.RunStarted(t.plusSeconds(1), id, "restart", "Restart", "hash", json.objectNode(),
                 json.objectNode(), "event " + eventId, "event", null, drill);
         store.create(withEvent(row(id, "restart", t.plusSeconds(1), "event", null), eventId), "# Restart", started);
         Instant reached = t.plusSeconds(3);
-        Instant answered = reached.plus(Duration.ofMinutes(5));
-        ObjectNode result = json.objectNode().put("approved", true).put("by", "carol").put("comment", "").put("at", answered.toString())
-                .put("how", "approve");
         RunEvent[] events = {
             new RunEvent.StepStarted(reached, "gate", "gate", Role.NORMAL, Optional.empty(), null),
             new RunEvent.StepFinished(reached, "gate", StepStatus.WAITING, null, "waiting for a person"),
-            new RunEvent.RunFinished(reached, RunStatus.WAITING, "waiting for a person at gate"),
+            new RunEvent.RunFinished(reached, RunStatus.WAITING, "waiting for a person at gate")};
+        long seq = 1;
+        for (RunEvent event : events) {
+            store.append(id, ++seq, event);
+        }
+        return seq;
+    }
+
+    private void answerAndFinish(String id, long seq, Instant t) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        Instant answered = t.plusSeconds(3).plus(Duration.ofMinutes(5));
+        ObjectNode result = json.objectNode().put("approved", true).put("by", "carol").put("comment", "").put("at", answered.toString())
+                .put("how", "approve");
+        RunEvent[] events = {
             new RunEvent.StepAnswered(answered, "gate", new Interaction.Answer(true, "carol", "", answered, "approve")),
             new RunEvent.RunResumed(answered.plusSeconds(1), "serve"),
             new RunEvent.StepStarted(answered.plusSeconds(1), "gate", "gate", Role.NORMAL, Optional.empty(), null),
@@ -133,7 +191,6 @@ abstract class RunStatsContract extends StoreContract {
                     "", result), Optional.empty()),
             new RunEvent.StepFinished(answered.plusSeconds(1), "gate", StepStatus.SUCCEEDED, json.objectNode(), ""),
             new RunEvent.RunFinished(answered.plusSeconds(2), RunStatus.SUCCEEDED, "")};
-        long seq = 1;
         for (RunEvent event : events) {
             store.append(id, ++seq, event);
         }

@@ -592,6 +592,18 @@ class BrowserTest {
         waitFor(d -> d.getCurrentUrl().endsWith("/incidents/INC-31"));
         browser.findElement(By.id("incident-report")).click();
         waitFor(d -> d.getPageSource().contains("# Incident INC-31"));
+
+        String untagged = launch("slow", java.util.Map.of("name", "bo"));
+        waitFor(d -> status().equals("succeeded"));
+        browser.get(base + "/runs");
+        browser.findElement(By.name("incident")).sendKeys("INC-31");
+        browser.findElement(By.cssSelector("#filters button")).click();
+        waitFor(d -> d.getCurrentUrl().contains("incident=INC-31"));
+        assertThat(browser.findElements(By.linkText(runId))).hasSize(1);
+        assertThat(browser.findElements(By.linkText(untagged))).as("a run of no incident").isEmpty();
+        assertThat(browser.findElement(By.name("incident")).getAttribute("value")).isEqualTo("INC-31");
+        browser.get(base + "/runs?incident=INC%2031");
+        assertThat(browser.getPageSource()).contains("letters, digits and - _ . :");
     }
 
     @Test

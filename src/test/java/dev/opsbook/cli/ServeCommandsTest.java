@@ -35,9 +35,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code opsbook comment} against a real serve: the token's holder is the author, and {@code opsbook show} lists the comment. */
+/**
+ * The commands that talk to a running serve with {@code --url} and {@code --token}: {@code opsbook comment} (the token's
+ * holder is the author, and {@code opsbook show} lists the comment) and {@code opsbook incident report}.
+ */
 @QuarkusTest
-class CommentCommandTest {
+class ServeCommandsTest {
 
     @TempDir
     Path dir;
@@ -101,14 +104,38 @@ class CommentCommandTest {
         assertThat(store.comments().comments(run)).isEmpty();
     }
 
+    @Test
+    void an_incidents_draft_is_read_from_a_running_serve_with_a_viewers_token() throws Exception {
+        String run = failedRun("{\"parameters\":{\"flag\":\"/nonexistent\"},\"incident\":\"INC-77\"}");
+        Path draft = dir.resolve("INC-77.md");
+
+        Result printed = opsbook("incident", "report", "INC-77", "--url", Served.base(), "--token", viewer);
+        Result written = opsbook("incident", "report", "INC-77", "--url", Served.base(), "--token", viewer, "--out", draft.toString());
+        Result unknown = opsbook("incident", "report", "INC-78", "--url", Served.base(), "--token", viewer);
+        Result noToken = opsbook("incident", "report", "INC-77", "--url", Served.base(), "--token", "");
+
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out()).startsWith("# Incident INC-77").contains(run, "flaky");
+        assertThat(written.exit()).as(written.err()).isZero();
+        assertThat(Files.readString(draft)).isEqualTo(printed.out());
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("error: 404 from ").hasLineCount(1);
+        assertThat(noToken.exit()).isEqualTo(2);
+        assertThat(noToken.err()).isEqualTo("error: --url needs --token (or OPSBOOK_TOKEN): a viewer's API token\n");
+    }
+
     private String storeUrl() {
         return JdbcRunStore.embeddedUrl(dir.resolve("store"));
     }
 
     private String failedRun() throws Exception {
+        return failedRun("{\"parameters\":{\"flag\":\"/nonexistent\"}}");
+    }
+
+    private String failedRun(String request) throws Exception {
         HttpResponse<String> launched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Served.base() + "/api/runbooks/flaky/runs"))
                 .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"parameters\":{\"flag\":\"/nonexistent\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
         String run = new ObjectMapper().readTree(launched.body()).path("id").asText();
         dev.opsbook.testing.Eventually.until("it failed", Duration.ofSeconds(30), () -> store.run(run).orElseThrow().status() == RunStatus.FAILED,
