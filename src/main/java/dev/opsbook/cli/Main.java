@@ -41,9 +41,31 @@ public final class Main {
         if (args.length == 0) {
             return Optional.empty();
         }
-        return Arrays.stream(OpsbookCommand.class.getAnnotation(Command.class).subcommands())
-                .filter(type -> type.getAnnotation(Command.class) != null && type.getAnnotation(Command.class).name().equals(args[0]))
-                .findFirst()
+        java.util.List<Class<?>> commands = Arrays.asList(OpsbookCommand.class.getAnnotation(Command.class).subcommands());
+        return conventional(args[0]).filter(commands::contains).filter(type -> names(type, args[0]))
+                .or(() -> commands.stream().filter(type -> names(type, args[0])).findFirst())
                 .map(type -> new CommandLine(type).setCommandName("opsbook " + args[0]));
+    }
+
+    private static boolean names(Class<?> type, String name) {
+        Command command = type.getAnnotation(Command.class);
+        return command != null && command.name().equals(name);
+    }
+
+    /**
+     * The class that {@code name}'s command has by this package's convention ({@code validate}: {@code ValidateCommand}).
+     * //why: reading a class's annotations costs, and reading those of every command to find one was a few percent of
+     * {@code validate}; a command not named by the convention is still found by its annotation
+     */
+    private static Optional<Class<?>> conventional(String name) {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c >= 'a' && c <= 'z')) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Class.forName(Main.class.getPackageName() + "." + Character.toUpperCase(name.charAt(0)) + name.substring(1)
+                    + "Command", false, Main.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            return Optional.empty();
+        }
     }
 }

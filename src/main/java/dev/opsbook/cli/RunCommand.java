@@ -122,6 +122,12 @@ public class RunCommand implements Callable<Integer> {
             System.err.println("error: --incident: " + IncidentIds.problem(incident).get());
             return ExitCodes.INVALID;
         }
+        try (StoreOpening opening = StoreOpening.start(store, !noStore && !dryRun)) {
+            return launch(json, runTimeout, opening);
+        }
+    }
+
+    private int launch(boolean json, Optional<Duration> runTimeout, StoreOpening opening) throws InterruptedException {
         Optional<LoadedRunbook> found = Runbooks.loadOrReport(file, false);
         if (found.isEmpty()) {
             return ExitCodes.INVALID;
@@ -175,14 +181,14 @@ public class RunCommand implements Callable<Integer> {
             Path trailFile = UnstoredTrail.file(place, loaded.runbook().id(), runId);
             RunResult result;
             RecordExport export;
-            Optional<RunStore> runs = openStore(progressTerminal);
+            Optional<RunStore> runs = openStore(opening, progressTerminal);
             // //why: a stored run's chain is written with its events; only a run without a store keeps its trail in a file as it goes
-            try (AuditTrail trail = runs.isPresent() ? null : AuditTrail.create(trailFile)) {
+            try (AuditTrail trail = runs.isPresent() ? null : AuditTrail.create(trailFile); RecordWrites writer = new RecordWrites()) {
                 RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
                 export = runs.map(store -> RecordExport.of(place, new RunRecords(store, Runbooks.loader()), System.err)
-                                .withTrails((id, to) -> new RunAudits(store).export(id, to)))
+                                .withTrails((id, to) -> new RunAudits(store).export(id, to)).inBackground(writer))
                         .orElseGet(() -> RecordExport.unstored(place, loaded.runbook(),
                                 () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err)
                                 .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())));
@@ -213,12 +219,12 @@ public class RunCommand implements Callable<Integer> {
     }
 
     /** The shared store, so opsbook runs and show know this run too; a run goes on without it if it cannot be opened. */
-    private Optional<RunStore> openStore(Terminal terminal) {
+    private Optional<RunStore> openStore(StoreOpening opening, Terminal terminal) {
         if (noStore) {
             return Optional.empty();
         }
         try {
-            RunStore opened = store.open();
+            RunStore opened = opening.take();
             Runtime.getRuntime().addShutdownHook(new Thread(opened::close));
             return Optional.of(opened);
         } catch (RuntimeException e) {
