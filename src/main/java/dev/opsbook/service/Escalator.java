@@ -86,13 +86,16 @@ final class Escalator {
      */
     void tick() {
         Instant now = clock.instant();
+        List<Escalations.Look> looks = new java.util.ArrayList<>();
         for (StoredRun run : candidates(now)) {
             try {
-                look(run, now);
+                look(run, now).ifPresent(looks::add);
             } catch (RuntimeException e) {
                 log.println("opsbook: cannot escalate run " + run.id() + ": " + e.getMessage());
             }
         }
+        // //why: in one transaction at the tick's end; a look lost with the process is only done again (every "once" is a claim)
+        store.lookAgain(looks);
     }
 
     /** Told of each event this process stores (after its commit): a run that stopped running may owe someone a notification. */
@@ -109,15 +112,10 @@ final class Escalator {
             ids.add(it.next());
             it.remove();
         }
-        if (ticks++ % SWEEP_EVERY == 0 || behind) {
-            //why: page by page: the oldest waiting runs, the ones whose later tiers are due, come first
-            for (int offset = 0; ids.size() < MOST_PER_TICK; offset += PAGE) {
-                List<String> page = store.unlooked(now.minus(FAILED_LOOKBACK), offset, PAGE);
-                ids.addAll(page);
-                if (page.size() < PAGE) {
-                    break;
-                }
-            }
+        if ((ticks++ % SWEEP_EVERY == 0 || behind) && ids.size() < MOST_PER_TICK) {
+            // //why: one read of what is left room for, the oldest first (the ones whose later tiers are due); it may name a run
+            // already due or moved here, which is looked at once
+            ids.addAll(store.unlooked(now.minus(FAILED_LOOKBACK), 0, MOST_PER_TICK - ids.size()));
         }
         behind = ids.size() >= MOST_PER_TICK; // //why: a first start over many unlooked runs catches up tick by tick, not sweep by sweep
         List<StoredRun> runs = new java.util.ArrayList<>();
@@ -127,8 +125,8 @@ final class Escalator {
         return runs;
     }
 
-    /** Tells what is due of the run's escalation, follows up what was told, and notes when to look at it again. */
-    private void look(StoredRun run, Instant now) {
+    /** Tells what is due of the run's escalation, follows up what was told, and says when to look at it again (empty: never). */
+    private Optional<Escalations.Look> look(StoredRun run, Instant now) {
         long seen = store.heads(List.of(run.id())).values().stream().mapToLong(RunHead::lastSeq).findFirst().orElse(0);
         Optional<Instant> next = escalate(run, now);
         List<Escalations.Notice> notices = store.notices(run.id());
@@ -148,9 +146,9 @@ final class Escalator {
         Optional<Instant> due = java.util.stream.Stream.of(next, retry).flatMap(Optional::stream).min(Instant::compareTo);
         if (next.isEmpty() && !going && !CANDIDATES.contains(run.status())) {
             store.forgetLook(run.id());
-        } else {
-            store.lookAgain(run.id(), seen, due);
+            return Optional.empty();
         }
+        return Optional.of(new Escalations.Look(run.id(), seen, due));
     }
 
     /** A run no longer in the store: its open escalations are resolved, and it is not looked at again. */

@@ -63,6 +63,7 @@ public final class RecordExport implements RunListener {
     private final java.util.concurrent.Executor background;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> told = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean catchingUp = new java.util.concurrent.atomic.AtomicBoolean();
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
     private final Object[] locks = new Object[STRIPES];
 
@@ -203,6 +204,33 @@ public final class RecordExport implements RunListener {
     void catchUp(java.util.function.Supplier<List<String>> lagging) {
         for (String runId : lagging.get()) {
             write(runId);
+        }
+    }
+
+    /**
+     * {@link #catchUp} on the background executor, one catch-up at a time (at once without one). //why: writing lagging
+     * records on serve's tick took seconds under load, and the answered runs the same tick takes up waited for it.
+     */
+    void catchUpInBackground(java.util.function.Supplier<List<String>> lagging) {
+        if (background == null) {
+            catchUp(lagging);
+            return;
+        }
+        if (!catchingUp.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(() -> {
+                try {
+                    catchUp(lagging);
+                } catch (RuntimeException e) {
+                    log.println("opsbook: cannot catch up lagging records: " + reason(e));
+                } finally {
+                    catchingUp.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            catchingUp.set(false); // serve is stopping
         }
     }
 

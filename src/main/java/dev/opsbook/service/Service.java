@@ -309,7 +309,7 @@ public final class Service implements AutoCloseable {
             resumptions.resumeAnswered();
             int tick = tickCount.incrementAndGet();
             if (tick % 10 == 2) {
-                export.catchUp(lagging); // //why: every 5 s; files a killed instance did not write lag a stopped run, which nobody else would rewrite
+                export.catchUpInBackground(lagging); // //why: every 5 s; files a killed instance did not write lag a stopped run, which nobody else would rewrite
             }
         } catch (RuntimeException e) {
             log.println("opsbook: " + e);

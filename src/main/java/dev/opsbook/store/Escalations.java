@@ -69,6 +69,18 @@ public interface Escalations {
      */
     void lookAgain(String runId, long seenSeq, Optional<Instant> at);
 
+    /** What the escalator saw of one run and when it looks again: {@link #lookAgain(String, long, Optional)} for many at once. */
+    record Look(String runId, long seenSeq, Optional<Instant> at) {
+    }
+
+    /**
+     * {@link #lookAgain(String, long, Optional)} for each of {@code looks}. //why: a tick after a start over 100,000 parked runs
+     * looks at thousands; a commit each cost most of its time.
+     */
+    default void lookAgain(List<Look> looks) {
+        looks.forEach(look -> lookAgain(look.runId(), look.seenSeq(), look.at()));
+    }
+
     /** The escalator no longer looks at {@code runId} (nothing of it can escalate) until it waits, needs attention or fails again. */
     void forgetLook(String runId);
 

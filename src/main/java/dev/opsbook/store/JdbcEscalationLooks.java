@@ -37,6 +37,49 @@ final class JdbcEscalationLooks {
         });
     }
 
+    /**
+     * Many looks in one transaction: the rows there updated in one batch, the others inserted in one. When another instance
+     * inserted one of them meanwhile, the batch is rolled back and each written alone, as {@link #lookAgain(String, long, Optional)}.
+     */
+    void lookAgain(List<Escalations.Look> looks) {
+        if (looks.isEmpty()) {
+            return;
+        }
+        try {
+            jdbc.inTransaction(connection -> {
+                List<Escalations.Look> missing = new ArrayList<>();
+                try (PreparedStatement update = connection.prepareStatement("UPDATE escalation_looks SET seen_seq = ?, due_at = ? WHERE run_id = ?")) {
+                    for (Escalations.Look look : looks) {
+                        update.setLong(1, look.seenSeq());
+                        Jdbc.setInstant(update, 2, look.at().orElse(null));
+                        update.setString(3, look.runId());
+                        update.addBatch();
+                    }
+                    int[] counts = update.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        if (counts[i] == 0) {
+                            missing.add(looks.get(i));
+                        }
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO escalation_looks (run_id, seen_seq, due_at) VALUES (?, ?, ?)")) {
+                        for (Escalations.Look look : missing) {
+                            insert.setString(1, look.runId());
+                            insert.setLong(2, look.seenSeq());
+                            Jdbc.setInstant(insert, 3, look.at().orElse(null));
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                }
+                return null;
+            });
+        } catch (StoreException e) {
+            looks.forEach(look -> lookAgain(look.runId(), look.seenSeq(), look.at()));
+        }
+    }
+
     void lookBy(String runId, Instant at) {
         jdbc.query(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
@@ -66,10 +109,14 @@ final class JdbcEscalationLooks {
     }
 
     List<String> unlooked(Instant failedSince, int offset, int limit) {
-        // //why: a run never looked at that waits, needs attention or failed lately, or any run looked at that moved since
-        return ids("SELECT r.id FROM runs r LEFT JOIN escalation_looks l ON l.run_id = r.id"
-                + " WHERE (l.run_id IS NULL AND (r.status IN ('WAITING', 'NEEDS_ATTENTION') OR (r.status = 'FAILED' AND r.started_at >= ?)))"
-                + " OR l.seen_seq < r.last_seq ORDER BY r.started_at, r.id OFFSET " + Math.max(0, offset) + " ROWS", failedSince, limit);
+        // //why: a run never looked at that waits, needs attention or failed lately, or any run looked at that moved since. Three
+        // indexed reads (the waiting runs, the recent failures, the looks), not a join over every run the store ever kept; their
+        // matches are few once the escalator caught up, so sorting them is cheap
+        String never = " AND NOT EXISTS (SELECT 1 FROM escalation_looks l WHERE l.run_id = r.id)";
+        return ids("SELECT id FROM (SELECT r.id, r.started_at FROM runs r WHERE r.started_at >= ? AND r.status = 'FAILED'" + never
+                + " UNION ALL SELECT r.id, r.started_at FROM runs r WHERE r.status IN ('WAITING', 'NEEDS_ATTENTION')" + never
+                + " UNION ALL SELECT r.id, r.started_at FROM escalation_looks l JOIN runs r ON r.id = l.run_id WHERE l.seen_seq < r.last_seq)"
+                + " AS unlooked ORDER BY started_at, id OFFSET " + Math.max(0, offset) + " ROWS", failedSince, limit);
     }
 
     private List<String> ids(String sql, Instant at, int limit) {

@@ -33,6 +33,11 @@ final class JdbcEscalations implements Escalations {
     }
 
     @Override
+    public void lookAgain(List<Look> all) {
+        looks.lookAgain(all);
+    }
+
+    @Override
     public void forgetLook(String runId) {
         looks.forget(runId);
     }

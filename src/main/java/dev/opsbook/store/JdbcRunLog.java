@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,6 +32,7 @@ final class JdbcRunLog implements RunLog {
     private final RunRows rows;
     private final EventAppends appends;
     private final JdbcRunSearch search;
+    private final JdbcRunAnswers answers;
     private volatile java.util.function.Consumer<RunHead> stored = head -> { };
 
     /**
@@ -43,7 +43,8 @@ final class JdbcRunLog implements RunLog {
         this.jdbc = jdbc;
         this.rows = rows;
         this.search = new JdbcRunSearch(jdbc.postgres());
-        this.appends = new EventAppends(search, written);
+        this.answers = new JdbcRunAnswers(jdbc, rows);
+        this.appends = new EventAppends(search, JdbcRunAnswers.noting(written));
     }
 
     @Override
@@ -243,13 +244,7 @@ final class JdbcRunLog implements RunLog {
 
     @Override
     public List<StoredRun> answeredRuns(int limit) {
-        String columns = String.join(", ", Arrays.stream(RunRows.COLUMNS.split(", ")).map(c -> "r." + c).toList());
-        String sql = "SELECT " + columns + " FROM runs r JOIN run_events e ON e.run_id = r.id AND e.seq = r.last_seq "
-                + "WHERE (r.status = 'WAITING' AND e.type = ? OR r.status = 'NEEDS_ATTENTION' AND e.type = ?) ORDER BY r.started_at, r.id"
-                + (limit > 0 ? " LIMIT " + limit : "");
-        String answered = RunEventJson.type(new RunEvent.StepAnswered(Instant.EPOCH, "", null));
-        String resolved = RunEventJson.type(new RunEvent.StepResolved(Instant.EPOCH, "", null, "", ""));
-        return rows.select(sql, List.of(answered, resolved), List.of());
+        return answers.answeredRuns(limit);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 22;
+    static final int SCHEMA_VERSION = 25;
 
     private final Jdbc jdbc;
     private final RunLog runLog;
@@ -360,6 +360,11 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public void lookAgain(String runId, long seenSeq, Optional<Instant> at) {
         escalations.lookAgain(runId, seenSeq, at);
+    }
+
+    @Override
+    public void lookAgain(List<Look> looks) {
+        escalations.lookAgain(looks);
     }
 
     @Override

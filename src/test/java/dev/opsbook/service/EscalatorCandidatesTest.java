@@ -82,6 +82,26 @@ class EscalatorCandidatesTest {
         assertThat(escalator.candidates(now.plusSeconds(61))).as("its next tier's time came").extracting(StoredRun::id).containsExactly("r0000");
     }
 
+    @Test
+    void one_tick_notes_each_run_it_looked_at_so_the_next_sweep_reads_none_of_them_again() {
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        for (int i = 0; i < 5; i++) {
+            waiting("r%04d".formatted(i), T0.plusSeconds(i));
+        }
+        store.lookAgain("r0004", 0, Optional.empty()); // looked at before it moved: its row is there, and behind
+        Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        Escalator escalator = new Escalator(store, new RunbookLoader(StandardSteps.all().catalog()), null, clock, "instance-a",
+                new PrintStream(said, true, StandardCharsets.UTF_8));
+
+        escalator.tick();
+
+        assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();
+        for (int tick = 1; tick <= Escalator.SWEEP_EVERY; tick++) {
+            assertThat(escalator.candidates(clock.instant())).as("tick " + tick + ", a sweep among them").isEmpty();
+        }
+    }
+
     private void waiting(String id, Instant at) {
         store.create(new StoredRun(id, "gated", "runbooks/gated.md", "hash", RunStatus.WAITING, "event", "event " + id,
                 Optional.empty(), Optional.empty(), at, Optional.empty(), "", "allow"), "", new RunEvent.RunStarted(at, id, "gated",

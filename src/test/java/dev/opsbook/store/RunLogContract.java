@@ -236,6 +236,72 @@ abstract class RunLogContract extends StoreContract {
     }
 
     @Test
+    void an_answer_is_no_longer_listed_once_the_run_moved_past_it_whichever_way() {
+        for (int i = 1; i <= 3; i++) {
+            create("w" + i, "gate", T0.plusSeconds(i), "event", null);
+            store.append("w" + i, 2, new RunEvent.RunFinished(T0.plusSeconds(10 + i), RunStatus.WAITING, "waiting for a person at allow"));
+            store.append("w" + i, 3, new RunEvent.StepAnswered(T0.plusSeconds(60), "allow",
+                    new Interaction.Answer(true, "carol", "", T0.plusSeconds(60), "approve")));
+        }
+        store.append("w1", 4, new RunEvent.RunFinished(T0.plusSeconds(70), RunStatus.CANCELLED, "cancelled by dave"));
+        store.append("w2", 4, new RunEvent.RunResumed(T0.plusSeconds(70), "opsbook serve"));
+        store.append("w2", 5, new RunEvent.RunFinished(T0.plusSeconds(80), RunStatus.WAITING, "waiting for a person at second"));
+
+        assertThat(store.answeredRuns(100)).extracting(StoredRun::id).as("cancelled, and waiting again unanswered").containsExactly("w3");
+        store.append("w2", 6, new RunEvent.StepAnswered(T0.plusSeconds(90), "second",
+                new Interaction.Answer(true, "carol", "", T0.plusSeconds(90), "approve")));
+        assertThat(store.answeredRuns(100)).extracting(StoredRun::id).as("answered again").containsExactly("w2", "w3");
+    }
+
+    @Test
+    void runs_answered_before_the_store_was_upgraded_are_still_taken_up() throws Exception {
+        store.close();
+        store = null;
+        String old = backend().newDatabaseUrl(workDir.resolve("before-answers"));
+        org.flywaydb.core.Flyway.configure().dataSource(old, backend().user(), backend().password()).locations("classpath:db/migration")
+                .javaMigrations(new SearchIndexMigration()).target("21").load().migrate();
+        Instant t = T0;
+        Map<String, List<RunEvent>> runs = new java.util.LinkedHashMap<>();
+        runs.put("answered", List.of(started("answered", "gate", t, "event"), new RunEvent.RunFinished(t, RunStatus.WAITING, "waiting at allow"),
+                new RunEvent.StepAnswered(t, "allow", new Interaction.Answer(true, "carol", "", t, "approve"))));
+        runs.put("unanswered", List.of(started("unanswered", "gate", t, "event"), new RunEvent.RunFinished(t, RunStatus.WAITING, "waiting at allow")));
+        runs.put("resolved", List.of(started("resolved", "gate", t, "event"), new RunEvent.StepInterrupted(t, "deploy", false, "in flight"),
+                new RunEvent.RunFinished(t, RunStatus.NEEDS_ATTENTION, "in flight"),
+                new RunEvent.StepResolved(t, "deploy", dev.opsbook.engine.Resolution.RETRY, "carol", "")));
+        Map<String, String> statuses = Map.of("answered", "WAITING", "unanswered", "WAITING", "resolved", "NEEDS_ATTENTION");
+        try (Jdbc jdbc = Jdbc.open(old, backend().user(), backend().password(), "old", 21)) {
+            jdbc.inTransaction(connection -> {
+                try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (id, runbook_id, runbook_file, content_hash, "
+                        + "runbook_text, status, trigger_kind, started_by, started_at, message, waiting_for, last_seq) "
+                        + "VALUES (?, 'gate', 'runbooks/gate.md', 'h', 'text', ?, 'event', 'tester', ?, '', '', ?)");
+                     java.sql.PreparedStatement events = connection.prepareStatement("INSERT INTO run_events (run_id, seq, at, type, body) VALUES (?, ?, ?, ?, ?)")) {
+                    for (Map.Entry<String, List<RunEvent>> run : runs.entrySet()) {
+                        insert.setString(1, run.getKey());
+                        insert.setString(2, statuses.get(run.getKey()));
+                        Jdbc.setInstant(insert, 3, t);
+                        insert.setLong(4, run.getValue().size());
+                        insert.executeUpdate();
+                        long seq = 0;
+                        for (RunEvent event : run.getValue()) {
+                            events.setString(1, run.getKey());
+                            events.setLong(2, ++seq);
+                            Jdbc.setInstant(events, 3, t);
+                            events.setString(4, RunEventJson.type(event));
+                            events.setString(5, RunEventJson.write(event));
+                            events.executeUpdate();
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+
+        store = open(old);
+
+        assertThat(store.answeredRuns(100)).extracting(StoredRun::id).containsExactlyInAnyOrder("answered", "resolved");
+    }
+
+    @Test
     void active_runs_count_the_running_and_waiting_runs_of_a_runbook_with_one_concurrency_key() {
         create("r1", "deploy", T0, "event", "prod");
         create("r2", "deploy", T0.plusSeconds(1), "event", "prod");
