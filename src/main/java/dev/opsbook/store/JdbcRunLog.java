@@ -159,7 +159,7 @@ final class JdbcRunLog implements RunLog {
             appended = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, lease, kept));
         } catch (LeaseLost e) {
             throw e;
-        } catch (IllegalStateException | StoreException e) {
+        } catch (IllegalStateException e) { // //why: what a stale head fails with; a failing database (StoreException) is not retried here
             if (kept.isEmpty()) {
                 throw e;
             }
