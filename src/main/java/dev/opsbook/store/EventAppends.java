@@ -1,6 +1,7 @@
 package dev.opsbook.store;
 
 import dev.opsbook.audit.AuditFact;
+import dev.opsbook.audit.AuditSeal;
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunState;
 import dev.opsbook.engine.RunStatus;
@@ -28,6 +29,18 @@ final class EventAppends {
     record Next(long seq, RunEvent event, JdbcAuditChain.Source audit) {
     }
 
+    /**
+     * A run's row and trail as this process left them at its last append: its status, last seq and audit seal. Valid
+     * while nobody else wrote to the run, which the append checks as it goes (its row's update is conditional on the
+     * last seq and the lease, the seal's move on the seal), so a stale one fails the transaction and writes nothing.
+     */
+    record Known(RunStatus status, long lastSeq, Optional<AuditSeal> seal) {
+    }
+
+    /** What an append stored: the status after each event, and the run as it now is while it runs on (else empty). */
+    record Appended(List<RunStatus> statuses, Optional<Known> known) {
+    }
+
     private final JdbcRunSearch search;
     private final EventWritten written;
 
@@ -43,12 +56,15 @@ final class EventAppends {
      * the row, so of two writers of one run one appends and the other's update matches nothing. With a {@code holder},
      * an instance that lost its lease writes nothing more (fencing).
      *
-     * @return the run's status after each event
+     * @param known the run as this process left it at its last append, used instead of reading the row and the seal
+     *        again when it is the one the events follow
      */
-    List<RunStatus> append(Connection connection, String runId, List<Next> events, Optional<String> holder, Optional<Lease> lease)
-            throws SQLException {
+    Appended append(Connection connection, String runId, List<Next> events, Optional<String> holder, Optional<Lease> lease,
+                    Optional<Known> known) throws SQLException {
         long first = events.get(0).seq();
-        Head head = head(connection, runId);
+        Optional<Known> kept = known.filter(k -> k.lastSeq() == first - 1);
+        // //why: a kept head saves a read per step; the update below checks what it says (last_seq, the lease) anyway
+        Head head = kept.isPresent() ? new Head(kept.get().status(), kept.get().lastSeq(), holder.orElse(null)) : head(connection, runId);
         refuseUnlessNext(head, runId, first, holder);
         Map<String, Bind> sets = new LinkedHashMap<>();
         RunStatus status = head.status();
@@ -85,7 +101,12 @@ final class EventAppends {
             next.audit().fact(connection).ifPresent(facts::add);
         }
         search.writtenAll(connection, runId, events.stream().map(Next::event).toList());
-        JdbcAuditChain.appendAll(connection, runId, facts);
+        Optional<AuditSeal> seal = kept.flatMap(Known::seal);
+        boolean sealKnown = kept.isPresent(); // kept, or read below
+        if (!facts.isEmpty()) {
+            seal = JdbcAuditChain.appendAll(connection, runId, facts, sealKnown ? seal : JdbcAuditChain.seal(connection, runId));
+            sealKnown = true;
+        }
         if (stoppedAtSeq > 0) {
             StepStatus stoppedAt = status == RunStatus.WAITING ? StepStatus.WAITING : StepStatus.NEEDS_ATTENTION;
             try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET waiting_for = ? WHERE id = ?")) {
@@ -94,7 +115,9 @@ final class EventAppends {
                 update.executeUpdate();
             }
         }
-        return statuses;
+        // //why: only a running run's next append comes soon, from the process that runs it; a stopped one's is read afresh
+        return new Appended(statuses, status == RunStatus.RUNNING && sealKnown
+                ? Optional.of(new Known(status, first + events.size() - 1, seal)) : Optional.empty());
     }
 
     /** Inserts one event and lets {@link EventWritten} add its derived rows, on the caller's transaction. */
@@ -158,6 +181,9 @@ final class EventAppends {
         }
     }
 
+    /** Columns whose new value is an expression of the one placeholder bound: first_step_ms keeps the first step's (NULL for a run no event started). */
+    private static final Map<String, String> EXPRESSIONS = Map.of("first_step_ms", "COALESCE(first_step_ms, ? - event_ms)");
+
     /** A value bound to the next placeholder of the update. */
     private interface Bind {
         void at(PreparedStatement statement, int index) throws SQLException;
@@ -168,6 +194,10 @@ final class EventAppends {
                              RunStatus next, Optional<Lease> lease) {
         sets.put("last_seq", (s, i) -> s.setLong(i, seq));
         sets.put("status", (s, i) -> s.setString(i, next.name()));
+        if (event instanceof RunEvent.StepStarted) {
+            // //why: the dashboards' event-to-first-step (JdbcStepFacts), set once, here rather than by a second update of the row
+            sets.putIfAbsent("first_step_ms", (s, i) -> s.setLong(i, event.at().toEpochMilli()));
+        }
         Bind empty = (s, i) -> s.setString(i, "");
         Bind noEnd = (s, i) -> Jdbc.setInstant(s, i, null);
         switch (change) {
@@ -197,7 +227,7 @@ final class EventAppends {
 
     private static int update(Connection connection, String runId, long firstSeq, Map<String, Bind> sets, Optional<String> holder)
             throws SQLException {
-        String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = ?").toList())
+        String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = " + EXPRESSIONS.getOrDefault(c, "?")).toList())
                 + " WHERE id = ? AND last_seq = ?" + (holder.isPresent() ? " AND lease_owner = ?" : "");
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             int i = 1;

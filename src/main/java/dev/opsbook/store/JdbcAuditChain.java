@@ -73,12 +73,17 @@ final class JdbcAuditChain implements AuditChains {
         }
     }
 
-    /** Chains {@code facts} in order onto the sealed end of {@code trail} and moves the seal once, on the caller's transaction. */
-    static void appendAll(Connection connection, String trail, List<AuditFact> facts) throws SQLException {
+    /**
+     * Chains {@code facts} in order onto {@code head}, the sealed end of {@code trail} as the caller read it (or kept it
+     * from its last append), and moves the seal once, on the caller's transaction: the seal after them. A head that is
+     * no longer the stored one fails with {@link IllegalStateException} (its entries are there already, or the
+     * conditional move matches nothing), and the transaction writes nothing.
+     */
+    static Optional<AuditSeal> appendAll(Connection connection, String trail, List<AuditFact> facts, Optional<AuditSeal> head)
+            throws SQLException {
         if (facts.isEmpty()) {
-            return;
+            return head;
         }
-        Optional<AuditSeal> head = seal(connection, trail);
         long seq = head.map(AuditSeal::entries).orElse(0L);
         String hash = head.map(AuditSeal::finalHash).orElse(AuditEntry.GENESIS);
         List<AuditEntry> entries = new ArrayList<>();
@@ -88,7 +93,9 @@ final class JdbcAuditChain implements AuditChains {
             hash = entry.hash();
         }
         insert(connection, trail, entries);
-        moveSeal(connection, trail, head, new AuditSeal(seq, hash));
+        AuditSeal sealed = new AuditSeal(seq, hash);
+        moveSeal(connection, trail, head, sealed);
+        return Optional.of(sealed);
     }
 
     /** Chains {@code fact} onto the sealed end of {@code trail} and moves the seal, on the caller's transaction. */
@@ -152,7 +159,7 @@ final class JdbcAuditChain implements AuditChains {
         }
     }
 
-    private static Optional<AuditSeal> seal(Connection connection, String trail) throws SQLException {
+    static Optional<AuditSeal> seal(Connection connection, String trail) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT entries, final_hash FROM audit_seals WHERE trail = ?")) {
             select.setString(1, trail);
             try (ResultSet row = select.executeQuery()) {

@@ -34,6 +34,9 @@ final class JdbcRunLog implements RunLog {
     private final JdbcRunSearch search;
     private final JdbcRunAnswers answers;
     private volatile java.util.function.Consumer<RunHead> stored = head -> { };
+    /** Each running run as this process's last append to it left it, taken by the next ({@link #appendNext}). */
+    private final java.util.Map<String, EventAppends.Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int KNOWN_RUNS = 10_000;
 
     /**
      * @param written called in the transaction of every event stored (the start included), on its connection, after the
@@ -127,8 +130,7 @@ final class JdbcRunLog implements RunLog {
         if (event instanceof RunEvent.RunStarted) {
             throw new IllegalArgumentException("run " + runId + ": a run starts once, with create()");
         }
-        List<RunStatus> after = jdbc.inTransaction(connection ->
-                appends.append(connection, runId, List.of(new EventAppends.Next(seq, event, audit)), holder, lease));
+        List<RunStatus> after = appendNext(runId, List.of(new EventAppends.Next(seq, event, audit)), holder, lease);
         stored.accept(new RunHead(runId, after.get(0), seq));
     }
 
@@ -139,10 +141,38 @@ final class JdbcRunLog implements RunLog {
         }
         List<EventAppends.Next> next = events.stream()
                 .map(e -> new EventAppends.Next(e.seq(), e.event(), JdbcAuditChain.given(e.audit()))).toList();
-        List<RunStatus> after = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, Optional.empty()));
+        List<RunStatus> after = appendNext(runId, next, holder, Optional.empty());
         for (int i = 0; i < events.size(); i++) {
             stored.accept(new RunHead(runId, after.get(i), events.get(i).seq()));
         }
+    }
+
+    /**
+     * One transaction, starting from what this process's last append to the run left ({@link EventAppends.Known}) when
+     * there is that: no read of the row or the seal. //why: a kept head may be stale (another writer chained an entry
+     * onto the run's trail: a comment, an acknowledgement; another process appended): the transaction then fails and
+     * writes nothing, and is made again from what the store holds, which refuses what must be refused
+     */
+    private List<RunStatus> appendNext(String runId, List<EventAppends.Next> next, Optional<String> holder, Optional<Lease> lease) {
+        Optional<EventAppends.Known> kept = Optional.ofNullable(known.remove(runId)); // taken: two appends to one run never share it
+        EventAppends.Appended appended;
+        try {
+            appended = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, lease, kept));
+        } catch (LeaseLost e) {
+            throw e;
+        } catch (IllegalStateException e) { // //why: what a stale head fails with; a failing database (StoreException) is not retried here
+            if (kept.isEmpty()) {
+                throw e;
+            }
+            appended = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, lease, Optional.empty()));
+        }
+        appended.known().ifPresent(now -> {
+            if (known.size() >= KNOWN_RUNS) {
+                known.clear(); // //why: bounded; a run left out only reads its row again
+            }
+            known.put(runId, now);
+        });
+        return appended.statuses();
     }
 
     @Override

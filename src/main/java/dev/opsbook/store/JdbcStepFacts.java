@@ -144,6 +144,13 @@ final class JdbcStepFacts implements EventWritten {
                 update.executeUpdate();
             }
         }
+    }
+
+    /**
+     * The run's event-to-first-step, from its first step's start. //why: an appended StepStarted sets it in the row's one
+     * update ({@link EventAppends}); only a run folded again here needs a statement of its own
+     */
+    private static void firstStep(Connection connection, String runId, RunEvent.StepStarted e) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE runs SET first_step_ms = ? - event_ms, facts_changes = facts_changes + 1 WHERE id = ? AND event_ms IS NOT NULL "
                         + "AND first_step_ms IS NULL")) {
@@ -248,6 +255,9 @@ final class JdbcStepFacts implements EventWritten {
             }
             for (int i = 0; i < events.size(); i++) {
                 written(connection, runId, i + 1, events.get(i));
+                if (events.get(i) instanceof RunEvent.StepStarted started) {
+                    firstStep(connection, runId, started);
+                }
             }
             return null;
         });

@@ -38,7 +38,9 @@ final class SearchRows implements AutoCloseable {
         } else {
             insert = connection.prepareStatement("INSERT INTO run_search (run_id, chars) VALUES (?, ?)");
             grow = connection.prepareStatement("UPDATE run_search SET chars = chars + ? WHERE run_id = ? AND chars < " + PER_RUN);
-            word = connection.prepareStatement("MERGE INTO run_words (word, run_id) KEY (word, run_id) VALUES (?, ?)");
+            // //why: not MERGE, which rewrites a word the run has already (a row, its index entry and an undo record) at every step
+            word = connection.prepareStatement("INSERT INTO run_words (word, run_id) SELECT ?, ? "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM run_words WHERE word = ? AND run_id = ?)");
         }
     }
 
@@ -78,6 +80,8 @@ final class SearchRows implements AutoCloseable {
         for (String w : words) {
             word.setString(1, w);
             word.setString(2, runId);
+            word.setString(3, w);
+            word.setString(4, runId);
             word.addBatch();
         }
     }

@@ -87,6 +87,36 @@ abstract class RunLogContract extends StoreContract {
     }
 
     @Test
+    void a_running_runs_next_step_chains_onto_what_others_wrote_to_its_trail_and_is_refused_after_another_process_appended() {
+        // //why: the store keeps what its last append left of a running run, so a step reads neither its row nor its seal:
+        // a writer it did not see must neither break the chain nor be written over
+        store.create(new StoredRun("k1", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy", started("k1", "deploy", T0, "cli"));
+        RunEvent.StepStarted x = new RunEvent.StepStarted(T0, "x", "x", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null);
+        RunEvent.StepFinished xEnded = new RunEvent.StepFinished(T0.plusSeconds(1), "x", StepStatus.SUCCEEDED, null, "");
+        RunEvent.StepStarted y = new RunEvent.StepStarted(T0.plusSeconds(1), "y", "y", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null);
+        Optional<dev.opsbook.audit.AuditFact> fact = dev.opsbook.audit.AuditFacts.of(x, fold(store.events("k1")), "runbooks/deploy.md", name -> false);
+        store.appendAll("k1", List.of(new RunLog.Appending(2, x, fact)), Optional.empty());
+
+        store.auditChains().append("k1", new dev.opsbook.audit.AuditFact(T0.plusSeconds(1), "commented",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("by", "carol")));
+        store.appendAll("k1", List.of(new RunLog.Appending(3, xEnded, fact), new RunLog.Appending(4, y, fact)), Optional.empty());
+
+        dev.opsbook.audit.AuditVerifier.Verification chain = dev.opsbook.audit.AuditVerifier.verify(store.auditChains(), "k1", "run k1");
+        assertThat(chain.valid()).as(String.join("; ", chain.problems())).isTrue();
+        assertThat(chain.entries()).as("the start's, the first step's, the comment's and the two of the next batch").isEqualTo(5);
+        try (RunStore other = open(url)) {
+            other.append("k1", 5, new RunEvent.StepFinished(T0.plusSeconds(2), "y", StepStatus.SUCCEEDED, null, ""));
+        }
+        assertThatThrownBy(() -> store.appendAll("k1", List.of(new RunLog.Appending(5, new RunEvent.StepFinished(T0.plusSeconds(3), "y",
+                StepStatus.FAILED, null, "boom"), fact)), Optional.empty()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("run k1: event 5 does not follow the last stored event, 5");
+        assertThat(store.events("k1")).hasSize(5);
+        assertThat(((RunEvent.StepFinished) store.events("k1").get(4)).status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(dev.opsbook.audit.AuditVerifier.verify(store.auditChains(), "k1", "run k1").valid()).isTrue();
+    }
+
+    @Test
     void the_store_takes_any_event_after_the_last_one_from_the_lease_holder_and_keeps_the_status_it_leads_to() {
         // //why: which events a run takes is the engine's table, checked by whoever appends (service.RunAppends); the store keeps order and lease
         createLeased("r1", "a", T0.plusSeconds(30));
