@@ -183,6 +183,8 @@ final class EventAppends {
 
     /** Columns whose new value is an expression of the one placeholder bound: first_step_ms keeps the first step's (NULL for a run no event started). */
     private static final Map<String, String> EXPRESSIONS = Map.of("first_step_ms", "COALESCE(first_step_ms, ? - event_ms)");
+    /** The first step's start is a change of what the dashboards count (JdbcStepFacts.changed); the right side reads the row as it was. */
+    private static final String FIRST_STEP_CHANGES = ", facts_changes = facts_changes + CASE WHEN first_step_ms IS NULL AND event_ms IS NOT NULL THEN 1 ELSE 0 END";
 
     /** A value bound to the next placeholder of the update. */
     private interface Bind {
@@ -228,7 +230,7 @@ final class EventAppends {
     private static int update(Connection connection, String runId, long firstSeq, Map<String, Bind> sets, Optional<String> holder)
             throws SQLException {
         String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = " + EXPRESSIONS.getOrDefault(c, "?")).toList())
-                + " WHERE id = ? AND last_seq = ?" + (holder.isPresent() ? " AND lease_owner = ?" : "");
+                + (sets.containsKey("first_step_ms") ? FIRST_STEP_CHANGES : "") + " WHERE id = ? AND last_seq = ?" + (holder.isPresent() ? " AND lease_owner = ?" : "");
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             int i = 1;
             for (Bind bind : sets.values()) {

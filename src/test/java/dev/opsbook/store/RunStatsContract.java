@@ -137,6 +137,16 @@ abstract class RunStatsContract extends StoreContract {
         assertThat(answered.toFirstStep().median()).contains(Duration.ofSeconds(3));
         assertThat(answered.automateNext()).singleElement().satisfies(c -> assertThat(c.stepId()).isEqualTo("gate"));
 
+        Instant twoDaysAgo = threeDaysAgo.plus(Duration.ofDays(1));
+        store.claim(received("e-slow", twoDaysAgo, EventOutcome.STARTED));
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        store.create(withEvent(row("slow", "restart", twoDaysAgo.plusSeconds(1), "event", null), "e-slow"), "# Restart",
+                new RunEvent.RunStarted(twoDaysAgo.plusSeconds(1), "slow", "restart", "Restart", "hash", json.objectNode(), json.objectNode(),
+                        "event e-slow", "event", null, Optional.empty()));
+        assertThat(store.stats().stats(wholeDays).toFirstStep().count()).isEqualTo(1);
+        store.append("slow", 2, new RunEvent.StepStarted(twoDaysAgo.plusSeconds(7), "gate", "gate", Role.NORMAL, Optional.empty(), null));
+        assertThat(store.stats().stats(wholeDays).toFirstStep().count()).as("a first step alone, the run still running, moves its day").isEqualTo(2);
+
         java.time.LocalDate day = threeDaysAgo.atOffset(ZoneOffset.UTC).toLocalDate();
         Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Stats kept = store.stats().stats(new StatsQuery(Optional.empty(), dayStart, dayStart.plus(Duration.ofDays(1)), false));
