@@ -62,10 +62,21 @@ public final class RunbookParser {
 
     private final StepKindCatalog catalog;
     private final Parser markdown;
+    private final boolean snakeYamlOnly;
 
     public RunbookParser(StepKindCatalog catalog) {
+        this(catalog, false);
+    }
+
+    /** @param snakeYamlOnly read all YAML with SnakeYAML, never {@link LightYaml}: the reading the light one is held to */
+    RunbookParser(StepKindCatalog catalog, boolean snakeYamlOnly) {
         this.catalog = catalog;
         this.markdown = MarkdownBlocks.parser();
+        this.snakeYamlOnly = snakeYamlOnly;
+    }
+
+    private YamlTree yaml(String text, Position origin, int indent) {
+        return snakeYamlOnly ? YamlTree.readWithSnakeYaml(text, origin, indent) : YamlTree.read(text, origin, indent);
     }
 
     public ParsedRunbook parse(Path path) throws IOException {
@@ -151,7 +162,7 @@ public final class RunbookParser {
                 String line = text.substring(lineStart, lineEnd).strip();
                 if (line.equals("---") || line.equals("...")) {
                     String yaml = text.substring(text.indexOf('\n') + 1, lineStart);
-                    YamlTree tree = YamlTree.read(yaml, new Position(2, 1), 0);
+                    YamlTree tree = yaml(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
                     tree.positions().forEach(positions::put);
                     return new FrontMatter(tree.value(), lineEnd, false);
@@ -495,7 +506,7 @@ public final class RunbookParser {
                 stepPositions.put("/" + kind.textKey(), origin);
                 return JSON.objectNode().put(kind.textKey(), body.strip());
             }
-            YamlTree tree = YamlTree.read(body, origin, indent);
+            YamlTree tree = yaml(body, origin, indent);
             tree.problems().forEach(p -> error(p.position(), p.message() + " in " + kind.name() + " step"));
             tree.positions().forEach(stepPositions::put);
             JsonNode value = tree.value();
