@@ -193,6 +193,9 @@ public final class References {
     }
 
     private static String blankLiterals(String expression) {
+        if (expression.indexOf('\'') < 0 && expression.indexOf('`') < 0) {
+            return expression; // no literal to blank
+        }
         StringBuilder out = new StringBuilder(expression.length());
         char quote = 0;
         for (int i = 0; i < expression.length(); i++) {

@@ -26,7 +26,7 @@ final class LightYaml {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** Read-only after construction, so shared. */
-    private static final Resolver RESOLVER = new Resolver();
+    private static final Types RESOLVER = new Types();
     private static final int MAX_DEPTH = 40;
     private static final int MAX_LINE = 1000;
 
@@ -341,7 +341,36 @@ final class LightYaml {
     }
 
     private static JsonNode plain(String value) {
-        return YamlTree.scalar(value, RESOLVER.resolve(NodeId.scalar, value, true));
+        return YamlTree.scalar(value, RESOLVER.type(value));
+    }
+
+    /** SnakeYAML's resolver, asked only about a value whose first character some of its patterns start with. */
+    private static final class Types extends Resolver {
+        private final boolean[] typedFirst = new boolean[128];
+        private final boolean anyFirst;
+
+        Types() {
+            for (Character first : yamlImplicitResolvers.keySet()) {
+                if (first != null && first < 128) {
+                    typedFirst[first] = true;
+                }
+            }
+            // SnakeYAML tries the patterns registered for no first character on every value: if they are its usual two
+            // for null (~, null, Null, NULL, " " and ""), a value that starts with none of ~nN and a space is untouched by them
+            String any = String.valueOf((Object) yamlImplicitResolvers.get(null));
+            boolean usualNulls = yamlImplicitResolvers.get(null) == null || (yamlImplicitResolvers.get(null).size() == 2
+                    && any.contains("regexp=" + NULL.pattern() + " ") && any.contains("regexp=" + EMPTY.pattern() + " "));
+            anyFirst = !usualNulls || yamlImplicitResolvers.keySet().stream().anyMatch(c -> c != null && c >= 128)
+                    || !typedFirst['~'] || !typedFirst['n'] || !typedFirst['N'];
+        }
+
+        Tag type(String value) {
+            char first = value.charAt(0);
+            if (!anyFirst && first < 128 && first != ' ' && !typedFirst[first]) {
+                return Tag.STR; // what resolve gives when no pattern starts with this character
+            }
+            return resolve(NodeId.scalar, value, true);
+        }
     }
 
     /** A 'single' or "double" quoted scalar closed on its line; {@code end[0]} is set after the closing quote. */

@@ -94,6 +94,15 @@ class LightYamlTest {
         assertThat(YamlTree.read(text, ORIGIN, INDENT)).isEqualTo(light != null ? light : snake);
     }
 
+    @org.junit.jupiter.api.Test
+    void a_plain_value_is_typed_as_snakeyaml_types_it_whatever_it_starts_with() {
+        for (char first = '!'; first <= '~'; first++) {
+            for (String rest : new String[] {"", "1", "x", "ull", "0", ".5", "rue", "es", "n", " word", "_1"}) {
+                reads_as_snakeyaml_does_or_leaves_the_text_to_it("a: " + first + rest + "\nb: [" + first + rest + "]\n");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "url: \"https://{{ params.host }}/health/1\"\nmethod: GET\nheaders:\n  Accept: application/json\n  X-Stage: \"1\"\noutputs:\n  state: json.state\n",
