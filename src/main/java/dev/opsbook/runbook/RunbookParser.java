@@ -395,6 +395,9 @@ public final class RunbookParser {
          */
         private void notAFence(Paragraph paragraph) {
             for (BasedSequence line : paragraph.getContentLines()) {
+                if (!startsWithBacktick(line)) {
+                    continue; // //why: the pattern would fail at once; most prose lines never start with a backtick
+                }
                 java.util.regex.Matcher fence = BROKEN_FENCE.matcher(line);
                 if (fence.lookingAt() && catalog.find(fence.group(2)).isPresent() && line.toString().indexOf('`', fence.end(1)) >= 0) {
                     error(lines.position(line.getStartOffset() + fence.start(1)), "this " + fence.group(2)
@@ -402,6 +405,14 @@ public final class RunbookParser {
                             + " fence the step with ~~~ instead, or write the attribute without backticks");
                 }
             }
+        }
+
+        private static boolean startsWithBacktick(BasedSequence line) {
+            int i = 0;
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+                i++;
+            }
+            return i < line.length() && line.charAt(i) == '`';
         }
 
         /** Ids written with {@code id=}, anywhere in the document: a generated id never takes one of them. */
