@@ -171,7 +171,7 @@ public final class RunbookParser {
                     String yaml = text.substring(text.indexOf('\n') + 1, lineStart);
                     YamlTree tree = yaml(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
-                    tree.positions().forEach(positions::put);
+                    positions.putAll(tree.positions());
                     return new FrontMatter(tree.value(), lineEnd, false);
                 }
                 lineStart = lineEnd;
@@ -557,7 +557,7 @@ public final class RunbookParser {
             }
             YamlTree tree = yaml(body, origin, indent);
             tree.problems().forEach(p -> error(p.position(), p.message() + " in " + kind.name() + " step"));
-            tree.positions().forEach(stepPositions::put);
+            stepPositions.putAll(tree.positions());
             JsonNode value = tree.value();
             if (!tree.problems().isEmpty()) {
                 return JSON.objectNode();
