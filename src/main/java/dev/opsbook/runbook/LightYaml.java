@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * A reader for the YAML most runbooks hold: block mappings and lists whose values are one-line scalars
@@ -17,7 +14,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * It reads only what it fully understands and gives up on everything else (anchors, tags, block scalars,
  * multi-line scalars, complex keys, duplicate keys, tabs, anything SnakeYAML would reject), so that SnakeYAML
  * reads that text instead: values, their positions and problems are then the same whichever read it.
- * Plain scalars are typed by SnakeYAML's own resolver.
+ * Scalars are read by {@link YamlScalars}, plain ones typed by SnakeYAML's own resolver.
  *
  * //why: SnakeYAML's scanner, parser and composer cost more than all the rest of reading a step; a step body of
  * a few {@code key: value} lines is read here in one pass over its lines.
@@ -25,13 +22,11 @@ import org.yaml.snakeyaml.resolver.Resolver;
 final class LightYaml {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    /** Read-only after construction, so shared. */
-    private static final Types RESOLVER = new Types();
     private static final int MAX_DEPTH = 40;
     private static final int MAX_LINE = 1000;
 
     /** Thrown where the text holds something this reader does not fully understand. */
-    private static final class GiveUp extends RuntimeException {
+    static final class GiveUp extends RuntimeException {
         static final GiveUp INSTANCE = new GiveUp();
 
         private GiveUp() {
@@ -297,117 +292,14 @@ final class LightYaml {
         if (first == '[' || first == '{') {
             value = flow(line, column, pointer, end);
         } else if (first == '"' || first == '\'') {
-            value = quoted(line, column, end);
+            value = YamlScalars.quoted(text, starts[line], ends[line], column, end);
         } else {
-            return plainInBlock(line, column);
+            return YamlScalars.plainInBlock(text, starts[line], ends[line], column);
         }
         if (!restIsEmpty(line, end[0])) {
             throw GiveUp.INSTANCE;
         }
         return value;
-    }
-
-    private JsonNode plainInBlock(int line, int column) {
-        startsPlain(line, column);
-        int c = column;
-        int last = column; // after the last character that is not a space
-        while (true) {
-            char ch = at(line, c);
-            if (ch == '\n' || (ch == '#' && at(line, c - 1) == ' ')) {
-                break;
-            }
-            if (ch == ':') {
-                char after = at(line, c + 1);
-                if (after == ' ' || after == '\n') {
-                    throw GiveUp.INSTANCE; // "a: b: c" is an error SnakeYAML reports
-                }
-            }
-            c++;
-            if (ch != ' ') {
-                last = c;
-            }
-        }
-        return plain(text.substring(starts[line] + column, starts[line] + last));
-    }
-
-    private void startsPlain(int line, int column) {
-        char first = at(line, column);
-        if ("?:,[]{}#&*!|>'\"%@`".indexOf(first) >= 0 || first == '\n' || first == ' ') {
-            throw GiveUp.INSTANCE;
-        }
-        if (first == '-' && (at(line, column + 1) == ' ' || at(line, column + 1) == '\n')) {
-            throw GiveUp.INSTANCE;
-        }
-    }
-
-    private static JsonNode plain(String value) {
-        return YamlTree.scalar(value, RESOLVER.type(value));
-    }
-
-    /** SnakeYAML's resolver, asked only about a value whose first character some of its patterns start with. */
-    private static final class Types extends Resolver {
-        private final boolean[] typedFirst = new boolean[128];
-        private final boolean anyFirst;
-
-        Types() {
-            for (Character first : yamlImplicitResolvers.keySet()) {
-                if (first != null && first < 128) {
-                    typedFirst[first] = true;
-                }
-            }
-            // SnakeYAML tries the patterns registered for no first character on every value: if they are its usual two
-            // for null (~, null, Null, NULL, " " and ""), a value that starts with none of ~nN and a space is untouched by them
-            String any = String.valueOf((Object) yamlImplicitResolvers.get(null));
-            boolean usualNulls = yamlImplicitResolvers.get(null) == null || (yamlImplicitResolvers.get(null).size() == 2
-                    && any.contains("regexp=" + NULL.pattern() + " ") && any.contains("regexp=" + EMPTY.pattern() + " "));
-            anyFirst = !usualNulls || yamlImplicitResolvers.keySet().stream().anyMatch(c -> c != null && c >= 128)
-                    || !typedFirst['~'] || !typedFirst['n'] || !typedFirst['N'];
-        }
-
-        Tag type(String value) {
-            char first = value.charAt(0);
-            if (!anyFirst && first < 128 && first != ' ' && !typedFirst[first]) {
-                return Tag.STR; // what resolve gives when no pattern starts with this character
-            }
-            return resolve(NodeId.scalar, value, true);
-        }
-    }
-
-    /** A 'single' or "double" quoted scalar closed on its line; {@code end[0]} is set after the closing quote. */
-    private JsonNode quoted(int line, int column, int[] end) {
-        char quote = at(line, column);
-        StringBuilder value = new StringBuilder();
-        int c = column + 1;
-        while (true) {
-            char ch = at(line, c);
-            if (ch == '\n') {
-                throw GiveUp.INSTANCE; // goes on below
-            }
-            if (ch == quote) {
-                if (quote == '\'' && at(line, c + 1) == '\'') {
-                    value.append('\'');
-                    c += 2;
-                    continue;
-                }
-                end[0] = c + 1;
-                return JSON.textNode(value.toString());
-            }
-            if (ch == '\\' && quote == '"') {
-                char escaped = at(line, c + 1);
-                switch (escaped) {
-                    case '\\', '"' -> value.append(escaped);
-                    case 'n' -> value.append('\n');
-                    case 't' -> value.append('\t');
-                    case 'r' -> value.append('\r');
-                    case '0' -> value.append('\0');
-                    default -> throw GiveUp.INSTANCE;
-                }
-                c += 2;
-                continue;
-            }
-            value.append(ch);
-            c++;
-        }
     }
 
     /** A flow mapping or list closed on its line; {@code end[0]} is set after its closing bracket. */
@@ -450,9 +342,9 @@ final class LightYaml {
             if (first == '[' || first == '{') {
                 value = flow(line, c, child, after);
             } else if (first == '"' || first == '\'') {
-                value = quoted(line, c, after);
+                value = YamlScalars.quoted(text, starts[line], ends[line], c, after);
             } else {
-                value = plainInFlow(line, c, after);
+                value = YamlScalars.plainInFlow(text, starts[line], ends[line], c, after);
             }
             if (mapping) {
                 object.set(key, value);
@@ -474,32 +366,5 @@ final class LightYaml {
                 throw GiveUp.INSTANCE; // a trailing or doubled comma
             }
         }
-    }
-
-    private JsonNode plainInFlow(int line, int column, int[] end) {
-        startsPlain(line, column);
-        int c = column;
-        int last = column;
-        while (true) {
-            char ch = at(line, c);
-            if (ch == '\n' || ch == ',' || ch == ']' || ch == '}') {
-                break;
-            }
-            if (ch == '?' || ch == '[' || ch == '{' || (ch == '#' && at(line, c - 1) == ' ')) {
-                throw GiveUp.INSTANCE;
-            }
-            if (ch == ':') {
-                char after = at(line, c + 1);
-                if (after == ' ' || after == '\n' || after == ',' || after == ']' || after == '}' || after == '[' || after == '{') {
-                    throw GiveUp.INSTANCE; // a pair inside a list, or a key where a value was expected
-                }
-            }
-            c++;
-            if (ch != ' ') {
-                last = c;
-            }
-        }
-        end[0] = last;
-        return plain(text.substring(starts[line] + column, starts[line] + last));
     }
 }
