@@ -110,7 +110,7 @@ public final class Template {
                 problems.add(new ExpressionException(e.getMessage(), offset + e.offset()));
                 continue;
             }
-            if (RAW_STRING.matcher(expression).matches()) {
+            if (expression.charAt(0) == '\'' && RAW_STRING.matcher(expression).matches()) {
                 //why: a constant is text the author wrote, so {{ '{{' }} is a literal '{{' in every context, a script's quotes included
                 text(parts, Expressions.evaluate(expression, NullNode.getInstance()).textValue());
                 continue;

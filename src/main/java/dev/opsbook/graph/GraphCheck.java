@@ -71,7 +71,7 @@ public final class GraphCheck {
                     + String.join(" needs ", cycle) + "; break it by removing one of these needs"));
         });
         for (Step step : runbook.steps()) {
-            references(graph, step, scans.apply(step), diagnostics);
+            references(graph, step, scans.apply(step), ids, diagnostics);
         }
         diagnostics.addAll(ForEachCheck.check(graph));
         return diagnostics;
@@ -92,9 +92,9 @@ public final class GraphCheck {
         }
     }
 
-    private static void references(StepGraph graph, Step step, ExpressionSites.Scan scan, List<Diagnostic> diagnostics) {
+    private static void references(StepGraph graph, Step step, ExpressionSites.Scan scan, Set<String> ids, List<Diagnostic> diagnostics) {
         Runbook runbook = graph.runbook();
-        Set<String> reachable = null; // //why: computed only for a step that reads another step's results
+        Set<String> reachable = null; // //why: computed only for a handler that reads another step's results
         Set<String> itemRoots = ForEachCheck.hasItem(graph, step) ? ForEachCheck.ROOTS : Set.of();
         for (ExpressionSite site : scan.sites()) {
             if (site.overResult()) {
@@ -123,16 +123,16 @@ public final class GraphCheck {
                         }
                     }
                     case "steps" -> {
-                        if (runbook.step(name).isEmpty()) {
+                        if (!ids.contains(name)) {
                             diagnostics.add(error(runbook, site.position(), site.where() + ": steps." + name
                                     + " is not a step" + dev.opsbook.runbook.Suggestions.didYouMean(name,
                                     runbook.steps().stream().map(Step::id).toList())));
                             continue;
                         }
-                        if (reachable == null) {
+                        if (reachable == null && graph.isHandler(step.id())) {
                             reachable = reachableFrom(graph, step);
                         }
-                        if (!reachable.contains(name)) {
+                        if (reachable != null ? !reachable.contains(name) : !graph.isAncestor(name, step.id())) {
                             diagnostics.add(error(runbook, site.position(), site.where() + ": step '" + step.id()
                                     + "' reads steps." + name + ", but '" + name + "' is not certain to have run before it;"
                                     + " add needs=" + name + " or move the step after it"));

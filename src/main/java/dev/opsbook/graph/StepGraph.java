@@ -99,6 +99,24 @@ public final class StepGraph {
         return seen;
     }
 
+    /** Whether {@code candidate} is one of {@link #ancestors(String) the ancestors} of {@code stepId}. */
+    public boolean isAncestor(String candidate, String stepId) {
+        //why: stops at the first path found: a step mostly reads one just before it, and the whole set of a long chain's
+        // ancestors for every step that reads another made the checks quadratic
+        Set<String> seen = new java.util.HashSet<>();
+        Deque<String> queue = new ArrayDeque<>(dependenciesOf(stepId));
+        while (!queue.isEmpty()) {
+            String next = queue.pop();
+            if (next.equals(candidate)) {
+                return true;
+            }
+            if (seen.add(next)) {
+                queue.addAll(dependenciesOf(next));
+            }
+        }
+        return false;
+    }
+
     /** Steps whose rollback or on-failure names {@code handlerId}. */
     public List<String> ownersOf(String handlerId) {
         return runbook.steps().stream()

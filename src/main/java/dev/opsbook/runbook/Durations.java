@@ -23,8 +23,21 @@ public final class Durations {
         }
     }
 
+    /** As {@code value.matches("\\d+")}, without compiling the pattern on every call. */
+    private static boolean allDigits(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Optional<Duration> read(String value) {
-        if (value.matches("\\d+")) {
+        if (allDigits(value)) {
             return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
         }
         Matcher matcher = PART.matcher(value);

@@ -59,13 +59,31 @@ public final class RunbookParser {
     private static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     private static final Pattern BROKEN_FENCE = Pattern.compile("[ \\t]*(`{3,})[ \\t]*([A-Za-z][A-Za-z0-9_-]*)(?=[ \\t])");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    //why: String.matches and replaceAll compile their pattern on every call, once per step and parameter of every load
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern SETTINGS_START = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*\\s*:(\\s.*)?");
+    private static final Pattern RETRIES = Pattern.compile("\\d{1,3}");
+    private static final Pattern NOT_SLUG = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern SLUG_EDGES = Pattern.compile("^-+|-+$");
+    private static final Pattern LAST_SLUG_WORD = Pattern.compile("-[^-]*$");
 
     private final StepKindCatalog catalog;
     private final Parser markdown;
+    private final boolean snakeYamlOnly;
 
     public RunbookParser(StepKindCatalog catalog) {
+        this(catalog, false);
+    }
+
+    /** @param snakeYamlOnly read all YAML with SnakeYAML, never {@link LightYaml}: the reading the light one is held to */
+    RunbookParser(StepKindCatalog catalog, boolean snakeYamlOnly) {
         this.catalog = catalog;
         this.markdown = MarkdownBlocks.parser();
+        this.snakeYamlOnly = snakeYamlOnly;
+    }
+
+    private YamlTree yaml(String text, Position origin, int indent) {
+        return snakeYamlOnly ? YamlTree.readWithSnakeYaml(text, origin, indent) : YamlTree.read(text, origin, indent);
     }
 
     public ParsedRunbook parse(Path path) throws IOException {
@@ -151,9 +169,9 @@ public final class RunbookParser {
                 String line = text.substring(lineStart, lineEnd).strip();
                 if (line.equals("---") || line.equals("...")) {
                     String yaml = text.substring(text.indexOf('\n') + 1, lineStart);
-                    YamlTree tree = YamlTree.read(yaml, new Position(2, 1), 0);
+                    YamlTree tree = yaml(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
-                    tree.positions().forEach(positions::put);
+                    positions.putAll(tree.positions());
                     return new FrontMatter(tree.value(), lineEnd, false);
                 }
                 lineStart = lineEnd;
@@ -243,7 +261,7 @@ public final class RunbookParser {
         private Optional<Parameter> parameter(String name, JsonNode declaration) {
             String pointer = "/parameters/" + name;
             Position at = position(pointer + "#key");
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (!PARAMETER_NAME.matcher(name).matches()) {
                 error(at, "parameter name '" + name + "' must be an identifier (letters, digits, '_'), so templates can write params." + name.replaceAll("[^A-Za-z0-9_]", "_"));
             }
             if (declaration.isTextual()) {
@@ -335,19 +353,31 @@ public final class RunbookParser {
         private List<Step> steps(Document document, int bodyOffset) {
             List<Step> steps = new ArrayList<>();
             Map<String, Integer> generated = new HashMap<>();
-            explicitIds(document, bodyOffset);
+            // one walk: the blocks that may be steps, each fence's info string read once; ids written with id= taken first
+            List<Node> blocks = new ArrayList<>();
+            Map<Node, InfoString> infos = new java.util.IdentityHashMap<>();
             walk(document, node -> {
                 if (node.getStartOffset() < bodyOffset) {
                     return;
                 }
                 if (node instanceof FencedCodeBlock block) {
-                    fencedStep(block, generated).ifPresent(steps::add);
-                } else if (node instanceof TaskListItem item && !item.isItemDoneMarker()) {
-                    steps.add(taskStep(item, generated));
-                } else if (node instanceof Paragraph paragraph) {
-                    notAFence(paragraph);
+                    InfoString info = InfoString.read(block.getInfo().toString());
+                    infos.put(block, info);
+                    explicitId(info);
+                    blocks.add(node);
+                } else if ((node instanceof TaskListItem item && !item.isItemDoneMarker()) || node instanceof Paragraph) {
+                    blocks.add(node);
                 }
             });
+            for (Node node : blocks) {
+                if (node instanceof FencedCodeBlock block) {
+                    fencedStep(block, infos.get(block), generated).ifPresent(steps::add);
+                } else if (node instanceof TaskListItem item) {
+                    steps.add(taskStep(item, generated));
+                } else {
+                    notAFence((Paragraph) node);
+                }
+            }
             Map<String, Step> byId = new HashMap<>();
             for (Step step : steps) {
                 Step first = byId.putIfAbsent(step.id(), step);
@@ -365,6 +395,9 @@ public final class RunbookParser {
          */
         private void notAFence(Paragraph paragraph) {
             for (BasedSequence line : paragraph.getContentLines()) {
+                if (!startsWithBacktick(line)) {
+                    continue; // //why: the pattern would fail at once; most prose lines never start with a backtick
+                }
                 java.util.regex.Matcher fence = BROKEN_FENCE.matcher(line);
                 if (fence.lookingAt() && catalog.find(fence.group(2)).isPresent() && line.toString().indexOf('`', fence.end(1)) >= 0) {
                     error(lines.position(line.getStartOffset() + fence.start(1)), "this " + fence.group(2)
@@ -374,17 +407,23 @@ public final class RunbookParser {
             }
         }
 
+        private static boolean startsWithBacktick(BasedSequence line) {
+            int i = 0;
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+                i++;
+            }
+            return i < line.length() && line.charAt(i) == '`';
+        }
+
         /** Ids written with {@code id=}, anywhere in the document: a generated id never takes one of them. */
-        private void explicitIds(Document document, int bodyOffset) {
-            walk(document, node -> {
-                if (node instanceof FencedCodeBlock block && node.getStartOffset() >= bodyOffset) {
-                    InfoString info = InfoString.read(block.getInfo().toString());
-                    if (catalog.find(info.word()).isPresent()) {
-                        info.attributes().stream().filter(a -> a.key().equals("id") && a.hasValue())
-                                .forEach(a -> takenIds.add(a.value()));
+        private void explicitId(InfoString info) {
+            if (catalog.find(info.word()).isPresent()) {
+                for (InfoString.Attribute a : info.attributes()) {
+                    if (a.key().equals("id") && a.hasValue()) {
+                        takenIds.add(a.value());
                     }
                 }
-            });
+            }
         }
 
         private void walk(Node node, java.util.function.Consumer<Node> visitor) {
@@ -394,11 +433,9 @@ public final class RunbookParser {
             }
         }
 
-        private Optional<Step> fencedStep(FencedCodeBlock block, Map<String, Integer> generated) {
+        private Optional<Step> fencedStep(FencedCodeBlock block, InfoString parsed, Map<String, Integer> generated) {
             BasedSequence infoChars = block.getInfo();
-            String info = infoChars.toString();
             int infoOffset = infoChars.isNull() ? block.getStartOffset() : infoChars.getStartOffset();
-            InfoString parsed = InfoString.read(info);
             Optional<StepKindSpec> spec = catalog.find(parsed.word());
             if (spec.isEmpty()) {
                 boolean looksLikeStep = !parsed.word().isEmpty() && parsed.attributes().stream()
@@ -473,11 +510,34 @@ public final class RunbookParser {
         }
 
         private String contentOf(FencedCodeBlock block) {
-            StringBuilder body = new StringBuilder();
-            for (BasedSequence line : block.getContentLines()) {
-                body.append(line);
+            List<BasedSequence> contentLines = block.getContentLines();
+            String body;
+            if (contiguous(contentLines)) { // //why: a fence at the margin: its lines are one stretch of the text, no copy line by line
+                body = text.substring(contentLines.get(0).getStartOffset(), contentLines.get(contentLines.size() - 1).getEndOffset());
+            } else {
+                StringBuilder joined = new StringBuilder();
+                for (BasedSequence line : contentLines) {
+                    joined.append(line);
+                }
+                body = joined.toString();
             }
-            return body.toString().replace("\r\n", "\n"); // a script from a CRLF file must not end its lines in \r
+            return body.indexOf('\r') < 0 ? body : body.replace("\r\n", "\n"); // a script from a CRLF file must not end its lines in \r
+        }
+
+        private boolean contiguous(List<BasedSequence> contentLines) {
+            if (contentLines.isEmpty() || contentLines.get(0).getBaseSequence().length() != text.length()) {
+                return false;
+            }
+            for (int i = 0; i < contentLines.size(); i++) {
+                BasedSequence line = contentLines.get(i);
+                // a line with a prefix flexmark made (a tab's spaces in a list item) is not the text as it stands
+                if (!(line instanceof com.vladsch.flexmark.util.sequence.SubSequence)
+                        || line.length() != line.getEndOffset() - line.getStartOffset()
+                        || (i > 0 && contentLines.get(i - 1).getEndOffset() != line.getStartOffset())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private JsonNode settings(StepKindSpec kind, String body, Position origin, int indent, Map<String, Position> stepPositions) {
@@ -495,9 +555,9 @@ public final class RunbookParser {
                 stepPositions.put("/" + kind.textKey(), origin);
                 return JSON.objectNode().put(kind.textKey(), body.strip());
             }
-            YamlTree tree = YamlTree.read(body, origin, indent);
+            YamlTree tree = yaml(body, origin, indent);
             tree.problems().forEach(p -> error(p.position(), p.message() + " in " + kind.name() + " step"));
-            tree.positions().forEach(stepPositions::put);
+            stepPositions.putAll(tree.positions());
             JsonNode value = tree.value();
             if (!tree.problems().isEmpty()) {
                 return JSON.objectNode();
@@ -552,7 +612,7 @@ public final class RunbookParser {
         /** Settings start with a one-word key and a colon, or a flow mapping; an empty body is reported as missing them. */
         private static boolean startsLikeSettings(String body) {
             return body.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
-                    .map(first -> first.startsWith("{") || first.matches("[A-Za-z_][A-Za-z0-9_-]*\\s*:(\\s.*)?"))
+                    .map(first -> first.startsWith("{") || SETTINGS_START.matcher(first).matches())
                     .orElse(true);
         }
 
@@ -581,7 +641,7 @@ public final class RunbookParser {
             int retries = 0;
             if (attributes.containsKey("retries")) {
                 String value = attributes.get("retries");
-                if (value.matches("\\d{1,3}")) {
+                if (RETRIES.matcher(value).matches()) {
                     retries = Integer.parseInt(value);
                 } else {
                     error(stepPositions.get("attr:retries"), "retries must be a whole number of extra attempts (0-999), not '" + value + "'");
@@ -708,9 +768,9 @@ public final class RunbookParser {
     }
 
     static String slug(String text) {
-        String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        String slug = SLUG_EDGES.matcher(NOT_SLUG.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("-")).replaceAll("");
         if (slug.length() > 40) {
-            slug = slug.substring(0, 40).replaceAll("-[^-]*$", "");
+            slug = LAST_SLUG_WORD.matcher(slug.substring(0, 40)).replaceAll("");
         }
         if (slug.isEmpty() || !Character.isLetter(slug.charAt(0))) {
             slug = "manual" + (slug.isEmpty() ? "" : "-" + slug);

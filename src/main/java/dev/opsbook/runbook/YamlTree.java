@@ -53,6 +53,12 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
      * {@code indent} is added to the column of every line after the first.
      */
     public static YamlTree read(String text, Position origin, int indent) {
+        YamlTree light = LightYaml.read(text, new Placer(origin, indent));
+        return light != null ? light : readWithSnakeYaml(text, origin, indent);
+    }
+
+    /** As {@link #read}, always with SnakeYAML: what {@link LightYaml} is held to. */
+    static YamlTree readWithSnakeYaml(String text, Position origin, int indent) {
         Map<String, Position> positions = new HashMap<>();
         List<Problem> problems = new ArrayList<>();
         Placer placer = new Placer(origin, indent);
@@ -89,13 +95,15 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
         return "";
     }
 
-    private record Placer(Position origin, int indent) {
+    /** Where a place in the YAML text (0-based line and column) is in the enclosing file. */
+    record Placer(Position origin, int indent) {
         Position place(Mark mark) {
-            if (mark == null) {
-                return origin;
-            }
-            int line = origin.line() + mark.getLine();
-            int column = mark.getLine() == 0 ? origin.column() + mark.getColumn() : indent + mark.getColumn() + 1;
+            return mark == null ? origin : place(mark.getLine(), mark.getColumn());
+        }
+
+        Position place(int textLine, int textColumn) {
+            int line = origin.line() + textLine;
+            int column = textLine == 0 ? origin.column() + textColumn : indent + textColumn + 1;
             return new Position(line, Math.max(1, column));
         }
     }
@@ -162,12 +170,11 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
             return array;
         }
         ScalarNode scalar = (ScalarNode) node;
-        return scalar(scalar);
+        return scalar(scalar.getValue(), scalar.getTag());
     }
 
-    private static JsonNode scalar(ScalarNode scalar) {
-        String text = scalar.getValue();
-        Tag tag = scalar.getTag();
+    /** A scalar's value as written and the tag SnakeYAML's resolver gave it, as JSON. */
+    static JsonNode scalar(String text, Tag tag) {
         try {
             if (Tag.NULL.equals(tag)) {
                 return JSON.nullNode();

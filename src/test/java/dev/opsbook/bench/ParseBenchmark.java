@@ -26,17 +26,17 @@ final class ParseBenchmark implements Benchmark {
     static final int[] SIZES = {5, 30, 300};
 
     /**
-     * Where the time goes: JFR execution samples of RunbookLoader.load alone (one 15 s loop per
-     * size), taken before one Yaml per thread and on-demand reachability; those two cut the 300-step
-     * ratio from 4.0x to 2.9x.
+     * Where the time goes: JFR execution samples of RunbookLoader.load alone (one loop per size), after LightYaml read
+     * step bodies and front matter without SnakeYAML, references were scanned in one pass and the graph checks asked
+     * for one ancestor instead of collecting all of them.
      */
     private static final java.util.Map<Integer, String> PROFILE = java.util.Map.of(
-            5, "JFR: flexmark itself is about 36% of a load, so 1.5x would leave too little for everything else; SnakeYAML "
-                    + "(front matter and step bodies) was the next third, step settings, expression sites and graph checks the rest.",
-            30, "JFR: flexmark is about 35% of a load; reading step bodies as YAML and scanning their expressions is most of "
-                    + "the rest, the graph checks about a tenth.",
-            300, "JFR: flexmark is about 29% of a load; step bodies (SnakeYAML) the largest share; the quadratic ancestor "
-                    + "computation that took 28% is now done only for steps that read another step.");
+            5, "JFR: flexmark is about 41% of a load (its per-parse set-up of block and inline parsers alone 7%); front matter "
+                    + "and parameters 12%, step bodies and their expressions about a quarter, graph checks 5%, the content hash 3%.",
+            30, "JFR: flexmark is about 40% of a load; step bodies (LightYaml) 9%, expression sites 8%, graph checks 7%, "
+                    + "front matter 4%, the content hash 3%.",
+            300, "JFR: flexmark is about 41% of a load; expression sites 10%, graph checks 8%, step bodies (LightYaml) 8%, "
+                    + "the content hash 3%.");
     private static final double TARGET = 1.5;
 
     @Override

@@ -38,6 +38,24 @@ class StepGraphTest {
     }
 
     @Test
+    void a_step_is_an_ancestor_exactly_when_it_is_among_the_ancestors_through_branches_joins_and_cycles() {
+        StepGraph graph = load("# Shapes\n\n" + shell("id=start") + shell("id=left needs=start") + shell("id=right needs=start")
+                + shell("id=join needs=left,right") + shell("id=after") + shell("id=x needs=y") + shell("id=y needs=x")
+                + shell("id=undo") + shell("id=risky rollback=undo")).graph();
+        List<String> ids = List.of("start", "left", "right", "join", "after", "x", "y", "undo", "risky", "nothing");
+
+        for (String step : ids) {
+            for (String candidate : ids) {
+                assertThat(graph.isAncestor(candidate, step)).as("%s before %s", candidate, step)
+                        .isEqualTo(graph.ancestors(step).contains(candidate));
+            }
+        }
+        assertThat(graph.isAncestor("start", "after")).isTrue();
+        assertThat(graph.isAncestor("right", "left")).isFalse();
+        assertThat(graph.isAncestor("x", "x")).isTrue();
+    }
+
+    @Test
     void a_generated_id_never_takes_an_id_written_elsewhere_so_no_step_drops_out_of_the_flow() {
         LoadedRunbook loaded = load("# Names\n\n" + shell("id=check") + "- [ ] Check\n\n" + shell("id=shell-2")
                 + "```shell\necho one\n```\n\n```shell\necho two\n```\n\n- [ ] Shell 3\n");
