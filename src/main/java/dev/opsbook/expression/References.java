@@ -192,7 +192,7 @@ public final class References {
         return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
     }
 
-    private static String blankLiterals(String expression) {
+    static String blankLiterals(String expression) {
         if (expression.indexOf('\'') < 0 && expression.indexOf('`') < 0) {
             return expression; // no literal to blank
         }

@@ -63,7 +63,7 @@ class ReferencesScanTest {
     }
 
     private static List<Reference> referencesByRegex(String expression) {
-        String scanned = blankLiterals(expression);
+        String scanned = References.blankLiterals(expression);
         List<Reference> references = new ArrayList<>();
         Matcher matcher = REFERENCE.matcher(scanned);
         while (matcher.find()) {
@@ -78,7 +78,7 @@ class ReferencesScanTest {
         if (quoted.find()) {
             return References.ROOTS.contains(quoted.group(2)) || more.contains(quoted.group(2)) ? Optional.empty() : Optional.of(quoted.group(1));
         }
-        String scanned = blankLiterals(expression);
+        String scanned = References.blankLiterals(expression);
         Matcher matcher = LEADING_NAME.matcher(scanned + " ");
         if (!matcher.find()) {
             return Optional.empty();
@@ -89,32 +89,5 @@ class ReferencesScanTest {
             return Optional.empty();
         }
         return Optional.of(name);
-    }
-
-    private static String blankLiterals(String expression) {
-        StringBuilder out = new StringBuilder(expression.length());
-        char quote = 0;
-        for (int i = 0; i < expression.length(); i++) {
-            char c = expression.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && i + 1 < expression.length()) {
-                    out.append("  ");
-                    i++;
-                    continue;
-                }
-                if (c == quote) {
-                    quote = 0;
-                    out.append(c);
-                } else {
-                    out.append(' ');
-                }
-                continue;
-            }
-            if (c == '\'' || c == '`') {
-                quote = c;
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }
