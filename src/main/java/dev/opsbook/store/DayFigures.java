@@ -76,18 +76,7 @@ final class DayFigures {
         return text.toString();
     }
 
-    static DayFigures fromText(String text) {
-        DayFigures figures = new DayFigures();
-        figures.addText(text);
-        return figures;
-    }
-
-    /** Adds figures written by {@link #toText()}, parsed straight into these. */
-    void addText(String text) {
-        addText(text, statuses);
-    }
-
-    /** As {@link #addText(String)}, but the runs by status are added to {@code byStatus}. */
+    /** Adds figures written by {@link #toText()}, parsed straight into these, except the runs by status: those go to {@code byStatus}. */
     void addText(String text, Map<RunStatus, Long> byStatus) {
         Tokens tokens = new Tokens(text);
         while (tokens.more()) {
