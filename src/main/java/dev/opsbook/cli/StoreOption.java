@@ -13,6 +13,11 @@ final class StoreOption {
         return Stores.open(url);
     }
 
+    /** The store with a pool of at most {@code connections} (serve's, sized to its runs). */
+    RunStore open(int connections) {
+        return Stores.open(url, connections);
+    }
+
     /**
      * Tells, on stderr, that the default store does not exist here, for a command about runs already kept (it would
      * otherwise open an empty store, and leave it behind).

@@ -50,8 +50,14 @@ final class Stores {
     }
 
     static RunStore open(String option) {
+        return open(option, JdbcRunStore.DEFAULT_CONNECTIONS);
+    }
+
+    /** The store with a pool of at most {@code connections} (serve's, sized to its runs). */
+    static RunStore open(String option, int connections) {
         String url = url(option);
-        return JdbcRunStore.open(url, setting(Setting.STORE_USER.key()).orElse(""), setting(Setting.STORE_PASSWORD.key()).orElse(""));
+        return JdbcRunStore.open(url, setting(Setting.STORE_USER.key()).orElse(""), setting(Setting.STORE_PASSWORD.key()).orElse(""),
+                connections);
     }
 
     /**

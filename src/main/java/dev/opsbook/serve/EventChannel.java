@@ -30,11 +30,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * record through the connector's retry topics ({@code failure-strategy=delayed-retry-topic},
  * application.properties), so one that must wait does not stop the channel.
  *
- * <p>While the instance is full it holds the message it has instead of handing it back, and
- * offers it once a run ends: messages are taken one at a time (per copy of the channel, when
- * {@code concurrency} asks for several), so the connector stops receiving once its small buffer is
- * full (its in-flight limit, {@code max-number-of-messages} per receive), and the messages behind
- * stay in the queue for other instances. Handing them back
+ * <p>Each message first reserves a slot of {@code --max-runs} ({@link EventIntake#reserve}); its
+ * run is then stored on a worker thread while the channel takes the next message, so events are
+ * stored several at a time, up to the instance's free slots. While the instance is full it holds
+ * the message it has instead of handing it back, and offers it once a slot frees: the connector
+ * stops receiving once its small buffer is full (its in-flight limit, {@code max-number-of-messages}
+ * per receive), and the messages behind stay in the queue for other instances. Handing them back
  * would have had them received again and again, each delivery counting towards the redrive limit.
  */
 @ApplicationScoped
@@ -78,17 +79,23 @@ public class EventChannel {
             return later(message, "opsbook serve is starting: no service to take it yet");
         }
         EventIntake intake = served.get().intake();
-        if (intake.room() <= 0 && !intake.closed()) {
+        Optional<EventIntake.Reserved> slot = intake.reserve();
+        if (slot.isEmpty()) {
+            if (intake.closed()) {
+                return later(message, "this instance is draining or stopping: the message goes to another instance");
+            }
             watch.holding(1);
             return intake.whenRoom().whenComplete((ignored, failure) -> watch.holding(-1))
                     .thenComposeAsync(ignored -> offerWhenRoom(message, receives), WORKERS);
         }
         String body = message.getPayload() == null ? "" : message.getPayload();
-        return CompletableFuture.supplyAsync(() -> intake.offer(source, body, receives), WORKERS)
+        CompletableFuture.supplyAsync(() -> slot.get().offer(source, body, receives), WORKERS)
                 .handle((outcome, failure) -> failure != null
                         ? later(message, "failed: " + failure)
-                        : outcome.verdict() == EventIntake.Verdict.DONE ? forget(message) : later(message, reason(outcome)))
-                .thenCompose(settled -> settled);
+                        : outcome.verdict() == EventIntake.Verdict.DONE ? forget(message) : later(message, reason(outcome)));
+        // //why: the message's slot is reserved, so the channel takes the next one while this one's run is stored (a store's
+        // round trips per event would otherwise bound the intake to one event at a time); it is deleted or handed back after
+        return CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -53,6 +53,40 @@ public final class EventIntake {
         }
     }
 
+    /**
+     * A slot held for one event from now until its {@link Reserved#offer offer} returns, when there is room: a transport that
+     * offers on another thread reserves first, so it can take its next message at once without two taking the last slot.
+     */
+    public java.util.Optional<Reserved> reserve() {
+        int others = offering.getAndIncrement();
+        if (busy(others).isPresent()) {
+            offering.decrementAndGet();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Reserved());
+    }
+
+    /** A slot reserved by {@link #reserve()}: offer one event with it, once. */
+    public final class Reserved {
+        private final java.util.concurrent.atomic.AtomicBoolean used = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Reserved() {
+        }
+
+        /** As {@link EventIntake#offer}, in the reserved slot (still LATER when the intake closed meanwhile). */
+        public Dispatcher.Outcome offer(String channel, String body, int receives) {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("a reserved slot offers one event");
+            }
+            try {
+                return closed ? busy(0).orElseThrow() : dispatcher.handle(channel, body, receives);
+            } finally {
+                offering.decrementAndGet();
+                freed(); // //why: an event settled without a run (a duplicate, no match) gives its slot back, and a held message may take it
+            }
+        }
+    }
+
     private java.util.Optional<Dispatcher.Outcome> busy(int others) {
         if (closed || pool.freeSlots() - others <= 0) {
             return java.util.Optional.of(new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")

@@ -45,6 +45,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Service implements AutoCloseable {
 
     /**
+     * Runs an instance executes at once unless {@code --max-runs} says otherwise. //why: a run spends most of its time waiting
+     * on a call (AWS, HTTP, a shell), so 32 keep two cores busy where 8 left them idle behind one slow store commit each.
+     */
+    public static final int DEFAULT_MAX_RUNS = 32;
+
+    /**
+     * The store connections an instance running {@code maxRuns} runs at once keeps at most: one per two runs (a run holds
+     * one only while it commits) and four for the rest (heartbeat, escalator, record exports, the API), at least 8.
+     */
+    public static int storeConnections(int maxRuns) {
+        return Math.max(8, maxRuns / 2 + 4);
+    }
+
+    /**
      * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
      * @param python the interpreter of python steps ({@code opsbook.python})
      * @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from})

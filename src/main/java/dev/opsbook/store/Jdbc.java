@@ -33,7 +33,6 @@ import org.flywaydb.core.Flyway;
 final class Jdbc implements AutoCloseable {
 
     static final String SQL_UNIQUE_VIOLATION = "23505";
-    private static final int POOL_SIZE = 8;
     private static final int STATEMENTS_KEPT = 64;
 
     private final AgroalDataSource pool;
@@ -50,9 +49,15 @@ final class Jdbc implements AutoCloseable {
      * Opens a pool on {@code jdbcUrl} and migrates its schema up to {@code schemaVersion} when it is behind.
      *
      * @param description what people are told the store is ("H2 file ...")
+     * @param connections the most connections the pool keeps open at once
      */
     static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion) {
-        AgroalDataSource pool = pool(jdbcUrl, user, password, description);
+        return open(jdbcUrl, user, password, description, schemaVersion, JdbcRunStore.DEFAULT_CONNECTIONS);
+    }
+
+    /** As above, with a pool of at most {@code connections}. */
+    static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion, int connections) {
+        AgroalDataSource pool = pool(jdbcUrl, user, password, description, connections);
         try {
             // //why: Flyway costs a CLI command a good part of a second; it runs only when the schema is behind
             if (schemaVersion(pool) < schemaVersion) {
@@ -110,12 +115,12 @@ final class Jdbc implements AutoCloseable {
         }
     }
 
-    private static AgroalDataSource pool(String jdbcUrl, String user, String password, String description) {
+    private static AgroalDataSource pool(String jdbcUrl, String user, String password, String description, int connections) {
         AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool
                         .initialSize(1)
                         .minSize(1)
-                        .maxSize(POOL_SIZE)
+                        .maxSize(connections)
                         .acquisitionTimeout(Duration.ofSeconds(30))
                         .validateOnBorrow(true)
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator.defaultValidatorWithTimeout(5))

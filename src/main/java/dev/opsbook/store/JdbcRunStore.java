@@ -37,6 +37,9 @@ public final class JdbcRunStore implements RunStore {
     private final JdbcAuditChain chains;
     private final RunStats stats;
 
+    /** The most connections a store keeps open when its opener does not say (a CLI command, a test). */
+    public static final int DEFAULT_CONNECTIONS = 8;
+
     private JdbcRunStore(Jdbc jdbc) {
         this.jdbc = jdbc;
         RunRows rows = new RunRows(jdbc);
@@ -62,7 +65,18 @@ public final class JdbcRunStore implements RunStore {
      * @param password may be null
      */
     public static JdbcRunStore open(String jdbcUrl, String user, String password) {
-        return new JdbcRunStore(Jdbc.open(jdbcUrl, user, password, describe(jdbcUrl), SCHEMA_VERSION));
+        return open(jdbcUrl, user, password, DEFAULT_CONNECTIONS);
+    }
+
+    /**
+     * As {@link #open(String, String, String)}, with a pool of at most {@code connections} (serve sizes it to its runs:
+     * {@code Service.storeConnections}).
+     */
+    public static JdbcRunStore open(String jdbcUrl, String user, String password, int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("a store needs at least one connection, not " + connections);
+        }
+        return new JdbcRunStore(Jdbc.open(jdbcUrl, user, password, describe(jdbcUrl), SCHEMA_VERSION, connections));
     }
 
     /**

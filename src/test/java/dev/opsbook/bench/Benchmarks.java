@@ -72,7 +72,7 @@ public final class Benchmarks {
         StringBuilder out = new StringBuilder("| # | Benchmark | Measure | opsbook | Baseline | Ratio | Target | Met | Notes |\n")
                 .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Row row : rows) {
-            out.append("| ").append(row.name().split(" ")[0]).append(" | ").append(row.name()).append(" | ").append(row.measure())
+            out.append("| ").append(row.name().split(" ")[0]).append(" | ").append(row.name().replaceFirst("^\\d+ ", "")).append(" | ").append(row.measure())
                     .append(" | ").append(row.opsbook()).append(" | ").append(row.baseline()).append(" | ").append(row.ratio())
                     .append(" | ").append(row.target()).append(" | ").append(row.met() ? "yes" : "**no**").append(" | ")
                     .append(row.note().replace("|", "\\|").replace("\n", " ")).append(" |\n");

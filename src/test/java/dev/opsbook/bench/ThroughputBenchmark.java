@@ -54,6 +54,10 @@ public final class ThroughputBenchmark implements Benchmark {
             ```
             """;
 
+    /** Each instance as serve runs it by default: its --max-runs and the store pool serve sizes to it. */
+    private static final int MAX_RUNS = Service.DEFAULT_MAX_RUNS;
+    private static final int CONNECTIONS = Service.storeConnections(MAX_RUNS);
+
     private record Result(double runsPerSecond, boolean exactlyOnce, String detail) {
     }
 
@@ -70,7 +74,8 @@ public final class ThroughputBenchmark implements Benchmark {
         Path dir = Files.createTempDirectory("opsbook-bench-throughput");
         try {
             Path runbooks = ServiceRig.runbooks(dir, "throughput", RUNBOOK);
-            Result h2 = measure(dir.resolve("h2"), runbooks, () -> ServiceRig.h2(dir.resolve("h2")), 1, warmup, events);
+            Result h2 = measure(dir.resolve("h2"), runbooks, () -> JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("h2").resolve("store")),
+                    "", "", CONNECTIONS), 1, warmup, events);
             rows.add(row("H2, 1 instance", h2, "", "", true));
             try (EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
                 Result one = measure(dir.resolve("pg1"), runbooks, postgresStore(postgres, "bench_one"), 1, warmup, events);
@@ -100,7 +105,7 @@ public final class ThroughputBenchmark implements Benchmark {
             statement.execute("CREATE SCHEMA " + schema);
         }
         String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?currentSchema=" + schema;
-        return () -> JdbcRunStore.open(url, "postgres", "");
+        return () -> JdbcRunStore.open(url, "postgres", "", CONNECTIONS);
     }
 
     private static Result measure(Path dir, Path runbooks, Supplier<RunStore> stores, int instances, int warmup, int events) throws Exception {
@@ -111,10 +116,10 @@ public final class ThroughputBenchmark implements Benchmark {
             for (int i = 0; i < instances; i++) {
                 RunStore store = stores.get();
                 opened.add(store);
-                services.add(ServiceRig.service(dir, runbooks, store, 8));
+                services.add(ServiceRig.service(dir, runbooks, store, MAX_RUNS));
             }
             RunStore store = opened.get(0);
-            try (ServiceRig.Feed feed = new ServiceRig.Feed(services, 8)) {
+            try (ServiceRig.Feed feed = new ServiceRig.Feed(services, MAX_RUNS)) {
                 feed.sendAll(bodies("warm-", warmup));
                 ServiceRig.eventually("the warm-up runs", 120_000, 50, () -> done(store, "warm-", warmup));
                 Instant start = Instant.now();

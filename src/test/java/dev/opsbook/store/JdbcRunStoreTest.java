@@ -34,4 +34,34 @@ class JdbcRunStoreTest {
                     .as("JdbcRunStore.SCHEMA_VERSION must name the newest migration, or new ones are never applied").isEqualTo(newest);
         }
     }
+
+    @Test
+    void serve_sized_pool_lets_as_many_callers_hold_a_connection_at_once_as_it_was_opened_for() throws Exception {
+        int connections = dev.opsbook.service.Service.storeConnections(dev.opsbook.service.Service.DEFAULT_MAX_RUNS);
+        assertThat(connections).as("one connection per two of serve's default runs, plus four").isEqualTo(20);
+        try (Jdbc jdbc = Jdbc.open("jdbc:h2:mem:pool-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "", "test", JdbcRunStore.SCHEMA_VERSION,
+                connections)) {
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(connections);
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(connections);
+            try {
+                java.util.List<java.util.concurrent.Future<Boolean>> all = new java.util.ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    all.add(callers.submit(() -> jdbc.query(c -> {
+                        holding.countDown();
+                        try {
+                            return holding.await(10, java.util.concurrent.TimeUnit.SECONDS); // every caller holds one at once
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    })));
+                }
+                for (java.util.concurrent.Future<Boolean> each : all) {
+                    assertThat(each.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("all callers held a connection together").isTrue();
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
 }
