@@ -45,10 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Service implements AutoCloseable {
 
     /**
-     * Runs an instance executes at once unless {@code --max-runs} says otherwise. //why: a run spends most of its time waiting
-     * on a call (AWS, HTTP, a shell), so 32 keep two cores busy where 8 left them idle behind one slow store commit each.
+     * Runs an instance executes at once unless {@code --max-runs} says otherwise. //why: on two cores and PostgreSQL, 8 runs at
+     * once started 189 runs/s of quick steps against 142 at 16 and 114 at 32 (bench row 4, 2026-12-03); more only pays for
+     * runs that mostly wait on slow calls, which is the operator's call.
      */
-    public static final int DEFAULT_MAX_RUNS = 32;
+    public static final int DEFAULT_MAX_RUNS = 8;
 
     /**
      * The store connections an instance running {@code maxRuns} runs at once keeps at most: one per two runs (a run holds

@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * that consumes it; {@code bench/run} packages it first). Events are sent
  * one at a time at a steady pace (open loop, so the figure is latency, not a backlog), each with
  * its send instant in its detail; the first step's start is its StepStarted event in the store.
- * Full mode: 100 events/s for 60 s on an embedded PostgreSQL, the channel as shipped and, beside it,
- * with four copies ({@code concurrency=4}). Smoke mode: a few on H2.
+ * Full mode: 100 events/s for 60 s on an embedded PostgreSQL, the channel as shipped (four copies) and, beside it,
+ * with one ({@code concurrency=1}). Smoke mode: a few on H2.
  * Baseline: the same events through a bare SqsClient long-poll loop (send to receipt).
  */
 public final class EventLatencyBenchmark implements Benchmark {
@@ -67,15 +67,15 @@ public final class EventLatencyBenchmark implements Benchmark {
             return rows;
         }
         try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start()) {
-            for (String schema : List.of("copies4", "shipped")) {
+            for (String schema : List.of("copies1", "shipped")) {
                 try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement()) {
                     st.execute("CREATE SCHEMA " + schema);
                 }
             }
             String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres?currentSchema=";
-            rows.add(measureOrSay(url + "shipped", List.of(), "PostgreSQL, as shipped", warmup, events, gapMillis, bare, target));
-            rows.add(measureOrSay(url + "copies4", List.of("-Dmp.messaging.incoming.events.concurrency=4"),
-                    "PostgreSQL, four channel copies (concurrency=4)", warmup, events, gapMillis, bare, target));
+            rows.add(measureOrSay(url + "shipped", List.of(), "PostgreSQL, as shipped (four channel copies)", warmup, events, gapMillis, bare, target));
+            rows.add(measureOrSay(url + "copies1", List.of("-Dmp.messaging.incoming.events.concurrency=1"),
+                    "PostgreSQL, one channel copy (concurrency=1)", warmup, events, gapMillis, bare, target));
         }
         return rows;
     }

@@ -55,7 +55,7 @@ public final class ThroughputBenchmark implements Benchmark {
             """;
 
     /** Each instance as serve runs it by default: its --max-runs and the store pool serve sizes to it. */
-    private static final int MAX_RUNS = Service.DEFAULT_MAX_RUNS;
+    private static final int MAX_RUNS = Integer.getInteger("bench.max-runs", Service.DEFAULT_MAX_RUNS); // //why: to compare settings
     private static final int CONNECTIONS = Service.storeConnections(MAX_RUNS);
 
     private record Result(double runsPerSecond, boolean exactlyOnce, String detail) {
@@ -135,8 +135,9 @@ public final class ThroughputBenchmark implements Benchmark {
                         .filter(e -> e.outcome() == EventOutcome.STARTED).map(ReceivedEvent::eventId).distinct().count();
                 boolean exactlyOnce = runs.size() == events && distinct == events && started == events;
                 return new Result(events / seconds, exactlyOnce, String.format("%d events → %d runs (%d distinct events, %d succeeded, %d events "
-                        + "recorded as started) in %.2f s: %s; maxConcurrentRuns 8, 3 assert steps each; events handed to each instance's intake as "
-                        + "the channel does (8 takers per instance, one shared in-process queue), without SQS round trips", events, runs.size(), distinct, succeeded,
+                        + "recorded as started) in %.2f s: %s; --max-runs " + MAX_RUNS + " and " + CONNECTIONS + " store connections per instance, "
+                        + "3 assert steps each; events handed to each instance's intake as the channel does (" + MAX_RUNS + " takers per instance, "
+                        + "one shared in-process queue), without SQS round trips", events, runs.size(), distinct, succeeded,
                         started, seconds, exactlyOnce ? "exactly once held" : "exactly once BROKEN"));
             }
         } finally {

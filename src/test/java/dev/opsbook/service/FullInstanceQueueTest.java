@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @Timeout(120)
 class FullInstanceQueueTest {
 
+    private static final int RUNS_AT_ONCE = 4;
+
     @TempDir
     Path dir;
 
@@ -44,29 +46,33 @@ class FullInstanceQueueTest {
         RunbookLoader loader = new RunbookLoader(StandardSteps.all().catalog(), List.of(new TriggerPatternCheck()));
         try (RunStore store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
              Service service = new Service(new Service.Config(List.of(runbooks), dir.resolve("records"),
-                     new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, 1, dir,
+                     new AwsSettings(Optional.of("us-east-1"), Optional.empty(), Optional.empty()), 3, RUNS_AT_ONCE, dir,
                      new Service.Leasing("instance-a", Duration.ofSeconds(1), Clock.systemUTC())), store, loader,
                      new PrintStream(log, true, StandardCharsets.UTF_8));
              Served served = Served.start(service);
              SqsClient sqs = TestQueue.client()) {
-            send(sqs, "evt-1", "r1");
-            until("the first run is deploying", () -> Files.exists(dir.resolve("r1.started")));
-            // //why: the channel holds at most four while full (one being offered, one passed on, two received ahead,
-            // max-number-of-messages=1); what is behind them stays in the queue for another instance
-            for (int i = 2; i <= 6; i++) {
+            for (int i = 1; i <= RUNS_AT_ONCE; i++) {
+                send(sqs, "evt-" + i, "r" + i);
+            }
+            until("the first runs are deploying", () -> java.util.stream.IntStream.rangeClosed(1, RUNS_AT_ONCE)
+                    .allMatch(i -> Files.exists(dir.resolve("r" + i + ".started"))));
+            // //why: the channel holds at most sixteen while full (four copies, each with one waiting for room, one passed on
+            // and two received ahead, max-number-of-messages=1); what is behind them stays in the queue for another instance
+            int sent = RUNS_AT_ONCE + 20;
+            for (int i = RUNS_AT_ONCE + 1; i <= sent; i++) {
                 send(sqs, "evt-" + i, "r" + i);
             }
 
-            Thread.sleep(1500);
-            assertThat(store.runs(RunQuery.latest(10))).as("one run at a time").hasSize(1);
+            Thread.sleep(1500); // the first runs deploy for 3 s: still running
+            assertThat(store.runs(RunQuery.latest(30))).as("--max-runs at a time").hasSize(RUNS_AT_ONCE);
             String visible = sqs.getQueueAttributes(b -> b.queueUrl(TestQueue.url()).attributeNamesWithStrings("ApproximateNumberOfMessages"))
                     .attributesAsStrings().get("ApproximateNumberOfMessages");
             assertThat(Integer.parseInt(visible)).as("messages beyond the channel's in-flight limit were not taken off the queue")
-                    .isGreaterThanOrEqualTo(1);
+                    .isGreaterThanOrEqualTo(sent - RUNS_AT_ONCE - 16);
 
-            until("all ran, one after the other", () -> store.runs(RunQuery.latest(10)).stream()
-                    .filter(r -> r.status() == RunStatus.SUCCEEDED).count() == 6);
-            assertThat(store.runs(RunQuery.latest(10))).hasSize(6);
+            until("all ran, at most --max-runs at a time", () -> store.runs(RunQuery.latest(30)).stream()
+                    .filter(r -> r.status() == RunStatus.SUCCEEDED).count() == sent);
+            assertThat(store.runs(RunQuery.latest(30))).hasSize(sent);
         }
     }
 

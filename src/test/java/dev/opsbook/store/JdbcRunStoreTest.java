@@ -37,8 +37,8 @@ class JdbcRunStoreTest {
 
     @Test
     void serve_sized_pool_lets_as_many_callers_hold_a_connection_at_once_as_it_was_opened_for() throws Exception {
-        int connections = dev.opsbook.service.Service.storeConnections(dev.opsbook.service.Service.DEFAULT_MAX_RUNS);
-        assertThat(connections).as("one connection per two of serve's default runs, plus four").isEqualTo(20);
+        int connections = dev.opsbook.service.Service.storeConnections(32);
+        assertThat(connections).as("serve --max-runs 32: one connection per two runs, plus four").isEqualTo(20);
         try (Jdbc jdbc = Jdbc.open("jdbc:h2:mem:pool-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "", "test", JdbcRunStore.SCHEMA_VERSION,
                 connections)) {
             java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(connections);
