@@ -93,11 +93,22 @@ public final class ThroughputBenchmark implements Benchmark {
     }
 
     private static Row row(String setup, Result result, String baseline, String ratio, boolean scaled) {
+        boolean onePostgres = setup.equals("PostgreSQL, 1 instance");
+        boolean fastEnough = !onePostgres || result.runsPerSecond() >= TARGET_RUNS_PER_SECOND;
+        String target = onePostgres ? "≥ " + TARGET_RUNS_PER_SECOND + " runs/s, exactly once"
+                : baseline.contains("PostgreSQL") ? "exactly once; 2 instances faster than 1" : "exactly once";
         return new Row("4 Sustained throughput", "runs/s, " + setup, String.format("%.0f", result.runsPerSecond()),
-                baseline.isEmpty() ? "—" : baseline, ratio.isEmpty() ? "—" : ratio,
-                baseline.contains("PostgreSQL") ? "exactly once; 2 instances faster than 1" : "exactly once",
-                result.exactlyOnce() && scaled, result.detail());
+                baseline.isEmpty() ? "—" : baseline, ratio.isEmpty() ? "—" : ratio, target,
+                result.exactlyOnce() && scaled && fastEnough, (fastEnough ? "" : WHERE_THE_TIME_GOES + " ") + result.detail());
     }
+
+    private static final int TARGET_RUNS_PER_SECOND = 400;
+
+    /** Measured 2026-12-03 (bench/README.md): a fsync loop on this machine's disk, and --max-runs 8, 16 and 32 side by side. */
+    private static final String WHERE_THE_TIME_GOES = "Missed: a run of three steps is four commits (its start, then one per step) "
+            + "besides its event's claim and settle, and each PostgreSQL commit waits for a WAL flush (fdatasync 2.1 ms on this "
+            + "disk; PostgreSQL flushes concurrent commits together); the two cores are shared by the engine, the pool and the "
+            + "PostgreSQL backends, so more runs at once went slower (--max-runs 8: 189 runs/s, 16: 142, 32: 114).";
 
     /** A store per instance on one PostgreSQL schema, as two processes would have. */
     private static Supplier<RunStore> postgresStore(EmbeddedPostgres postgres, String schema) throws Exception {
