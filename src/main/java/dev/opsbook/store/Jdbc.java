@@ -22,7 +22,8 @@ import org.flywaydb.core.Flyway;
  * work (plain or in one transaction) and the time columns. Thread-safe.
  *
  * <p>Connections come from a small Agroal pool (the pool Quarkus itself uses, here without any
- * Quarkus datasource, so commands that never touch the store start nothing). Every call borrows
+ * Quarkus datasource, so commands that never touch the store start nothing): at most 8, or as
+ * many as {@code serve} sizes it to for its {@code --max-runs}. Every call borrows
  * its own connection, so calls from several threads never share one; a pool rather than a
  * connection per call because PostgreSQL connections are slow to open, and because a pool that
  * holds one connection keeps an embedded H2 database open between calls instead of reopening its
