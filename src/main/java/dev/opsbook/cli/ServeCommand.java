@@ -1,6 +1,7 @@
 package dev.opsbook.cli;
 
 import dev.opsbook.aws.AwsSettings;
+import dev.opsbook.service.Capacity;
 import dev.opsbook.service.Service;
 import dev.opsbook.serve.ServiceLog;
 import dev.opsbook.serve.Serving;
@@ -70,7 +71,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-receives", defaultValue = "5", description = "Deliveries of a failing message before it is left to the redrive policy.")
     int maxReceives;
 
-    @Option(names = "--max-runs", defaultValue = "" + Service.DEFAULT_MAX_RUNS, description = "Runs executed at once by this instance; when full it takes no"
+    @Option(names = "--max-runs", defaultValue = "" + Capacity.DEFAULT_MAX_RUNS, description = "Runs executed at once by this instance; when full it takes no"
             + " more messages off the queue, leaving them to other instances (default ${DEFAULT-VALUE}).")
     int maxRuns;
 

@@ -3,7 +3,7 @@ package dev.opsbook.cli;
 import dev.opsbook.service.EmbeddedQueue;
 import dev.opsbook.record.RecordPlace;
 import dev.opsbook.service.RecordPlaces;
-import dev.opsbook.service.Service;
+import dev.opsbook.service.Capacity;
 import dev.opsbook.store.RunStore;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -74,7 +74,7 @@ final class ServeLaunch {
         }
         RunStore store;
         try {
-            store = command.store.open(Service.storeConnections(settings.maxRuns()));
+            store = command.store.open(Capacity.storeConnections(settings.maxRuns()));
             if (Stores.setting(FORM_KEY).isEmpty()) {
                 System.setProperty(FORM_KEY, formKey(store));
             }

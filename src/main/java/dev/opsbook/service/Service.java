@@ -45,21 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Service implements AutoCloseable {
 
     /**
-     * Runs an instance executes at once unless {@code --max-runs} says otherwise. //why: on two cores and PostgreSQL, 8 runs at
-     * once started 189 runs/s of quick steps against 142 at 16 and 114 at 32 (bench row 4, 2026-12-03); more only pays for
-     * runs that mostly wait on slow calls, which is the operator's call.
-     */
-    public static final int DEFAULT_MAX_RUNS = 8;
-
-    /**
-     * The store connections an instance running {@code maxRuns} runs at once keeps at most: one per two runs (a run holds
-     * one only while it commits) and four for the rest (heartbeat, escalator, record exports, the API), at least 8.
-     */
-    public static int storeConnections(int maxRuns) {
-        return Math.max(8, maxRuns / 2 + 4);
-    }
-
-    /**
      * @param records where records and trails go: a folder, or a bucket ({@link RecordPlaces#open}), opened by the caller
      * @param python the interpreter of python steps ({@code opsbook.python})
      * @param notifications where notify steps and escalations send ({@code opsbook.pagerduty-url}, {@code opsbook.email-from})

@@ -269,4 +269,28 @@ final class Jdbc implements AutoCloseable {
     public void close() {
         pool.close();
     }
+
+    /** "H2 file /home/me/.opsbook/store (single instance)", "PostgreSQL opsbook at db.internal:5432". */
+    static String describe(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:h2:")) {
+            String rest = jdbcUrl.substring("jdbc:h2:".length()).split(";", 2)[0];
+            if (rest.startsWith("file:")) {
+                return "H2 file " + rest.substring("file:".length()) + " (single instance)";
+            }
+            if (rest.startsWith("mem:")) {
+                return "H2 in memory " + rest.substring("mem:".length()) + " (single instance)";
+            }
+            return "H2 " + rest + " (single instance)";
+        }
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            String rest = jdbcUrl.substring("jdbc:postgresql:".length()).split("\\?", 2)[0];
+            if (rest.startsWith("//")) {
+                String[] hostAndDb = rest.substring(2).split("/", 2);
+                String db = hostAndDb.length > 1 && !hostAndDb[1].isEmpty() ? hostAndDb[1] : "(default database)";
+                return "PostgreSQL " + db + " at " + hostAndDb[0];
+            }
+            return "PostgreSQL " + rest + " at localhost";
+        }
+        return jdbcUrl.split("[;?]", 2)[0];
+    }
 }

@@ -70,13 +70,13 @@ public final class JdbcRunStore implements RunStore {
 
     /**
      * As {@link #open(String, String, String)}, with a pool of at most {@code connections} (serve sizes it to its runs:
-     * {@code Service.storeConnections}).
+     * {@code Capacity.storeConnections}).
      */
     public static JdbcRunStore open(String jdbcUrl, String user, String password, int connections) {
         if (connections < 1) {
             throw new IllegalArgumentException("a store needs at least one connection, not " + connections);
         }
-        return new JdbcRunStore(Jdbc.open(jdbcUrl, user, password, describe(jdbcUrl), SCHEMA_VERSION, connections));
+        return new JdbcRunStore(Jdbc.open(jdbcUrl, user, password, Jdbc.describe(jdbcUrl), SCHEMA_VERSION, connections));
     }
 
     /**
@@ -87,30 +87,6 @@ public final class JdbcRunStore implements RunStore {
      */
     public static String embeddedUrl(Path dir) {
         return "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("store") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-    }
-
-    /** "H2 file /home/me/.opsbook/store (single instance)", "PostgreSQL opsbook at db.internal:5432". */
-    static String describe(String jdbcUrl) {
-        if (jdbcUrl.startsWith("jdbc:h2:")) {
-            String rest = jdbcUrl.substring("jdbc:h2:".length()).split(";", 2)[0];
-            if (rest.startsWith("file:")) {
-                return "H2 file " + rest.substring("file:".length()) + " (single instance)";
-            }
-            if (rest.startsWith("mem:")) {
-                return "H2 in memory " + rest.substring("mem:".length()) + " (single instance)";
-            }
-            return "H2 " + rest + " (single instance)";
-        }
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            String rest = jdbcUrl.substring("jdbc:postgresql:".length()).split("\\?", 2)[0];
-            if (rest.startsWith("//")) {
-                String[] hostAndDb = rest.substring(2).split("/", 2);
-                String db = hostAndDb.length > 1 && !hostAndDb[1].isEmpty() ? hostAndDb[1] : "(default database)";
-                return "PostgreSQL " + db + " at " + hostAndDb[0];
-            }
-            return "PostgreSQL " + rest + " at localhost";
-        }
-        return jdbcUrl.split("[;?]", 2)[0];
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.opsbook.bench;
 
 import dev.opsbook.engine.RunStatus;
+import dev.opsbook.service.Capacity;
 import dev.opsbook.service.Service;
 import dev.opsbook.store.EventOutcome;
 import dev.opsbook.store.JdbcRunStore;
@@ -55,8 +56,8 @@ public final class ThroughputBenchmark implements Benchmark {
             """;
 
     /** Each instance as serve runs it by default: its --max-runs and the store pool serve sizes to it. */
-    private static final int MAX_RUNS = Integer.getInteger("bench.max-runs", Service.DEFAULT_MAX_RUNS); // //why: to compare settings
-    private static final int CONNECTIONS = Service.storeConnections(MAX_RUNS);
+    private static final int MAX_RUNS = Integer.getInteger("bench.max-runs", Capacity.DEFAULT_MAX_RUNS); // //why: to compare settings
+    private static final int CONNECTIONS = Capacity.storeConnections(MAX_RUNS);
 
     private record Result(double runsPerSecond, boolean exactlyOnce, String detail) {
     }

@@ -9,13 +9,13 @@ class JdbcRunStoreTest {
 
     @Test
     void a_store_is_described_by_its_database_and_where_it_is_never_by_the_urls_parameters() {
-        assertThat(JdbcRunStore.describe("jdbc:h2:file:/var/lib/opsbook/store;AUTO_SERVER=TRUE"))
+        assertThat(Jdbc.describe("jdbc:h2:file:/var/lib/opsbook/store;AUTO_SERVER=TRUE"))
                 .isEqualTo("H2 file /var/lib/opsbook/store (single instance)");
-        assertThat(JdbcRunStore.describe("jdbc:h2:mem:runs;DB_CLOSE_DELAY=-1")).isEqualTo("H2 in memory runs (single instance)");
-        assertThat(JdbcRunStore.describe("jdbc:postgresql://db.internal:5432/opsbook?user=ops&password=hunter2"))
+        assertThat(Jdbc.describe("jdbc:h2:mem:runs;DB_CLOSE_DELAY=-1")).isEqualTo("H2 in memory runs (single instance)");
+        assertThat(Jdbc.describe("jdbc:postgresql://db.internal:5432/opsbook?user=ops&password=hunter2"))
                 .isEqualTo("PostgreSQL opsbook at db.internal:5432");
-        assertThat(JdbcRunStore.describe("jdbc:postgresql://db.internal/")).isEqualTo("PostgreSQL (default database) at db.internal");
-        assertThat(JdbcRunStore.describe("jdbc:postgresql:opsbook")).isEqualTo("PostgreSQL opsbook at localhost");
+        assertThat(Jdbc.describe("jdbc:postgresql://db.internal/")).isEqualTo("PostgreSQL (default database) at db.internal");
+        assertThat(Jdbc.describe("jdbc:postgresql:opsbook")).isEqualTo("PostgreSQL opsbook at localhost");
     }
 
     @Test
@@ -37,7 +37,7 @@ class JdbcRunStoreTest {
 
     @Test
     void serve_sized_pool_lets_as_many_callers_hold_a_connection_at_once_as_it_was_opened_for() throws Exception {
-        int connections = dev.opsbook.service.Service.storeConnections(32);
+        int connections = dev.opsbook.service.Capacity.storeConnections(32);
         assertThat(connections).as("serve --max-runs 32: one connection per two runs, plus four").isEqualTo(20);
         try (Jdbc jdbc = Jdbc.open("jdbc:h2:mem:pool-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "", "", "test", JdbcRunStore.SCHEMA_VERSION,
                 connections)) {
