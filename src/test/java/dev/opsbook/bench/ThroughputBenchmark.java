@@ -105,11 +105,11 @@ public final class ThroughputBenchmark implements Benchmark {
 
     private static final int TARGET_RUNS_PER_SECOND = 400;
 
-    /** Measured 2026-12-03 (bench/README.md): a fsync loop on this machine's disk, and --max-runs 8, 16 and 32 side by side. */
-    private static final String WHERE_THE_TIME_GOES = "Missed: a run of three steps is four commits (its start, then one per step) "
-            + "besides its event's claim and settle, and each PostgreSQL commit waits for a WAL flush (fdatasync 2.1 ms on this "
-            + "disk; PostgreSQL flushes concurrent commits together); the two cores are shared by the engine, the pool and the "
-            + "PostgreSQL backends, so more runs at once went slower (--max-runs 8: 189 runs/s, 16: 142, 32: 114).";
+    /** Measured 2026-12-03 (bench/README.md): --max-runs 8, 16 and 32 side by side, and row 2's socket reads. */
+    private static final String WHERE_THE_TIME_GOES = "Missed: a run of three steps is four transactions (its start, then one per "
+            + "step) besides its event's claim and settle, each about ten round trips (row 2); the two cores are shared by the engine, "
+            + "the pool and the PostgreSQL backends, so more runs at once went slower (--max-runs 8: 189 runs/s, 16: 142, 32: 114). "
+            + "Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a WAL flush here.";
 
     /** A store per instance on one PostgreSQL schema, as two processes would have. */
     private static Supplier<RunStore> postgresStore(EmbeddedPostgres postgres, String schema) throws Exception {
