@@ -1,9 +1,9 @@
 package dev.opsbook.cli;
 
+import dev.opsbook.service.Capacity;
 import dev.opsbook.service.EmbeddedQueue;
 import dev.opsbook.record.RecordPlace;
 import dev.opsbook.service.RecordPlaces;
-import dev.opsbook.service.Capacity;
 import dev.opsbook.store.RunStore;
 import java.security.SecureRandom;
 import java.time.Instant;

@@ -45,12 +45,8 @@ public final class EventIntake {
     }
 
     private Dispatcher.Outcome offer(java.util.function.Supplier<Dispatcher.Outcome> handle) {
-        int others = offering.getAndIncrement();
-        try {
-            return busy(others).orElseGet(handle);
-        } finally {
-            offering.decrementAndGet();
-        }
+        java.util.Optional<Reserved> slot = reserve();
+        return slot.isPresent() ? slot.get().handled(handle) : busy();
     }
 
     /**
@@ -59,7 +55,7 @@ public final class EventIntake {
      */
     public java.util.Optional<Reserved> reserve() {
         int others = offering.getAndIncrement();
-        if (busy(others).isPresent()) {
+        if (closed || pool.freeSlots() - others <= 0) {
             offering.decrementAndGet();
             return java.util.Optional.empty();
         }
@@ -75,11 +71,15 @@ public final class EventIntake {
 
         /** As {@link EventIntake#offer}, in the reserved slot (still LATER when the intake closed meanwhile). */
         public Dispatcher.Outcome offer(String channel, String body, int receives) {
+            return handled(() -> dispatcher.handle(channel, body, receives));
+        }
+
+        private Dispatcher.Outcome handled(java.util.function.Supplier<Dispatcher.Outcome> handle) {
             if (!used.compareAndSet(false, true)) {
                 throw new IllegalStateException("a reserved slot offers one event");
             }
             try {
-                return closed ? busy(0).orElseThrow() : dispatcher.handle(channel, body, receives);
+                return closed ? busy() : handle.get();
             } finally {
                 offering.decrementAndGet();
                 freed(); // //why: an event settled without a run (a duplicate, no match) gives its slot back, and a held message may take it
@@ -87,13 +87,10 @@ public final class EventIntake {
         }
     }
 
-    private java.util.Optional<Dispatcher.Outcome> busy(int others) {
-        if (closed || pool.freeSlots() - others <= 0) {
-            return java.util.Optional.of(new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
-                    .put("reason", closed || pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
-                            : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue")));
-        }
-        return java.util.Optional.empty();
+    private Dispatcher.Outcome busy() {
+        return new Dispatcher.Outcome(Verdict.LATER, JsonNodeFactory.instance.objectNode().put("outcome", "busy")
+                .put("reason", closed || pool.draining() ? "this instance is draining; send the event to another one, or to the queue"
+                        : "this instance runs " + maxConcurrentRuns + " runs already (--max-runs); try again, or send it to the queue"));
     }
 
     /**

@@ -50,13 +50,12 @@ final class Jdbc implements AutoCloseable {
      * Opens a pool on {@code jdbcUrl} and migrates its schema up to {@code schemaVersion} when it is behind.
      *
      * @param description what people are told the store is ("H2 file ...")
-     * @param connections the most connections the pool keeps open at once
      */
     static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion) {
         return open(jdbcUrl, user, password, description, schemaVersion, JdbcRunStore.DEFAULT_CONNECTIONS);
     }
 
-    /** As above, with a pool of at most {@code connections}. */
+    /** As above, with a pool that keeps at most {@code connections} open at once. */
     static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion, int connections) {
         AgroalDataSource pool = pool(jdbcUrl, user, password, description, connections);
         try {
