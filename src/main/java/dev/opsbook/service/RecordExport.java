@@ -175,8 +175,8 @@ public final class RecordExport implements RunListener {
                     return Optional.empty();
                 }
                 file = record.get().name();
+                trails.write(runId, dir); // //why: first, so whoever reads a record that says the run ended finds its whole trail beside it
                 String written = dir.write(file, record.get().markdown());
-                trails.write(runId, dir);
                 noteExported(runId, record.get().events());
                 return Optional.of(written);
             } catch (IOException | RuntimeException e) {
