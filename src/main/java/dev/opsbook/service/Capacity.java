@@ -12,10 +12,11 @@ public final class Capacity {
 
     /**
      * The store connections an instance running {@code maxRuns} runs at once keeps at most: one per two runs (a run holds
-     * one only while it commits) and four for the rest (heartbeat, escalator, record exports, the API), at least 8.
+     * one only while it commits) and four for the rest (heartbeat, escalator, record exports, the API), at least as many as
+     * any store opens.
      */
     public static int storeConnections(int maxRuns) {
-        return Math.max(8, maxRuns / 2 + 4);
+        return Math.max(dev.opsbook.store.JdbcRunStore.DEFAULT_CONNECTIONS, maxRuns / 2 + 4);
     }
 
     private Capacity() {
