@@ -19,9 +19,17 @@ import java.util.Optional;
 
 /**
  * Appends a run's next events on one transaction ({@link JdbcRunLog}): the row is read once, each event inserted
- * (and heard by {@link EventWritten}, where derived rows join the same transaction), the audit entries chained with
- * one read and one move of the seal, and the row updated once to where the last event leads. A step's end and the
- * next step's start thus cost one commit, not one each.
+ * (answers and resolutions noted for the resumer), the audit entries chained with one read and one move of the seal,
+ * and the row updated once to where the last event leads. A step's end and the next step's start thus cost one commit,
+ * not one each.
+ *
+ * <p>The rows derived from events (search words, the dashboards' step facts: {@link EventWritten}) are written for
+ * every event since the row's {@code derived_seq} when the run stops (it waits, needs attention or ends), when
+ * {@value #DERIVE_AFTER_EVENTS} events are pending, or once the run has been quiet for a second ({@link #derivePending},
+ * called by {@link QuietRuns}); {@code derived_seq} moves on in the same transaction. //why: they were half a step's
+ * store cost, paid again at every step (a run's words checked again, the facts' pages rewritten at each commit); a
+ * search or a dashboard reads a stopped run whole, and a running one as it was when it last went quiet. A process killed
+ * in between leaves {@code derived_seq} behind, and whoever appends next writes the rest from the stored events.
  */
 final class EventAppends {
 
@@ -34,20 +42,39 @@ final class EventAppends {
      * while nobody else wrote to the run, which the append checks as it goes (its row's update is conditional on the
      * last seq and the lease, the seal's move on the seal), so a stale one fails the transaction and writes nothing.
      */
-    record Known(RunStatus status, long lastSeq, Optional<AuditSeal> seal) {
+    record Known(RunStatus status, long lastSeq, Optional<AuditSeal> seal, Derived derived) {
     }
 
-    /** What an append stored: the status after each event, and the run as it now is while it runs on (else empty). */
-    record Appended(List<RunStatus> statuses, Optional<Known> known) {
+    /**
+     * Where the run's derived rows stand: written up to {@code seq}; {@code pending}, the events after it this process
+     * appended since (all of them, or it is short and the rest is read from the store).
+     */
+    record Derived(long seq, List<RunEvent> pending) {
+
+        /** Whether the events after {@code seq} up to {@code lastSeq} are all in {@code pending}. */
+        boolean whole(long lastSeq) {
+            return seq + pending.size() == lastSeq;
+        }
+    }
+
+    /** Events a running run may hold pending before they are written anyway (the memory kept per run). */
+    static final int DERIVE_AFTER_EVENTS = 256;
+
+    /**
+     * What an append stored: the status after each event, the run as it now is while it runs on (else empty), and
+     * whether derived rows are left pending.
+     */
+    record Appended(List<RunStatus> statuses, Optional<Known> known, boolean pending) {
     }
 
     private final JdbcRunSearch search;
-    private final EventWritten written;
+    private final EventWritten derived;
+    private final EventWritten noted = JdbcRunAnswers.noting(EventWritten.NOTHING);
 
-    /** {@code search} takes each transaction's words at once; {@code written} hears each event. */
-    EventAppends(JdbcRunSearch search, EventWritten written) {
+    /** {@code search} takes the words of the events derived at once; {@code derived} hears each of them (the step facts). */
+    EventAppends(JdbcRunSearch search, EventWritten derived) {
         this.search = search;
-        this.written = written;
+        this.derived = derived;
     }
 
     /**
@@ -64,7 +91,8 @@ final class EventAppends {
         long first = events.get(0).seq();
         Optional<Known> kept = known.filter(k -> k.lastSeq() == first - 1);
         // //why: a kept head saves a read per step; the update below checks what it says (last_seq, the lease) anyway
-        Head head = kept.isPresent() ? new Head(kept.get().status(), kept.get().lastSeq(), holder.orElse(null)) : head(connection, runId);
+        Head head = kept.isPresent()
+                ? new Head(kept.get().status(), kept.get().lastSeq(), holder.orElse(null), kept.get().derived().seq()) : head(connection, runId);
         refuseUnlessNext(head, runId, first, holder);
         Map<String, Bind> sets = new LinkedHashMap<>();
         RunStatus status = head.status();
@@ -90,17 +118,27 @@ final class EventAppends {
             status = after;
             statuses.add(after);
         }
-        if (update(connection, runId, first, sets, holder) == 0) {
+        long last = first + events.size() - 1;
+        Derived before = kept.map(Known::derived).orElse(new Derived(head.derivedSeq(), List.of()));
+        List<RunEvent> pending = new ArrayList<>(before.pending());
+        events.forEach(next -> pending.add(next.event()));
+        boolean derive = status != RunStatus.RUNNING || pending.size() >= DERIVE_AFTER_EVENTS;
+        sets.put("derived_seq", (s, i) -> s.setLong(i, derive ? last : before.seq())); // //why: also replaces a NULL (all derived)
+        if (update(connection, runId, first, before.seq(), sets, holder) == 0) {
             refuseUnlessNext(head(connection, runId), runId, first, holder);
             throw new IllegalStateException("run " + runId + " changed while event " + first + " was appended");
         }
         List<AuditFact> facts = new ArrayList<>();
         insertRows(connection, runId, events);
         for (Next next : events) {
-            written.written(connection, runId, next.seq(), next.event());
+            noted.written(connection, runId, next.seq(), next.event());
             next.audit().fact(connection).ifPresent(facts::add);
         }
-        search.writtenAll(connection, runId, events.stream().map(Next::event).toList());
+        Derived now = new Derived(before.seq(), pending);
+        if (derive) {
+            derive(connection, runId, before.whole(first - 1) ? pending : events(connection, runId, before.seq()), before.seq());
+            now = new Derived(last, List.of());
+        }
         Optional<AuditSeal> seal = kept.flatMap(Known::seal);
         boolean sealKnown = kept.isPresent(); // kept, or read below
         if (!facts.isEmpty()) {
@@ -117,14 +155,43 @@ final class EventAppends {
         }
         // //why: only a running run's next append comes soon, from the process that runs it; a stopped one's is read afresh
         return new Appended(statuses, status == RunStatus.RUNNING && sealKnown
-                ? Optional.of(new Known(status, first + events.size() - 1, seal)) : Optional.empty());
+                ? Optional.of(new Known(status, last, seal, now)) : Optional.empty(), !derive);
     }
 
-    /** Inserts one event and lets {@link EventWritten} add its derived rows, on the caller's transaction. */
+    /**
+     * Writes a running run's pending derived rows ({@link QuietRuns}: it went quiet), on {@code connection}'s transaction,
+     * holding the run's row; nothing when they are all written. Returns the run as it then is when {@code known} was it.
+     */
+    Optional<Known> derivePending(Connection connection, String runId, Optional<Known> known) throws SQLException {
+        Head head = head(connection, runId);
+        if (head.derivedSeq() >= head.lastSeq()) {
+            return known.filter(k -> k.lastSeq() == head.lastSeq());
+        }
+        Optional<Known> same = known.filter(k -> k.lastSeq() == head.lastSeq() && k.derived().seq() == head.derivedSeq());
+        derive(connection, runId, same.filter(k -> k.derived().whole(head.lastSeq())).map(k -> k.derived().pending())
+                .orElse(events(connection, runId, head.derivedSeq())), head.derivedSeq());
+        try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET derived_seq = ? WHERE id = ?")) {
+            update.setLong(1, head.lastSeq());
+            update.setString(2, runId);
+            update.executeUpdate();
+        }
+        return same.map(k -> new Known(k.status(), k.lastSeq(), k.seal(), new Derived(head.lastSeq(), List.of())));
+    }
+
+    /** The derived rows of {@code events}, the ones after seq {@code after}, in order. */
+    private void derive(Connection connection, String runId, List<RunEvent> events, long after) throws SQLException {
+        for (int i = 0; i < events.size(); i++) {
+            derived.written(connection, runId, after + 1 + i, events.get(i));
+        }
+        search.writtenAll(connection, runId, events);
+    }
+
+    /** Inserts a run's first event with its derived rows, on the caller's transaction (the run's {@code derived_seq} is 1). */
     void insertEvent(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
         insertRow(connection, runId, seq, event);
         search.written(connection, runId, seq, event);
-        written.written(connection, runId, seq, event);
+        noted.written(connection, runId, seq, event);
+        derived.written(connection, runId, seq, event);
     }
 
     /** The events' rows in one batch: one round trip to the database for a step's end and the next step's start. */
@@ -156,17 +223,18 @@ final class EventAppends {
     }
 
     /** The row as an append reads it. */
-    private record Head(RunStatus status, long lastSeq, String leaseOwner) {
+    private record Head(RunStatus status, long lastSeq, String leaseOwner, long derivedSeq) {
     }
 
     private static Head head(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT status, last_seq, lease_owner FROM runs WHERE id = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT status, last_seq, lease_owner, COALESCE(derived_seq, last_seq) FROM runs WHERE id = ? FOR UPDATE")) {
             select.setString(1, runId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalArgumentException("no run " + runId);
                 }
-                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3));
+                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3), row.getLong(4));
             }
         }
     }
@@ -227,10 +295,11 @@ final class EventAppends {
         }
     }
 
-    private static int update(Connection connection, String runId, long firstSeq, Map<String, Bind> sets, Optional<String> holder)
-            throws SQLException {
+    private static int update(Connection connection, String runId, long firstSeq, long derivedSeq, Map<String, Bind> sets,
+                              Optional<String> holder) throws SQLException {
         String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = " + EXPRESSIONS.getOrDefault(c, "?")).toList())
-                + (sets.containsKey("first_step_ms") ? FIRST_STEP_CHANGES : "") + " WHERE id = ? AND last_seq = ?" + (holder.isPresent() ? " AND lease_owner = ?" : "");
+                + (sets.containsKey("first_step_ms") ? FIRST_STEP_CHANGES : "") + " WHERE id = ? AND last_seq = ? AND COALESCE(derived_seq, last_seq) = ?"
+                + (holder.isPresent() ? " AND lease_owner = ?" : "");
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             int i = 1;
             for (Bind bind : sets.values()) {
@@ -238,6 +307,7 @@ final class EventAppends {
             }
             update.setString(i++, runId);
             update.setLong(i++, firstSeq - 1);
+            update.setLong(i++, derivedSeq);
             if (holder.isPresent()) {
                 update.setString(i, holder.get());
             }
@@ -253,8 +323,14 @@ final class EventAppends {
     }
 
     static List<RunEvent> events(Connection connection, String runId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? ORDER BY seq")) {
+        return events(connection, runId, 0);
+    }
+
+    /** The run's events after seq {@code after}, in order. */
+    private static List<RunEvent> events(Connection connection, String runId, long after) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq")) {
             select.setString(1, runId);
+            select.setLong(2, after);
             List<RunEvent> events = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

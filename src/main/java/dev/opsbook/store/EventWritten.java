@@ -5,15 +5,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * What else is written in the same transaction as a run's event, on the same connection: rows
- * that must exist exactly when the event does (the audit entry that describes it). Throwing rolls
- * the event back too.
+ * Rows derived from a run's events (the search index, the dashboards' facts), written on the connection of the
+ * transaction that derives them: the run's start, then its stop or a quiet second ({@link EventAppends}), each event
+ * once and in order. Throwing rolls that transaction back too.
  */
 @FunctionalInterface
 interface EventWritten {
 
     EventWritten NOTHING = (connection, runId, seq, event) -> { };
 
-    /** Called after event {@code seq} of run {@code runId} was inserted (seq 1: the run was created), before the commit. */
+    /** Called for event {@code seq} of run {@code runId} (seq 1: the run was created), once it is inserted, before the commit. */
     void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException;
 }

@@ -26,7 +26,7 @@ import java.util.Optional;
  * longer holds the run); a failing database with {@link StoreException}. Which events a run's
  * status takes is not the store's to say: whoever appends checks {@link RunTransitions}.
  */
-final class JdbcRunLog implements RunLog {
+final class JdbcRunLog implements RunLog, AutoCloseable {
 
     private final Jdbc jdbc;
     private final RunRows rows;
@@ -37,17 +37,18 @@ final class JdbcRunLog implements RunLog {
     /** Each running run as this process's last append to it left it, taken by the next ({@link #appendNext}). */
     private final java.util.Map<String, EventAppends.Known> known = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int KNOWN_RUNS = 10_000;
+    private final QuietRuns quiet = new QuietRuns(this::derivePending, System::nanoTime);
 
     /**
-     * @param written called in the transaction of every event stored (the start included), on its connection, after the
-     *        search index took the event's words ({@link JdbcRunSearch})
+     * @param written the rows derived from each event (the step facts), written on the connection of the transaction that
+     *        derives it: the start's, then a stop's or a later append's ({@link EventAppends}), in the order of the events
      */
     JdbcRunLog(Jdbc jdbc, RunRows rows, EventWritten written) {
         this.jdbc = jdbc;
         this.rows = rows;
         this.search = new JdbcRunSearch(jdbc.postgres());
         this.answers = new JdbcRunAnswers(jdbc, rows);
-        this.appends = new EventAppends(search, JdbcRunAnswers.noting(written));
+        this.appends = new EventAppends(search, written);
     }
 
     @Override
@@ -67,7 +68,7 @@ final class JdbcRunLog implements RunLog {
         }
         jdbc.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RunRows.COLUMNS
-                    + ", runbook_text, last_seq, lease_owner, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                    + ", runbook_text, last_seq, lease_owner, lease_expires_at, derived_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1)")) {
                 insert.setString(1, run.id());
                 insert.setString(2, run.runbookId());
                 insert.setString(3, run.runbookFile());
@@ -172,7 +173,19 @@ final class JdbcRunLog implements RunLog {
             }
             known.put(runId, now);
         });
+        quiet.appended(runId, appended.pending());
         return appended.statuses();
+    }
+
+    /** Writes a quiet run's pending derived rows ({@link QuietRuns}), keeping what this process knows of the run. */
+    private void derivePending(String runId) {
+        Optional<EventAppends.Known> kept = Optional.ofNullable(known.remove(runId)); // taken, as an append takes it
+        jdbc.inTransaction(connection -> appends.derivePending(connection, runId, kept)).ifPresent(now -> known.putIfAbsent(runId, now));
+    }
+
+    @Override
+    public void close() {
+        quiet.close();
     }
 
     @Override

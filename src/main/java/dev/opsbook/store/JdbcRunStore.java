@@ -21,10 +21,10 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 25;
+    static final int SCHEMA_VERSION = 26;
 
     private final Jdbc jdbc;
-    private final RunLog runLog;
+    private final JdbcRunLog runLog;
     private final Leases leases;
     private final EventInbox inbox;
     private final CancelRequests cancelRequests;
@@ -126,6 +126,7 @@ public final class JdbcRunStore implements RunStore {
 
     @Override
     public void close() {
+        runLog.close();
         jdbc.close();
     }
 

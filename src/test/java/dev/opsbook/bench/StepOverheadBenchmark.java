@@ -88,7 +88,9 @@ final class StepOverheadBenchmark implements Benchmark {
     public List<Row> run(boolean smoke) throws Exception {
         AwsFakes.fakeCredentials();
         int steps = smoke ? 5 : 50;
-        int warmups = smoke ? 0 : 8;
+        // //why: the engine's step path (far more code than the bare loop) took about 60 runs of 50 steps to reach its steady
+        // speed here; with 8 warm-ups the first timed runs were twice the later ones
+        int warmups = smoke ? 0 : 60;
         int reps = smoke ? 1 : 15;
 
         WireMockServer aws = new WireMockServer(options().dynamicPort().disableRequestJournal());

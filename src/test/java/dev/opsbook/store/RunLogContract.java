@@ -419,10 +419,11 @@ abstract class RunLogContract extends StoreContract {
     }
 
     @Test
-    void what_a_collaborator_writes_with_an_event_is_stored_in_the_same_transaction_or_not_at_all() throws Exception {
+    void what_a_collaborator_derives_from_events_is_written_when_the_run_stops_in_its_transaction_or_not_at_all() throws Exception {
         try (Jdbc jdbc = Jdbc.open(url, backend().user(), backend().password(), "test", JdbcRunStore.SCHEMA_VERSION)) {
+            java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean(true);
             EventWritten noted = (connection, runId, seq, event) -> {
-                if (event instanceof RunEvent.StepSkipped skipped && skipped.reason().equals("refused by the collaborator")) {
+                if (event instanceof RunEvent.StepSkipped skipped && skipped.reason().equals("refused by the collaborator") && refuse.get()) {
                     throw new java.sql.SQLException("the collaborator cannot write");
                 }
                 try (var insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
@@ -431,27 +432,65 @@ abstract class RunLogContract extends StoreContract {
                     insert.executeUpdate();
                 }
             };
-            RunLog log = new JdbcRunLog(jdbc, new RunRows(jdbc), noted);
-            log.create(row("r1", "deploy", T0, "cli", null), "text", started("r1", "deploy", T0, "cli"));
-            log.append("r1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"));
+            try (JdbcRunLog log = new JdbcRunLog(jdbc, new RunRows(jdbc), noted)) {
+                log.create(row("r1", "deploy", T0, "cli", null), "text", started("r1", "deploy", T0, "cli"));
+                log.append("r1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"));
+                log.append("r1", 3, new RunEvent.StepSkipped(T0, "b", "refused by the collaborator"));
+                assertThat(escalationKeys(jdbc)).as("a running run's derived rows wait for its stop").containsExactly("r1/1");
 
-            assertThatThrownBy(() -> log.append("r1", 3, new RunEvent.StepSkipped(T0, "b", "refused by the collaborator")))
-                    .isInstanceOf(StoreException.class).hasMessageContaining("the collaborator cannot write");
+                assertThatThrownBy(() -> log.append("r1", 4, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, "")))
+                        .isInstanceOf(StoreException.class).hasMessageContaining("the collaborator cannot write");
+                assertThat(store.events("r1")).as("the stop went with what failed beside it").hasSize(3);
+                assertThat(escalationKeys(jdbc)).as("and so did the rows derived before the failure").containsExactly("r1/1");
 
-            assertThat(store.events("r1")).as("the event went with what failed beside it").hasSize(2);
-            log.append("r1", 3, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
-            List<String> keys = jdbc.query(connection -> {
-                List<String> found = new ArrayList<>();
-                try (var rows = connection.createStatement().executeQuery("SELECT escalation_key FROM escalations ORDER BY escalation_key")) {
-                    while (rows.next()) {
-                        found.add(rows.getString(1));
-                    }
-                }
-                return found;
-            });
-            assertThat(keys).containsExactly("r1/1", "r1/2", "r1/3");
+                refuse.set(false);
+                log.append("r1", 4, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
+            }
+            assertThat(escalationKeys(jdbc)).containsExactly("r1/1", "r1/2", "r1/3", "r1/4");
             assertThat(store.run("r1").orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
         }
+    }
+
+    @Test
+    void a_running_runs_derived_rows_are_written_once_it_has_been_quiet_for_a_second_and_by_another_process_after_a_crash()
+            throws Exception {
+        try (Jdbc jdbc = Jdbc.open(url, backend().user(), backend().password(), "test", JdbcRunStore.SCHEMA_VERSION)) {
+            EventWritten noted = (connection, runId, seq, event) -> {
+                try (var insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
+                    insert.setString(1, runId + "/" + seq);
+                    Jdbc.setInstant(insert, 2, event.at());
+                    insert.executeUpdate();
+                }
+            };
+            try (JdbcRunLog log = new JdbcRunLog(jdbc, new RunRows(jdbc), noted)) {
+                log.create(row("r1", "deploy", T0, "cli", null), "text", started("r1", "deploy", T0, "cli"));
+                log.append("r1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"));
+                log.append("r1", 3, new RunEvent.StepSkipped(T0, "b", "condition is false"));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (escalationKeys(jdbc).size() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(escalationKeys(jdbc)).as("written by the store's own thread while the run is quiet").containsExactly("r1/1", "r1/2", "r1/3");
+                log.append("r1", 4, new RunEvent.StepSkipped(T0, "c", "condition is false"));
+            } // //why: closed with r1/4 pending, as a process killed before the run's stop
+            try (JdbcRunLog other = new JdbcRunLog(jdbc, new RunRows(jdbc), noted)) {
+                other.append("r1", 5, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
+            }
+            assertThat(escalationKeys(jdbc)).as("each event's rows once, the rest written from the store by the next process")
+                    .containsExactly("r1/1", "r1/2", "r1/3", "r1/4", "r1/5");
+        }
+    }
+
+    private static List<String> escalationKeys(Jdbc jdbc) {
+        return jdbc.query(connection -> {
+            List<String> found = new ArrayList<>();
+            try (var rows = connection.createStatement().executeQuery("SELECT escalation_key FROM escalations ORDER BY escalation_key")) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            return found;
+        });
     }
 
     @Test

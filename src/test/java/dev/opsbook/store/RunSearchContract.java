@@ -46,10 +46,27 @@ abstract class RunSearchContract extends StoreContract {
     }
 
     @Test
+    void a_running_run_is_found_by_what_it_printed_once_it_has_been_quiet_for_a_second() throws Exception {
+        RunEvent.RunStarted start = new RunEvent.RunStarted(T0, "r1", "drain-node", "Node drain", "hash", JSON.objectNode(),
+                JSON.objectNode(), "tester", "cli");
+        store.create(row("r1", "drain-node", T0, "cli", null), "# Node drain", start);
+        store.append("r1", 2, new RunEvent.StepStarted(T0, "drain", "drain", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null));
+        store.append("r1", 3, new RunEvent.StepFinished(T0, "drain", StepStatus.SUCCEEDED, JSON.objectNode().put("summary", "12 pods evicted"), ""));
+        store.append("r1", 4, new RunEvent.StepStarted(T0, "wait", "wait", dev.opsbook.engine.Role.NORMAL, Optional.empty(), null));
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ids("evicted").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ids("evicted")).as("a step's output, while the next step runs").containsExactly("r1");
+        assertThat(store.run("r1").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
     void a_search_keeps_the_other_filters_and_the_time_range() {
         storeOutageRun("r1", T0);
         storeOutageRun("r2", T0.plus(Duration.ofDays(1)));
-        store.append("r2", 7, new RunEvent.RunFinished(T0, RunStatus.FAILED, "step 'drain' failed"));
+        store.append("r2", 8, new RunEvent.RunFinished(T0, RunStatus.FAILED, "step 'drain' failed"));
 
         assertThat(runs(new RunQuery(Optional.empty(), Optional.of(RunStatus.FAILED), Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, 0, Optional.empty(), Optional.empty(), Optional.of("evicted")))).containsExactly("r2");
@@ -72,7 +89,8 @@ abstract class RunSearchContract extends StoreContract {
         assertThat(ids("ConnectionRefused postmortem")).as("the events' words and the other comment's stay").containsExactly("r1");
         store.comments().delete("r1", comment.id());
         assertThat(ids("wrong")).isEmpty();
-        store.append("r1", 7, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, "drained after all"));
+        store.append("r1", 8, new RunEvent.StepFinished(T0, "check", StepStatus.SKIPPED, JSON.objectNode(), "drained after all"));
+        store.append("r1", 9, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
         assertThat(ids("drained postmortem")).as("events stored after a re-read are added as before").containsExactly("r1");
     }
 
@@ -142,6 +160,7 @@ abstract class RunSearchContract extends StoreContract {
         store.append(id, 4, new RunEvent.StepFinished(at, "drain", StepStatus.SUCCEEDED, JSON.objectNode().put("summary", "12 pods evicted"), ""));
         store.append(id, 5, new RunEvent.StepAnswered(at, "approve", new Interaction.Answer(true, "maria", "no customer impact", at, "web")));
         store.append(id, 6, new RunEvent.StepResolved(at, "check", dev.opsbook.engine.Resolution.SKIP, "oscar", "known flake"));
+        store.append(id, 7, new RunEvent.RunFinished(at, RunStatus.SUCCEEDED, ""));
     }
 
     private List<String> ids(String search) {
