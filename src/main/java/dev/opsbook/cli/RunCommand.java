@@ -191,7 +191,7 @@ public class RunCommand implements Callable<Integer> {
                                 .withTrails((id, to) -> new RunAudits(store).export(id, to)).inBackground(writer))
                         .orElseGet(() -> RecordExport.unstored(place, loaded.runbook(),
                                 () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err)
-                                .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())));
+                                .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())).inBackground(writer));
                 RunListener listeners = RunListener.storedFirst(storing, (event, state) -> {
                     auditLog.on(event, state);
                     export.on(event, state);

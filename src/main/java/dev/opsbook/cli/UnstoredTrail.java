@@ -36,15 +36,28 @@ final class UnstoredTrail {
         }
     }
 
-    /** Copies the trail file to the place beside the record, when that place is not the folder it is written in. */
+    /**
+     * Copies the trail file's whole lines to the place beside the record, when that place is not the folder it is written
+     * in. //why: the record is written on a thread of its own while the run appends to the trail, so a copy may catch a
+     * line half written; it leaves that line to the next copy (the command's last write, after the run, has them all)
+     */
     static RecordExport.TrailExport copy(RecordPlace place, Path file, String runbookId) {
         if (place instanceof RecordFolder) {
             return RecordExport.TrailExport.NONE;
         }
         return (runId, to) -> {
             if (Files.exists(file)) {
-                to.write(RecordPlace.trailName(runbookId, runId), Files.readString(file, StandardCharsets.UTF_8));
+                to.write(RecordPlace.trailName(runbookId, runId), wholeLines(Files.readAllBytes(file)));
             }
         };
+    }
+
+    /** The bytes up to and with their last line break, as text (a line break is never inside a UTF-8 character). */
+    static String wholeLines(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

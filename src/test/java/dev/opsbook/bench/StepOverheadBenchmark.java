@@ -54,23 +54,24 @@ final class StepOverheadBenchmark implements Benchmark {
             "http + H2 store", 1.3, "http, no store", 1.3);
 
     /**
-     * Where the time goes when a target is missed: JFR execution samples of the run's thread over this benchmark
-     * and its socket reads (2026-12-03, commit 343a4a8; the engine runs each step's one attempt on that thread), and a
-     * write-and-flush loop timing this machine's disk.
+     * Where the time goes when a target is missed: JFR execution samples of the run's thread (2026-12-03, after the
+     * derived rows left the step's transaction; the engine runs each step's one attempt on that thread), the statements a
+     * step's transaction sends, and the socket reads of each measured before (commit 343a4a8).
      */
     private static final Map<String, String> PROFILE = Map.of(
-            "aws + H2 store", "JFR, run's thread: the store is about half its CPU samples, one transaction per step "
-                    + "(RunSession.settle → JdbcRunLog.appendAll); half of that is H2 serialising the pages the step changed at "
-                    + "its commit (WRITE_DELAY=0: MVStore.store, seven tables and their indexes), the rest the event, audit, search "
-                    + "and step-facts rows (EventAppends 21%, audit chain 5%, search words 5%, step facts 4%). The SDK call itself is "
-                    + "about a quarter.",
-            "aws + PostgreSQL store", "JFR socket reads on the run's thread: a step's transaction waits on about ten round trips, "
-                    + "~1.2 ms a step (search words 0.18 ms, the pool's check on borrow 0.16, the run row 0.14, event rows 0.11, commit "
-                    + "0.10, step facts 0.10 + 0.09, audit entry 0.10, seal 0.07); the rest is the run's thread building them (JDBC, "
-                    + "JSON, audit hashes, search words). Embedded PostgreSQL runs with synchronous_commit=off (zonky's default), so no "
-                    + "commit here waits for a WAL flush; with it on, each would add one (fdatasync: 2.1 ms on this disk).",
-            "http + H2 store", "As aws + H2: a local call of about 0.4 ms cannot hide the store's commit per step (H2 serialising the "
-                    + "changed pages, then the rows themselves).",
+            "aws + H2 store", "JFR, run's thread: the store's one transaction per step (RunSession.settle → JdbcRunLog.appendAll) is "
+                    + "about 70% of its samples, and its commit alone half: H2 serialising every page the step changed (WRITE_DELAY=0, "
+                    + "so a kill -9 loses no acknowledged step; the runs row and its indexes, the event rows, the audit entry and seal, "
+                    + "and the B-tree pages above each, 34% in non-leaf pages). The rows themselves are about 20% (run row 7%, event "
+                    + "rows 5%, audit chain 4%); search words and step facts, written per step before, now wait for the run's stop "
+                    + "(5%).",
+            "aws + PostgreSQL store", "A step's transaction sends six statements, each a round trip of about 0.1 ms here: the pool's "
+                    + "check on borrow, the run row, the event rows, the audit entry, the seal, the commit (ten before the search words "
+                    + "and step facts moved to the run's stop); the rest is the run's thread building them and PostgreSQL's own work, "
+                    + "on two cores shared with the engine. Embedded PostgreSQL runs with synchronous_commit=off (zonky's default), so "
+                    + "no commit here waits for a WAL flush; with it on, each would add one (fdatasync: 2.1 ms on this disk).",
+            "http + H2 store", "As aws + H2: a local call of about 0.5 ms cannot hide a commit per step, whose page serialisation "
+                    + "alone costs about as much.",
             "http, no store", "No store: the engine's own work per step (scheduling, templates, Jackson), a few per cent of "
                     + "the run's thread's samples; the spread between runs on this shared machine is larger than the gap.");
 

@@ -107,7 +107,8 @@ public final class ThroughputBenchmark implements Benchmark {
 
     /** Measured 2026-12-03 (bench/README.md): --max-runs 8, 16 and 32 side by side, and row 2's socket reads. */
     private static final String WHERE_THE_TIME_GOES = "Missed: a run of three steps is four transactions (its start, then one per "
-            + "step) besides its event's claim and settle, each about ten round trips (row 2); the two cores are shared by the engine, "
+            + "step) besides its event's claim and settle, each about six round trips (row 2; the search words and step facts are "
+            + "written once, at the run's end); the two cores are shared by the engine, "
             + "the pool and the PostgreSQL backends, so more runs at once went slower (--max-runs 8: 189 runs/s, 16: 142, 32: 114). "
             + "Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a WAL flush here.";
 
