@@ -37,7 +37,7 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
     /** Each running run as this process's last append to it left it, taken by the next ({@link #appendNext}). */
     private final java.util.Map<String, EventAppends.Known> known = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int KNOWN_RUNS = 10_000;
-    private final QuietRuns quiet = new QuietRuns(this::derivePending, System::nanoTime);
+    private final QuietRuns quiet = new QuietRuns(this::derivePending);
 
     /**
      * @param written the rows derived from each event (the step facts), written on the connection of the transaction that

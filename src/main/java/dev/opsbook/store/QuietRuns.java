@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * The running runs whose derived rows are pending ({@link EventAppends}), and when each was last appended to: a run
@@ -18,14 +17,12 @@ final class QuietRuns implements AutoCloseable {
     static final long QUIET_NANOS = 1_000_000_000L;
 
     private final Consumer<String> derive;
-    private final LongSupplier clock;
     private final Map<String, Long> lastAppended = new ConcurrentHashMap<>();
     private ScheduledExecutorService thread;
 
-    /** {@code derive} writes a run's pending rows; {@code clock} reads System.nanoTime (a test's own in tests). */
-    QuietRuns(Consumer<String> derive, LongSupplier clock) {
+    /** {@code derive} writes a run's pending rows. */
+    QuietRuns(Consumer<String> derive) {
         this.derive = derive;
-        this.clock = clock;
     }
 
     /** A run was appended to, leaving derived rows pending or not. */
@@ -34,7 +31,7 @@ final class QuietRuns implements AutoCloseable {
             lastAppended.remove(runId);
             return;
         }
-        lastAppended.put(runId, clock.getAsLong());
+        lastAppended.put(runId, System.nanoTime());
         start();
     }
 
@@ -51,7 +48,7 @@ final class QuietRuns implements AutoCloseable {
 
     /** Writes the pending rows of every run quiet for long enough; a run that fails to is tried again at its next append. */
     void deriveQuiet() {
-        long now = clock.getAsLong();
+        long now = System.nanoTime();
         for (Map.Entry<String, Long> run : lastAppended.entrySet()) {
             if (now - run.getValue() >= QUIET_NANOS && lastAppended.remove(run.getKey(), run.getValue())) {
                 try {
@@ -61,11 +58,6 @@ final class QuietRuns implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** How many runs have rows pending (for tests). */
-    int pending() {
-        return lastAppended.size();
     }
 
     @Override

@@ -422,16 +422,8 @@ abstract class RunLogContract extends StoreContract {
     void what_a_collaborator_derives_from_events_is_written_when_the_run_stops_in_its_transaction_or_not_at_all() throws Exception {
         try (Jdbc jdbc = Jdbc.open(url, backend().user(), backend().password(), "test", JdbcRunStore.SCHEMA_VERSION)) {
             java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean(true);
-            EventWritten noted = (connection, runId, seq, event) -> {
-                if (event instanceof RunEvent.StepSkipped skipped && skipped.reason().equals("refused by the collaborator") && refuse.get()) {
-                    throw new java.sql.SQLException("the collaborator cannot write");
-                }
-                try (var insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
-                    insert.setString(1, runId + "/" + seq);
-                    Jdbc.setInstant(insert, 2, event.at());
-                    insert.executeUpdate();
-                }
-            };
+            EventWritten noted = keyPerEvent(event -> refuse.get() && event instanceof RunEvent.StepSkipped skipped
+                    && skipped.reason().equals("refused by the collaborator"));
             try (JdbcRunLog log = new JdbcRunLog(jdbc, new RunRows(jdbc), noted)) {
                 log.create(row("r1", "deploy", T0, "cli", null), "text", started("r1", "deploy", T0, "cli"));
                 log.append("r1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"));
@@ -455,13 +447,7 @@ abstract class RunLogContract extends StoreContract {
     void a_running_runs_derived_rows_are_written_once_it_has_been_quiet_for_a_second_and_by_another_process_after_a_crash()
             throws Exception {
         try (Jdbc jdbc = Jdbc.open(url, backend().user(), backend().password(), "test", JdbcRunStore.SCHEMA_VERSION)) {
-            EventWritten noted = (connection, runId, seq, event) -> {
-                try (var insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
-                    insert.setString(1, runId + "/" + seq);
-                    Jdbc.setInstant(insert, 2, event.at());
-                    insert.executeUpdate();
-                }
-            };
+            EventWritten noted = keyPerEvent(event -> false);
             try (JdbcRunLog log = new JdbcRunLog(jdbc, new RunRows(jdbc), noted)) {
                 log.create(row("r1", "deploy", T0, "cli", null), "text", started("r1", "deploy", T0, "cli"));
                 log.append("r1", 2, new RunEvent.StepSkipped(T0, "a", "condition is false"));
@@ -479,6 +465,20 @@ abstract class RunLogContract extends StoreContract {
             assertThat(escalationKeys(jdbc)).as("each event's rows once, the rest written from the store by the next process")
                     .containsExactly("r1/1", "r1/2", "r1/3", "r1/4", "r1/5");
         }
+    }
+
+    /** A collaborator that writes a row per event it hears ("RUN/SEQ", in a table of its own) and fails on {@code refused}. */
+    private static EventWritten keyPerEvent(java.util.function.Predicate<RunEvent> refused) {
+        return (connection, runId, seq, event) -> {
+            if (refused.test(event)) {
+                throw new java.sql.SQLException("the collaborator cannot write");
+            }
+            try (var insert = connection.prepareStatement("INSERT INTO escalations (escalation_key, last_at) VALUES (?, ?)")) {
+                insert.setString(1, runId + "/" + seq);
+                Jdbc.setInstant(insert, 2, event.at());
+                insert.executeUpdate();
+            }
+        };
     }
 
     private static List<String> escalationKeys(Jdbc jdbc) {
