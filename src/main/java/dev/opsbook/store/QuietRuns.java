@@ -18,7 +18,7 @@ final class QuietRuns implements AutoCloseable {
 
     private final Consumer<String> derive;
     private final Map<String, Long> lastAppended = new ConcurrentHashMap<>();
-    private ScheduledExecutorService thread;
+    private volatile ScheduledExecutorService thread;
 
     /** {@code derive} writes a run's pending rows. */
     QuietRuns(Consumer<String> derive) {
@@ -32,7 +32,9 @@ final class QuietRuns implements AutoCloseable {
             return;
         }
         lastAppended.put(runId, System.nanoTime());
-        start();
+        if (thread == null) { // //why: read without the lock, so a step's append takes no monitor once the thread runs
+            start();
+        }
     }
 
     private synchronized void start() {
