@@ -9,13 +9,12 @@ final class LineIndex {
     LineIndex(String text) {
         int[] starts = new int[16];
         int count = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                if (count == starts.length) {
-                    starts = Arrays.copyOf(starts, count * 2);
-                }
-                starts[count++] = i + 1;
+        // //why: String.indexOf scans with a vectorised intrinsic; a charAt loop over the whole text was 4% of a small runbook's load
+        for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) {
+            if (count == starts.length) {
+                starts = Arrays.copyOf(starts, count * 2);
             }
+            starts[count++] = newline + 1;
         }
         lineStarts = Arrays.copyOf(starts, count);
     }

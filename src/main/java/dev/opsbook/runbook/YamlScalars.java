@@ -63,13 +63,25 @@ final class YamlScalars {
 
     /** SnakeYAML's resolver, asked only about a value whose first character some of its patterns start with. */
     private static final class Types extends Resolver {
+        /** Words of YAML 1.1 a boolean or null is written as: {@code false}, {@code FALSE}... are the longest. */
+        private static final int LONGEST_WORD = 5;
+
         private final boolean[] typedFirst = new boolean[128];
+        /** Letters only the patterns for booleans and nulls start with: a longer value starting with one is a string. */
+        private final boolean[] wordFirst = new boolean[128];
         private final boolean anyFirst;
 
         Types() {
             for (Character first : yamlImplicitResolvers.keySet()) {
                 if (first != null && first < 128) {
                     typedFirst[first] = true;
+                    // its patterns are package-private tuples; their text names the tag ("Tuple tag=... regexp=...")
+                    boolean words = Character.isLetter(first);
+                    for (Object tuple : (java.util.List<?>) yamlImplicitResolvers.get(first)) {
+                        String text = String.valueOf(tuple);
+                        words &= text.startsWith("Tuple tag=" + Tag.BOOL + " ") || text.startsWith("Tuple tag=" + Tag.NULL + " ");
+                    }
+                    wordFirst[first] = words;
                 }
             }
             // SnakeYAML tries the patterns registered for no first character on every value: if they are its usual two
@@ -85,6 +97,9 @@ final class YamlScalars {
             char first = value.charAt(0);
             if (!anyFirst && first < 128 && first != ' ' && !typedFirst[first]) {
                 return Tag.STR; // what resolve gives when no pattern starts with this character
+            }
+            if (!anyFirst && first < 128 && wordFirst[first] && value.length() > LONGEST_WORD) {
+                return Tag.STR; // //why: team-platform, string: no boolean or null word is that long, so no pattern can match
             }
             return resolve(NodeId.scalar, value, true);
         }

@@ -181,9 +181,8 @@ public record YamlTree(JsonNode value, Map<String, Position> positions, List<Pro
             }
             if (Tag.BOOL.equals(tag)) {
                 // YAML 1.1 reads yes/no/on/off as booleans too; keep them as written when they are words.
-                String lower = text.toLowerCase(java.util.Locale.ROOT);
-                if (lower.equals("true") || lower.equals("false")) {
-                    return JSON.booleanNode(lower.equals("true"));
+                if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                    return JSON.booleanNode(text.equalsIgnoreCase("true"));
                 }
                 return JSON.textNode(text);
             }

@@ -97,7 +97,8 @@ class LightYamlTest {
     @org.junit.jupiter.api.Test
     void a_plain_value_is_typed_as_snakeyaml_types_it_whatever_it_starts_with() {
         for (char first = '!'; first <= '~'; first++) {
-            for (String rest : new String[] {"", "1", "x", "ull", "0", ".5", "rue", "es", "n", " word", "_1"}) {
+            for (String rest : new String[] {"", "1", "x", "ull", "0", ".5", "rue", "es", "n", " word", "_1",
+                    "alse", "ALSE", "alsey", "ullable"}) { // false and FALSE are the longest typed words; falsey is text
                 reads_as_snakeyaml_does_or_leaves_the_text_to_it("a: " + first + rest + "\nb: [" + first + rest + "]\n");
             }
         }
