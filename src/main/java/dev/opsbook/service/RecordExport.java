@@ -42,12 +42,15 @@ public final class RecordExport implements RunListener {
         };
     }
 
-    /** Where a written export is noted, so that another instance catches up the files of a run whose writer was killed. */
+    /**
+     * Where written exports are noted (each run's events shown, several runs at once), so that another instance catches up
+     * the files of a stopped run whose writer was killed.
+     */
     @FunctionalInterface
     interface Marks {
-        void exported(String runId, long events);
+        void exported(java.util.Map<String, Long> events);
 
-        Marks NONE = (runId, events) -> {
+        Marks NONE = events -> {
         };
     }
 
@@ -64,6 +67,9 @@ public final class RecordExport implements RunListener {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean catchingUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Notes of written files not yet in the store: each run's events shown. */
+    private final ConcurrentHashMap<String, Long> unnoted = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean noting = new java.util.concurrent.atomic.AtomicBoolean();
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
     private final Object[] locks = new Object[STRIPES];
 
@@ -177,7 +183,9 @@ public final class RecordExport implements RunListener {
                 file = record.get().name();
                 trails.write(runId, dir); // //why: first, so whoever reads a record that says the run ended finds its whole trail beside it
                 String written = dir.write(file, record.get().markdown());
-                noteExported(runId, record.get().events());
+                if (record.get().stopped()) { // //why: only a stopped run's lag is caught up; a running one's holder writes it on
+                    noteExported(runId, record.get().events());
+                }
                 return Optional.of(written);
             } catch (IOException | RuntimeException e) {
                 if (told.add(runId)) {
@@ -189,11 +197,42 @@ public final class RecordExport implements RunListener {
         }
     }
 
+    /**
+     * Notes the written files in the store: at once without a background executor, else on it, after the writes already
+     * asked for, with every note made by then. //why: a busy instance wrote a note per record, each a commit on the run's
+     * row beside the run's own appends; queued behind the writes, the notes of a burst take one transaction.
+     */
     private void noteExported(String runId, long events) {
+        unnoted.merge(runId, events, Math::max);
+        if (background == null || !noting.compareAndSet(false, true)) {
+            if (background == null) {
+                noteAll();
+            }
+            return;
+        }
         try {
-            marks.exported(runId, events);
+            background.execute(this::noteAll);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            noteAll();
+        }
+    }
+
+    private void noteAll() {
+        noting.set(false); // //why: before taking the notes, so one made while these are written gets a turn of its own
+        java.util.Map<String, Long> notes = new java.util.HashMap<>();
+        for (String runId : unnoted.keySet()) {
+            Long events = unnoted.remove(runId);
+            if (events != null) {
+                notes.put(runId, events);
+            }
+        }
+        if (notes.isEmpty()) {
+            return;
+        }
+        try {
+            marks.exported(notes);
         } catch (RuntimeException e) {
-            // //why: the files are written; a store that cannot note it only means they are written once more later
+            // //why: the files are written; a store that cannot note them only means they are written once more later
         }
     }
 

@@ -25,7 +25,8 @@ import java.util.Optional;
 public final class RunRecords {
 
     /** A record as rendered from the run's first {@code events} events, and where it goes in a record folder. */
-    public record Rendered(String runbookId, String runId, String markdown, long events) {
+    /** @param stopped whether the run had stopped (waiting, needing attention or ended) at its last event rendered */
+    public record Rendered(String runbookId, String runId, String markdown, long events, boolean stopped) {
 
         /** {@code RECORD_DIR/RUNBOOK-ID/RUN-ID.md}. */
         public Path fileIn(Path recordDir) {
@@ -64,9 +65,9 @@ public final class RunRecords {
         this.loader = loader;
     }
 
-    /** Notes that the files of {@code runId} under a record folder show its first {@code events} events. */
-    void exported(String runId, long events) {
-        store.exported(runId, events);
+    /** Notes that the files of each run under a record folder show its first so many events, in one transaction. */
+    void exported(java.util.Map<String, Long> events) {
+        store.exported(events);
     }
 
     /** Stopped runs whose files under a record folder lag their history (an instance was killed before writing them). */
@@ -98,7 +99,8 @@ public final class RunRecords {
         // //why: comments live beside the run too (the store's comments table), never among its events
         String comments = runId.isEmpty() ? "" : RunComments.markdown(store.comments().comments(runId));
         return escalation.isEmpty() && comments.isEmpty() ? rendered
-                : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation + comments, rendered.events());
+                : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation + comments, rendered.events(),
+                        rendered.stopped());
     }
 
     /**
@@ -114,6 +116,7 @@ public final class RunRecords {
         RunResult result = RunResult.of(runbook, history);
         String runId = result.state().runId();
         Optional<AuditSummary> audit = seal.map(s -> new AuditSummary(Path.of(runId + AuditSeals.SUFFIX), s.entries(), s.finalHash()));
-        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit, parentRunbook), history.size());
+        return new Rendered(runbook.id(), runId, MarkdownRecord.render(result, audit, parentRunbook), history.size(),
+                result.state().status() != dev.opsbook.engine.RunStatus.RUNNING);
     }
 }

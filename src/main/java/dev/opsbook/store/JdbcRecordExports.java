@@ -15,13 +15,20 @@ final class JdbcRecordExports implements RecordExports {
     }
 
     @Override
-    public void exported(String runId, long seq) {
-        jdbc.query(connection -> {
+    public void exported(java.util.Map<String, Long> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        jdbc.inTransaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET exported_seq = ? WHERE id = ? AND exported_seq < ?")) {
-                update.setLong(1, seq);
-                update.setString(2, runId);
-                update.setLong(3, seq);
-                return update.executeUpdate();
+                // //why: in the order of the ids, so two instances noting the same runs lock their rows in one order
+                for (var seq : new java.util.TreeMap<>(seqs).entrySet()) {
+                    update.setLong(1, seq.getValue());
+                    update.setString(2, seq.getKey());
+                    update.setLong(3, seq.getValue());
+                    update.addBatch();
+                }
+                return update.executeBatch();
             }
         });
     }

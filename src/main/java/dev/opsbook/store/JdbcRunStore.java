@@ -376,8 +376,8 @@ public final class JdbcRunStore implements RunStore {
     // ---- record exports ---------------------------------------------------------------------
 
     @Override
-    public void exported(String runId, long seq) {
-        exports.exported(runId, seq);
+    public void exported(java.util.Map<String, Long> seqs) {
+        exports.exported(seqs);
     }
 
     @Override

@@ -9,8 +9,11 @@ import java.util.List;
  */
 public interface RecordExports {
 
-    /** Notes that the files of {@code runId} show its history up to {@code seq} (never moves back). */
-    void exported(String runId, long seq);
+    /**
+     * Notes, in one transaction, that the files of each run show its history up to its seq in {@code seqs} (never moves
+     * back). //why: one at a time, the notes of a busy instance's records were a commit each on the runs' rows
+     */
+    void exported(java.util.Map<String, Long> seqs);
 
     /** Runs that no instance runs now (waiting, needing attention or finished) whose files lag their history, oldest first. */
     List<String> unexported(int limit);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.opsbook.engine.RunEvent;
 import dev.opsbook.engine.RunStatus;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +20,24 @@ abstract class RecordExportsContract extends StoreContract {
         store.append("stopped", 2, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
 
         assertThat(store.unexported(10)).containsExactly("stopped");
-        store.exported("stopped", 1);
+        store.exported(Map.of("stopped", 1L));
         assertThat(store.unexported(10)).as("its files show the start only").containsExactly("stopped");
-        store.exported("stopped", 2);
+        store.exported(Map.of("stopped", 2L));
         assertThat(store.unexported(10)).isEmpty();
-        store.exported("stopped", 1);
+        store.exported(Map.of("stopped", 1L));
         assertThat(store.unexported(10)).as("a late writer of older files does not move it back").isEmpty();
+    }
+
+    @Test
+    void the_notes_of_several_runs_are_taken_together() {
+        for (String id : new String[] {"first", "second", "third"}) {
+            store.create(new StoredRun(id, "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                    Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy", started(id, "deploy", T0, "cli"));
+            store.append(id, 2, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
+        }
+
+        store.exported(Map.of("first", 2L, "third", 2L, "second", 1L));
+
+        assertThat(store.unexported(10)).as("the second's files show its start only").containsExactly("second");
     }
 }
