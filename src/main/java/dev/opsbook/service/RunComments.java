@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * store, never among its events, so commenting never rewrites what happened. Operators add them; only a
  * comment's author (the same token identity) edits or deletes it: there is no admin role to override that. Each change is
  * an entry of the run's audit trail (who, which comment, which step, how long; never the text, so a secret pasted by
- * mistake goes away with the comment) and writes the run's record again. Thread-safe.
+ * mistake goes away with the comment), kept in the change's own transaction, and writes the run's record again. Thread-safe.
  */
 public final class RunComments {
 
@@ -100,8 +100,8 @@ public final class RunComments {
             checkStep(run, on.get());
         }
         checkText(text);
-        Comment added = store.comments().add(runId, on, text, by, clock.instant());
-        audit(runId, "comment-added", added, by, how);
+        Comment added = store.comments().add(runId, on, text, by, clock.instant(), c -> fact("comment-added", c, by, how));
+        changed.accept(runId);
         return View.of(added);
     }
 
@@ -109,19 +109,19 @@ public final class RunComments {
     public View edit(String runId, String commentId, String text, String by, String how) throws Refused {
         own(runId, commentId, by, "edit");
         checkText(text);
-        Comment edited = store.comments().edit(runId, commentId, text, clock.instant())
+        Comment edited = store.comments().edit(runId, commentId, text, clock.instant(), c -> fact("comment-edited", c, by, how))
                 .orElseThrow(() -> gone(runId, commentId));
-        audit(runId, "comment-edited", edited, by, how);
+        changed.accept(runId);
         return View.of(edited);
     }
 
     /** Deletes {@code by}'s own comment; the audit trail keeps that it was there and who deleted it. */
     public void delete(String runId, String commentId, String by, String how) throws Refused {
-        Comment mine = own(runId, commentId, by, "delete");
-        if (!store.comments().delete(runId, commentId)) {
+        own(runId, commentId, by, "delete");
+        if (!store.comments().delete(runId, commentId, c -> fact("comment-deleted", c, by, how))) {
             throw gone(runId, commentId);
         }
-        audit(runId, "comment-deleted", mine, by, how);
+        changed.accept(runId);
     }
 
     /** The record's {@code ## Comments} section; empty when the run has none. */
@@ -194,11 +194,11 @@ public final class RunComments {
         return new Refused(Refused.Why.NOT_FOUND, "run " + runId + " has no comment " + commentId);
     }
 
-    private void audit(String runId, String type, Comment comment, String by, String how) {
-        ObjectNode fact = JsonNodeFactory.instance.objectNode().put("run", runId).put("comment", comment.id()).put("by", by).put("how", how)
-                .put("chars", comment.text().length());
+    /** The audit entry of a change to {@code comment}: who, which comment, which step, how long; never the text. */
+    private AuditFact fact(String type, Comment comment, String by, String how) {
+        ObjectNode fact = JsonNodeFactory.instance.objectNode().put("run", comment.runId()).put("comment", comment.id()).put("by", by)
+                .put("how", how).put("chars", comment.text().length());
         comment.step().ifPresent(s -> fact.put("step", s));
-        store.auditChains().append(runId, new AuditFact(clock.instant(), type, fact));
-        changed.accept(runId);
+        return new AuditFact(clock.instant(), type, fact);
     }
 }

@@ -1,5 +1,6 @@
 package dev.opsbook.store;
 
+import dev.opsbook.audit.AuditFact;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,8 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** {@link Comments} over JDBC: table {@code comments} (migration V16), ids from its identity column. */
+/**
+ * {@link Comments} over JDBC: table {@code comments} (migration V16), ids from its identity column; each change's audit
+ * entry is chained onto the run's trail ({@link JdbcAuditChain}) on the change's transaction.
+ */
 final class JdbcComments implements Comments {
 
     private static final String COLUMNS = "id, run_id, step, body, author, created_at, edited_at";
@@ -20,7 +25,7 @@ final class JdbcComments implements Comments {
     }
 
     @Override
-    public Comment add(String runId, Optional<String> step, String text, String author, Instant at) {
+    public Comment add(String runId, Optional<String> step, String text, String author, Instant at, Function<Comment, AuditFact> audit) {
         Comment.checkText(text);
         return jdbc.inTransaction(connection -> {
             JdbcRunSearch.commented(connection, jdbc.postgres(), runId, text);
@@ -32,17 +37,20 @@ final class JdbcComments implements Comments {
                 insert.setString(4, author);
                 Jdbc.setInstant(insert, 5, at);
                 insert.executeUpdate();
+                Comment added;
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
-                    return new Comment(Long.toString(keys.getLong(1)), runId, step, text, author,
+                    added = new Comment(Long.toString(keys.getLong(1)), runId, step, text, author,
                             at.truncatedTo(java.time.temporal.ChronoUnit.MICROS), Optional.empty());
                 }
+                JdbcAuditChain.append(connection, runId, audit.apply(added));
+                return added;
             }
         });
     }
 
     @Override
-    public Optional<Comment> edit(String runId, String commentId, String text, Instant at) {
+    public Optional<Comment> edit(String runId, String commentId, String text, Instant at, Function<Comment, AuditFact> audit) {
         Comment.checkText(text);
         Optional<Long> id = id(commentId);
         if (id.isEmpty()) {
@@ -59,14 +67,24 @@ final class JdbcComments implements Comments {
                 }
             }
             JdbcRunSearch.reindex(connection, jdbc.postgres(), runId);
-            return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get()).stream().findFirst();
+            Optional<Comment> edited = select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get())
+                    .stream().findFirst();
+            if (edited.isPresent()) {
+                JdbcAuditChain.append(connection, runId, audit.apply(edited.get()));
+            }
+            return edited;
         });
     }
 
     @Override
-    public boolean delete(String runId, String commentId) {
+    public boolean delete(String runId, String commentId, Function<Comment, AuditFact> audit) {
         Optional<Long> id = id(commentId);
         return id.isPresent() && jdbc.inTransaction(connection -> {
+            Optional<Comment> gone = select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get())
+                    .stream().findFirst();
+            if (gone.isEmpty()) {
+                return false;
+            }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM comments WHERE run_id = ? AND id = ?")) {
                 delete.setString(1, runId);
                 delete.setLong(2, id.get());
@@ -75,6 +93,7 @@ final class JdbcComments implements Comments {
                 }
             }
             JdbcRunSearch.reindex(connection, jdbc.postgres(), runId); // what the comment said is found no more
+            JdbcAuditChain.append(connection, runId, audit.apply(gone.get()));
             return true;
         });
     }

@@ -111,7 +111,7 @@ class IncidentRunsTest {
         service.operations().launch(service.operations().runbook("deploy-notify").orElseThrow(), Map.of(), "alice", "web", Optional.of("INC-7"));
         eventually("confirm waits for a person", () -> store.run(confirm).map(r -> r.status() == RunStatus.WAITING).orElse(false));
         service.operations().answer(confirm, "look", true, "bob", "error rate is 0.2%");
-        store.comments().add(confirm, Optional.of("look"), "the dashboard lagged by five minutes", "carol", Instant.now());
+        service.operations().comments().add(confirm, Optional.of("look"), "the dashboard lagged by five minutes", "carol", "api");
         eventually("every run ends", () -> ended("disk-full", 2) && ended("deploy-rollback", 1) && ended("deploy-notify", 2)
                 && ended("confirm", 1));
         return confirm;

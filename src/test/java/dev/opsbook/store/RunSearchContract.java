@@ -79,15 +79,15 @@ abstract class RunSearchContract extends StoreContract {
     @Test
     void a_run_is_found_by_its_comments_and_no_more_by_what_a_comment_said_before_it_was_edited_or_deleted() {
         storeOutageRun("r1", T0);
-        Comment comment = store.comments().add("r1", Optional.of("drain"), "blocked by ticket OPS-9931", "ana", T0);
-        store.comments().add("r1", Optional.empty(), "postmortem scheduled", "otto", T0);
+        Comment comment = store.comments().add("r1", Optional.of("drain"), "blocked by ticket OPS-9931", "ana", T0, CommentsContract.NOTED);
+        store.comments().add("r1", Optional.empty(), "postmortem scheduled", "otto", T0, CommentsContract.NOTED);
 
         assertThat(ids("OPS-9931")).containsExactly("r1");
-        store.comments().edit("r1", comment.id(), "pasted the wrong thing", T0.plusSeconds(5));
+        store.comments().edit("r1", comment.id(), "pasted the wrong thing", T0.plusSeconds(5), CommentsContract.NOTED);
         assertThat(ids("OPS-9931")).as("the words it said before the edit").isEmpty();
         assertThat(ids("wrong thing")).containsExactly("r1");
         assertThat(ids("ConnectionRefused postmortem")).as("the events' words and the other comment's stay").containsExactly("r1");
-        store.comments().delete("r1", comment.id());
+        store.comments().delete("r1", comment.id(), CommentsContract.NOTED);
         assertThat(ids("wrong")).isEmpty();
         store.append("r1", 8, new RunEvent.StepFinished(T0, "check", StepStatus.SKIPPED, JSON.objectNode(), "drained after all"));
         store.append("r1", 9, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
