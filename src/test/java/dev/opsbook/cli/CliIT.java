@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ class CliIT {
 
     @Test
     void ctrl_c_cancels_the_run_stops_its_step_and_the_record_says_cancelled() throws Exception {
-        Process process = Cli.builder(dir, "run", Cli.project("src/test/resources/runbooks/engine/cancel.md"), "--record-dir", "out")
+        Process process = atATerminal(Cli.builder(dir, "run", Cli.project("src/test/resources/runbooks/engine/cancel.md"), "--record-dir", "out"))
                 .redirectErrorStream(true).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -164,6 +165,21 @@ class CliIT {
         assertThat(rest.toString()).contains("cancelling: interrupted (Ctrl-C)", "⏹️ long cancelled", "run cancelled");
         assertThat(dir.resolve("finished")).doesNotExist();
         assertThat(Files.readString(onlyRecord(dir.resolve("out/cancel")))).contains("status: cancelled", "**Not run** · `after`");
+    }
+
+    /**
+     * The command started as a terminal starts a foreground one, with SIGINT at its default. //why: a suite started in the
+     * background of a non-interactive shell ignores SIGINT, every child inherits that, and a JVM that starts with SIGINT
+     * ignored never hears Ctrl-C; coreutils' env resets it.
+     */
+    private static ProcessBuilder atATerminal(ProcessBuilder builder) throws IOException {
+        Path status = Path.of("/proc/self/status");
+        boolean ignored = Files.exists(status) && Files.readAllLines(status).stream().filter(l -> l.startsWith("SigIgn:"))
+                .anyMatch(l -> (Long.parseLong(l.substring("SigIgn:".length()).strip(), 16) & (1L << (2 - 1))) != 0);
+        if (ignored) {
+            builder.command().addAll(0, List.of("env", "--default-signal=INT"));
+        }
+        return builder;
     }
 
     private static Path onlyRecord(Path folder) throws Exception {
