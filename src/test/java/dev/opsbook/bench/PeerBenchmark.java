@@ -35,6 +35,8 @@ import java.util.stream.Stream;
 final class PeerBenchmark implements Benchmark {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    /** //why: row 6 times opsbook as a person runs it, like row 7: the launcher, with its JVM flags and class archive. */
+    private static final Path LAUNCHER = Path.of("opsbook").toAbsolutePath();
 
     private static final String TARGET = "faster than the peer";
 
@@ -82,11 +84,11 @@ final class PeerBenchmark implements Benchmark {
             Sized opsbook = sized(dir, "opsbook", steps, smoke, warmups, runs, server, (label, n) -> {
                 Path runbook = dir.resolve(label + ".md");
                 Files.writeString(runbook, runbook(base + "/" + label, n), StandardCharsets.UTF_8);
-                return List.of(java, "-jar", JAR.toAbsolutePath().toString(), "run", runbook.toString(), "--yes", "--no-store",
+                return List.of(LAUNCHER.toString(), "run", runbook.toString(), "--yes", "--no-store",
                         "--record-dir", dir.resolve("records").toString());
             });
             String how = slowServer + "median of " + runs + (warmups > 0 ? " after " + warmups + " warm-up" : "")
-                    + " each, each a new process, against a JDK HttpServer on 127.0.0.1 (TCP_NODELAY, 200 JSON); ";
+                    + " each, each a new process (opsbook through its launcher, as row 7), against a JDK HttpServer on 127.0.0.1 (TCP_NODELAY, 200 JSON); ";
             String jvmText = "JVM start floor (java -version) " + ms(jvm.median()) + ", so opsbook's own work is about "
                     + ms(Math.max(0, opsbook.many().median() - jvm.median()));
             List<Row> rows = new ArrayList<>();
