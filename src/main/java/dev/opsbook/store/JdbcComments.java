@@ -67,8 +67,7 @@ final class JdbcComments implements Comments {
                 }
             }
             JdbcRunSearch.reindex(connection, jdbc.postgres(), runId);
-            Optional<Comment> edited = select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get())
-                    .stream().findFirst();
+            Optional<Comment> edited = one(connection, runId, id.get());
             if (edited.isPresent()) {
                 JdbcAuditChain.append(connection, runId, audit.apply(edited.get()));
             }
@@ -80,8 +79,7 @@ final class JdbcComments implements Comments {
     public boolean delete(String runId, String commentId, Function<Comment, AuditFact> audit) {
         Optional<Long> id = id(commentId);
         return id.isPresent() && jdbc.inTransaction(connection -> {
-            Optional<Comment> gone = select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id.get())
-                    .stream().findFirst();
+            Optional<Comment> gone = one(connection, runId, id.get());
             if (gone.isEmpty()) {
                 return false;
             }
@@ -109,6 +107,10 @@ final class JdbcComments implements Comments {
         } catch (NumberFormatException e) {
             return Optional.empty(); // not an id this store gives out, so no such comment
         }
+    }
+
+    private static Optional<Comment> one(java.sql.Connection connection, String runId, long id) throws SQLException {
+        return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? AND id = ?", runId, id).stream().findFirst();
     }
 
     private static List<Comment> select(java.sql.Connection connection, String sql, String runId, Long id) throws SQLException {
