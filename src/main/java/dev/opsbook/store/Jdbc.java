@@ -61,7 +61,7 @@ final class Jdbc implements AutoCloseable {
         try {
             // //why: Flyway costs a CLI command a good part of a second; it runs only when the schema is behind
             if (schemaVersion(pool) < schemaVersion) {
-                Flyway.configure().dataSource(pool).locations("classpath:db/migration").javaMigrations(new SearchIndexMigration()).load().migrate();
+                Flyway.configure().dataSource(pool).locations("classpath:db/migration").javaMigrations(new SearchIndexMigration(), new ActiveRunIndexesMigration()).load().migrate();
             }
         } catch (RuntimeException e) {
             pool.close();

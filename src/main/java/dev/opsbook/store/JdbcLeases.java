@@ -44,17 +44,21 @@ final class JdbcLeases implements Leases {
         });
     }
 
+    /** The reads of running runs by lease, each able to use its index of active runs ({@link ActiveRunIndexesMigration}). */
+    static final String RENEW = "UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'RUNNING'";
+    static final String HELD = "SELECT id FROM runs WHERE lease_owner = ? AND status = 'RUNNING'";
+    static final String EXPIRED = "SELECT id, lease_owner FROM runs "
+            + "WHERE status = 'RUNNING' AND lease_owner IS NOT NULL AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT 10";
+
     @Override
     public Set<String> renewLeases(String owner, Instant expiresAt) {
         return jdbc.inTransaction(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status = 'RUNNING'")) {
+            try (PreparedStatement update = connection.prepareStatement(RENEW)) {
                 Jdbc.setInstant(update, 1, expiresAt);
                 update.setString(2, owner);
                 update.executeUpdate();
             }
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id FROM runs WHERE lease_owner = ? AND status = 'RUNNING'")) {
+            try (PreparedStatement select = connection.prepareStatement(HELD)) {
                 select.setString(1, owner);
                 Set<String> held = new HashSet<>();
                 try (ResultSet found = select.executeQuery()) {
@@ -75,8 +79,7 @@ final class JdbcLeases implements Leases {
     @Override
     public Optional<Takeover> takeOverExpired(String owner, Instant now, Instant expiresAt) {
         List<String[]> candidates = jdbc.query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, lease_owner FROM runs "
-                    + "WHERE status = 'RUNNING' AND lease_owner IS NOT NULL AND lease_expires_at < ? ORDER BY lease_expires_at, id LIMIT 10")) {
+            try (PreparedStatement select = connection.prepareStatement(EXPIRED)) {
                 Jdbc.setInstant(select, 1, now);
                 List<String[]> found = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {

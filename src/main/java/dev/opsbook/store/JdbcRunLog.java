@@ -311,12 +311,14 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
         });
     }
 
+    /** Each able to use the index of active runs by concurrency key ({@link ActiveRunIndexesMigration}). */
+    static final String ACTIVE_KEYED = "SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND concurrency_key = ? AND " + ActiveRunIndexesMigration.ACTIVE;
+    static final String ACTIVE_UNKEYED = "SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND concurrency_key IS NULL AND " + ActiveRunIndexesMigration.ACTIVE;
+
     @Override
     public long activeRuns(String runbookId, String concurrencyKey) {
-        String key = concurrencyKey == null ? "concurrency_key IS NULL" : "concurrency_key = ?";
         return jdbc.query(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM runs WHERE runbook_id = ? AND "
-                    + key + " AND status IN ('RUNNING', 'WAITING', 'NEEDS_ATTENTION')")) {
+            try (PreparedStatement select = connection.prepareStatement(concurrencyKey == null ? ACTIVE_UNKEYED : ACTIVE_KEYED)) {
                 select.setString(1, runbookId);
                 if (concurrencyKey != null) {
                     select.setString(2, concurrencyKey);

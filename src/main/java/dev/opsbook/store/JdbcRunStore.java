@@ -21,7 +21,7 @@ import java.util.Set;
 public final class JdbcRunStore implements RunStore {
 
     /** The highest migration this code ships (db/migration/V{n}__*.sql). */
-    static final int SCHEMA_VERSION = 26;
+    static final int SCHEMA_VERSION = 27;
 
     private final Jdbc jdbc;
     private final JdbcRunLog runLog;

@@ -69,8 +69,9 @@ public final class ThroughputBenchmark implements Benchmark {
 
     @Override
     public List<Row> run(boolean smoke) throws Exception {
-        int warmup = smoke ? 5 : 100;
-        int events = smoke ? 20 : 1000;
+        // //why: sustained, so measured once the JIT has compiled the run's path: after 100 runs a run cost twice the JVM CPU it costs after 1,000
+        int warmup = smoke ? 5 : 1000;
+        int events = smoke ? 20 : 4000;
         List<Row> rows = new ArrayList<>();
         Path dir = Files.createTempDirectory("opsbook-bench-throughput");
         try {
@@ -105,11 +106,11 @@ public final class ThroughputBenchmark implements Benchmark {
 
     private static final int TARGET_RUNS_PER_SECOND = 400;
 
-    /** Measured 2026-12-03 (bench/README.md): --max-runs 8, 16 and 32 side by side, and row 2's socket reads. */
-    private static final String WHERE_THE_TIME_GOES = "Missed: a run of three steps is four transactions (its start, then one per "
-            + "step) besides its event's claim and settle, each about six round trips (row 2; the search words and step facts are "
-            + "written once, at the run's end); the two cores are shared by the engine, "
-            + "the pool and the PostgreSQL backends, so more runs at once went slower (--max-runs 8: 189 runs/s, 16: 142, 32: 114). "
+    /** Measured 2026-12-04 (bench/README.md): CPU a run by process, pg_stat_statements, --max-runs and pool sizes side by side. */
+    private static final String WHERE_THE_TIME_GOES = "Missed: the engine and PostgreSQL share two cores, so runs/s is about 2 cores over a "
+            + "run's CPU (below), about half of it opsbook's JVM (the run's four transactions and its record) and half PostgreSQL's "
+            + "(a run is about 30 statements: its event's claim and settle, its start, one transaction a step, its derived rows; the "
+            + "row's updates are the dearest, each indexed again in the row's eleven indexes when it cannot be updated in place). "
             + "Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a WAL flush here.";
 
     /** A store per instance on one PostgreSQL schema, as two processes would have. */
@@ -134,10 +135,15 @@ public final class ThroughputBenchmark implements Benchmark {
             RunStore store = opened.get(0);
             try (ServiceRig.Feed feed = new ServiceRig.Feed(services, MAX_RUNS)) {
                 feed.sendAll(bodies("warm-", warmup));
-                ServiceRig.eventually("the warm-up runs", 120_000, 50, () -> done(store, "warm-", warmup));
+                ServiceRig.eventually("the warm-up runs", 120_000, 200, () -> done(store, warmup));
                 Instant start = Instant.now();
+                java.util.Optional<long[]> cpuBefore = cpu();
                 feed.sendAll(bodies("tp-", events));
-                ServiceRig.eventually(events + " runs succeeded", 600_000, 50, () -> done(store, "tp-", events));
+                ServiceRig.eventually(events + " runs succeeded", 600_000, 200, () -> done(store, warmup + events));
+                java.util.Optional<long[]> cpuAfter = cpu();
+                String cpu = cpuBefore.isPresent() && cpuAfter.isPresent() ? String.format("; CPU a run %.1f ms, of which opsbook's JVM %.1f "
+                        + "(the rest the database and the machine)", (cpuAfter.get()[0] - cpuBefore.get()[0]) * 10.0 / events /* clock ticks of 10 ms */,
+                        (cpuAfter.get()[1] - cpuBefore.get()[1]) * 10.0 / events) : "";
                 Thread.sleep(500); // a late duplicate would show up by now
                 List<StoredRun> runs = ServiceRig.runs(store, "throughput", "tp-");
                 Instant end = runs.stream().map(r -> r.endedAt().orElseThrow()).max(Instant::compareTo).orElseThrow();
@@ -150,8 +156,8 @@ public final class ThroughputBenchmark implements Benchmark {
                 return new Result(events / seconds, exactlyOnce, String.format("%d events → %d runs (%d distinct events, %d succeeded, %d events "
                         + "recorded as started) in %.2f s: %s; --max-runs " + MAX_RUNS + " and " + CONNECTIONS + " store connections per instance, "
                         + "3 assert steps each; events handed to each instance's intake as the channel does (" + MAX_RUNS + " takers per instance, "
-                        + "one shared in-process queue), without SQS round trips", events, runs.size(), distinct, succeeded,
-                        started, seconds, exactlyOnce ? "exactly once held" : "exactly once BROKEN"));
+                        + "one shared in-process queue), without SQS round trips; after " + warmup + " warm-up runs%s", events, runs.size(), distinct,
+                        succeeded, started, seconds, exactlyOnce ? "exactly once held" : "exactly once BROKEN", cpu));
             }
         } finally {
             services.forEach(Service::close);
@@ -159,9 +165,34 @@ public final class ThroughputBenchmark implements Benchmark {
         }
     }
 
-    private static boolean done(RunStore store, String prefix, int count) {
-        List<StoredRun> runs = ServiceRig.runs(store, "throughput", prefix);
-        return runs.size() >= count && runs.stream().allMatch(r -> r.status() != RunStatus.RUNNING);
+    /**
+     * Whether {@code total} runs have ended, from the store's counts. //why: listing the runs at every poll read them all,
+     * work on the cores the instances measured use
+     */
+    private static boolean done(RunStore store, int total) {
+        long ended = 0;
+        for (RunStatus status : RunStatus.values()) {
+            if (status != RunStatus.RUNNING) {
+                ended += store.countRuns(status);
+            }
+        }
+        return ended >= total && store.countRuns(RunStatus.RUNNING) == 0;
+    }
+
+    /** CPU time used so far, in clock ticks: {all processes, this JVM}; empty where /proc cannot be read. */
+    private static java.util.Optional<long[]> cpu() {
+        try {
+            String[] all = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7}) { // user, nice, system, irq, softirq
+                busy += Long.parseLong(all[i]);
+            }
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] self = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return java.util.Optional.of(new long[] {busy, Long.parseLong(self[11]) + Long.parseLong(self[12])});
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static List<String> bodies(String prefix, int count) {
