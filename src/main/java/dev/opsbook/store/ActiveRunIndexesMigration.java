@@ -3,10 +3,7 @@ package dev.opsbook.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 27: on PostgreSQL, the three indexes of {@code runs} that are read only for runs still going (leases and
@@ -19,37 +16,21 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * about 450–900 buffers a step, against 0.04 ms and 7 as partial indexes), and a lease renewal 50 ms. Every query that
  * reads them asks for an active status, which implies the predicate, so each one can still use its index.
  */
-final class ActiveRunIndexesMigration implements JavaMigration {
+final class ActiveRunIndexesMigration extends StoreJavaMigration {
 
     static final int VERSION = 27;
 
     /** The statuses of a run still going, as the queries of {@link JdbcLeases} and {@link JdbcRunLog#activeRuns} name them. */
     static final String ACTIVE = "status IN ('RUNNING', 'WAITING', 'NEEDS_ATTENTION')";
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion(String.valueOf(VERSION));
-    }
-
-    @Override
-    public String getDescription() {
-        return "active run indexes";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return VERSION;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    ActiveRunIndexesMigration() {
+        super(VERSION, "active run indexes");
     }
 
     @Override
     public void migrate(Context context) throws SQLException {
         Connection connection = context.getConnection();
-        if (!connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+        if (!postgres(connection)) {
             return;
         }
         try (Statement ddl = connection.createStatement()) {

@@ -5,9 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Migration 15: the search index ({@link SearchRows}), and the runs stored before it, indexed in the same
@@ -16,34 +14,18 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * <p>//why: a Java migration, not a SQL file: the index is PostgreSQL's own full-text type on PostgreSQL and a word
  * table on H2, and the old runs' words come from their events, which only the code that writes them can read.
  */
-final class SearchIndexMigration implements JavaMigration {
+final class SearchIndexMigration extends StoreJavaMigration {
 
     static final int VERSION = 15;
 
-    @Override
-    public MigrationVersion getVersion() {
-        return MigrationVersion.fromVersion(String.valueOf(VERSION));
-    }
-
-    @Override
-    public String getDescription() {
-        return "run search";
-    }
-
-    @Override
-    public Integer getChecksum() {
-        return 15;
-    }
-
-    @Override
-    public boolean canExecuteInTransaction() {
-        return true;
+    SearchIndexMigration() {
+        super(VERSION, "run search");
     }
 
     @Override
     public void migrate(Context context) throws SQLException {
         Connection connection = context.getConnection();
-        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        boolean postgres = postgres(connection);
         try (Statement ddl = connection.createStatement()) {
             if (postgres) {
                 ddl.execute("CREATE TABLE run_search (run_id VARCHAR NOT NULL PRIMARY KEY REFERENCES runs (id), "
