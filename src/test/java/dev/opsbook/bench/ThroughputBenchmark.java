@@ -110,7 +110,7 @@ public final class ThroughputBenchmark implements Benchmark {
     private static final String WHERE_THE_TIME_GOES = "Missed: the engine and PostgreSQL share two cores, so runs/s is about 2 cores over a "
             + "run's CPU (below), about half of it opsbook's JVM (the run's four transactions and its record) and half PostgreSQL's "
             + "(a run is about 30 statements: its event's claim and settle, its start, one transaction a step, its derived rows; the "
-            + "row's updates are the dearest, each indexed again in the row's eleven indexes when it cannot be updated in place). "
+            + "row's updates are the dearest, each indexed again in every index of runs (twelve, the three partial ones only for active runs) when it cannot be updated in place). "
             + "Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a WAL flush here.";
 
     /** A store per instance on one PostgreSQL schema, as two processes would have. */
