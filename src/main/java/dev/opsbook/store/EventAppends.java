@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,12 @@ final class EventAppends {
      * while nobody else wrote to the run, which the append checks as it goes (its row's update is conditional on the
      * last seq and the lease, the seal's move on the seal), so a stale one fails the transaction and writes nothing.
      */
-    record Known(RunStatus status, long lastSeq, Optional<AuditSeal> seal, Derived derived) {
+    record Known(RunStatus status, long lastSeq, Optional<AuditSeal> seal, Derived derived, Instant startedAt) {
+
+        /** A run just created by this process: its start is its one event, derived with it, its trail sealed at {@code seal}. */
+        static Known created(RunStatus status, Optional<AuditSeal> seal, Instant startedAt) {
+            return new Known(status, 1, seal, new Derived(1, List.of()), startedAt);
+        }
     }
 
     /**
@@ -91,13 +97,14 @@ final class EventAppends {
         long first = events.get(0).seq();
         Optional<Known> kept = known.filter(k -> k.lastSeq() == first - 1);
         // //why: a kept head saves a read per step; the update below checks what it says (last_seq, the lease) anyway
-        Head head = kept.isPresent()
-                ? new Head(kept.get().status(), kept.get().lastSeq(), holder.orElse(null), kept.get().derived().seq()) : head(connection, runId);
+        Head head = kept.isPresent() ? new Head(kept.get().status(), kept.get().lastSeq(), holder.orElse(null),
+                kept.get().derived().seq(), kept.get().startedAt()) : head(connection, runId);
         refuseUnlessNext(head, runId, first, holder);
         Map<String, Bind> sets = new LinkedHashMap<>();
         RunStatus status = head.status();
         List<RunStatus> statuses = new ArrayList<>();
         long stoppedAtSeq = 0; // the run's stop, while no later event moves it on
+        int stops = 0;
         for (int i = 0; i < events.size(); i++) {
             Next next = events.get(i);
             if (next.seq() != first + i) {
@@ -109,6 +116,13 @@ final class EventAppends {
             RunStatus after = RunTransitions.statusAfter(status, next.event());
             RunTransitions.Change change = RunTransitions.Change.of(next.event());
             sets(sets, next.seq(), next.event(), change, status, after, lease);
+            if (next.event() instanceof RunEvent.RunFinished) {
+                stops++; // //why: a stop changes what the dashboards count (JdbcStepFacts), counted here in the row's one update
+                if (JdbcStepFacts.resolves(next.event())) {
+                    long resolution = next.event().at().toEpochMilli() - head.startedAt().toEpochMilli();
+                    sets.put("resolution_ms", (s, at) -> s.setLong(at, resolution));
+                }
+            }
             if (change == RunTransitions.Change.FINISH && (after == RunStatus.WAITING || after == RunStatus.NEEDS_ATTENTION)) {
                 stoppedAtSeq = next.seq();
             } else if (change == RunTransitions.Change.FINISH || change == RunTransitions.Change.RESUME
@@ -124,7 +138,7 @@ final class EventAppends {
         events.forEach(next -> pending.add(next.event()));
         boolean derive = status != RunStatus.RUNNING || pending.size() >= DERIVE_AFTER_EVENTS;
         sets.put("derived_seq", (s, i) -> s.setLong(i, derive ? last : before.seq())); // //why: also replaces a NULL (all derived)
-        if (update(connection, runId, first, before.seq(), sets, holder) == 0) {
+        if (update(connection, runId, first, before.seq(), sets, stops, holder) == 0) {
             refuseUnlessNext(head(connection, runId), runId, first, holder);
             throw new IllegalStateException("run " + runId + " changed while event " + first + " was appended");
         }
@@ -155,7 +169,7 @@ final class EventAppends {
         }
         // //why: only a running run's next append comes soon, from the process that runs it; a stopped one's is read afresh
         return new Appended(statuses, status == RunStatus.RUNNING && sealKnown
-                ? Optional.of(new Known(status, last, seal, now)) : Optional.empty(), !derive);
+                ? Optional.of(new Known(status, last, seal, now, head.startedAt())) : Optional.empty(), !derive);
     }
 
     /**
@@ -175,7 +189,7 @@ final class EventAppends {
             update.setString(2, runId);
             update.executeUpdate();
         }
-        return same.map(k -> new Known(k.status(), k.lastSeq(), k.seal(), new Derived(head.lastSeq(), List.of())));
+        return same.map(k -> new Known(k.status(), k.lastSeq(), k.seal(), new Derived(head.lastSeq(), List.of()), k.startedAt()));
     }
 
     /** The derived rows of {@code events}, the ones after seq {@code after}, in order. */
@@ -223,18 +237,18 @@ final class EventAppends {
     }
 
     /** The row as an append reads it. */
-    private record Head(RunStatus status, long lastSeq, String leaseOwner, long derivedSeq) {
+    private record Head(RunStatus status, long lastSeq, String leaseOwner, long derivedSeq, Instant startedAt) {
     }
 
     private static Head head(Connection connection, String runId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT status, last_seq, lease_owner, COALESCE(derived_seq, last_seq) FROM runs WHERE id = ? FOR UPDATE")) {
+                "SELECT status, last_seq, lease_owner, COALESCE(derived_seq, last_seq), started_at FROM runs WHERE id = ? FOR UPDATE")) {
             select.setString(1, runId);
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     throw new IllegalArgumentException("no run " + runId);
                 }
-                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3), row.getLong(4));
+                return new Head(RunStatus.valueOf(row.getString(1)), row.getLong(2), row.getString(3), row.getLong(4), Jdbc.instant(row, "started_at"));
             }
         }
     }
@@ -252,7 +266,7 @@ final class EventAppends {
     /** Columns whose new value is an expression of the one placeholder bound: first_step_ms keeps the first step's (NULL for a run no event started). */
     private static final Map<String, String> EXPRESSIONS = Map.of("first_step_ms", "COALESCE(first_step_ms, ? - event_ms)");
     /** The first step's start is a change of what the dashboards count (JdbcStepFacts.changed); the right side reads the row as it was. */
-    private static final String FIRST_STEP_CHANGES = ", facts_changes = facts_changes + CASE WHEN first_step_ms IS NULL AND event_ms IS NOT NULL THEN 1 ELSE 0 END";
+    private static final String FIRST_STEP_CHANGES = " + CASE WHEN first_step_ms IS NULL AND event_ms IS NOT NULL THEN 1 ELSE 0 END";
 
     /** A value bound to the next placeholder of the update. */
     private interface Bind {
@@ -295,10 +309,14 @@ final class EventAppends {
         }
     }
 
+    /** {@code stops}: how many of the events stop the run, each a change of what the dashboards count. */
     private static int update(Connection connection, String runId, long firstSeq, long derivedSeq, Map<String, Bind> sets,
-                              Optional<String> holder) throws SQLException {
+                              int stops, Optional<String> holder) throws SQLException {
+        boolean firstStep = sets.containsKey("first_step_ms");
+        String changes = stops == 0 && !firstStep ? ""
+                : ", facts_changes = facts_changes + " + stops + (firstStep ? FIRST_STEP_CHANGES : "");
         String sql = "UPDATE runs SET " + String.join(", ", sets.keySet().stream().map(c -> c + " = " + EXPRESSIONS.getOrDefault(c, "?")).toList())
-                + (sets.containsKey("first_step_ms") ? FIRST_STEP_CHANGES : "") + " WHERE id = ? AND last_seq = ? AND COALESCE(derived_seq, last_seq) = ?"
+                + changes + " WHERE id = ? AND last_seq = ? AND COALESCE(derived_seq, last_seq) = ?"
                 + (holder.isPresent() ? " AND lease_owner = ?" : "");
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             int i = 1;

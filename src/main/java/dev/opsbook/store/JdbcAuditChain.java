@@ -65,14 +65,6 @@ final class JdbcAuditChain implements AuditChains {
         };
     }
 
-    /** Writes the entry of the run's event, if it makes one, on the transaction that stores the event. */
-    static void append(Connection connection, String runId, Source source) throws SQLException {
-        Optional<AuditFact> fact = source.fact(connection);
-        if (fact.isPresent()) {
-            append(connection, runId, fact.get());
-        }
-    }
-
     /**
      * Chains {@code facts} in order onto {@code head}, the sealed end of {@code trail} as the caller read it (or kept it
      * from its last append), and moves the seal once, on the caller's transaction: the seal after them. A head that is

@@ -66,9 +66,11 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
         if (!run.id().equals(started.runId())) {
             throw new IllegalArgumentException("run " + run.id() + " cannot start with the start event of run " + started.runId());
         }
-        jdbc.inTransaction(connection -> {
+        Optional<dev.opsbook.audit.AuditSeal> sealed = jdbc.inTransaction(connection -> {
+            JdbcStepFacts.StartFacts facts = JdbcStepFacts.startFacts(connection, run.eventId(), started.at());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO runs (" + RunRows.COLUMNS
-                    + ", runbook_text, last_seq, lease_owner, lease_expires_at, derived_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1)")) {
+                    + ", runbook_text, last_seq, lease_owner, lease_expires_at, derived_seq, started_day, event_ms, facts_version, facts_changes) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 1, ?, ?, 1, 1)")) {
                 insert.setString(1, run.id());
                 insert.setString(2, run.runbookId());
                 insert.setString(3, run.runbookFile());
@@ -88,6 +90,7 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
                 insert.setString(17, runbookText);
                 insert.setString(18, lease.map(Lease::owner).orElse(null));
                 Jdbc.setInstant(insert, 19, lease.map(Lease::expiresAt).orElse(null));
+                facts.bind(insert, 20, 21); // //why: the dashboards' start facts in the insert, not a second write of the row
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (Jdbc.uniqueViolation(e) && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("runs_one_per_event")) {
@@ -99,9 +102,11 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
                 throw e;
             }
             appends.insertEvent(connection, run.id(), 1, started);
-            JdbcAuditChain.append(connection, run.id(), audit);
-            return null;
+            return JdbcAuditChain.appendAll(connection, run.id(), audit.fact(connection).stream().toList(), JdbcAuditChain.seal(connection, run.id()));
         });
+        if (run.status() == RunStatus.RUNNING) {
+            keep(run.id(), EventAppends.Known.created(run.status(), sealed, run.startedAt())); // //why: its first append need not read the row and seal back
+        }
         stored.accept(new RunHead(run.id(), run.status(), 1));
     }
 
@@ -167,14 +172,16 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
             }
             appended = jdbc.inTransaction(connection -> appends.append(connection, runId, next, holder, lease, Optional.empty()));
         }
-        appended.known().ifPresent(now -> {
-            if (known.size() >= KNOWN_RUNS) {
-                known.clear(); // //why: bounded; a run left out only reads its row again
-            }
-            known.put(runId, now);
-        });
+        appended.known().ifPresent(now -> keep(runId, now));
         quiet.appended(runId, appended.pending());
         return appended.statuses();
+    }
+
+    private void keep(String runId, EventAppends.Known now) {
+        if (known.size() >= KNOWN_RUNS) {
+            known.clear(); // //why: bounded; a run left out only reads its row again
+        }
+        known.put(runId, now);
     }
 
     /** Writes a quiet run's pending derived rows ({@link QuietRuns}), keeping what this process knows of the run. */

@@ -10,9 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,10 +34,14 @@ final class JdbcStepFacts implements EventWritten {
         this.jdbc = jdbc;
     }
 
+    /**
+     * {@inheritDoc} A run's start and its stops are not written here: their facts are columns of the row's insert
+     * ({@link #startFacts}) and of the update that appends them ({@link EventAppends}); only a run folded again
+     * ({@link #catchUp}) writes them with statements of their own.
+     */
     @Override
     public void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException {
-        if (event instanceof RunEvent.RunStarted started) {
-            runStarted(connection, runId, started);
+        if (event instanceof RunEvent.RunStarted || event instanceof RunEvent.RunFinished) {
             return;
         }
         if (event instanceof RunEvent.StepStarted e) {
@@ -74,8 +80,7 @@ final class JdbcStepFacts implements EventWritten {
      * are read anew): its facts, its status, or its time to resolution once it ended for good.
      */
     private static void changed(Connection connection, String runId, RunEvent event) throws SQLException {
-        boolean resolved = event instanceof RunEvent.RunFinished e
-                && (e.status() == RunStatus.SUCCEEDED || e.status() == RunStatus.FAILED || e.status() == RunStatus.CANCELLED);
+        boolean resolved = resolves(event);
         try (PreparedStatement update = connection.prepareStatement("UPDATE runs SET " + (resolved ? "resolution_ms = ?, " : "")
                 + "facts_changes = facts_changes + 1 WHERE id = ?")) {
             int i = 1;
@@ -87,6 +92,12 @@ final class JdbcStepFacts implements EventWritten {
         }
     }
 
+    /** Whether the event ends the run for good, which gives it a time to resolution (start to this end). */
+    static boolean resolves(RunEvent event) {
+        return event instanceof RunEvent.RunFinished e
+                && (e.status() == RunStatus.SUCCEEDED || e.status() == RunStatus.FAILED || e.status() == RunStatus.CANCELLED);
+    }
+
     /** approve or manual, when an attempt's result is a person's answer (PersonStep's result document); else null. */
     static String personKind(JsonNode result) {
         if (result == null || !result.isObject() || !result.path("how").isTextual() || !result.path("by").isTextual()) {
@@ -95,27 +106,49 @@ final class JdbcStepFacts implements EventWritten {
         return result.path("approved").isBoolean() ? "approve" : result.path("done").isBoolean() ? "manual" : null;
     }
 
+    /** A run's facts as it starts: the day it counts on, and when its event was received (null for a run no event started). */
+    record StartFacts(LocalDate day, Long eventMs) {
+
+        void bind(PreparedStatement statement, int dayAt, int eventMsAt) throws SQLException {
+            statement.setObject(dayAt, day);
+            if (eventMs == null) {
+                statement.setNull(eventMsAt, java.sql.Types.BIGINT);
+            } else {
+                statement.setLong(eventMsAt, eventMs);
+            }
+        }
+    }
+
+    /** The start facts of a run started by {@code eventId} (if any) at {@code started}, read on the start's transaction. */
+    static StartFacts startFacts(Connection connection, Optional<String> eventId, Instant started) throws SQLException {
+        Long eventMs = null;
+        if (eventId.isPresent()) {
+            Instant received = null;
+            try (PreparedStatement select = connection.prepareStatement("SELECT received_at FROM received_events WHERE event_id = ?")) {
+                select.setString(1, eventId.get());
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        received = Jdbc.instant(row, "received_at");
+                    }
+                }
+            }
+            eventMs = (received == null ? started : received).toEpochMilli(); // //why: an event given to opsbook run has no received row: its run's start stands in
+        }
+        return new StartFacts(started.atOffset(ZoneOffset.UTC).toLocalDate(), eventMs);
+    }
+
     private static void runStarted(Connection connection, String runId, RunEvent.RunStarted started) throws SQLException {
-        Instant received = null;
-        try (PreparedStatement select = connection.prepareStatement("SELECT r.event_id, e.received_at FROM runs r "
-                + "LEFT JOIN received_events e ON e.event_id = r.event_id WHERE r.id = ?")) {
+        String eventId;
+        try (PreparedStatement select = connection.prepareStatement("SELECT event_id FROM runs WHERE id = ?")) {
             select.setString(1, runId);
             try (ResultSet row = select.executeQuery()) {
-                if (row.next() && row.getString(1) != null) {
-                    Instant at = Jdbc.instant(row, "received_at");
-                    received = at == null ? started.at() : at; // //why: an event given to opsbook run has no received row: its run's start stands in
-                }
+                eventId = row.next() ? row.getString(1) : null;
             }
         }
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE runs SET started_day = ?, event_ms = ?, first_step_ms = NULL, resolution_ms = NULL, facts_version = 1, "
                         + "facts_changes = facts_changes + 1 WHERE id = ?")) {
-            update.setObject(1, started.at().atOffset(ZoneOffset.UTC).toLocalDate());
-            if (received == null) {
-                update.setNull(2, java.sql.Types.BIGINT);
-            } else {
-                update.setLong(2, received.toEpochMilli());
-            }
+            startFacts(connection, Optional.ofNullable(eventId), started.at()).bind(update, 1, 2);
             update.setString(3, runId);
             update.executeUpdate();
         }
@@ -254,8 +287,15 @@ final class JdbcStepFacts implements EventWritten {
                 }
             }
             for (int i = 0; i < events.size(); i++) {
-                written(connection, runId, i + 1, events.get(i));
-                if (events.get(i) instanceof RunEvent.StepStarted started) {
+                RunEvent event = events.get(i);
+                if (event instanceof RunEvent.RunStarted started) {
+                    runStarted(connection, runId, started);
+                } else if (event instanceof RunEvent.RunFinished) {
+                    changed(connection, runId, event);
+                } else {
+                    written(connection, runId, i + 1, event);
+                }
+                if (event instanceof RunEvent.StepStarted started) {
                     firstStep(connection, runId, started);
                 }
             }
