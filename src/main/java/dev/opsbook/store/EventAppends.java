@@ -194,9 +194,7 @@ final class EventAppends {
 
     /** The derived rows of {@code events}, the ones after seq {@code after}, in order. */
     private void derive(Connection connection, String runId, List<RunEvent> events, long after) throws SQLException {
-        for (int i = 0; i < events.size(); i++) {
-            derived.written(connection, runId, after + 1 + i, events.get(i));
-        }
+        derived.writtenAll(connection, runId, after + 1, events);
         search.writtenAll(connection, runId, events);
     }
 

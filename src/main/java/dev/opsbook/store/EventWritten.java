@@ -16,4 +16,11 @@ interface EventWritten {
 
     /** Called for event {@code seq} of run {@code runId} (seq 1: the run was created), once it is inserted, before the commit. */
     void written(Connection connection, String runId, long seq, RunEvent event) throws SQLException;
+
+    /** Called for the events from seq {@code first} on, in order, as {@link #written} would be for each; may batch them. */
+    default void writtenAll(Connection connection, String runId, long first, java.util.List<RunEvent> events) throws SQLException {
+        for (int i = 0; i < events.size(); i++) {
+            written(connection, runId, first + i, events.get(i));
+        }
+    }
 }

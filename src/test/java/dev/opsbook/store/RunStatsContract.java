@@ -155,6 +155,68 @@ abstract class RunStatsContract extends StoreContract {
                 .usingRecursiveComparison().ignoringFields("query").isEqualTo(read);
     }
 
+    @Test
+    void the_facts_a_run_writes_at_its_stop_are_those_its_events_give_one_at_a_time() throws Exception {
+        store.claim(received("e-r", t, EventOutcome.STARTED));
+        store.create(withEvent(row("r", "restart", t.plusSeconds(1), "event", null), "e-r"), "# Restart", started("r", "restart", t.plusSeconds(1), "event"));
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        RunEvent[] events = {
+            new RunEvent.StepStarted(t.plusSeconds(2), "a", "a", Role.NORMAL, Optional.empty(), null),
+            new RunEvent.StepFinished(t.plusSeconds(3), "a", StepStatus.SUCCEEDED, json.objectNode(), ""),
+            new RunEvent.StepStarted(t.plusSeconds(4), "b", "b", Role.NORMAL, Optional.empty(), null),
+            new RunEvent.StepFinished(t.plusSeconds(5), "b", StepStatus.FAILED, json.objectNode(), "boom"),
+            new RunEvent.RunFinished(t.plusSeconds(6), RunStatus.FAILED, "b failed"),
+            new RunEvent.RunRestarted(t.plusSeconds(60), "carol", "b", java.util.List.of("b")),
+            new RunEvent.StepStarted(t.plusSeconds(61), "b", "b", Role.NORMAL, Optional.empty(), null),
+            new RunEvent.StepFinished(t.plusSeconds(62), "b", StepStatus.SUCCEEDED, json.objectNode(), ""),
+            new RunEvent.StepStarted(t.plusSeconds(63), "gate", "gate", Role.NORMAL, Optional.empty(), null),
+            new RunEvent.StepFinished(t.plusSeconds(64), "gate", StepStatus.WAITING, null, "waiting for a person"),
+            new RunEvent.RunFinished(t.plusSeconds(64), RunStatus.WAITING, "waiting for a person at gate")};
+        java.util.List<RunLog.Appending> appending = new java.util.ArrayList<>();
+        for (int i = 0; i < events.length; i++) {
+            appending.add(new RunLog.Appending(i + 2, events[i], Optional.empty()));
+        }
+        store.appendAll("r", appending, Optional.empty()); // //why: one stop derives them all at once, batched
+
+        java.util.List<String> atTheStop = facts();
+        assertThat(atTheStop).as("a, b failed once then reached again and ended, gate a person's").hasSize(4);
+        store.close();
+        try (Connection connection = DriverManager.getConnection(url, backend().user(), backend().password());
+             Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM step_facts");
+            statement.executeUpdate("UPDATE runs SET started_day = NULL, event_ms = NULL, first_step_ms = NULL, resolution_ms = NULL, "
+                    + "facts_version = NULL");
+        }
+        store = open(url);
+        store.stats().stats(new StatsQuery(Optional.empty(), t.minus(Duration.ofDays(1)), Instant.now(), false)); // folds the run again, an event at a time
+
+        assertThat(facts()).isEqualTo(atTheStop);
+    }
+
+    /** The run's step facts and its own, a line each. */
+    private java.util.List<String> facts() throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(url, backend().user(), backend().password());
+             Statement statement = connection.createStatement()) {
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT step_key, step_id, runbook_id, kind, reached_ms, person_ms, outcome, "
+                    + "answered_by, answer, failures, last_failed_at FROM step_facts ORDER BY step_key")) {
+                while (rows.next()) {
+                    StringBuilder line = new StringBuilder();
+                    for (int i = 1; i <= 11; i++) {
+                        line.append(rows.getString(i)).append(' ');
+                    }
+                    lines.add(line.toString().trim());
+                }
+            }
+            try (java.sql.ResultSet rows = statement.executeQuery("SELECT started_day, event_ms, first_step_ms, resolution_ms, facts_version FROM runs")) {
+                while (rows.next()) {
+                    lines.add("run " + rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3) + " " + rows.getString(4) + " " + rows.getString(5));
+                }
+            }
+        }
+        return lines;
+    }
+
     private long keptDays() throws Exception {
         try (Connection connection = DriverManager.getConnection(url, backend().user(), backend().password());
              Statement statement = connection.createStatement();
