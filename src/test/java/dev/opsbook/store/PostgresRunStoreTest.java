@@ -33,6 +33,20 @@ class PostgresRunStoreTest extends StoreContract {
     }
 
     @Test
+    void connections_the_server_dropped_while_idle_are_replaced_before_they_are_lent() throws Exception {
+        try (RunStore dropped = open(url + "&ApplicationName=opsbook-dropped")) {
+            assertThat(dropped.countRuns(dev.opsbook.engine.RunStatus.RUNNING)).isZero();
+            try (java.sql.Connection admin = java.sql.DriverManager.getConnection(url, "postgres", "");
+                 java.sql.Statement statement = admin.createStatement()) {
+                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'opsbook-dropped'");
+            }
+            Thread.sleep(Jdbc.CHECK_AFTER_IDLE.toMillis() + 300);
+
+            assertThat(dropped.countRuns(dev.opsbook.engine.RunStatus.RUNNING)).as("a new connection, not the dropped one").isZero();
+        }
+    }
+
+    @Test
     void the_store_says_which_database_on_which_server_it_uses() {
         assertThat(store.describe()).isEqualTo("PostgreSQL postgres at localhost:" + SharedPostgres.port());
     }
