@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code --record-dir} as an export: the record of a run ({@link RunRecords}, rendered from the store) written to
- * {@code DIR/RUNBOOK-ID/RUN-ID.md} (a folder or a bucket: a {@link RecordPlace}) each time the run's state changes, by
- * whichever instance holds the run; never read back. A run taken over gets its whole record in the taker's place. Each
+ * {@code DIR/RUNBOOK-ID/RUN-ID.md} (a folder or a bucket: a {@link RecordPlace}) when the run's state changes (in the
+ * background: at once when it stops, at most every {@link #RUNNING_EVERY} while it runs), by whichever instance holds
+ * the run; never read back. A run taken over gets its whole record in the taker's place. Each
  * record is written whole, so a reader never sees half a record. A write that fails (a full disk, a folder removed, a
  * bucket out of reach) is told once per run and never stops the run: the store keeps the record's truth, and a later
  * change (or, for a stopped run, serve's catch-up) writes it again. Thread-safe.
@@ -65,6 +66,8 @@ public final class RecordExport implements RunListener {
     /** Where writes heard from a run's events go when a run must not wait for them (serve); none: written at once. */
     private final java.util.concurrent.Executor background;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Running runs whose change waits for {@link #RUNNING_EVERY} before it is written. */
+    private final Set<String> deferred = ConcurrentHashMap.newKeySet();
     private final Set<String> told = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean catchingUp = new java.util.concurrent.atomic.AtomicBoolean();
     /** Notes of written files not yet in the store: each run's events shown. */
@@ -126,12 +129,40 @@ public final class RecordExport implements RunListener {
         return dir;
     }
 
+    /**
+     * How often, at most, the record of a run still running is written in the background: its stop (and any change
+     * after it) is written at once. //why: a short run's every step end rendered and wrote its whole record again, each
+     * about as dear as a step; a run of three steps stored one record where it stored five
+     */
+    static final java.time.Duration RUNNING_EVERY = java.time.Duration.ofSeconds(1);
+
     /** Hears a run's events after the store (and its audit trail) did; writes the record when the run's state changed. */
     @Override
     public void on(RunEvent event, RunState state) {
         before.on(event, state);
         if (changesState(event)) {
-            changed(state.runId());
+            if (background != null && state.status() == dev.opsbook.engine.RunStatus.RUNNING) {
+                changedWhileRunning(state.runId());
+            } else {
+                changed(state.runId());
+            }
+        }
+    }
+
+    /** The run's record is written within {@link #RUNNING_EVERY}, unless a write asked for meanwhile shows the change. */
+    private void changedWhileRunning(String runId) {
+        if (!deferred.add(runId)) {
+            return;
+        }
+        try {
+            java.util.concurrent.CompletableFuture.delayedExecutor(RUNNING_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        if (deferred.remove(runId)) {
+                            changed(runId);
+                        }
+                    });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            deferred.remove(runId);
         }
     }
 
@@ -140,6 +171,7 @@ public final class RecordExport implements RunListener {
      * outcome, an acknowledgement, an escalation stopped (kept in the store's escalation tables, after the run's last event).
      */
     public void changed(String runId) {
+        deferred.remove(runId); // //why: the write asked for now shows the deferred change too
         if (background == null) {
             write(runId);
         } else if (pending.add(runId)) {
