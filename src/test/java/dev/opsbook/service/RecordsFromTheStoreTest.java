@@ -208,8 +208,11 @@ class RecordsFromTheStoreTest {
 
         String run = launch(service, "deploy", "{\"release\":\"r1\",\"marker\":\"" + dir.resolve("r1") + "\"}");
         eventually("deploy is running", () -> Files.exists(dir.resolve("r1.started")));
+        Path file = dir.resolve("records/deploy/" + run + ".md");
+        // //why: a running run's record is written within a second of its changes (RecordExport.RUNNING_EVERY); deploy takes 3 s
+        eventually("the record shows prepare's end", () -> Files.exists(file) && read(file).contains("`prepare` succeeded"));
 
-        String during = read(dir.resolve("records/deploy/" + run + ".md"));
+        String during = read(file);
         assertThat(dir.resolve("r1")).as("deploy has not finished yet").doesNotExist();
         assertThat(during).contains("\nstatus: running\n", "prepared r1", "`prepare` succeeded");
         eventually("it finished", () -> status(run) == RunStatus.SUCCEEDED);
