@@ -127,9 +127,15 @@ final class Escalator {
 
     /** Tells what is due of the run's escalation, follows up what was told, and says when to look at it again (empty: never). */
     private Optional<Escalations.Look> look(StoredRun run, Instant now) {
+        boolean candidate = CANDIDATES.contains(run.status());
+        List<Escalations.Notice> told = candidate ? List.of() : store.notices(run.id());
+        if (!candidate && told.isEmpty()) {
+            store.forgetLook(run.id()); // //why: most runs end with nobody told; nothing to follow, so no more to read
+            return Optional.empty();
+        }
         long seen = store.heads(List.of(run.id())).values().stream().mapToLong(RunHead::lastSeq).findFirst().orElse(0);
         Optional<Instant> next = escalate(run, now);
-        List<Escalations.Notice> notices = store.notices(run.id());
+        List<Escalations.Notice> notices = candidate ? store.notices(run.id()) : told;
         Map<String, List<Escalations.Notice>> open = notices.stream().filter(n -> n.closedHow().isEmpty() || n.closedHow().get().equals("acknowledged"))
                 .collect(Collectors.groupingBy(Escalations.Notice::occasion, LinkedHashMap::new, Collectors.toList()));
         open.forEach((key, list) -> {
