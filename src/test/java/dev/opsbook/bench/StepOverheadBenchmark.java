@@ -65,9 +65,9 @@ final class StepOverheadBenchmark implements Benchmark {
                     + "and the B-tree pages above each, 34% in non-leaf pages). The rows themselves are about 20% (run row 7%, event "
                     + "rows 5%, audit chain 4%); search words and step facts, written per step before, now wait for the run's stop "
                     + "(5%).",
-            "aws + PostgreSQL store", "A step's transaction sends six statements, each a round trip of about 0.1 ms here: the pool's "
-                    + "check on borrow, the run row, the event rows, the audit entry, the seal, the commit (ten before the search words "
-                    + "and step facts moved to the run's stop); the rest is the run's thread building them and PostgreSQL's own work, "
+            "aws + PostgreSQL store", "A step's transaction sends five statements, each a round trip of about 0.1 ms here: the run "
+                    + "row, the event rows, the audit entry, the seal, the commit (the pool checks a connection only after half a second "
+                    + "idle; the search words and step facts wait for the run's stop); the rest is the run's thread building them and PostgreSQL's own work, "
                     + "on two cores shared with the engine. Embedded PostgreSQL runs with synchronous_commit=off (zonky's default), so "
                     + "no commit here waits for a WAL flush; with it on, each would add one (fdatasync: 2.1 ms on this disk).",
             "http + H2 store", "As aws + H2: a local call of about 0.5 ms cannot hide a commit per step, whose page serialisation "
