@@ -18,7 +18,6 @@ import dev.opsbook.service.Approvals;
 import dev.opsbook.record.RecordPlace;
 import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RecordPlaces;
-import dev.opsbook.service.RunAudits;
 import dev.opsbook.service.RunRecords;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
@@ -90,8 +89,7 @@ public class ResumeCommand implements Callable<Integer> {
             ConsoleProgress progress = new ConsoleProgress(terminal);
             TerminalInteraction interaction = new TerminalInteraction(terminal, false, System.console() != null, user, clock);
             StoringListener storing = StoringListener.continuing(runs, history.size());
-            RecordExport export = RecordExport.of(place, new RunRecords(runs, Runbooks.loader()), System.err)
-                    .withTrails((id, to) -> new RunAudits(runs).export(id, to));
+            RecordExport export = RecordExport.of(place, new RunRecords(runs, Runbooks.loader()), System.err);
             RunListener listeners = RunListener.storedFirst(storing, (event, state) -> {
                 export.on(event, state);
                 progress.on(event, state);

@@ -36,7 +36,6 @@ import dev.opsbook.engine.StepExecutors;
 import dev.opsbook.service.RecordExport;
 import dev.opsbook.service.RecordPlaces;
 import dev.opsbook.service.RunRecords;
-import dev.opsbook.service.RunAudits;
 import dev.opsbook.incident.IncidentIds;
 import dev.opsbook.service.StoringListener;
 import dev.opsbook.store.RunStore;
@@ -187,8 +186,7 @@ public class RunCommand implements Callable<Integer> {
                 RunListener auditLog = trail == null ? RunListener.NONE : new AuditLog(trail, loaded.runbook());
                 RunListener storing = runs.<RunListener>map(store -> StoringListener.forNewRun(store, loaded.runbook(), Optional.empty(),
                         Optional.empty())).orElse(RunListener.NONE);
-                export = runs.map(store -> RecordExport.of(place, new RunRecords(store, Runbooks.loader()), System.err)
-                                .withTrails((id, to) -> new RunAudits(store).export(id, to)).inBackground(writer))
+                export = runs.map(store -> RecordExport.of(place, new RunRecords(store, Runbooks.loader()), System.err).inBackground(writer))
                         .orElseGet(() -> RecordExport.unstored(place, loaded.runbook(),
                                 () -> Optional.of(trail.summary()).map(a -> new AuditSeal(a.entries(), a.finalHash())), System.err)
                                 .withTrails(UnstoredTrail.copy(place, trailFile, loaded.runbook().id())).inBackground(writer));

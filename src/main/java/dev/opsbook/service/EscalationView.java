@@ -30,8 +30,11 @@ public record EscalationView(List<String> lines, boolean failing, boolean acknow
     }
 
     static EscalationView of(RunStore store, String runId, RunState state) {
-        List<Escalations.Notice> notices = store.notices(runId);
-        List<Escalations.Acknowledgement> acks = store.acknowledgements(runId);
+        return of(store.notices(runId), store.acknowledgements(runId), state);
+    }
+
+    /** From the run's notices and acknowledgements as the store keeps them. Pure. */
+    static EscalationView of(List<Escalations.Notice> notices, List<Escalations.Acknowledgement> acks, RunState state) {
         List<String> lines = new ArrayList<>();
         boolean failing = false;
         for (Escalations.Notice n : notices) {

@@ -52,7 +52,8 @@ final class Escalator {
     private final String instance;
     private final PrintStream log;
     private volatile Optional<URI> publicUrl = Optional.empty();
-    private final java.util.Set<String> moved = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The runs this process stored an event of that are no longer running, with the status it stored. */
+    private final Map<String, RunStatus> moved = new java.util.concurrent.ConcurrentHashMap<>();
     private int ticks;
     private boolean behind;
     /** //why: a run's runbook text never changes: parsed once per text, not once per tick */
@@ -101,16 +102,20 @@ final class Escalator {
     /** Told of each event this process stores (after its commit): a run that stopped running may owe someone a notification. */
     void heard(RunHead head) {
         if (head.status() != RunStatus.RUNNING) {
-            moved.add(head.runId());
+            moved.put(head.runId(), head.status());
         }
     }
 
     /** The runs to look at now: due, moved here, and (on a sweep) moved anywhere; each once, at most {@link #MOST_PER_TICK}. */
     List<StoredRun> candidates(Instant now) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>(store.dueLooks(now, MOST_PER_TICK));
-        for (java.util.Iterator<String> it = moved.iterator(); it.hasNext() && ids.size() < MOST_PER_TICK; ) {
-            ids.add(it.next());
-            it.remove();
+        for (java.util.Iterator<Map.Entry<String, RunStatus>> it = moved.entrySet().iterator(); it.hasNext() && ids.size() < MOST_PER_TICK; ) {
+            Map.Entry<String, RunStatus> run = it.next();
+            moved.remove(run.getKey(), run.getValue()); // //why: a status heard since stays for the next tick
+            if (!ids.contains(run.getKey()) && endedQuietly(run.getKey(), run.getValue())) {
+                continue;
+            }
+            ids.add(run.getKey());
         }
         if ((ticks++ % SWEEP_EVERY == 0 || behind) && ids.size() < MOST_PER_TICK) {
             // //why: one read of what is left room for, the oldest first (the ones whose later tiers are due); it may name a run
@@ -123,6 +128,18 @@ final class Escalator {
             store.run(id).ifPresentOrElse(runs::add, () -> gone(id, now));
         }
         return runs;
+    }
+
+    /**
+     * Whether a run that stopped here with {@code status}, one that owes nobody a notification, had nobody told either: then
+     * its look is forgotten, without reading its row. //why: most runs end so; their look read the row only to find that out
+     */
+    private boolean endedQuietly(String runId, RunStatus status) {
+        if (CANDIDATES.contains(status) || !store.notices(runId).isEmpty()) {
+            return false;
+        }
+        store.forgetLook(runId);
+        return true;
     }
 
     /** Tells what is due of the run's escalation, follows up what was told, and says when to look at it again (empty: never). */

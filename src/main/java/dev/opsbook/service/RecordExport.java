@@ -28,13 +28,16 @@ import java.util.function.Supplier;
  */
 public final class RecordExport implements RunListener {
 
-    /** Where records come from: the store, or the events a run kept in no store heard. */
+    /** Where records come from, with the lines of the run's trail in the store: the store, or the events a run kept in no store heard. */
     @FunctionalInterface
     public interface Source {
-        Optional<RunRecords.Rendered> record(String runId);
+        Optional<RunRecords.Written> record(String runId);
     }
 
-    /** The run's audit trail file beside its record, written with it (serve, run and resume plug in {@code RunAudits.export}). */
+    /**
+     * The audit trail file of a run kept in no store, beside its record, written with it ({@code opsbook run --no-store}
+     * copies its file). A stored run's trail comes from the store with its record.
+     */
     @FunctionalInterface
     public interface TrailExport {
         void write(String runId, RecordPlace place) throws IOException;
@@ -97,7 +100,7 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir} (a folder or a bucket); failures told on {@code log}. */
     public static RecordExport of(RecordPlace dir, RunRecords records, PrintStream log) {
-        return new RecordExport(dir, records::of, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
+        return new RecordExport(dir, records::withTrail, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
     }
 
     /**
@@ -106,11 +109,11 @@ public final class RecordExport implements RunListener {
      */
     public static RecordExport unstored(RecordPlace dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
-        return new RecordExport(dir, runId -> Optional.of(RunRecords.render(runbook, List.copyOf(heard), seal.get())),
+        return new RecordExport(dir, runId -> Optional.of(new RunRecords.Written(RunRecords.render(runbook, List.copyOf(heard), seal.get()), List.of())),
                 TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE, null);
     }
 
-    /** The same export, with the audit trail of each run written beside its record by {@code trails}. */
+    /** The same export, with the audit trail file of each run kept in no store written beside its record by {@code trails}. */
     public RecordExport withTrails(TrailExport trails) {
         return new RecordExport(dir, source, trails, log, before, marks, background);
     }
@@ -208,15 +211,21 @@ public final class RecordExport implements RunListener {
         synchronized (locks[Math.floorMod(runId.hashCode(), STRIPES)]) {
             String file = dir.describe();
             try {
-                Optional<RunRecords.Rendered> record = source.record(runId);
-                if (record.isEmpty()) {
+                Optional<RunRecords.Written> read = source.record(runId);
+                if (read.isEmpty()) {
                     return Optional.empty();
                 }
-                file = record.get().name();
-                trails.write(runId, dir); // //why: first, so whoever reads a record that says the run ended finds its whole trail beside it
-                String written = dir.write(file, record.get().markdown());
-                if (record.get().stopped()) { // //why: only a stopped run's lag is caught up; a running one's holder writes it on
-                    noteExported(runId, record.get().events());
+                RunRecords.Rendered record = read.get().record();
+                file = record.name();
+                Optional<String> trail = RunAudits.trailText(read.get().trailLines());
+                // //why: the trail first, so whoever reads a record that says the run ended finds its whole trail beside it
+                trails.write(runId, dir);
+                if (trail.isPresent()) {
+                    dir.write(RecordPlace.trailName(record.runbookId(), runId), trail.get());
+                }
+                String written = dir.write(file, record.markdown());
+                if (record.stopped()) { // //why: only a stopped run's lag is caught up; a running one's holder writes it on
+                    noteExported(runId, record.events());
                 }
                 return Optional.of(written);
             } catch (IOException | RuntimeException e) {

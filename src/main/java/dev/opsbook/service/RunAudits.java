@@ -126,14 +126,28 @@ public final class RunAudits {
             return Optional.empty();
         }
         List<String> lines = store.auditChains().read(runId).lines();
-        // //why: a run from before the upgrade that went on has its first entries only in its old trail file; replacing it would lose them before they are imported
+        Optional<String> text = trailText(lines);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        place.write(dev.opsbook.record.RecordPlace.trailName(run.get().runbookId(), runId), text.get());
+        return Optional.of(AuditEntry.parse(lines.get(lines.size() - 1)));
+    }
+
+    /**
+     * The trail file of a run whose entries in the store are {@code lines}, line for line; empty when no file is to be
+     * written: the store holds no entry of the run, or not its first. //why: a run from before the upgrade that went on has
+     * its first entries only in its old trail file; replacing it would lose them before they are imported
+     *
+     * @throws IOException when the first line cannot be read
+     */
+    static Optional<String> trailText(List<String> lines) throws IOException {
         if (lines.isEmpty() || AuditEntry.parse(lines.get(0)).seq() != 1) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder();
         lines.forEach(line -> text.append(line).append('\n'));
-        place.write(dev.opsbook.record.RecordPlace.trailName(run.get().runbookId(), runId), text.toString());
-        return Optional.of(AuditEntry.parse(lines.get(lines.size() - 1)));
+        return Optional.of(text.toString());
     }
 
     /** What importing a trail file did: the run it belongs to and how many entries were new. */

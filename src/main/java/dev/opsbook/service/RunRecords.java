@@ -10,6 +10,8 @@ import dev.opsbook.record.MarkdownRecord;
 import dev.opsbook.record.RecordHtml;
 import dev.opsbook.record.RecordWriter;
 import dev.opsbook.runbook.Runbook;
+import dev.opsbook.store.Comment;
+import dev.opsbook.store.RecordParts;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.nio.file.Path;
@@ -75,32 +77,56 @@ public final class RunRecords {
         return store.unexported(limit);
     }
 
+    /** A run's record and the lines of its audit trail in the store ({@link RunAudits#trailText}: its file), from one read of the store. */
+    public record Written(Rendered record, List<String> trailLines) {
+
+        public Written {
+            trailLines = List.copyOf(trailLines);
+        }
+    }
+
     /** The record of a stored run, as it stands now. */
     public Optional<Rendered> of(String runId) {
-        Optional<StoredRun> run = store.run(runId);
-        if (run.isEmpty()) {
+        return withTrail(runId).map(Written::record);
+    }
+
+    /** The record of a stored run and its trail file's text, as they stand now: what {@link RecordExport} writes. */
+    public Optional<Written> withTrail(String runId) {
+        Optional<RecordParts> read = store.recordParts(runId);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
-        String file = run.get().runbookFile();
-        String text = store.runbookText(runId).orElse("");
-        Runbook runbook = parsed.computeIfAbsent(file + '\u0000' + text, key -> loader.load(file, text).runbook());
-        return Optional.of(of(runbook, store.events(runId)));
+        RecordParts parts = read.get();
+        String file = parts.run().runbookFile();
+        Runbook runbook = parsed.computeIfAbsent(file + '\u0000' + parts.runbookText(), key -> loader.load(file, parts.runbookText()).runbook());
+        Rendered rendered = of(runbook, parts.events(), parts.trail().seal(),
+                EscalationView.of(parts.notices(), parts.acknowledgements(), dev.opsbook.engine.RunState.fold(parts.events())), parts.comments());
+        return Optional.of(new Written(rendered, parts.trail().lines()));
     }
 
     /** The record of a stored run from the runbook and events a caller just read from the store (a page that shows both). */
     public Rendered of(Runbook runbook, List<RunEvent> events) {
-        String runId = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? "" : started.runId();
+        String runId = runIdOf(events);
+        return of(runbook, events, store.auditSeals().seal(runId), runId.isEmpty() ? null
+                : EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(events)), runId.isEmpty() ? List.of() : store.comments().comments(runId));
+    }
+
+    private Rendered of(Runbook runbook, List<RunEvent> events, Optional<AuditSeal> seal, EscalationView escalationView, List<Comment> told) {
         String[] parent = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? null
                 : dev.opsbook.engine.ChildRuns.parentOf(started.startedBy());
         Optional<String> parentRunbook = parent == null ? Optional.empty() : store.run(parent[0]).map(StoredRun::runbookId);
-        Rendered rendered = render(runbook, events, store.auditSeals().seal(runId), parentRunbook);
+        Rendered rendered = render(runbook, events, seal, parentRunbook);
         // //why: who was told, and who stopped the escalation, is kept beside the run's history (the store's escalation tables)
-        String escalation = runId.isEmpty() ? "" : EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(events)).markdown();
+        String escalation = escalationView == null ? "" : escalationView.markdown();
         // //why: comments live beside the run too (the store's comments table), never among its events
-        String comments = runId.isEmpty() ? "" : RunComments.markdown(store.comments().comments(runId));
+        String comments = RunComments.markdown(told);
         return escalation.isEmpty() && comments.isEmpty() ? rendered
                 : new Rendered(rendered.runbookId(), rendered.runId(), rendered.markdown() + escalation + comments, rendered.events(),
                         rendered.stopped());
+    }
+
+    private static String runIdOf(List<RunEvent> events) {
+        return events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? "" : started.runId();
     }
 
     /**

@@ -157,8 +157,7 @@ public final class Service implements AutoCloseable {
         this.invoker = new AwsInvoker(AwsServices.onClasspath(), clients);
         this.folders = new RunbookFolders(config.runbookFolders(), loader, log);
         RunRecords records = new RunRecords(store, loader);
-        this.export = RecordExport.of(config.records(), records, log)
-                .withTrails((runId, place) -> new RunAudits(store).export(runId, place)).inBackground(exports);
+        this.export = RecordExport.of(config.records(), records, log).inBackground(exports);
         this.lagging = () -> records.unexported(20);
         this.pool = new RunPool(config, store, loader, executors, invoker, metrics, export, log);
         children[0] = new ChildRunner(store, loader, folders.catalog(),

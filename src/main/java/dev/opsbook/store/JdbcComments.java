@@ -98,7 +98,12 @@ final class JdbcComments implements Comments {
 
     @Override
     public List<Comment> comments(String runId) {
-        return jdbc.query(connection -> select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? ORDER BY id", runId, null));
+        return jdbc.query(connection -> comments(connection, runId));
+    }
+
+    /** The run's comments, oldest first, on the caller's connection. */
+    static List<Comment> comments(java.sql.Connection connection, String runId) throws SQLException {
+        return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? ORDER BY id", runId, null);
     }
 
     private static Optional<Long> id(String commentId) {

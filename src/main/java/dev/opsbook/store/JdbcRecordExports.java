@@ -34,6 +34,28 @@ final class JdbcRecordExports implements RecordExports {
     }
 
     @Override
+    public java.util.Optional<RecordParts> recordParts(String runId) {
+        return jdbc.query(connection -> {
+            StoredRun run;
+            String text;
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + RunRows.COLUMNS + ", runbook_text FROM runs WHERE id = ?")) {
+                select.setString(1, runId);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return java.util.Optional.<RecordParts>empty();
+                    }
+                    run = RunRows.storedRun(row);
+                    text = row.getString("runbook_text");
+                }
+            }
+            // //why: the history first: the trail read after it holds at least the entries of the events shown (they commit together)
+            return java.util.Optional.of(new RecordParts(run, text == null ? "" : text, EventAppends.events(connection, runId),
+                    JdbcAuditChain.read(connection, runId), JdbcEscalations.notices(connection, runId),
+                    JdbcEscalations.acknowledgements(connection, runId), JdbcComments.comments(connection, runId)));
+        });
+    }
+
+    @Override
     public List<String> unexported(int limit) {
         return jdbc.query(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT id FROM runs WHERE status <> 'RUNNING' AND exported_seq < last_seq"

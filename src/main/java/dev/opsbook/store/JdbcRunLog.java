@@ -102,7 +102,9 @@ final class JdbcRunLog implements RunLog, AutoCloseable {
                 throw e;
             }
             appends.insertEvent(connection, run.id(), 1, started);
-            return JdbcAuditChain.appendAll(connection, run.id(), audit.fact(connection).stream().toList(), JdbcAuditChain.seal(connection, run.id()));
+            // //why: a run just inserted has no trail yet, so its chain starts at the genesis without reading a seal: one left
+            // under its id would fail the seal's insert, not be chained onto
+            return JdbcAuditChain.appendAll(connection, run.id(), audit.fact(connection).stream().toList(), Optional.empty());
         });
         if (run.status() == RunStatus.RUNNING) {
             keep(run.id(), EventAppends.Known.created(run.status(), sealed, run.startedAt())); // //why: its first append need not read the row and seal back

@@ -384,4 +384,9 @@ public final class JdbcRunStore implements RunStore {
     public List<String> unexported(int limit) {
         return exports.unexported(limit);
     }
+
+    @Override
+    public Optional<RecordParts> recordParts(String runId) {
+        return exports.recordParts(runId);
+    }
 }

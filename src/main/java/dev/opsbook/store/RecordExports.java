@@ -17,4 +17,10 @@ public interface RecordExports {
 
     /** Runs that no instance runs now (waiting, needing attention or finished) whose files lag their history, oldest first. */
     List<String> unexported(int limit);
+
+    /**
+     * What the run's record and trail file are made of, read on one connection, each table once (empty: no such run).
+     * //why: read one part at a time, a record cost about ten statements and as many borrows, as dear as a run's step
+     */
+    java.util.Optional<RecordParts> recordParts(String runId);
 }

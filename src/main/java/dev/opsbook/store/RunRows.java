@@ -47,7 +47,7 @@ final class RunRows {
         });
     }
 
-    private static StoredRun storedRun(ResultSet row) throws SQLException {
+    static StoredRun storedRun(ResultSet row) throws SQLException {
         return new StoredRun(
                 row.getString("id"),
                 row.getString("runbook_id"),

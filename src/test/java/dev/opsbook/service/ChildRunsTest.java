@@ -51,8 +51,7 @@ class ChildRunsTest {
     void open() throws Exception {
         store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
         catalog = RunbookCatalog.ofFolder(loader, dir);
-        export = RecordExport.of(dir.resolve("records"), new RunRecords(store, loader), new PrintStream(PrintStream.nullOutputStream()))
-                .withTrails((id, to) -> new RunAudits(store).export(id, to));
+        export = RecordExport.of(dir.resolve("records"), new RunRecords(store, loader), new PrintStream(PrintStream.nullOutputStream()));
         Files.writeString(dir.resolve("greet.md"), """
                 ---
                 id: greet

@@ -102,6 +102,26 @@ class EscalatorCandidatesTest {
         }
     }
 
+    @Test
+    void a_run_that_ended_here_with_nobody_told_is_not_read_but_one_whose_escalation_it_must_close_is() {
+        store = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), "", "");
+        waiting("quiet", T0);
+        waiting("told", T0.plusSeconds(1));
+        store.claimTier("told", "waiting:allow@2", 0, "instance-a", T0.plusSeconds(60), T0.plusSeconds(120));
+        store.lookAgain("quiet", 2, Optional.of(T0.plusSeconds(7200))); // a look left from its wait, to be forgotten
+        Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+        Escalator escalator = new Escalator(store, new RunbookLoader(StandardSteps.all().catalog()), null, clock, "instance-a",
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        escalator.candidates(clock.instant()); // the first tick's sweep, over the two waiting runs
+
+        escalator.heard(new dev.opsbook.store.RunHead("quiet", RunStatus.SUCCEEDED, 3));
+        escalator.heard(new dev.opsbook.store.RunHead("told", RunStatus.SUCCEEDED, 3));
+
+        assertThat(escalator.candidates(clock.instant())).as("the told run's notice is closed on its look").extracting(StoredRun::id)
+                .containsExactly("told");
+        assertThat(store.dueLooks(T0.plusSeconds(9000), 10)).as("the quiet run's look is forgotten").doesNotContain("quiet");
+    }
+
     private void waiting(String id, Instant at) {
         store.create(new StoredRun(id, "gated", "runbooks/gated.md", "hash", RunStatus.WAITING, "event", "event " + id,
                 Optional.empty(), Optional.empty(), at, Optional.empty(), "", "allow"), "", new RunEvent.RunStarted(at, id, "gated",

@@ -29,6 +29,34 @@ abstract class RecordExportsContract extends StoreContract {
     }
 
     @Test
+    void a_records_parts_read_together_are_what_each_part_reads_on_its_own() {
+        store.create(new StoredRun("parts", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy\n", started("parts", "deploy", T0, "cli"));
+        store.create(new StoredRun("other", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
+                Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Other\n", started("other", "deploy", T0, "cli"));
+        store.auditChains().append("parts", new dev.opsbook.audit.AuditFact(T0.plusSeconds(1), "commented",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("by", "carol")));
+        store.append("parts", 2, new RunEvent.RunFinished(T0.plusSeconds(2), RunStatus.FAILED, "boom"));
+        store.comments().add("parts", Optional.empty(), "paged the DBA", "otto", T0.plusSeconds(3), CommentsContract.NOTED);
+        store.claimTier("parts", "failed@2", 0, "instance-a", T0.plusSeconds(4), T0.plusSeconds(64));
+        store.acknowledge("parts", "failed@2", "otto", T0.plusSeconds(5));
+        store.comments().add("other", Optional.empty(), "not this run's", "ana", T0, CommentsContract.NOTED);
+
+        RecordParts parts = store.recordParts("parts").orElseThrow();
+
+        assertThat(parts.run()).isEqualTo(store.run("parts").orElseThrow());
+        assertThat(parts.run().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(parts.runbookText()).isEqualTo("# Deploy\n");
+        assertThat(parts.events()).isEqualTo(store.events("parts")).hasSize(2);
+        assertThat(parts.trail()).isEqualTo(store.auditChains().read("parts"));
+        assertThat(parts.trail().lines()).as("the start, the note, the end and the comment added").hasSize(4);
+        assertThat(parts.notices()).isEqualTo(store.notices("parts")).hasSize(1);
+        assertThat(parts.acknowledgements()).isEqualTo(store.acknowledgements("parts")).hasSize(1);
+        assertThat(parts.comments()).isEqualTo(store.comments().comments("parts")).hasSize(1);
+        assertThat(store.recordParts("nobody")).isEmpty();
+    }
+
+    @Test
     void the_notes_of_several_runs_are_taken_together() {
         for (String id : new String[] {"first", "second", "third"}) {
             store.create(new StoredRun(id, "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
