@@ -32,7 +32,17 @@ public final class RecordExport implements RunListener {
     @FunctionalInterface
     public interface Source {
         Optional<RunRecords.Written> record(String runId);
+
+        /** Several runs' records, by run id (one not found left out); the store reads them together. */
+        default java.util.Map<String, RunRecords.Written> records(List<String> runIds) {
+            java.util.Map<String, RunRecords.Written> found = new java.util.LinkedHashMap<>();
+            runIds.forEach(runId -> record(runId).ifPresent(written -> found.put(runId, written)));
+            return found;
+        }
     }
+
+    /** The most runs whose records the background writer reads from the store together. */
+    static final int MOST_AT_ONCE = 50;
 
     /**
      * The audit trail file of a run kept in no store, beside its record, written with it ({@code opsbook run --no-store}
@@ -77,7 +87,7 @@ public final class RecordExport implements RunListener {
     private final ConcurrentHashMap<String, Long> unnoted = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean noting = new java.util.concurrent.atomic.AtomicBoolean();
     /** //why: one writer per run at a time, so a write rendered earlier never lands after one rendered later. */
-    private final Object[] locks = new Object[STRIPES];
+    private final java.util.concurrent.locks.ReentrantLock[] locks = new java.util.concurrent.locks.ReentrantLock[STRIPES];
 
     private RecordExport(RecordPlace dir, Source source, TrailExport trails, PrintStream log, RunListener before, Marks marks,
                          java.util.concurrent.Executor background) {
@@ -89,7 +99,7 @@ public final class RecordExport implements RunListener {
         this.log = log;
         this.before = before;
         for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new Object();
+            locks[i] = new java.util.concurrent.locks.ReentrantLock();
         }
     }
 
@@ -100,7 +110,18 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir} (a folder or a bucket); failures told on {@code log}. */
     public static RecordExport of(RecordPlace dir, RunRecords records, PrintStream log) {
-        return new RecordExport(dir, records::withTrail, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
+        Source stored = new Source() {
+            @Override
+            public Optional<RunRecords.Written> record(String runId) {
+                return records.withTrail(runId);
+            }
+
+            @Override
+            public java.util.Map<String, RunRecords.Written> records(List<String> runIds) {
+                return records.withTrails(runIds);
+            }
+        };
+        return new RecordExport(dir, stored, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
     }
 
     /**
@@ -179,14 +200,62 @@ public final class RecordExport implements RunListener {
             write(runId);
         } else if (pending.add(runId)) {
             try {
-                background.execute(() -> {
-                    pending.remove(runId); // //why: before the write, so a change heard while it renders is written after it
-                    write(runId);
-                });
+                background.execute(this::writePending);
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 pending.remove(runId); // serve is stopping: the write at the run's stop, or the catch-up, writes it
             }
         }
+    }
+
+    /**
+     * Writes the records of runs whose change waits, up to {@link #MOST_AT_ONCE}, read together (none left: an earlier turn
+     * took this one's run with its own). //why: each run read alone cost a statement per table; the runs that stopped while
+     * the writer was busy are read with one per table
+     */
+    private void writePending() {
+        List<String> runIds = new java.util.ArrayList<>();
+        for (java.util.Iterator<String> it = pending.iterator(); it.hasNext() && runIds.size() < MOST_AT_ONCE; ) {
+            String runId = it.next();
+            if (pending.remove(runId)) { // //why: before the write, so a change heard while it renders is written after it
+                runIds.add(runId);
+            }
+        }
+        writeAll(runIds);
+    }
+
+    /** Writes the records of {@code runIds} as they stand now, read together; a read that fails has each read and told alone. */
+    void writeAll(List<String> runIds) {
+        if (runIds.size() <= 1) {
+            runIds.forEach(this::write);
+            return;
+        }
+        int[] stripes = runIds.stream().mapToInt(RecordExport::stripe).distinct().sorted().toArray(); // //why: in one order, so two batches cannot deadlock
+        for (int stripe : stripes) {
+            locks[stripe].lock();
+        }
+        try {
+            java.util.Map<String, RunRecords.Written> read;
+            try {
+                read = source.records(runIds);
+            } catch (RuntimeException e) {
+                runIds.forEach(this::write);
+                return;
+            }
+            for (String runId : runIds) {
+                RunRecords.Written written = read.get(runId);
+                if (written != null) {
+                    write(runId, written);
+                }
+            }
+        } finally {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                locks[stripes[i]].unlock();
+            }
+        }
+    }
+
+    private static int stripe(String runId) {
+        return Math.floorMod(runId.hashCode(), STRIPES);
     }
 
     /**
@@ -208,33 +277,47 @@ public final class RecordExport implements RunListener {
      * @return where it was written; empty when it could not be (told once per run)
      */
     public Optional<String> write(String runId) {
-        synchronized (locks[Math.floorMod(runId.hashCode(), STRIPES)]) {
-            String file = dir.describe();
+        java.util.concurrent.locks.ReentrantLock lock = locks[stripe(runId)];
+        lock.lock();
+        try {
+            Optional<RunRecords.Written> read;
             try {
-                Optional<RunRecords.Written> read = source.record(runId);
-                if (read.isEmpty()) {
-                    return Optional.empty();
-                }
-                RunRecords.Rendered record = read.get().record();
-                file = record.name();
-                Optional<String> trail = RunAudits.trailText(read.get().trailLines());
-                // //why: the trail first, so whoever reads a record that says the run ended finds its whole trail beside it
-                trails.write(runId, dir);
-                if (trail.isPresent()) {
-                    dir.write(RecordPlace.trailName(record.runbookId(), runId), trail.get());
-                }
-                String written = dir.write(file, record.markdown());
-                if (record.stopped()) { // //why: only a stopped run's lag is caught up; a running one's holder writes it on
-                    noteExported(runId, record.events());
-                }
-                return Optional.of(written);
-            } catch (IOException | RuntimeException e) {
-                if (told.add(runId)) {
-                    log.println("opsbook: cannot write the record of run " + runId + " to " + file + " in " + dir.describe() + ": " + reason(e)
-                            + "; the run goes on (told once)");
-                }
+                read = source.record(runId);
+            } catch (RuntimeException e) {
+                tell(runId, dir.describe(), e);
                 return Optional.empty();
             }
+            return read.flatMap(written -> write(runId, written));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the run's trail and record as read; the caller holds the run's lock. */
+    private Optional<String> write(String runId, RunRecords.Written read) {
+        RunRecords.Rendered record = read.record();
+        try {
+            Optional<String> trail = RunAudits.trailText(read.trailLines());
+            // //why: the trail first, so whoever reads a record that says the run ended finds its whole trail beside it
+            trails.write(runId, dir);
+            if (trail.isPresent()) {
+                dir.write(RecordPlace.trailName(record.runbookId(), runId), trail.get());
+            }
+            String written = dir.write(record.name(), record.markdown());
+            if (record.stopped()) { // //why: only a stopped run's lag is caught up; a running one's holder writes it on
+                noteExported(runId, record.events());
+            }
+            return Optional.of(written);
+        } catch (IOException | RuntimeException e) {
+            tell(runId, record.name(), e);
+            return Optional.empty();
+        }
+    }
+
+    private void tell(String runId, String file, Exception e) {
+        if (told.add(runId)) {
+            log.println("opsbook: cannot write the record of run " + runId + " to " + file + " in " + dir.describe() + ": " + reason(e)
+                    + "; the run goes on (told once)");
         }
     }
 
@@ -282,9 +365,7 @@ public final class RecordExport implements RunListener {
      * writing them): those {@code lagging} names.
      */
     void catchUp(java.util.function.Supplier<List<String>> lagging) {
-        for (String runId : lagging.get()) {
-            write(runId);
-        }
+        writeAll(lagging.get());
     }
 
     /**

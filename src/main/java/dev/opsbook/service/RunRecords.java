@@ -90,18 +90,24 @@ public final class RunRecords {
         return withTrail(runId).map(Written::record);
     }
 
-    /** The record of a stored run and its trail file's text, as they stand now: what {@link RecordExport} writes. */
+    /** The record of a stored run and its trail's lines, as they stand now: what {@link RecordExport} writes. */
     public Optional<Written> withTrail(String runId) {
-        Optional<RecordParts> read = store.recordParts(runId);
-        if (read.isEmpty()) {
-            return Optional.empty();
-        }
-        RecordParts parts = read.get();
+        return Optional.ofNullable(withTrails(List.of(runId)).get(runId));
+    }
+
+    /** The same for several runs, read from the store together, by run id (a run not stored is left out). */
+    public java.util.Map<String, Written> withTrails(java.util.Collection<String> runIds) {
+        java.util.Map<String, Written> written = new java.util.LinkedHashMap<>();
+        store.recordParts(runIds).forEach((runId, parts) -> written.put(runId, written(parts)));
+        return written;
+    }
+
+    private Written written(RecordParts parts) {
         String file = parts.run().runbookFile();
         Runbook runbook = parsed.computeIfAbsent(file + '\u0000' + parts.runbookText(), key -> loader.load(file, parts.runbookText()).runbook());
         Rendered rendered = of(runbook, parts.events(), parts.trail().seal(),
                 EscalationView.of(parts.notices(), parts.acknowledgements(), dev.opsbook.engine.RunState.fold(parts.events())), parts.comments());
-        return Optional.of(new Written(rendered, parts.trail().lines()));
+        return new Written(rendered, parts.trail().lines());
     }
 
     /** The record of a stored run from the runbook and events a caller just read from the store (a page that shows both). */

@@ -182,12 +182,10 @@ final class JdbcAuditChain implements AuditChains {
     // //why: the seal first: the rows committed with it are all there when the rows are read after it
     @Override
     public Chain read(String trail) {
-        return db.query(connection -> read(connection, trail));
-    }
-
-    static Chain read(Connection connection, String trail) throws SQLException {
-        Optional<AuditSeal> seal = seal(connection, trail);
-        return new Chain(seal, lines(connection, trail, 1));
+        return db.query(connection -> {
+            Optional<AuditSeal> seal = seal(connection, trail);
+            return new Chain(seal, lines(connection, trail, 1));
+        });
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.function.Function;
  */
 final class JdbcComments implements Comments {
 
-    private static final String COLUMNS = "id, run_id, step, body, author, created_at, edited_at";
+    static final String COLUMNS = "id, run_id, step, body, author, created_at, edited_at";
 
     private final Jdbc jdbc;
 
@@ -98,12 +98,7 @@ final class JdbcComments implements Comments {
 
     @Override
     public List<Comment> comments(String runId) {
-        return jdbc.query(connection -> comments(connection, runId));
-    }
-
-    /** The run's comments, oldest first, on the caller's connection. */
-    static List<Comment> comments(java.sql.Connection connection, String runId) throws SQLException {
-        return select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? ORDER BY id", runId, null);
+        return jdbc.query(connection -> select(connection, "SELECT " + COLUMNS + " FROM comments WHERE run_id = ? ORDER BY id", runId, null));
     }
 
     private static Optional<Long> id(String commentId) {
@@ -127,12 +122,16 @@ final class JdbcComments implements Comments {
             List<Comment> found = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    found.add(new Comment(Long.toString(rows.getLong("id")), rows.getString("run_id"), Optional.ofNullable(rows.getString("step")),
-                            rows.getString("body"), rows.getString("author"), Jdbc.instant(rows, "created_at"),
-                            Optional.ofNullable(Jdbc.instant(rows, "edited_at"))));
+                    found.add(comment(rows));
                 }
             }
             return found;
         }
+    }
+
+    /** The comment on the row {@code rows} stands on, selected as {@link #COLUMNS}. */
+    static Comment comment(ResultSet rows) throws SQLException {
+        return new Comment(Long.toString(rows.getLong("id")), rows.getString("run_id"), Optional.ofNullable(rows.getString("step")),
+                rows.getString("body"), rows.getString("author"), Jdbc.instant(rows, "created_at"), Optional.ofNullable(Jdbc.instant(rows, "edited_at")));
     }
 }

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 final class JdbcEscalations implements Escalations {
 
-    private static final String NOTICE_COLUMNS =
+    static final String NOTICE_COLUMNS =
             "subject, occasion, tier, told_at, told_by, attempts, delivered, failure, retry_at, closed_at, closed_how";
     private static final String NOTICES_OF = "SELECT " + NOTICE_COLUMNS + " FROM escalation_notices WHERE subject = ? ORDER BY told_at, occasion, tier";
 
@@ -176,26 +176,19 @@ final class JdbcEscalations implements Escalations {
 
     @Override
     public List<Acknowledgement> acknowledgements(String subject) {
-        return jdbc.query(connection -> acknowledgements(connection, subject));
-    }
-
-    static List<Acknowledgement> acknowledgements(java.sql.Connection connection, String subject) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT subject, occasion, acked_by, acked_at FROM escalation_acks WHERE subject = ? ORDER BY acked_at")) {
-            select.setString(1, subject);
-            List<Acknowledgement> acks = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    acks.add(new Acknowledgement(rows.getString(1), rows.getString(2), rows.getString(3), Jdbc.instant(rows, "acked_at")));
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT subject, occasion, acked_by, acked_at FROM escalation_acks WHERE subject = ? ORDER BY acked_at")) {
+                select.setString(1, subject);
+                List<Acknowledgement> acks = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        acks.add(acknowledgement(rows));
+                    }
                 }
+                return acks;
             }
-            return acks;
-        }
-    }
-
-    /** The notices of {@code subject}, as {@link #notices(String)} reads them, on the caller's connection. */
-    static List<Notice> notices(java.sql.Connection connection, String subject) throws SQLException {
-        return select(connection, NOTICES_OF, subject, 1000);
+        });
     }
 
     private List<Notice> select(String sql, String argument, int limit) {
@@ -209,16 +202,25 @@ final class JdbcEscalations implements Escalations {
             List<Notice> notices = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    String delivered = rows.getString("delivered");
-                    notices.add(new Notice(rows.getString("subject"), rows.getString("occasion"), rows.getInt("tier"),
-                            Jdbc.instant(rows, "told_at"), rows.getString("told_by"), rows.getInt("attempts"),
-                            delivered.isEmpty() ? List.of() : Arrays.asList(delivered.split(",")), rows.getString("failure"),
-                            Optional.ofNullable(Jdbc.instant(rows, "retry_at")), Optional.ofNullable(Jdbc.instant(rows, "closed_at")),
-                            Optional.ofNullable(rows.getString("closed_how"))));
+                    notices.add(notice(rows));
                 }
             }
             return notices;
         }
+    }
+
+    /** The notice on the row {@code rows} stands on, selected as {@link #NOTICE_COLUMNS}. */
+    static Notice notice(ResultSet rows) throws SQLException {
+        String delivered = rows.getString("delivered");
+        return new Notice(rows.getString("subject"), rows.getString("occasion"), rows.getInt("tier"), Jdbc.instant(rows, "told_at"),
+                rows.getString("told_by"), rows.getInt("attempts"), delivered.isEmpty() ? List.of() : Arrays.asList(delivered.split(",")),
+                rows.getString("failure"), Optional.ofNullable(Jdbc.instant(rows, "retry_at")), Optional.ofNullable(Jdbc.instant(rows, "closed_at")),
+                Optional.ofNullable(rows.getString("closed_how")));
+    }
+
+    /** The acknowledgement on the row {@code rows} stands on, selected as subject, occasion, acked_by, acked_at. */
+    static Acknowledgement acknowledgement(ResultSet rows) throws SQLException {
+        return new Acknowledgement(rows.getString("subject"), rows.getString("occasion"), rows.getString("acked_by"), Jdbc.instant(rows, "acked_at"));
     }
 
     private static boolean insertOnce(java.sql.Connection connection, String sql, String key, Instant now) throws SQLException {

@@ -386,7 +386,7 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public Optional<RecordParts> recordParts(String runId) {
-        return exports.recordParts(runId);
+    public java.util.Map<String, RecordParts> recordParts(java.util.Collection<String> runIds) {
+        return exports.recordParts(runIds);
     }
 }

@@ -19,8 +19,10 @@ public interface RecordExports {
     List<String> unexported(int limit);
 
     /**
-     * What the run's record and trail file are made of, read on one connection, each table once (empty: no such run).
-     * //why: read one part at a time, a record cost about ten statements and as many borrows, as dear as a run's step
+     * What the records and trail files of the runs named are made of, by run id (a run not stored is left out), read on one
+     * connection, each table once for them all. //why: read one part of one run at a time, a record cost about ten
+     * statements and as many borrows, as dear as a run's step; serve's record writer takes the runs that stopped meanwhile
+     * together
      */
-    java.util.Optional<RecordParts> recordParts(String runId);
+    java.util.Map<String, RecordParts> recordParts(java.util.Collection<String> runIds);
 }

@@ -93,6 +93,71 @@ class RecordExportPaceTest {
         }
     }
 
+    @Test
+    void the_runs_that_stopped_while_the_writer_was_busy_are_read_together_and_each_gets_its_record_and_trail() throws Exception {
+        List<Integer> reads = written(false);
+
+        assertThat(reads).as("one read of the store for the five, not one each").containsExactly(5);
+    }
+
+    @Test
+    void when_reading_them_together_fails_each_is_read_and_written_alone() throws Exception {
+        List<Integer> reads = written(true);
+
+        assertThat(reads).as("the five together, then each alone").containsExactly(5, 1, 1, 1, 1, 1);
+    }
+
+    /** Five runs stop while the writer is busy; returns how many runs each read of the store asked for. */
+    private List<Integer> written(boolean togetherFails) throws Exception {
+        List<Integer> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        try (RunStore real = JdbcRunStore.open(JdbcRunStore.embeddedUrl(dir.resolve("store")), null, null)) {
+            RunStore store = (RunStore) java.lang.reflect.Proxy.newProxyInstance(RunStore.class.getClassLoader(), new Class<?>[] {RunStore.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("recordParts")) {
+                            int asked = ((java.util.Collection<?>) args[0]).size();
+                            reads.add(asked);
+                            if (togetherFails && asked > 1) {
+                                throw new dev.opsbook.store.StoreException("the store went away", null);
+                            }
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            RecordExport export = RecordExport.of(new RecordFolder(dir.resolve("records")),
+                    new RunRecords(store, new RunbookLoader(StandardSteps.all().catalog())),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).inBackground(writer);
+            writer.execute(() -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                List<RunEvent> run = start(real, "run" + i);
+                real.auditChains().append("run" + i, new dev.opsbook.audit.AuditFact(T0, "noted", JsonNodeFactory.instance.objectNode()));
+                hear(real, export, run, new RunEvent.RunFinished(T0, RunStatus.SUCCEEDED, ""));
+            }
+            busy.countDown();
+            drain(writer);
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(Files.readString(dir.resolve("records/deploy/run" + i + ".md"))).contains("succeeded");
+                assertThat(Files.readString(dir.resolve("records/deploy/run" + i + ".audit.jsonl"))).contains("\"noted\"");
+            }
+            assertThat(real.unexported(10)).as("each noted as written").isEmpty();
+        } finally {
+            busy.countDown();
+            writer.shutdownNow();
+        }
+        return reads;
+    }
+
     private static List<RunEvent> start(RunStore store, String id) {
         JsonNodeFactory json = JsonNodeFactory.instance;
         RunEvent.RunStarted started = new RunEvent.RunStarted(T0, id, "deploy", "Deploy", "hash-1", json.objectNode(), json.objectNode(),

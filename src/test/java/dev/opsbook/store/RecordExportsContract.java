@@ -29,7 +29,7 @@ abstract class RecordExportsContract extends StoreContract {
     }
 
     @Test
-    void a_records_parts_read_together_are_what_each_part_reads_on_its_own() {
+    void the_parts_of_several_records_read_together_are_what_each_part_of_each_run_reads_on_its_own() {
         store.create(new StoredRun("parts", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
                 Optional.empty(), Optional.empty(), T0, Optional.empty(), "", ""), "# Deploy\n", started("parts", "deploy", T0, "cli"));
         store.create(new StoredRun("other", "deploy", "runbooks/deploy.md", "hash-1", RunStatus.RUNNING, "cli", "alice",
@@ -42,7 +42,8 @@ abstract class RecordExportsContract extends StoreContract {
         store.acknowledge("parts", "failed@2", "otto", T0.plusSeconds(5));
         store.comments().add("other", Optional.empty(), "not this run's", "ana", T0, CommentsContract.NOTED);
 
-        RecordParts parts = store.recordParts("parts").orElseThrow();
+        Map<String, RecordParts> read = store.recordParts(java.util.List.of("parts", "other", "nobody"));
+        RecordParts parts = read.get("parts");
 
         assertThat(parts.run()).isEqualTo(store.run("parts").orElseThrow());
         assertThat(parts.run().status()).isEqualTo(RunStatus.FAILED);
@@ -53,7 +54,12 @@ abstract class RecordExportsContract extends StoreContract {
         assertThat(parts.notices()).isEqualTo(store.notices("parts")).hasSize(1);
         assertThat(parts.acknowledgements()).isEqualTo(store.acknowledgements("parts")).hasSize(1);
         assertThat(parts.comments()).isEqualTo(store.comments().comments("parts")).hasSize(1);
-        assertThat(store.recordParts("nobody")).isEmpty();
+        assertThat(read).as("a run not stored is left out").containsOnlyKeys("parts", "other");
+        assertThat(read.get("other").comments()).isEqualTo(store.comments().comments("other")).hasSize(1);
+        assertThat(read.get("other").notices()).isEmpty();
+        assertThat(read.get("other").trail()).isEqualTo(store.auditChains().read("other"));
+        assertThat(read.get("other").runbookText()).isEqualTo("# Other\n");
+        assertThat(store.recordParts(java.util.List.of("nobody"))).isEmpty();
     }
 
     @Test
