@@ -31,13 +31,11 @@ public final class RecordExport implements RunListener {
     /** Where records come from, with the lines of the run's trail in the store: the store, or the events a run kept in no store heard. */
     @FunctionalInterface
     public interface Source {
-        Optional<RunRecords.Written> record(String runId);
+        /** The records of the runs named, by run id (one not found left out); the store reads them together. */
+        java.util.Map<String, RunRecords.Written> records(List<String> runIds);
 
-        /** Several runs' records, by run id (one not found left out); the store reads them together. */
-        default java.util.Map<String, RunRecords.Written> records(List<String> runIds) {
-            java.util.Map<String, RunRecords.Written> found = new java.util.LinkedHashMap<>();
-            runIds.forEach(runId -> record(runId).ifPresent(written -> found.put(runId, written)));
-            return found;
+        default Optional<RunRecords.Written> record(String runId) {
+            return Optional.ofNullable(records(List.of(runId)).get(runId));
         }
     }
 
@@ -110,18 +108,7 @@ public final class RecordExport implements RunListener {
 
     /** Records of stored runs, into {@code dir} (a folder or a bucket); failures told on {@code log}. */
     public static RecordExport of(RecordPlace dir, RunRecords records, PrintStream log) {
-        Source stored = new Source() {
-            @Override
-            public Optional<RunRecords.Written> record(String runId) {
-                return records.withTrail(runId);
-            }
-
-            @Override
-            public java.util.Map<String, RunRecords.Written> records(List<String> runIds) {
-                return records.withTrails(runIds);
-            }
-        };
-        return new RecordExport(dir, stored, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
+        return new RecordExport(dir, records::withTrails, TrailExport.NONE, log, RunListener.NONE, records::exported, null);
     }
 
     /**
@@ -130,7 +117,7 @@ public final class RecordExport implements RunListener {
      */
     public static RecordExport unstored(RecordPlace dir, Runbook runbook, Supplier<Optional<AuditSeal>> seal, PrintStream log) {
         List<RunEvent> heard = new CopyOnWriteArrayList<>();
-        return new RecordExport(dir, runId -> Optional.of(new RunRecords.Written(RunRecords.render(runbook, List.copyOf(heard), seal.get()), List.of())),
+        return new RecordExport(dir, runIds -> java.util.Map.of(runIds.get(0), new RunRecords.Written(RunRecords.render(runbook, List.copyOf(heard), seal.get()), List.of())),
                 TrailExport.NONE, log, (event, state) -> heard.add(event), Marks.NONE, null);
     }
 

@@ -105,8 +105,10 @@ public final class RunRecords {
     private Written written(RecordParts parts) {
         String file = parts.run().runbookFile();
         Runbook runbook = parsed.computeIfAbsent(file + '\u0000' + parts.runbookText(), key -> loader.load(file, parts.runbookText()).runbook());
-        Rendered rendered = of(runbook, parts.events(), parts.trail().seal(),
-                EscalationView.of(parts.notices(), parts.acknowledgements(), dev.opsbook.engine.RunState.fold(parts.events())), parts.comments());
+        // //why: most runs have nobody told; their history is folded once, by the render
+        EscalationView escalation = parts.notices().isEmpty() && parts.acknowledgements().isEmpty() ? null
+                : EscalationView.of(parts.notices(), parts.acknowledgements(), dev.opsbook.engine.RunState.fold(parts.events()));
+        Rendered rendered = of(runbook, parts.events(), parts.trail().seal(), escalation, parts.comments());
         return new Written(rendered, parts.trail().lines());
     }
 
@@ -117,6 +119,7 @@ public final class RunRecords {
                 : EscalationView.of(store, runId, dev.opsbook.engine.RunState.fold(events)), runId.isEmpty() ? List.of() : store.comments().comments(runId));
     }
 
+    /** @param escalationView null: nobody was told of the run */
     private Rendered of(Runbook runbook, List<RunEvent> events, Optional<AuditSeal> seal, EscalationView escalationView, List<Comment> told) {
         String[] parent = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started) ? null
                 : dev.opsbook.engine.ChildRuns.parentOf(started.startedBy());
