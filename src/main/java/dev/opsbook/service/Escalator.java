@@ -109,14 +109,16 @@ final class Escalator {
     /** The runs to look at now: due, moved here, and (on a sweep) moved anywhere; each once, at most {@link #MOST_PER_TICK}. */
     List<StoredRun> candidates(Instant now) {
         java.util.Set<String> ids = new java.util.LinkedHashSet<>(store.dueLooks(now, MOST_PER_TICK));
-        for (java.util.Iterator<Map.Entry<String, RunStatus>> it = moved.entrySet().iterator(); it.hasNext() && ids.size() < MOST_PER_TICK; ) {
+        List<String> ended = new java.util.ArrayList<>();
+        for (java.util.Iterator<Map.Entry<String, RunStatus>> it = moved.entrySet().iterator();
+             it.hasNext() && ids.size() < MOST_PER_TICK && ended.size() < MOST_PER_TICK; ) {
             Map.Entry<String, RunStatus> run = it.next();
             moved.remove(run.getKey(), run.getValue()); // //why: a status heard since stays for the next tick
-            if (!ids.contains(run.getKey()) && endedQuietly(run.getKey(), run.getValue())) {
-                continue;
-            }
-            ids.add(run.getKey());
+            // //why: a run that ended owing nobody a notification is looked at only if someone was told of it: most runs end
+            // with nobody told, and their looks are forgotten together, their rows unread
+            (CANDIDATES.contains(run.getValue()) || ids.contains(run.getKey()) ? ids : ended).add(run.getKey());
         }
+        ids.addAll(store.forgetLooksOfUntold(ended));
         if ((ticks++ % SWEEP_EVERY == 0 || behind) && ids.size() < MOST_PER_TICK) {
             // //why: one read of what is left room for, the oldest first (the ones whose later tiers are due); it may name a run
             // already due or moved here, which is looked at once
@@ -128,18 +130,6 @@ final class Escalator {
             store.run(id).ifPresentOrElse(runs::add, () -> gone(id, now));
         }
         return runs;
-    }
-
-    /**
-     * Whether a run that stopped here with {@code status}, one that owes nobody a notification, had nobody told either: then
-     * its look is forgotten, without reading its row. //why: most runs end so; their look read the row only to find that out
-     */
-    private boolean endedQuietly(String runId, RunStatus status) {
-        if (CANDIDATES.contains(status) || !store.notices(runId).isEmpty()) {
-            return false;
-        }
-        store.forgetLook(runId);
-        return true;
     }
 
     /** Tells what is due of the run's escalation, follows up what was told, and says when to look at it again (empty: never). */

@@ -249,6 +249,11 @@ final class Jdbc implements AutoCloseable {
     }
 
     // //why: both databases keep microseconds; cutting here, not rounding there, makes what is read back predictable
+    /** Binds {@code texts} as one array parameter, for {@code column = ANY(?)}: as many keys as wanted in one statement. */
+    static void setTexts(PreparedStatement statement, int index, java.util.Collection<String> texts) throws SQLException {
+        statement.setArray(index, statement.getConnection().createArrayOf("VARCHAR", new java.util.LinkedHashSet<>(texts).toArray(String[]::new)));
+    }
+
     static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
         if (instant == null) {
             statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);

@@ -104,6 +104,17 @@ final class JdbcEscalationLooks {
         });
     }
 
+    /** Forgets the looks of {@code runIds}, on the caller's transaction. */
+    void forget(java.sql.Connection connection, java.util.Collection<String> runIds) throws java.sql.SQLException {
+        if (runIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM escalation_looks WHERE run_id = ANY(?)")) {
+            Jdbc.setTexts(delete, 1, runIds);
+            delete.executeUpdate();
+        }
+    }
+
     List<String> due(Instant now, int limit) {
         return ids("SELECT run_id FROM escalation_looks WHERE due_at <= ? ORDER BY due_at", now, limit);
     }

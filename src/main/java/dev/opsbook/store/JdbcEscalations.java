@@ -44,6 +44,27 @@ final class JdbcEscalations implements Escalations {
     }
 
     @Override
+    public java.util.Set<String> forgetLooksOfUntold(java.util.Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return jdbc.inTransaction(connection -> {
+            java.util.Set<String> told = new java.util.HashSet<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT subject FROM escalation_notices WHERE subject = ANY(?)")) {
+                Jdbc.setTexts(select, 1, runIds);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        told.add(rows.getString(1));
+                    }
+                }
+            }
+            List<String> untold = runIds.stream().filter(id -> !told.contains(id)).toList();
+            looks.forget(connection, untold);
+            return told;
+        });
+    }
+
+    @Override
     public List<String> dueLooks(Instant now, int limit) {
         return looks.due(now, limit);
     }

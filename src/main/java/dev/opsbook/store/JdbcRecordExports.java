@@ -3,7 +3,6 @@ package dev.opsbook.store;
 import dev.opsbook.audit.AuditChains;
 import dev.opsbook.audit.AuditSeal;
 import dev.opsbook.engine.RunEvent;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -93,9 +91,8 @@ final class JdbcRecordExports implements RecordExports {
 
     /** The rows {@code sql} selects for the runs named (its one parameter, an array of them), by run id, in the order read. */
     private static <T> Map<String, List<T>> byRun(Connection connection, String sql, Collection<String> runIds, Row<T> row) throws SQLException {
-        Array ids = connection.createArrayOf("VARCHAR", new LinkedHashSet<>(runIds).toArray(String[]::new));
         try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setArray(1, ids);
+            Jdbc.setTexts(select, 1, runIds);
             Map<String, List<T>> found = new HashMap<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -103,8 +100,6 @@ final class JdbcRecordExports implements RecordExports {
                 }
             }
             return found;
-        } finally {
-            ids.free();
         }
     }
 

@@ -364,6 +364,11 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public java.util.Set<String> forgetLooksOfUntold(java.util.Collection<String> runIds) {
+        return escalations.forgetLooksOfUntold(runIds);
+    }
+
+    @Override
     public List<String> dueLooks(Instant now, int limit) {
         return escalations.dueLooks(now, limit);
     }

@@ -29,6 +29,21 @@ import org.junit.jupiter.api.Test;
 abstract class EscalationsContract extends StoreContract {
 
     @Test
+    void the_looks_of_runs_nobody_was_told_of_are_forgotten_together_and_those_told_of_kept_and_named() {
+        Instant due = T0.plusSeconds(60);
+        for (String id : List.of("quiet", "told", "also-quiet")) {
+            store.lookAgain(id, 1, Optional.of(due));
+        }
+        store.lookAgain("not-asked", 1, Optional.of(due));
+        store.claimTier("told", "failed@3", 0, "instance-a", T0, T0.plusSeconds(30));
+
+        assertThat(store.forgetLooksOfUntold(List.of("quiet", "told", "also-quiet", "never-looked"))).containsExactly("told");
+
+        assertThat(store.dueLooks(T0.plusSeconds(3600), 10)).containsExactlyInAnyOrder("told", "not-asked");
+        assertThat(store.forgetLooksOfUntold(List.of())).isEmpty();
+    }
+
+    @Test
     void an_escalation_is_sent_by_one_caller_once_per_period_whichever_instance_asks() throws Exception {
         Instant hourAgo = T0.minusSeconds(3600);
         assertThat(store.escalateOnce("limit:restart", T0, hourAgo)).isTrue();
