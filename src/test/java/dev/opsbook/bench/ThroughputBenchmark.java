@@ -108,13 +108,13 @@ public final class ThroughputBenchmark implements Benchmark {
 
     private static final int TARGET_RUNS_PER_SECOND = 400;
 
-    /** Measured 2026-12-04 (bench/README.md): CPU a run by process, pg_stat_statements, the record's parts timed one by one. */
-    private static final String WHERE_THE_TIME_GOES = "Missed: the engine, the record writer and PostgreSQL share two cores. The runs "
-            + "alone reach the target (CPU a run below, about half of it opsbook's JVM and half PostgreSQL's: its event's claim and "
-            + "settle, its start, one transaction a step, its derived rows at its stop). Each run's record then costs about 1 ms more "
-            + "(about ten reads from the store, the render, its trail file and record written), on serve's one record thread, which "
-            + "waits on the database and the files more than it works, so the records end after the runs. "
-            + "Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a WAL flush here.";
+    /** Measured 2026-12-04 (bench/README.md): CPU a run by process, pg_stat_statements (about 44 statements a run with its record). */
+    private static final String WHERE_THE_TIME_GOES = "Missed: the engine, the record writer and PostgreSQL share two cores, and the "
+            + "rate is about two cores over the CPU a run costs with its record (below): about half of it opsbook's JVM and half "
+            + "PostgreSQL's, for its event's claim and settle, its start, one transaction a step, its derived rows at its stop, and "
+            + "its record, read from the store together with those of the other runs that stopped meanwhile, rendered and written "
+            + "with its trail file. Embedded PostgreSQL runs with synchronous_commit=off (zonky's default): no commit waits for a "
+            + "WAL flush here.";
 
     /** A store per instance on one PostgreSQL schema, as two processes would have. */
     private static Supplier<RunStore> postgresStore(EmbeddedPostgres postgres, String schema) throws Exception {
