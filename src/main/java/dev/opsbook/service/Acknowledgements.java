@@ -34,16 +34,18 @@ public final class Acknowledgements {
         }
         String key = occasion.get().key();
         Instant now = clock.instant();
-        if (!store.acknowledge(runId, key, by, now)) {
+        AuditFact said = new AuditFact(now, "acknowledged", JsonNodeFactory.instance.objectNode()
+                .put("run", runId).put("occasion", key).put("by", by).put("how", how));
+        boolean first;
+        try {
+            first = store.acknowledge(runId, key, by, now, said);
+        } catch (IllegalStateException moved) {
+            throw new Approvals.Refused("run " + runId + " changed while it was acknowledged (" + moved.getMessage() + "); acknowledge it again");
+        }
+        if (!first) {
             String who = store.acknowledgements(runId).stream().filter(a -> a.occasion().equals(key)).map(Escalations.Acknowledgement::by)
                     .findFirst().orElse("someone");
             throw new Approvals.Refused("run " + runId + " was acknowledged already by " + who);
-        }
-        try {
-            store.auditChains().append(runId, new AuditFact(now, "acknowledged", JsonNodeFactory.instance.objectNode()
-                    .put("run", runId).put("occasion", key).put("by", by).put("how", how)));
-        } catch (RuntimeException e) {
-            // //why: the acknowledgement stands (it is in the store); the escalator's "escalation-stopped" entry names who acked
         }
         String what = occasion.get().kind().says() + occasion.get().step().map(x -> " at step '" + x.key() + "'").orElse("");
         return "acknowledged run " + runId + " of " + run.runbookId() + " (" + what + ") as " + by + "; its escalation stops";

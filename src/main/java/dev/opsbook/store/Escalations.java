@@ -57,8 +57,12 @@ public interface Escalations {
     /** Stops (or moves on) the occasion's escalation from {@code fromHow} (empty: going on) to {@code toHow}: true for one caller. */
     boolean close(String subject, String occasion, Optional<String> fromHow, String toHow, Instant at);
 
-    /** Notes that {@code by} acknowledged the occasion; false when someone did already. */
-    boolean acknowledge(String subject, String occasion, String by, Instant at);
+    /**
+     * Notes that {@code by} acknowledged the occasion, with {@code audit}'s entry on {@code subject}'s audit trail in the same
+     * transaction; false when someone did already (nothing written). An entry that cannot be chained (another writer moved
+     * the trail's end meanwhile) fails it with nothing kept.
+     */
+    boolean acknowledge(String subject, String occasion, String by, Instant at, dev.opsbook.audit.AuditFact audit);
 
     /** Who acknowledged {@code subject}'s occasions. */
     List<Acknowledgement> acknowledgements(String subject);

@@ -175,24 +175,30 @@ final class JdbcEscalations implements Escalations {
     }
 
     @Override
-    public boolean acknowledge(String subject, String occasion, String by, Instant at) {
-        return jdbc.query(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO escalation_acks (subject, occasion, acked_by, acked_at) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, subject);
-                insert.setString(2, occasion);
-                insert.setString(3, by);
-                Jdbc.setInstant(insert, 4, at);
-                insert.executeUpdate();
-                looks.lookBy(subject, at);
-                return true;
-            } catch (SQLException e) {
-                if (Jdbc.uniqueViolation(e)) {
-                    return false;
+    public boolean acknowledge(String subject, String occasion, String by, Instant at, dev.opsbook.audit.AuditFact audit) {
+        try {
+            jdbc.inTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO escalation_acks (subject, occasion, acked_by, acked_at) VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, subject);
+                    insert.setString(2, occasion);
+                    insert.setString(3, by);
+                    Jdbc.setInstant(insert, 4, at);
+                    insert.executeUpdate();
                 }
-                throw e;
+                // //why: on the ack's transaction, so an acknowledgement is never kept without the entry that says who gave it
+                return JdbcAuditChain.append(connection, subject, audit);
+            });
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException cause && Jdbc.uniqueViolation(cause)) {
+                return false; // someone acknowledged it first; their transaction holds the entry
             }
-        });
+            throw e;
+        }
+        // //why: after the commit, on its own: a look row another instance wrote meanwhile would abort the ack's transaction on
+        // PostgreSQL, and a look lost with the process only waits for the escalator's next due look
+        looks.lookBy(subject, at);
+        return true;
     }
 
     @Override

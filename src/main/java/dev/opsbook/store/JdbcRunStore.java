@@ -339,8 +339,8 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public boolean acknowledge(String subject, String occasion, String by, Instant at) {
-        return escalations.acknowledge(subject, occasion, by, at);
+    public boolean acknowledge(String subject, String occasion, String by, Instant at, dev.opsbook.audit.AuditFact audit) {
+        return escalations.acknowledge(subject, occasion, by, at, audit);
     }
 
     @Override

@@ -28,6 +28,26 @@ import org.junit.jupiter.api.Test;
 /** Escalations: each sent by one caller once per period. Run on every database ({@link StoreBackend}). */
 abstract class EscalationsContract extends StoreContract {
 
+    private static dev.opsbook.audit.AuditFact said(String by) {
+        return new dev.opsbook.audit.AuditFact(T0, "acknowledged", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("by", by));
+    }
+
+    @Test
+    void an_acknowledgement_is_kept_with_its_audit_entry_or_not_at_all() throws Exception {
+        assertThat(store.acknowledge("r1", "failed@2", "erin", T0, said("erin"))).isTrue();
+        assertThat(store.auditChains().read("r1").lines()).singleElement().asString().contains("\"acknowledged\"").contains("erin");
+        assertThat(store.acknowledge("r1", "failed@2", "frank", T0.plusSeconds(1), said("frank"))).as("acknowledged already").isFalse();
+        assertThat(store.auditChains().read("r1").lines()).as("nothing written for the second").hasSize(1);
+
+        try (java.sql.Connection raw = java.sql.DriverManager.getConnection(url, backend().user(), backend().password());
+             java.sql.Statement statement = raw.createStatement()) {
+            statement.execute("INSERT INTO audit_entries (trail, seq, line) VALUES ('r2', 1, '{}')"); // another writer's, its seal not moved
+        }
+        assertThatThrownBy(() -> store.acknowledge("r2", "failed@2", "erin", T0, said("erin"))).isInstanceOf(IllegalStateException.class);
+        assertThat(store.acknowledgements("r2")).as("not kept without its entry").isEmpty();
+        assertThat(store.dueLooks(T0.plusSeconds(60), 10)).as("nor its look").doesNotContain("r2");
+    }
+
     @Test
     void the_looks_of_runs_nobody_was_told_of_are_forgotten_together_and_those_told_of_kept_and_named() {
         Instant due = T0.plusSeconds(60);
@@ -102,8 +122,8 @@ abstract class EscalationsContract extends StoreContract {
         assertThat(first.retryAt()).isEmpty();
         assertThat(store.open(10)).hasSize(2);
 
-        assertThat(store.acknowledge("r1", "waiting:allow@1", "erin", T0.plusSeconds(20))).isTrue();
-        assertThat(store.acknowledge("r1", "waiting:allow@1", "frank", T0.plusSeconds(21))).as("acknowledged already").isFalse();
+        assertThat(store.acknowledge("r1", "waiting:allow@1", "erin", T0.plusSeconds(20), said("erin"))).isTrue();
+        assertThat(store.acknowledge("r1", "waiting:allow@1", "frank", T0.plusSeconds(21), said("frank"))).as("acknowledged already").isFalse();
         assertThat(store.acknowledgements("r1")).extracting(Escalations.Acknowledgement::by).containsExactly("erin");
 
         assertThat(store.close("r1", "waiting:allow@1", Optional.empty(), "acknowledged", T0.plusSeconds(22))).isTrue();

@@ -39,7 +39,8 @@ abstract class RecordExportsContract extends StoreContract {
         store.append("parts", 2, new RunEvent.RunFinished(T0.plusSeconds(2), RunStatus.FAILED, "boom"));
         store.comments().add("parts", Optional.empty(), "paged the DBA", "otto", T0.plusSeconds(3), CommentsContract.NOTED);
         store.claimTier("parts", "failed@2", 0, "instance-a", T0.plusSeconds(4), T0.plusSeconds(64));
-        store.acknowledge("parts", "failed@2", "otto", T0.plusSeconds(5));
+        store.acknowledge("parts", "failed@2", "otto", T0.plusSeconds(5), new dev.opsbook.audit.AuditFact(T0.plusSeconds(5), "acknowledged",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("by", "otto")));
         store.comments().add("other", Optional.empty(), "not this run's", "ana", T0, CommentsContract.NOTED);
 
         Map<String, RecordParts> read = store.recordParts(java.util.List.of("parts", "other", "nobody"));
@@ -50,7 +51,7 @@ abstract class RecordExportsContract extends StoreContract {
         assertThat(parts.runbookText()).isEqualTo("# Deploy\n");
         assertThat(parts.events()).isEqualTo(store.events("parts")).hasSize(2);
         assertThat(parts.trail()).isEqualTo(store.auditChains().read("parts"));
-        assertThat(parts.trail().lines()).as("the start, the note, the end and the comment added").hasSize(4);
+        assertThat(parts.trail().lines()).as("the start, the note, the end, the comment added and the acknowledgement").hasSize(5);
         assertThat(parts.notices()).isEqualTo(store.notices("parts")).hasSize(1);
         assertThat(parts.acknowledgements()).isEqualTo(store.acknowledgements("parts")).hasSize(1);
         assertThat(parts.comments()).isEqualTo(store.comments().comments("parts")).hasSize(1);
