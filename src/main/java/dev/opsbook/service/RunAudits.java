@@ -1,13 +1,10 @@
 package dev.opsbook.service;
 
 import dev.opsbook.audit.AuditEntry;
-import dev.opsbook.audit.AuditSummary;
 import dev.opsbook.audit.AuditVerifier;
-import dev.opsbook.record.RecordWriter;
 import dev.opsbook.store.RunStore;
 import dev.opsbook.store.StoredRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -100,38 +97,6 @@ public final class RunAudits {
     /** An access trail ({@code access-INSTANCE}) checked like a run's. */
     public AuditVerifier.Verification verifyAccess(String trail) {
         return AuditVerifier.verify(store.auditChains(), trail, trail);
-    }
-
-    /**
-     * Writes the run's trail to {@code RECORD_DIR/RUNBOOK/RUN.audit.jsonl} from the store's rows, line for
-     * line (so {@code opsbook audit verify --file} checks it), replacing what was there; what the record
-     * beside it seals.
-     *
-     * @return empty when the store holds no entry of the run, or not its first: then the file is left as it is
-     */
-    public Optional<AuditSummary> export(String runId, Path recordDir) throws IOException {
-        Optional<AuditEntry> last = export(runId, new dev.opsbook.record.RecordFolder(recordDir));
-        return last.map(entry -> new AuditSummary(RecordWriter.trailFor(recordDir, store.run(runId).orElseThrow().runbookId(), runId),
-                entry.seq(), entry.hash()));
-    }
-
-    /**
-     * The same into a folder or a bucket: {@code RUNBOOK/RUN.audit.jsonl} in {@code place}.
-     *
-     * @return the trail's last entry; empty when nothing was written
-     */
-    public Optional<AuditEntry> export(String runId, dev.opsbook.record.RecordPlace place) throws IOException {
-        Optional<StoredRun> run = store.run(runId);
-        if (run.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> lines = store.auditChains().read(runId).lines();
-        Optional<String> text = trailText(lines);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        place.write(dev.opsbook.record.RecordPlace.trailName(run.get().runbookId(), runId), text.get());
-        return Optional.of(AuditEntry.parse(lines.get(lines.size() - 1)));
     }
 
     /**

@@ -17,7 +17,6 @@ final class JdbcEscalations implements Escalations {
 
     static final String NOTICE_COLUMNS =
             "subject, occasion, tier, told_at, told_by, attempts, delivered, failure, retry_at, closed_at, closed_how";
-    private static final String NOTICES_OF = "SELECT " + NOTICE_COLUMNS + " FROM escalation_notices WHERE subject = ? ORDER BY told_at, occasion, tier";
 
     private final Jdbc jdbc;
     private final JdbcEscalationLooks looks;
@@ -148,7 +147,7 @@ final class JdbcEscalations implements Escalations {
 
     @Override
     public List<Notice> notices(String subject) {
-        return select(NOTICES_OF, subject, 1000);
+        return select("SELECT " + NOTICE_COLUMNS + " FROM escalation_notices WHERE subject = ? ORDER BY told_at, occasion, tier", subject, 1000);
     }
 
     @Override
@@ -219,21 +218,19 @@ final class JdbcEscalations implements Escalations {
     }
 
     private List<Notice> select(String sql, String argument, int limit) {
-        return jdbc.query(connection -> select(connection, sql, argument, limit));
-    }
-
-    private static List<Notice> select(java.sql.Connection connection, String sql, String argument, int limit) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, argument);
-            select.setMaxRows(limit);
-            List<Notice> notices = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    notices.add(notice(rows));
+        return jdbc.query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, argument);
+                select.setMaxRows(limit);
+                List<Notice> notices = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        notices.add(notice(rows));
+                    }
                 }
+                return notices;
             }
-            return notices;
-        }
+        });
     }
 
     /** The notice on the row {@code rows} stands on, selected as {@link #NOTICE_COLUMNS}. */

@@ -78,6 +78,13 @@ class RunAuditsTest {
         store.close();
     }
 
+    /** Writes the run's record and trail file into {@code recordDir} as serve, run and resume do; returns the trail file. */
+    private Path exportTrail(Path recordDir) {
+        RecordExport.of(recordDir, new RunRecords(store, new RunbookLoader(StandardSteps.all().catalog())),
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).write(RUN);
+        return recordDir.resolve("deploy").resolve(RUN + ".audit.jsonl");
+    }
+
     /** Tells {@code listener} the event as the engine would: the state after it. */
     private void tell(StoringListener listener, RunEvent event) {
         history.add(event);
@@ -120,7 +127,7 @@ class RunAuditsTest {
                 .hasValueSatisfying(s -> assertThat(s.entries()).isEqualTo(7));
         assertThat(audits.entries(RUN).get(0).data().path("parameters").path("password").asText()).isEqualTo("********");
 
-        Path exported = audits.export(RUN, dir.resolve("records-b")).orElseThrow().file();
+        Path exported = exportTrail(dir.resolve("records-b"));
         assertThat(exported).isEqualTo(dir.resolve("records-b/deploy/" + RUN + ".audit.jsonl"));
         assertThat(Files.readAllLines(exported)).containsExactlyElementsOf(store.auditChains().read(RUN).lines());
         AuditVerifier.Verification file = AuditVerifier.verify(exported, store.auditSeals());
@@ -179,7 +186,7 @@ class RunAuditsTest {
     @Test
     void a_trail_file_of_a_run_from_before_is_imported_verifies_from_the_store_and_importing_again_adds_nothing() throws Exception {
         startOn("instance-a");
-        Path file = audits.export(RUN, dir.resolve("records")).orElseThrow().file();
+        Path file = exportTrail(dir.resolve("records"));
         sql("DELETE FROM audit_entries");
         sql("DELETE FROM audit_seals");
         assertThatThrownBy(() -> audits.verify(RUN)).isInstanceOf(RunAudits.Unavailable.class)
@@ -204,13 +211,13 @@ class RunAuditsTest {
     @Test
     void a_run_from_before_that_goes_on_after_the_upgrade_keeps_its_old_trail_file_to_import() throws Exception {
         startOn("instance-a");
-        Path file = audits.export(RUN, dir.resolve("records")).orElseThrow().file();
+        Path file = exportTrail(dir.resolve("records"));
         String before = Files.readString(file);
         sql("DELETE FROM audit_entries"); // //why: the previous version sealed trails in the store but kept their entries only in the file
 
         StoringListener goesOn = StoringListener.continuing(store, history.size(), Optional.of("instance-a"));
         tell(goesOn, new RunEvent.StepFinished(T0.plusSeconds(6), "deploy", StepStatus.SUCCEEDED, null, ""));
-        audits.export(RUN, dir.resolve("records"));
+        exportTrail(dir.resolve("records"));
         assertThat(Files.readString(file)).as("the file holds the entries the store lacks: not replaced by the store's part").isEqualTo(before);
         assertThat(audits.verify(RUN).problems()).as("says what to do").anySatisfy(p -> assertThat(p).contains(
                 "the store holds its entries from 5 on", "opsbook audit import"));
@@ -218,7 +225,7 @@ class RunAuditsTest {
         assertThat(audits.importTrail(file)).isEqualTo(new RunAudits.Imported(RUN, 4, 4));
         assertThat(audits.verify(RUN).problems()).isEmpty();
         assertThat(audits.verify(RUN).entries()).isEqualTo(5);
-        audits.export(RUN, dir.resolve("records"));
+        exportTrail(dir.resolve("records"));
         assertThat(Files.readAllLines(file)).as("once whole in the store, exported whole").containsExactlyElementsOf(store.auditChains().read(RUN).lines());
     }
 
