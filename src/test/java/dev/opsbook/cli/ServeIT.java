@@ -138,6 +138,13 @@ class ServeIT {
         Cli.Result fileAsRun = Cli.run(dir, "audit", "verify", trail.toString());
         assertThat(fileAsRun.exitCode()).isEqualTo(2);
         assertThat(fileAsRun.stderr().strip()).doesNotContain("\n").endsWith("to verify a trail file, use opsbook audit verify --file " + trail);
+        try (SqsClient sqs = EmbeddedQueue.client(URI.create(queueUrl.replaceAll("(http://[^/]+)/.*", "$1")))) {
+            eventually("the three messages, each settled, were deleted from the queue", () -> {
+                var counts = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings(
+                        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+                return counts.values().stream().mapToInt(Integer::parseInt).sum() == 0;
+            });
+        }
     }
 
     @Test
