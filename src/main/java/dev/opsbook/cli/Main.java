@@ -1,5 +1,6 @@
 package dev.opsbook.cli;
 
+import dev.opsbook.store.StoreException;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.Arrays;
 import java.util.Optional;
@@ -29,7 +30,21 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new OpsbookCommand());
+        return configured(new CommandLine(new OpsbookCommand()));
+    }
+
+    /**
+     * {@code cli} answering as every opsbook command does when its run store cannot be used (not there, locked, upgraded by
+     * a newer opsbook, gone away meanwhile): the store's one line, {@code error: ...}, and exit status 2, not a stack trace.
+     */
+    public static CommandLine configured(CommandLine cli) {
+        return cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof StoreException) {
+                System.err.println("error: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
+            throw e;
+        });
     }
 
     /**
@@ -44,7 +59,7 @@ public final class Main {
         java.util.List<Class<?>> commands = Arrays.asList(OpsbookCommand.class.getAnnotation(Command.class).subcommands());
         return conventional(args[0]).filter(commands::contains).filter(type -> names(type, args[0]))
                 .or(() -> commands.stream().filter(type -> names(type, args[0])).findFirst())
-                .map(type -> new CommandLine(type).setCommandName("opsbook " + args[0]));
+                .map(type -> configured(new CommandLine(type)).setCommandName("opsbook " + args[0]));
     }
 
     private static boolean names(Class<?> type, String name) {

@@ -59,10 +59,19 @@ final class Jdbc implements AutoCloseable {
     static Jdbc open(String jdbcUrl, String user, String password, String description, int schemaVersion, int connections) {
         AgroalDataSource pool = pool(jdbcUrl, user, password, description, connections);
         try {
+            int found = schemaVersion(pool);
+            if (found > schemaVersion) {
+                // //why: this opsbook does not know what the newer schema's writers keep true, so it would break it unseen
+                throw new StoreException("the run store at " + description + " has schema version " + found + ", newer than this opsbook's "
+                        + schemaVersion + ": a newer opsbook upgraded it; use that opsbook, or a newer one, with this store", null);
+            }
             // //why: Flyway costs a CLI command a good part of a second; it runs only when the schema is behind
-            if (schemaVersion(pool) < schemaVersion) {
+            if (found < schemaVersion) {
                 Flyway.configure().dataSource(pool).locations("classpath:db/migration").javaMigrations(new SearchIndexMigration(), new ActiveRunIndexesMigration()).load().migrate();
             }
+        } catch (StoreException e) {
+            pool.close();
+            throw e;
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot prepare the run store at " + description + ": " + reason(e), e);

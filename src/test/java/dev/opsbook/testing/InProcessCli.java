@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
-/** An opsbook command run in the test's JVM, its standard output and error caught. */
+/** An opsbook command run in the test's JVM as the opsbook program runs it ({@code Main.configured}), its standard output and error caught. */
 public final class InProcessCli {
 
     public record Result(int exitCode, String stdout, String stderr) {
@@ -24,7 +24,7 @@ public final class InProcessCli {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(command).execute(args);
+            code = dev.opsbook.cli.Main.configured(new CommandLine(command)).execute(args);
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
