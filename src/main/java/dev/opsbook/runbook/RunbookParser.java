@@ -101,7 +101,7 @@ public final class RunbookParser {
         private final String text;
         private final LineIndex lines;
         private final List<Diagnostic> diagnostics = new ArrayList<>();
-        private final Map<String, Position> positions = new HashMap<>();
+        private Map<String, Position> positions = new HashMap<>();
         private final Map<Step, ExpressionSites.Scan> scans = new java.util.IdentityHashMap<>();
         private RunbookKind runbookKind = RunbookKind.RUNBOOK;
         /** Ids written in the document or generated so far: a generated id never takes one of them. */
@@ -171,7 +171,7 @@ public final class RunbookParser {
                     String yaml = text.substring(text.indexOf('\n') + 1, lineStart);
                     YamlTree tree = yaml(yaml, new Position(2, 1), 0);
                     tree.problems().forEach(p -> error(p.position(), p.message() + " in front matter"));
-                    positions.putAll(tree.positions());
+                    positions = tree.positions(); // //why: the first positions read, and the tree is this reading's alone: its map, not a copy
                     return new FrontMatter(tree.value(), lineEnd, false);
                 }
                 lineStart = lineEnd;
