@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
  * the queue's share of the CPU held events back (bench row 3). Nothing waits for the delete ({@link EventChannel}): one that
  * never lands (the process killed first) only has the message come again, settled then as a duplicate.
  *
- * <p>At shutdown the deletes asked for are sent, and waited for up to {@link #AT_MOST_AT_SHUTDOWN}, before the
- * connector closes its client (whose observer runs at priority 50, after this one).
+ * <p>At shutdown the deletes asked for are waited for, up to {@link #AT_MOST_AT_SHUTDOWN}, before the connector closes its
+ * client (whose observer runs at priority 50, after this one).
  */
 @ApplicationScoped
 @Identifier(BatchedDeletes.STRATEGY)
@@ -77,7 +77,7 @@ public class BatchedDeletes implements SqsAckHandler.Factory {
         return delete;
     }
 
-    /** Sends what waits for a batch and waits for the answers (at most {@link #AT_MOST_AT_SHUTDOWN}), then stops batching. */
+    /** Waits for the deletes asked for, which the batch timer sends within {@link #WITHIN} (at most {@link #AT_MOST_AT_SHUTDOWN}), then stops batching. */
     void beforeShutdown(@Observes(notifyObserver = Reception.IF_EXISTS) @Priority(40) @BeforeDestroyed(ApplicationScoped.class) Object event) {
         close();
     }
